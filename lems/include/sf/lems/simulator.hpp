@@ -1,0 +1,48 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <sf/lems/model.hpp>
+
+namespace sf::lems {
+
+struct simulation_options {
+    // Folder that output file names are relative to; empty means the folder of the file that
+    // defines the Simulation, as the reference simulator does.
+    std::filesystem::path output_dir;
+    // Simulation component to run; empty means the model's <Target>.
+    std::string simulation_id;
+};
+
+struct simulation_summary {
+    std::string simulation_id;
+    std::string target_id;
+    double length = 0.0; // seconds
+    double step = 0.0;   // seconds
+    std::int64_t steps = 0;
+    std::int64_t seed = 0;
+    std::uint64_t instances = 0;
+    std::uint64_t events_sent = 0;
+    std::uint64_t events_delivered = 0;
+    std::uint64_t member_updates = 0;
+    double build_seconds = 0.0;
+    double run_seconds = 0.0;
+    std::vector<std::filesystem::path> files_written;
+};
+
+// The Simulation component a model runs: the one named by `id`, else the model's <Target>.
+// Throws parse_error when there is none or it is not a simulation.
+const component& find_simulation(const model& m, const std::string& id = {});
+
+// Checks that the simulation's network can be built (every path, population index and port
+// resolves), without running it. Throws parse_error naming the component.
+void check_simulation(const model& m, const std::string& id = {});
+
+// Runs a Simulation in double precision and writes its OutputFiles and EventOutputFiles in the
+// reference simulator's formats. Nothing is written unless the whole run succeeds.
+simulation_summary simulate(const model& m, const simulation_options& options = {});
+
+} // namespace sf::lems

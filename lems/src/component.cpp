@@ -1,0 +1,40 @@
+#include <sf/lems/component.hpp>
+
+namespace sf::lems {
+
+const std::string* component::attribute(const std::string& name) const {
+    for (const auto& [key, value] : attributes) {
+        if (key == name) {
+            return &value;
+        }
+    }
+    return nullptr;
+}
+
+const component* component::child(const std::string& role_or_id) const {
+    for (const auto& c : children) {
+        if (c->role == role_or_id || (!c->id.empty() && c->id == role_or_id)) {
+            return c.get();
+        }
+    }
+    return nullptr;
+}
+
+std::vector<const component*> component::children_in(const std::string& slot) const {
+    std::vector<const component*> result;
+    for (const auto& c : children) {
+        if (c->role == slot) {
+            result.push_back(c.get());
+        }
+    }
+    return result;
+}
+
+std::string component::label() const {
+    if (!id.empty()) {
+        return id;
+    }
+    return "<" + element + "> at " + where.str();
+}
+
+} // namespace sf::lems

@@ -1,0 +1,284 @@
+#include <cmath>
+
+#include <sf/lems/error.hpp>
+
+#include "executor.hpp"
+
+namespace sf::lems::engine {
+namespace {
+
+double heaviside(double x) {
+    if (std::isnan(x)) {
+        return x;
+    }
+    return x > 0 ? 1.0 : (x < 0 ? 0.0 : 0.5);
+}
+
+double factorial(double x) {
+    double result = 1.0;
+    for (int k = 2; k <= static_cast<int>(x); ++k) {
+        result *= k;
+    }
+    return result;
+}
+
+std::vector<double>& column(kind& k, int c) { return k.columns[static_cast<std::size_t>(c)]; }
+const std::vector<double>& column(const kind& k, int c) { return k.columns[static_cast<std::size_t>(c)]; }
+
+} // namespace
+
+executor::executor(runtime& rt, double dt, std::int64_t seed, event_sink sink)
+    : rt_(rt), dt_(dt), random_(seed), sink_(std::move(sink)) {
+    stack_.resize(64);
+}
+
+double executor::evaluate(const compiled_expression& e, const kind& k, int i) {
+    if (static_cast<std::size_t>(e.max_depth) + 1 > stack_.size()) {
+        stack_.resize(static_cast<std::size_t>(e.max_depth) + 1);
+    }
+    double* s = stack_.data();
+    int top = -1;
+    const auto member = static_cast<std::size_t>(i);
+    for (const instruction& ins : e.code) {
+        switch (ins.op) {
+        case opcode::load: s[++top] = column(k, ins.column)[member]; break;
+        case opcode::constant: s[++top] = ins.value; break;
+        case opcode::negate: s[top] = -s[top]; break;
+        case opcode::add: --top; s[top] = s[top] + s[top + 1]; break;
+        case opcode::subtract: --top; s[top] = s[top] - s[top + 1]; break;
+        case opcode::multiply: --top; s[top] = s[top] * s[top + 1]; break;
+        case opcode::divide: --top; s[top] = s[top] / s[top + 1]; break;
+        case opcode::power: --top; s[top] = std::pow(s[top], s[top + 1]); break;
+        case opcode::greater: --top; s[top] = s[top] > s[top + 1] ? 1.0 : 0.0; break;
+        case opcode::less: --top; s[top] = s[top] < s[top + 1] ? 1.0 : 0.0; break;
+        case opcode::greater_equal: --top; s[top] = s[top] >= s[top + 1] ? 1.0 : 0.0; break;
+        case opcode::less_equal: --top; s[top] = s[top] <= s[top + 1] ? 1.0 : 0.0; break;
+        case opcode::equal: --top; s[top] = s[top] == s[top + 1] ? 1.0 : 0.0; break;
+        case opcode::not_equal: --top; s[top] = s[top] != s[top + 1] ? 1.0 : 0.0; break;
+        case opcode::logical_and: --top; s[top] = (s[top] != 0.0 && s[top + 1] != 0.0) ? 1.0 : 0.0; break;
+        case opcode::logical_or: --top; s[top] = (s[top] != 0.0 || s[top + 1] != 0.0) ? 1.0 : 0.0; break;
+        case opcode::exp: s[top] = std::exp(s[top]); break;
+        case opcode::log: s[top] = std::log(s[top]); break;
+        case opcode::sqrt: s[top] = std::sqrt(s[top]); break;
+        case opcode::sin: s[top] = std::sin(s[top]); break;
+        case opcode::cos: s[top] = std::cos(s[top]); break;
+        case opcode::tan: s[top] = std::tan(s[top]); break;
+        case opcode::sinh: s[top] = std::sinh(s[top]); break;
+        case opcode::cosh: s[top] = std::cosh(s[top]); break;
+        case opcode::tanh: s[top] = std::tanh(s[top]); break;
+        case opcode::abs: s[top] = std::fabs(s[top]); break;
+        case opcode::ceil: s[top] = std::ceil(s[top]); break;
+        case opcode::floor: s[top] = std::floor(s[top]); break;
+        case opcode::heaviside: s[top] = heaviside(s[top]); break;
+        case opcode::random: s[top] = s[top] * random_.next_double(); break;
+        case opcode::factorial: s[top] = factorial(s[top]); break;
+        }
+    }
+    return s[0];
+}
+
+void executor::run_actions(const std::vector<action>& actions, kind& k, int i) {
+    const auto member = static_cast<std::size_t>(i);
+    // As in the reference simulator: every assignment first, then the events, then a transition.
+    for (const action& a : actions) {
+        if (a.op == action_op::assign) {
+            column(k, a.column)[member] = evaluate(a.value, k, i);
+        }
+    }
+    for (const action& a : actions) {
+        if (a.op == action_op::event_out) {
+            send(k, i, a.port);
+        }
+    }
+    for (const action& a : actions) {
+        if (a.op == action_op::transition) {
+            enter_regime(k, i, a.regime);
+        }
+    }
+}
+
+void executor::send(kind& k, int i, int port) {
+    ++counters_.events_sent;
+    output_port& out = k.output_ports[static_cast<std::size_t>(port)];
+    const auto member = static_cast<std::size_t>(i);
+    for (int recorder : out.recorders[member]) {
+        sink_(recorder, time_);
+    }
+    for (const event_target& target : out.targets[member]) {
+        if (target.delay <= 0.0) {
+            deliver(target);
+        } else {
+            queue_.push(queued_event{time_ + target.delay, sequence_++, target});
+        }
+    }
+}
+
+void executor::deliver(const event_target& target) {
+    ++counters_.events_delivered;
+    kind& k = *target.target.owner;
+    const int i = target.target.index;
+    if (const auto it = k.on_event.find(target.port); it != k.on_event.end()) {
+        run_actions(it->second, k, i);
+    }
+    const int regime = k.active_regime.empty() ? -1 : k.active_regime[static_cast<std::size_t>(i)];
+    if (regime >= 0) {
+        const regime_program& program = k.regimes[static_cast<std::size_t>(regime)];
+        if (const auto it = program.on_event.find(target.port); it != program.on_event.end()) {
+            run_actions(it->second, k, i);
+        }
+    }
+}
+
+void executor::enter_regime(kind& k, int i, int regime) {
+    k.active_regime[static_cast<std::size_t>(i)] = regime;
+    run_actions(k.regimes[static_cast<std::size_t>(regime)].on_entry, k, i);
+}
+
+void executor::copy_requirements(kind& k, int i) {
+    const auto member = static_cast<std::size_t>(i);
+    for (const requirement_copy& r : k.requirements) {
+        column(k, r.column)[member] = r.source[member].get();
+    }
+}
+
+void executor::evaluate_paths(kind& k, int i) {
+    const auto member = static_cast<std::size_t>(i);
+    for (const derived_path& p : k.path_derived) {
+        const std::uint32_t begin = p.offsets[member];
+        const std::uint32_t end = p.offsets[member + 1];
+        double value = p.reduce == derived_path::reduction::multiply ? 1.0 : 0.0;
+        for (std::uint32_t s = begin; s < end; ++s) {
+            if (p.reduce == derived_path::reduction::multiply) {
+                value *= p.sources[s].get();
+            } else {
+                value += p.sources[s].get();
+            }
+        }
+        column(k, p.column)[member] = value;
+    }
+}
+
+void executor::evaluate_derived(const std::vector<derived_expression>& list, kind& k, int i) {
+    const auto member = static_cast<std::size_t>(i);
+    for (const derived_expression& d : list) {
+        int chosen = -1;
+        for (std::size_t c = 0; c < d.case_conditions.size(); ++c) {
+            if (static_cast<int>(c) == d.default_case) {
+                continue;
+            }
+            if (evaluate(d.case_conditions[c], k, i) != 0.0) {
+                chosen = static_cast<int>(c);
+                break;
+            }
+        }
+        if (chosen < 0) {
+            chosen = d.default_case;
+        }
+        column(k, d.column)[member] =
+            chosen < 0 ? 0.0 : evaluate(d.case_values[static_cast<std::size_t>(chosen)], k, i);
+    }
+}
+
+void executor::sync_exposures(kind& k, int i) {
+    const auto member = static_cast<std::size_t>(i);
+    for (const auto& [variable, snapshot] : k.exposure_sync) {
+        column(k, snapshot)[member] = column(k, variable)[member];
+    }
+}
+
+void executor::initialize_member(kind& k, int i, bool with_derived) {
+    if (!k.has_dynamics) {
+        return;
+    }
+    copy_requirements(k, i);
+    if (with_derived) {
+        evaluate_paths(k, i);
+        evaluate_derived(k.derived, k, i);
+    }
+    run_actions(k.on_start, k, i);
+    if (!k.regimes.empty()) {
+        auto& active = k.active_regime[static_cast<std::size_t>(i)];
+        if (active < 0) {
+            active = k.initial_regime;
+        }
+        run_actions(k.regimes[static_cast<std::size_t>(active)].on_entry, k, i);
+    }
+    sync_exposures(k, i);
+}
+
+void executor::initialize_tree(instance* inst) {
+    // The reference simulator initialises a component, its children, itself again with derived
+    // variables, its children again and itself once more; values settle the same way here.
+    kind& k = *inst->owner;
+    initialize_member(k, inst->index, false);
+    for (instance* child : inst->children) {
+        initialize_tree(child);
+    }
+    for (instance* attached : inst->attachments) {
+        initialize_tree(attached);
+    }
+    initialize_member(k, inst->index, true);
+    for (instance* child : inst->children) {
+        initialize_tree(child);
+    }
+    for (instance* attached : inst->attachments) {
+        initialize_tree(attached);
+    }
+    initialize_member(k, inst->index, true);
+}
+
+void executor::initialize() {
+    time_ = 0.0;
+    initialize_tree(rt_.graph->root());
+}
+
+void executor::advance_member(kind& k, int i, double t) {
+    const auto member = static_cast<std::size_t>(i);
+    column(k, k.time_column)[member] = t;
+    copy_requirements(k, i);
+    evaluate_paths(k, i);
+    evaluate_derived(k.derived, k, i);
+    for (const rate& r : k.rates) {
+        column(k, r.rate_column)[member] = evaluate(r.value, k, i);
+    }
+    for (const rate& r : k.rates) {
+        column(k, r.state_column)[member] += dt_ * column(k, r.rate_column)[member];
+    }
+    for (const condition& c : k.conditions) {
+        if (evaluate(c.test, k, i) != 0.0) {
+            run_actions(c.actions, k, i);
+        }
+    }
+    sync_exposures(k, i);
+    if (k.regimes.empty()) {
+        return;
+    }
+    // The active regime runs after the exposures were taken, and integrates its variables one
+    // after the other, as the reference simulator does.
+    const regime_program& regime = k.regimes[static_cast<std::size_t>(k.active_regime[member])];
+    copy_requirements(k, i);
+    evaluate_derived(regime.derived, k, i);
+    for (const rate& r : regime.rates) {
+        column(k, r.state_column)[member] += dt_ * evaluate(r.value, k, i);
+    }
+    for (const condition& c : regime.conditions) {
+        if (evaluate(c.test, k, i) != 0.0) {
+            run_actions(c.actions, k, i);
+        }
+    }
+}
+
+void executor::step(double t) {
+    time_ = t;
+    while (!queue_.empty() && queue_.top().time <= t) {
+        const event_target target = queue_.top().target;
+        queue_.pop();
+        deliver(target);
+    }
+    for (const member_ref& m : rt_.advance_order) {
+        advance_member(*m.owner, m.index, t);
+    }
+    counters_.member_updates += rt_.advance_order.size();
+}
+
+} // namespace sf::lems::engine

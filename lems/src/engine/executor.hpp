@@ -1,0 +1,68 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <queue>
+#include <vector>
+
+#include "java_random.hpp"
+#include "runtime_builder.hpp"
+
+namespace sf::lems::engine {
+
+// Counts kept while running, reported to the user.
+struct run_counters {
+    std::uint64_t events_sent = 0;      // EventOut actions executed
+    std::uint64_t events_delivered = 0; // OnEvent handlers run
+    std::uint64_t member_updates = 0;   // member advances
+};
+
+// Runs a runtime step by step with the reference simulator's semantics: forward Euler, children
+// before parents, zero-delay events delivered within the sending step, delayed events queued.
+class executor {
+public:
+    using event_sink = std::function<void(int recorder, double time)>;
+
+    executor(runtime& rt, double dt, std::int64_t seed, event_sink sink);
+
+    void initialize();
+    // Advances from the previous step to time t (the end of the step).
+    void step(double t);
+
+    const run_counters& counters() const { return counters_; }
+
+private:
+    struct queued_event {
+        double time;
+        std::uint64_t sequence;
+        event_target target;
+        bool operator>(const queued_event& other) const {
+            return time != other.time ? time > other.time : sequence > other.sequence;
+        }
+    };
+
+    double evaluate(const compiled_expression& e, const kind& k, int i);
+    void run_actions(const std::vector<action>& actions, kind& k, int i);
+    void send(kind& k, int i, int port);
+    void deliver(const event_target& target);
+    void enter_regime(kind& k, int i, int regime);
+    void initialize_member(kind& k, int i, bool with_derived);
+    void initialize_tree(instance* inst);
+    void advance_member(kind& k, int i, double t);
+    void copy_requirements(kind& k, int i);
+    void evaluate_derived(const std::vector<derived_expression>& list, kind& k, int i);
+    void evaluate_paths(kind& k, int i);
+    void sync_exposures(kind& k, int i);
+
+    runtime& rt_;
+    double dt_;
+    java_random random_;
+    event_sink sink_;
+    double time_ = 0.0; // the event clock: end time of the current step
+    std::uint64_t sequence_ = 0;
+    std::priority_queue<queued_event, std::vector<queued_event>, std::greater<>> queue_;
+    std::vector<double> stack_;
+    run_counters counters_;
+};
+
+} // namespace sf::lems::engine

@@ -1,0 +1,458 @@
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <functional>
+
+#include "instance_graph.hpp"
+
+namespace sf::lems::engine {
+namespace {
+
+bool parse_index(const std::string& text, std::size_t& index) {
+    if (text.empty() || !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        return false;
+    }
+    index = static_cast<std::size_t>(std::strtoull(text.c_str(), nullptr, 10));
+    return true;
+}
+
+std::vector<std::string> split_path(const std::string& path) {
+    std::vector<std::string> parts;
+    std::string current;
+    int brackets = 0;
+    for (char c : path) {
+        if (c == '[') {
+            ++brackets;
+        } else if (c == ']') {
+            --brackets;
+        }
+        if (c == '/' && brackets == 0) {
+            if (!current.empty()) {
+                parts.push_back(current);
+            }
+            current.clear();
+        } else {
+            current += c;
+        }
+    }
+    if (!current.empty()) {
+        parts.push_back(current);
+    }
+    return parts;
+}
+
+const std::string* member_text(const component& c, const std::string& name) {
+    if (const auto it = c.texts.find(name); it != c.texts.end()) {
+        return &it->second;
+    }
+    return c.attribute(name);
+}
+
+} // namespace
+
+instance_graph::instance_graph(const model& m, const component& root) : model_(m) {
+    root_ = create(&root, nullptr, "");
+    connect(root_);
+}
+
+instance* instance_graph::create(const component* comp, instance* parent, const std::string& role) {
+    instance& inst = storage_.emplace_back();
+    inst.comp = comp;
+    inst.parent = parent;
+    inst.role = role;
+    for (const auto& [name, value] : comp->properties) {
+        inst.properties[name] = value;
+    }
+    for (const auto& child : comp->children) {
+        if (child->type != nullptr) {
+            inst.children.push_back(create(child.get(), &inst, child->role));
+        }
+    }
+    for (const structure_decl& decl : comp->type->structure) {
+        if (decl.kind == structure_kind::child_instance) {
+            const component* target = referenced(&inst, decl.component, decl.where);
+            instance* created = create(target, &inst, decl.component);
+            inst.children.push_back(created);
+            std::string name = decl.component;
+            while (name.rfind("../", 0) == 0) {
+                name = name.substr(3);
+            }
+            inst.named[name] = created;
+        } else if (decl.kind == structure_kind::multi_instantiate) {
+            if (!decl.component_type.empty()) {
+                throw parse_error{decl.where, comp->label(),
+                                  "MultiInstantiate by componentType is not supported; use component="};
+            }
+            const component* target = referenced(&inst, decl.component, decl.where);
+            const double count = parameter_or_zero(&inst, decl.number);
+            if (count < 0 || count != std::floor(count) || count > 1e9) {
+                throw parse_error{comp->where, comp->label(),
+                                  decl.number + " must be a non-negative whole number, not " + std::to_string(count)};
+            }
+            for (int k = 0; k < static_cast<int>(count); ++k) {
+                instance* created = create(target, &inst, "");
+                inst.multi.push_back(created);
+                inst.children.push_back(created);
+            }
+        }
+    }
+    return &inst;
+}
+
+const component* instance_graph::referenced(const instance* inst, const std::string& name,
+                                            const source_location& where) const {
+    std::string member = name;
+    const instance* scope = inst;
+    while (member.rfind("../", 0) == 0) {
+        member = member.substr(3);
+        scope = scope->parent != nullptr ? scope->parent : scope;
+    }
+    // A ComponentRequirement is satisfied by the nearest enclosing component that names it.
+    for (; scope != nullptr; scope = scope->parent) {
+        const auto it = scope->comp->references.find(member);
+        if (it != scope->comp->references.end()) {
+            return it->second;
+        }
+    }
+    throw parse_error{inst->comp->where, inst->comp->label(),
+                      "needs a component reference '" + member + "' (used by the structure at " + where.str() + ")"};
+}
+
+std::string instance_graph::text_or_literal(const instance* inst, const std::string& name) const {
+    if (const std::string* text = member_text(*inst->comp, name)) {
+        return *text;
+    }
+    return name;
+}
+
+double instance_graph::parameter_or_zero(const instance* inst, const std::string& name) const {
+    const auto it = inst->comp->parameters.find(name);
+    if (it != inst->comp->parameters.end()) {
+        return it->second;
+    }
+    if (const auto* constant = inst->type().find_constant(name)) {
+        return constant->si_value;
+    }
+    return 0.0;
+}
+
+instance* instance_graph::attach(const component* comp, instance* target, const std::string& set,
+                                 const source_location& where) {
+    std::string container = set;
+    const auto& sets = target->type().attachments;
+    if (container.empty()) {
+        if (sets.empty()) {
+            throw parse_error{where, target->comp->label(),
+                              "a " + target->type().name + " has no Attachments to receive a " + comp->type->name};
+        }
+        container = sets.front().name;
+    } else if (target->type().find_attachments(container) == nullptr) {
+        throw parse_error{where, target->comp->label(), "has no attachment set '" + container + "'"};
+    }
+    instance* created = create(comp, target, container);
+    target->attachments.push_back(created);
+    return created;
+}
+
+void instance_graph::connect(instance* inst) {
+    std::map<std::string, instance*> aliases;
+    for (const structure_decl& decl : inst->type().structure) {
+        run_connection_builder(inst, decl, aliases);
+    }
+    // Children are visited by index: building connections may add attachments, never children.
+    for (std::size_t i = 0; i < inst->children.size(); ++i) {
+        connect(inst->children[i]);
+    }
+}
+
+void instance_graph::run_connection_builder(instance* inst, const structure_decl& decl,
+                                            std::map<std::string, instance*>& aliases) {
+    const component& comp = *inst->comp;
+    auto single = [&](const std::string& path_text, const std::string& what) -> instance* {
+        instance* base = inst->parent != nullptr ? inst->parent : inst;
+        const auto found = resolve(base, path_text);
+        if (found.size() != 1) {
+            throw parse_error{comp.where, comp.label(),
+                              what + " \"" + path_text + "\" " +
+                                  (found.empty() ? "refers to no cell or component in the network"
+                                                 : "refers to more than one instance")};
+        }
+        return found.front();
+    };
+    auto alias = [&](const std::string& name) -> instance* {
+        const auto it = aliases.find(name);
+        if (it == aliases.end()) {
+            throw parse_error{decl.where, comp.label(), "no With or ForEach defines '" + name + "'"};
+        }
+        return it->second;
+    };
+    auto assign_properties = [&](instance* receiver) {
+        for (const assign_decl& assign : decl.assigns) {
+            receiver->properties[assign.property] = assign.value.evaluate(
+                [&](std::string_view name) { return parameter_or_zero(inst, std::string(name)); });
+        }
+    };
+    switch (decl.kind) {
+    case structure_kind::with: {
+        if (!decl.instance.empty()) {
+            const std::string path = text_or_literal(inst, decl.instance);
+            if (path == "this") {
+                aliases[decl.as] = inst;
+            } else if (path == "parent" && inst->parent != nullptr) {
+                aliases[decl.as] = inst->parent;
+            } else {
+                aliases[decl.as] = single(path, decl.instance);
+            }
+            break;
+        }
+        const component* population = referenced(inst, decl.list, decl.where);
+        instance* base = inst;
+        instance* population_instance = nullptr;
+        for (instance* scope = inst; scope != nullptr && population_instance == nullptr; scope = scope->parent) {
+            for (instance* candidate : scope->children) {
+                if (candidate->comp == population) {
+                    population_instance = candidate;
+                    break;
+                }
+            }
+            base = scope;
+        }
+        (void)base;
+        if (population_instance == nullptr) {
+            throw parse_error{comp.where, comp.label(), "population '" + population->label() + "' is not in the network"};
+        }
+        const double index = parameter_or_zero(inst, decl.index);
+        if (index < 0 || index >= static_cast<double>(population_instance->multi.size())) {
+            throw parse_error{comp.where, comp.label(),
+                              decl.index + "=" + std::to_string(static_cast<long>(index)) + " is out of range for population '" +
+                                  population->label() + "' of size " + std::to_string(population_instance->multi.size())};
+        }
+        aliases[decl.as] = population_instance->multi[static_cast<std::size_t>(index)];
+        break;
+    }
+    case structure_kind::event_connection: {
+        instance* from = alias(decl.from);
+        instance* to = alias(decl.to);
+        instance* target = to;
+        if (!decl.receiver.empty()) {
+            const component* receiver = referenced(inst, decl.receiver, decl.where);
+            std::string container;
+            if (!decl.receiver_container.empty()) {
+                if (const std::string* text = member_text(comp, decl.receiver_container)) {
+                    container = *text;
+                }
+            }
+            target = attach(receiver, to, container, comp.where);
+            assign_properties(target);
+        }
+        pending_connection connection;
+        connection.source = from;
+        connection.target = target;
+        connection.where = comp.where;
+        if (!decl.source_port.empty()) {
+            if (const std::string* text = member_text(comp, decl.source_port)) {
+                connection.source_port = *text;
+            }
+        }
+        if (!decl.target_port.empty()) {
+            if (const std::string* text = member_text(comp, decl.target_port)) {
+                connection.target_port = *text;
+            }
+        }
+        if (!decl.delay.empty()) {
+            connection.delay = parameter_or_zero(inst, decl.delay);
+        }
+        connections_.push_back(connection);
+        break;
+    }
+    case structure_kind::tunnel: {
+        instance* end_a = alias(decl.end_a);
+        instance* end_b = alias(decl.end_b);
+        instance* a = attach(referenced(inst, decl.component_a, decl.where), end_a, "", comp.where);
+        instance* b = attach(referenced(inst, decl.component_b, decl.where), end_b, "", comp.where);
+        a->named[decl.name] = b;
+        b->named[decl.name] = a;
+        assign_properties(a);
+        assign_properties(b);
+        break;
+    }
+    case structure_kind::for_each: {
+        const auto targets = resolve(inst, text_or_literal(inst, decl.instances));
+        for (instance* item : targets) {
+            aliases[decl.as] = item;
+            for (const structure_decl& inner : decl.body) {
+                run_connection_builder(inst, inner, aliases);
+            }
+        }
+        aliases.erase(decl.as);
+        break;
+    }
+    case structure_kind::child_instance:
+    case structure_kind::multi_instantiate:
+        break; // built by create()
+    }
+}
+
+std::vector<instance*> instance_graph::step(instance* from, const std::string& segment) const {
+    if (segment == "..") {
+        return from->parent != nullptr ? std::vector<instance*>{from->parent} : std::vector<instance*>{};
+    }
+    if (segment == ".") {
+        return {from};
+    }
+    if (const auto colon = segment.find(':'); colon != std::string::npos) {
+        // set:component:index names the index-th attachment of that component in that set.
+        const auto second = segment.find(':', colon + 1);
+        const std::string set = segment.substr(0, colon);
+        const std::string id = segment.substr(colon + 1, second == std::string::npos ? std::string::npos : second - colon - 1);
+        std::size_t wanted = 0;
+        if (second != std::string::npos && !parse_index(segment.substr(second + 1), wanted)) {
+            return {};
+        }
+        std::size_t seen = 0;
+        for (instance* attached : from->attachments) {
+            if (attached->role == set && attached->comp->id == id && seen++ == wanted) {
+                return {attached};
+            }
+        }
+        return {};
+    }
+    std::string name = segment;
+    std::string selector;
+    if (const auto open = segment.find('['); open != std::string::npos && segment.back() == ']') {
+        name = segment.substr(0, open);
+        selector = segment.substr(open + 1, segment.size() - open - 2);
+    }
+    auto by_name = [&](instance* scope) -> instance* {
+        for (instance* child : scope->children) {
+            if (child->comp->id == name) {
+                return child;
+            }
+        }
+        if (const auto it = scope->named.find(name); it != scope->named.end()) {
+            return it->second;
+        }
+        for (instance* attached : scope->attachments) {
+            if (attached->comp->id == name) {
+                return attached;
+            }
+        }
+        for (instance* child : scope->children) {
+            if (child->role == name) {
+                return child;
+            }
+        }
+        return nullptr;
+    };
+    auto in_role = [&](instance* scope) {
+        std::vector<instance*> list;
+        for (instance* child : scope->children) {
+            if (child->role == name) {
+                list.push_back(child);
+            }
+        }
+        for (instance* attached : scope->attachments) {
+            if (attached->role == name) {
+                list.push_back(attached);
+            }
+        }
+        return list;
+    };
+    if (selector.empty()) {
+        if (instance* found = by_name(from)) {
+            return {found};
+        }
+        std::size_t index = 0;
+        if (parse_index(name, index) && index < from->multi.size()) {
+            return {from->multi[index]};
+        }
+        auto list = in_role(from);
+        if (list.size() == 1) {
+            return list;
+        }
+        return {};
+    }
+    std::size_t index = 0;
+    if (parse_index(selector, index)) {
+        if (instance* holder = by_name(from); holder != nullptr && !holder->multi.empty()) {
+            return index < holder->multi.size() ? std::vector<instance*>{holder->multi[index]} : std::vector<instance*>{};
+        }
+        auto list = in_role(from);
+        return index < list.size() ? std::vector<instance*>{list[index]} : std::vector<instance*>{};
+    }
+    std::vector<instance*> list = in_role(from);
+    if (list.empty()) {
+        if (instance* holder = by_name(from); holder != nullptr) {
+            list = holder->multi;
+        }
+    }
+    if (selector == "*") {
+        return list;
+    }
+    // A predicate such as ion='ca': keep the members whose text or attribute has that value.
+    const auto equals = selector.find('=');
+    if (equals == std::string::npos) {
+        return {};
+    }
+    const std::string key = selector.substr(0, equals);
+    std::string value = selector.substr(equals + 1);
+    if (value.size() >= 2 && (value.front() == '\'' || value.front() == '"')) {
+        value = value.substr(1, value.size() - 2);
+    }
+    std::vector<instance*> kept;
+    for (instance* item : list) {
+        const std::string* text = member_text(*item->comp, key);
+        if (text != nullptr && *text == value) {
+            kept.push_back(item);
+        }
+    }
+    return kept;
+}
+
+std::vector<instance*> instance_graph::resolve(instance* from, const std::string& path) const {
+    std::vector<instance*> current{from};
+    for (const std::string& segment : split_path(path)) {
+        std::vector<instance*> next;
+        for (instance* inst : current) {
+            auto found = step(inst, segment);
+            next.insert(next.end(), found.begin(), found.end());
+        }
+        current = std::move(next);
+        if (current.empty()) {
+            break;
+        }
+    }
+    return current;
+}
+
+std::vector<instance*> instance_graph::advance_order() const {
+    std::vector<instance*> order;
+    std::function<void(instance*)> visit = [&](instance* inst) {
+        for (instance* child : inst->children) {
+            visit(child);
+        }
+        for (instance* attached : inst->attachments) {
+            visit(attached);
+        }
+        order.push_back(inst);
+    };
+    visit(root_);
+    return order;
+}
+
+std::vector<instance*> instance_graph::preorder() const {
+    std::vector<instance*> order;
+    std::function<void(instance*)> visit = [&](instance* inst) {
+        order.push_back(inst);
+        for (instance* child : inst->children) {
+            visit(child);
+        }
+        for (instance* attached : inst->attachments) {
+            visit(attached);
+        }
+    };
+    visit(root_);
+    return order;
+}
+
+} // namespace sf::lems::engine

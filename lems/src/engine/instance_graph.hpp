@@ -1,0 +1,74 @@
+#pragma once
+
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <sf/lems/model.hpp>
+
+#include "runtime.hpp"
+
+namespace sf::lems::engine {
+
+// One runtime instance of a component, as the model's Structure builds it: populations expand
+// into cells, connections attach synapse instances to their target cells.
+struct instance {
+    const component* comp = nullptr;
+    instance* parent = nullptr;
+    std::string role;                       // child slot, attachment set, or "" for multi members
+    std::vector<instance*> children;        // child components, ChildInstance and multi members
+    std::vector<instance*> multi;           // MultiInstantiate members, addressed as name[i]
+    std::map<std::string, instance*> named; // ChildInstance by reference name; Tunnel peers
+    std::vector<instance*> attachments;     // in creation order; role is the set name
+    std::map<std::string, double> properties;
+    kind* owner = nullptr;
+    int index = -1;
+
+    const component_type& type() const { return *comp->type; }
+};
+
+// An event connection found while building, wired into the kinds once they exist.
+struct pending_connection {
+    instance* source = nullptr;
+    std::string source_port;
+    instance* target = nullptr;
+    std::string target_port;
+    double delay = 0.0;
+    source_location where;
+};
+
+class instance_graph {
+public:
+    instance_graph(const model& m, const component& root);
+
+    instance* root() const { return root_; }
+    const std::vector<pending_connection>& connections() const { return connections_; }
+
+    // Resolves a LEMS path ("pop[0]", "../pop/3/cell", "synapses[*]", "ions[ion='ca']") relative to
+    // `from`; returns every instance it denotes (empty when nothing matches).
+    std::vector<instance*> resolve(instance* from, const std::string& path) const;
+
+    // Every instance in the order the reference simulator advances them (children first).
+    std::vector<instance*> advance_order() const;
+    // Every instance, parents before children.
+    std::vector<instance*> preorder() const;
+
+private:
+    instance* create(const component* comp, instance* parent, const std::string& role);
+    instance* attach(const component* comp, instance* target, const std::string& set, const source_location& where);
+    void connect(instance* inst);
+    void run_connection_builder(instance* inst, const structure_decl& decl, std::map<std::string, instance*>& aliases);
+    const component* referenced(const instance* inst, const std::string& name, const source_location& where) const;
+    std::string text_or_literal(const instance* inst, const std::string& name) const;
+    double parameter_or_zero(const instance* inst, const std::string& name) const;
+    std::vector<instance*> step(instance* from, const std::string& segment) const;
+
+    const model& model_;
+    std::deque<instance> storage_;
+    instance* root_ = nullptr;
+    std::vector<pending_connection> connections_;
+};
+
+} // namespace sf::lems::engine

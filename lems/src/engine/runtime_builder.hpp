@@ -1,0 +1,28 @@
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include <sf/lems/model.hpp>
+
+#include "instance_graph.hpp"
+#include "runtime.hpp"
+
+namespace sf::lems::engine {
+
+// Everything a simulation runs: the instance tree, its kinds with their compiled programs, and
+// the order in which members advance.
+struct runtime {
+    std::unique_ptr<instance_graph> graph;
+    std::vector<std::unique_ptr<kind>> kinds;
+    std::vector<member_ref> advance_order; // members with dynamics, children before parents
+};
+
+// Builds the runtime for `target` (usually a network). Throws parse_error naming the component
+// for structural problems (dangling paths, unknown ports, indices out of range).
+runtime build_runtime(const model& m, const component& target);
+
+// Where getVariable(name) reads for a member, following exposures, variables, then parents.
+std::optional<value_source> variable_source(instance* inst, const std::string& name);
+
+} // namespace sf::lems::engine
