@@ -250,8 +250,7 @@ private:
                     }
                 }
                 const dimension actual = e.infer_dimension(lookup);
-                const bool literal_zero = e.symbols().empty() && e.evaluate([](std::string_view) { return 0.0; }) == 0.0;
-                if (expected && actual != *expected && !literal_zero) {
+                if (expected && actual != *expected && !e.is_literal_zero()) {
                     report_dimension(where, element, what + ": \"" + e.text() + "\" has dimension " + actual.str() +
                                                          " but " + expected->str() + " was expected");
                 }

@@ -151,6 +151,7 @@ instance* instance_graph::attach(const component* comp, instance* target, const 
     }
     instance* created = create(comp, target, container);
     target->attachments.push_back(created);
+    connect(created); // its own Structure (an input driving its synapse) is wired on creation
     return created;
 }
 
@@ -169,8 +170,7 @@ void instance_graph::run_connection_builder(instance* inst, const structure_decl
                                             std::map<std::string, instance*>& aliases) {
     const component& comp = *inst->comp;
     auto single = [&](const std::string& path_text, const std::string& what) -> instance* {
-        instance* base = inst->parent != nullptr ? inst->parent : inst;
-        const auto found = resolve(base, path_text);
+        const auto found = resolve(inst, path_text, true);
         if (found.size() != 1) {
             throw parse_error{comp.where, comp.label(),
                               what + " \"" + path_text + "\" " +
@@ -409,13 +409,21 @@ std::vector<instance*> instance_graph::step(instance* from, const std::string& s
     return kept;
 }
 
-std::vector<instance*> instance_graph::resolve(instance* from, const std::string& path) const {
+std::vector<instance*> instance_graph::resolve(instance* from, const std::string& path, bool search_enclosing) const {
     std::vector<instance*> current{from};
+    bool first_name = true;
     for (const std::string& segment : split_path(path)) {
         std::vector<instance*> next;
         for (instance* inst : current) {
             auto found = step(inst, segment);
+            for (instance* scope = inst->parent; search_enclosing && found.empty() && first_name && scope != nullptr;
+                 scope = scope->parent) {
+                found = step(scope, segment);
+            }
             next.insert(next.end(), found.begin(), found.end());
+        }
+        if (segment != ".." && segment != ".") {
+            first_name = false;
         }
         current = std::move(next);
         if (current.empty()) {

@@ -48,7 +48,9 @@ public:
 
     // Resolves a LEMS path ("pop[0]", "../pop/3/cell", "synapses[*]", "ions[ion='ca']") relative to
     // `from`; returns every instance it denotes (empty when nothing matches).
-    std::vector<instance*> resolve(instance* from, const std::string& path) const;
+    // With `search_enclosing`, a first name not found in `from` is looked up in its ancestors, as
+    // Structure paths are (a connection inside a projection names the network's populations).
+    std::vector<instance*> resolve(instance* from, const std::string& path, bool search_enclosing = false) const;
 
     // Every instance in the order the reference simulator advances them (children first).
     std::vector<instance*> advance_order() const;
