@@ -195,6 +195,9 @@ void executor::initialize_member(kind& k, int i, bool with_derived) {
         evaluate_paths(k, i);
         evaluate_derived(k.derived, k, i);
     }
+    // The reference simulator runs the OnStart block twice per initialisation pass; the second
+    // run matters only for random draws, whose stream position is reproduced this way.
+    run_actions(k.on_start, k, i);
     run_actions(k.on_start, k, i);
     if (!k.regimes.empty()) {
         auto& active = k.active_regime[static_cast<std::size_t>(i)];
