@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs the Debian packages spikeforge builds and tests with, when any is missing.
+set -euo pipefail
+
+packages=(
+    cmake ninja-build g++ pkg-config make
+    libpugixml-dev catch2 libcli11-dev zlib1g-dev
+    verilator libsystemc-dev libboost-dev libusb-1.0-0-dev
+    clang libclang-rt-14-dev
+)
+
+missing=()
+for package in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$package")
+    fi
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "installing: ${missing[*]}"
+    sudo_cmd=()
+    if [ "$(id -u)" -ne 0 ]; then
+        sudo_cmd=(sudo)
+    fi
+    "${sudo_cmd[@]}" apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,299 @@
+// End-to-end tests of the spikeforge command line: each runs the built binary on small models
+// written into a temporary folder and checks its exit code and what it prints.
+#include <catch2/catch.hpp>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct run_result {
+    int exit_code = -1;
+    std::string output; // stdout and stderr, interleaved
+};
+
+std::string quoted(const std::string& text) {
+    std::string result = "'";
+    for (const char c : text) {
+        result += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    }
+    return result + "'";
+}
+
+// Runs the binary with `arguments` (already quoted where needed) through the shell.
+run_result run(const std::string& arguments) {
+    const std::string command = quoted(SPIKEFORGE_BINARY) + " " + arguments + " 2>&1";
+    run_result result;
+    FILE* pipe = popen(command.c_str(), "r");
+    REQUIRE(pipe != nullptr);
+    char buffer[4096];
+    std::size_t n = 0;
+    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) {
+        result.output.append(buffer, n);
+    }
+    const int status = pclose(pipe);
+    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return result;
+}
+
+// A folder of its own for one test, removed with everything in it at the end.
+class temp_folder {
+public:
+    temp_folder() {
+        static int counter = 0;
+        path_ = fs::temp_directory_path() /
+                ("sf_test_cli_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
+        fs::remove_all(path_);
+        fs::create_directories(path_);
+        path_ = fs::canonical(path_);
+    }
+    temp_folder(const temp_folder&) = delete;
+    temp_folder& operator=(const temp_folder&) = delete;
+    ~temp_folder() {
+        std::error_code ignored;
+        fs::remove_all(path_, ignored);
+    }
+
+    const fs::path& path() const { return path_; }
+
+    fs::path write(const std::string& name, const std::string& text) const {
+        const fs::path file = path_ / name;
+        fs::create_directories(file.parent_path());
+        std::ofstream(file, std::ios::binary) << text;
+        return file;
+    }
+
+private:
+    fs::path path_;
+};
+
+std::vector<std::string> entries_of(const fs::path& folder) {
+    std::vector<std::string> names;
+    if (fs::exists(folder)) {
+        for (const auto& entry : fs::recursive_directory_iterator(folder)) {
+            names.push_back(fs::relative(entry.path(), folder).string());
+        }
+    }
+    return names;
+}
+
+std::string read_text(const fs::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+// 1-based line of the first occurrence of `needle` in `text`.
+int line_of(const std::string& text, const std::string& needle) {
+    const auto at = text.find(needle);
+    REQUIRE(at != std::string::npos);
+    return 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+}
+
+// The line of `output` that starts with `prefix` (empty when there is none).
+std::string line_starting(const std::string& output, const std::string& prefix) {
+    std::istringstream lines(output);
+    std::string line;
+    while (std::getline(lines, line)) {
+        if (line.rfind(prefix, 0) == 0) {
+            return line;
+        }
+    }
+    return {};
+}
+
+// Two populations of integrate-and-fire cells, a projection with two connections and a pulse
+// input: the cell driven by the pulse spikes within the 60 ms run.
+const std::string good_model = R"(<Lems>
+    <Target component="sim"/>
+    <Include file="Cells.xml"/>
+    <Include file="Networks.xml"/>
+    <Include file="Simulation.xml"/>
+    <iafCell id="iaf" C="1nF" thresh="-50mV" reset="-70mV" leakConductance="10nS" leakReversal="-70mV"/>
+    <pulseGenerator id="pulse" delay="5ms" duration="100ms" amplitude="1nA"/>
+    <expOneSynapse id="syn" gbase="1nS" erev="0mV" tauDecay="2ms"/>
+    <network id="net">
+        <population id="pre" component="iaf" size="3"/>
+        <population id="post" component="iaf" size="2"/>
+        <projection id="proj" presynapticPopulation="pre" postsynapticPopulation="post" synapse="syn">
+            <connection id="0" preCellId="../pre[0]" postCellId="../post[1]"/>
+            <connection id="1" preCellId="../pre[2]" postCellId="../post[0]"/>
+        </projection>
+        <explicitInput target="pre[0]" input="pulse"/>
+    </network>
+    <Simulation id="sim" length="60ms" step="0.05ms" target="net">
+        <OutputFile id="volts" fileName="volts.dat">
+            <OutputColumn id="v0" quantity="pre[0]/v"/>
+            <OutputColumn id="v1" quantity="post[1]/v"/>
+        </OutputFile>
+        <EventOutputFile id="spikes" fileName="spikes.dat" format="TIME_ID">
+            <EventSelection id="0" select="pre[0]" eventPort="spike"/>
+        </EventOutputFile>
+    </Simulation>
+</Lems>
+)";
+
+} // namespace
+
+TEST_CASE("cli: --help lists the subcommands and their options", "[cli][help]") {
+    SECTION("top level") {
+        const run_result r = run("--help");
+        CHECK(r.exit_code == 0);
+        CHECK_THAT(r.output, Catch::Contains("validate"));
+        CHECK_THAT(r.output, Catch::Contains("info"));
+        CHECK_THAT(r.output, Catch::Contains("simulate"));
+    }
+    SECTION("validate") {
+        const run_result r = run("validate --help");
+        CHECK(r.exit_code == 0);
+        CHECK_THAT(r.output, Catch::Contains("--include-path"));
+        CHECK_THAT(r.output, Catch::Contains("--no-builtin-coretypes"));
+    }
+    SECTION("info") {
+        const run_result r = run("info --help");
+        CHECK(r.exit_code == 0);
+        CHECK_THAT(r.output, Catch::Contains("--include-path"));
+    }
+    SECTION("simulate") {
+        const run_result r = run("simulate --help");
+        CHECK(r.exit_code == 0);
+        CHECK_THAT(r.output, Catch::Contains("--out"));
+        CHECK_THAT(r.output, Catch::Contains("--backend"));
+    }
+}
+
+TEST_CASE("cli: bad usage exits with 2", "[cli][usage]") {
+    temp_folder dir;
+    SECTION("unknown subcommand") {
+        const run_result r = run("frobnicate");
+        CHECK(r.exit_code == 2);
+        // CLI11 reports the missing subcommand; it does not name the unknown word.
+        CHECK_THAT(r.output, Catch::Contains("subcommand"));
+    }
+    SECTION("no subcommand") {
+        CHECK(run("").exit_code == 2);
+    }
+    SECTION("a file that does not exist") {
+        const run_result r = run("validate " + quoted((dir.path() / "nosuch.xml").string()));
+        CHECK(r.exit_code == 2);
+        CHECK_THAT(r.output, Catch::Contains("nosuch.xml"));
+    }
+    SECTION("simulate with an unknown backend writes nothing") {
+        const fs::path model = dir.write("model.xml", good_model);
+        const fs::path out = dir.path() / "out";
+        const run_result r =
+            run("simulate " + quoted(model.string()) + " -o " + quoted(out.string()) + " --backend nosuch");
+        CHECK(r.exit_code == 2);
+        CHECK_THAT(r.output, Catch::Contains("nosuch"));
+        CHECK(entries_of(out).empty());
+    }
+}
+
+TEST_CASE("cli: validate accepts a good model", "[cli][validate]") {
+    temp_folder dir;
+    const fs::path model = dir.write("model.xml", good_model);
+    const run_result r = run("validate " + quoted(model.string()));
+    INFO(r.output);
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.output, Catch::Contains("valid"));
+}
+
+TEST_CASE("cli: validate prints every problem with its file and line", "[cli][validate]") {
+    temp_folder dir;
+    const std::string text = R"(<Lems>
+    <Dimension name="time" t="1"/>
+    <Unit symbol="ms" dimension="time" power="-3"/>
+    <ComponentType name="decay">
+        <Parameter name="tau" dimension="time"/>
+        <Dynamics>
+            <StateVariable name="x" dimension="none"/>
+            <TimeDerivative variable="x" value="-x / tau"/>
+            <Wobble amount="3"/>
+        </Dynamics>
+    </ComponentType>
+    <decay id="a"/>
+    <decay id="b" tau="3 fortnights"/>
+</Lems>
+)";
+    const fs::path model = dir.write("three.xml", text);
+    const run_result r = run("validate " + quoted(model.string()));
+    INFO(r.output);
+    CHECK(r.exit_code == 2);
+    const std::string file = model.string();
+    CHECK_THAT(line_starting(r.output, file + ":" + std::to_string(line_of(text, "<Wobble")) + ":"),
+               Catch::Contains("Wobble"));
+    CHECK_THAT(line_starting(r.output, file + ":" + std::to_string(line_of(text, "<decay id=\"a\"")) + ":"),
+               Catch::Contains("missing parameter 'tau'"));
+    CHECK_THAT(line_starting(r.output, file + ":" + std::to_string(line_of(text, "<decay id=\"b\"")) + ":"),
+               Catch::Contains("fortnights"));
+    CHECK_THAT(r.output, Catch::Contains("3 problems found"));
+}
+
+TEST_CASE("cli: simulate writes the output files into the -o folder", "[cli][simulate]") {
+    temp_folder dir;
+    const fs::path model = dir.write("model.xml", good_model);
+    const fs::path out = dir.path() / "results";
+    const run_result r = run("simulate " + quoted(model.string()) + " -o " + quoted(out.string()));
+    INFO(r.output);
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.output, Catch::Contains("volts.dat"));
+    // 60 ms in steps of 0.05 ms: 1201 rows of time and two voltages.
+    const std::string volts = read_text(out / "volts.dat");
+    CHECK(std::count(volts.begin(), volts.end(), '\n') == 1201);
+    CHECK(volts.rfind("0.0\t-0.07\t-0.07\t\n", 0) == 0);
+    const std::string spikes = read_text(out / "spikes.dat");
+    CHECK_FALSE(spikes.empty());
+    CHECK(spikes.find("\t0\n") != std::string::npos);
+    // Nothing beside the model: the output went to -o, not next to the LEMS file.
+    CHECK(entries_of(dir.path()).size() == 4); // model.xml, results, and the two files in it
+}
+
+TEST_CASE("cli: simulate on a bad model exits with 2 and writes nothing", "[cli][simulate]") {
+    temp_folder dir;
+    const fs::path out = dir.path() / "out";
+    fs::create_directories(out);
+    SECTION("a problem found while loading") {
+        std::string text = good_model;
+        text.replace(text.find("thresh=\"-50mV\""), 14, "thresh=\"-50ms\"");
+        const fs::path model = dir.write("model.xml", text);
+        const run_result r = run("simulate " + quoted(model.string()) + " -o " + quoted(out.string()));
+        INFO(r.output);
+        CHECK(r.exit_code == 2);
+        CHECK_THAT(r.output, Catch::Contains(model.string() + ":" + std::to_string(line_of(text, "<iafCell"))));
+        CHECK_THAT(r.output, Catch::Contains("thresh"));
+    }
+    SECTION("a problem found while building the simulation") {
+        std::string text = good_model;
+        text.replace(text.find("post[1]/v"), 9, "post[1]/nosuch");
+        const fs::path model = dir.write("model.xml", text);
+        const run_result r = run("simulate " + quoted(model.string()) + " -o " + quoted(out.string()));
+        INFO(r.output);
+        CHECK(r.exit_code == 2);
+        CHECK_THAT(r.output, Catch::Contains("nosuch"));
+    }
+    CHECK(entries_of(out).empty());
+}
+
+TEST_CASE("cli: info prints populations, sizes and projections", "[cli][info]") {
+    temp_folder dir;
+    const fs::path model = dir.write("model.xml", good_model);
+    const run_result r = run("info " + quoted(model.string()));
+    INFO(r.output);
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.output, Catch::Contains("population pre: 3 x iaf (iafCell)"));
+    CHECK_THAT(r.output, Catch::Contains("population post: 2 x iaf (iafCell)"));
+    CHECK_THAT(r.output, Catch::Contains("projection proj: pre -> post via syn, 2 connections"));
+    CHECK_THAT(r.output, Catch::Contains("explicitInput pulse -> pre[0]"));
+    CHECK_THAT(r.output, Catch::Contains("simulation sim: target net"));
+}
