@@ -1,0 +1,568 @@
+// Every class of problem a user can make in a model file, each checked for the three things a
+// message must tell: where (file:line), which element, and what was expected.
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <sf/lems/diagnostics.hpp>
+#include <sf/lems/error.hpp>
+#include <sf/lems/loader.hpp>
+#include <sf/lems/simulator.hpp>
+
+namespace fs = std::filesystem;
+using sf::lems::diagnostics;
+using sf::lems::load_options;
+using sf::lems::parse_error;
+
+namespace {
+
+// A folder of its own for one test, removed with everything in it at the end.
+class temp_folder {
+public:
+    temp_folder() {
+        static int counter = 0;
+        path_ = fs::temp_directory_path() /
+                ("sf_test_validation_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
+        fs::remove_all(path_);
+        fs::create_directories(path_);
+        path_ = fs::canonical(path_); // the loader reports canonical paths
+    }
+    temp_folder(const temp_folder&) = delete;
+    temp_folder& operator=(const temp_folder&) = delete;
+    ~temp_folder() {
+        std::error_code ignored;
+        fs::remove_all(path_, ignored);
+    }
+
+    const fs::path& path() const { return path_; }
+
+    fs::path write(const std::string& name, const std::string& text) const {
+        const fs::path file = path_ / name;
+        fs::create_directories(file.parent_path());
+        std::ofstream(file, std::ios::binary) << text;
+        return file;
+    }
+
+private:
+    fs::path path_;
+};
+
+// 1-based line of the first occurrence of `needle` in `text`.
+int line_of(const std::string& text, const std::string& needle) {
+    const auto at = text.find(needle);
+    REQUIRE(at != std::string::npos);
+    return 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+}
+
+std::string listing(const std::vector<parse_error>& list) {
+    std::string text;
+    for (const auto& p : list) {
+        text += std::string(p.what()) + "\n";
+    }
+    return text;
+}
+
+// Options for models that define everything they use: the core types stay out of the way.
+load_options self_contained() {
+    load_options options;
+    options.builtin_core_types = false;
+    return options;
+}
+
+diagnostics load(const fs::path& file, const load_options& options) {
+    diagnostics problems;
+    static_cast<void>(sf::lems::load_model({file}, options, problems));
+    return problems;
+}
+
+// The single problem of a load; fails when there is not exactly one.
+parse_error only_problem(const diagnostics& problems) {
+    INFO(listing(problems.problems()));
+    REQUIRE(problems.size() == 1);
+    return problems.problems().front();
+}
+
+void check_problem(const parse_error& p, const fs::path& file, int line, const std::string& element,
+                   const std::string& message) {
+    INFO(p.what());
+    CHECK(p.where().file == file.string());
+    CHECK(p.where().line == line);
+    CHECK_THAT(p.element(), Catch::Contains(element));
+    CHECK_THAT(p.message(), Catch::Contains(message));
+    // what() is the one line a user reads: file:line, then the element, then the message.
+    CHECK_THAT(std::string(p.what()), Catch::StartsWith(file.string() + ":" + std::to_string(line) + ": "));
+}
+
+// Dimensions, units and one small user type shared by the models below.
+const std::string prelude = R"(<Lems>
+    <Dimension name="time" t="1"/>
+    <Dimension name="voltage" m="1" l="2" t="-3" i="-1"/>
+    <Unit symbol="s" dimension="time" power="0"/>
+    <Unit symbol="ms" dimension="time" power="-3"/>
+    <Unit symbol="mV" dimension="voltage" power="-3"/>
+    <ComponentType name="decay">
+        <Parameter name="tau" dimension="time"/>
+        <Parameter name="x0" dimension="none"/>
+        <Exposure name="x" dimension="none"/>
+        <Dynamics>
+            <StateVariable name="x" dimension="none" exposure="x"/>
+            <TimeDerivative variable="x" value="-x / tau"/>
+            <OnStart>
+                <StateAssignment variable="x" value="x0"/>
+            </OnStart>
+        </Dynamics>
+    </ComponentType>
+)";
+
+std::string lems(const std::string& body) { return prelude + body + "</Lems>\n"; }
+
+// A ComponentType `broken` with the given members, for problems inside a type definition.
+std::string broken_type(const std::string& members) {
+    return lems("    <ComponentType name=\"broken\">\n"
+                "        <Parameter name=\"tau\" dimension=\"time\"/>\n" +
+                members + "    </ComponentType>\n");
+}
+
+// Two integrate-and-fire populations of sizes 2 and 3 in a network with a simulation, using the
+// built-in core types; `network_items` are added inside the network.
+std::string network_model(const std::string& network_items) {
+    return R"(<Lems>
+    <Target component="sim"/>
+    <Include file="Cells.xml"/>
+    <Include file="Networks.xml"/>
+    <Include file="Simulation.xml"/>
+    <iafCell id="iaf" C="1nF" thresh="-50mV" reset="-70mV" leakConductance="10nS" leakReversal="-70mV"/>
+    <pulseGenerator id="pulse" delay="1ms" duration="5ms" amplitude="1nA"/>
+    <expOneSynapse id="syn" gbase="1nS" erev="0mV" tauDecay="2ms"/>
+    <gapJunction id="gap" conductance="1nS"/>
+    <network id="net">
+        <population id="two" component="iaf" size="2"/>
+        <population id="three" component="iaf" size="3"/>
+)" + network_items +
+           R"(    </network>
+    <Simulation id="sim" length="1ms" step="0.1ms" target="net"/>
+</Lems>
+)";
+}
+
+} // namespace
+
+TEST_CASE("validation: malformed XML is reported at the line of the error", "[lems][validation]") {
+    temp_folder dir;
+    SECTION("mismatched end tag") {
+        const std::string text = "<Lems>\n"
+                                 "    <ComponentType name=\"a\">\n"
+                                 "        <Parameter name=\"p\" dimension=\"none\"/>\n"
+                                 "    </ComponentTyp>\n"
+                                 "</Lems>\n";
+        const fs::path file = dir.write("model.xml", text);
+        check_problem(only_problem(load(file, self_contained())), file, 4, "", "malformed XML");
+    }
+    SECTION("attribute value without quotes") {
+        const std::string text = "<Lems>\n"
+                                 "\n"
+                                 "    <Unit symbol=ms dimension=\"time\" power=\"-3\"/>\n"
+                                 "</Lems>\n";
+        const fs::path file = dir.write("model.xml", text);
+        check_problem(only_problem(load(file, self_contained())), file, 3, "", "malformed XML");
+    }
+    SECTION("in an included file, the included file's line") {
+        const fs::path file = dir.write("model.xml", "<Lems>\n    <Include file=\"part.xml\"/>\n</Lems>\n");
+        const fs::path part = dir.write("part.xml", "<Lems>\n    <a>\n    <b>\n</Lems>\n");
+        const parse_error p = only_problem(load(file, self_contained()));
+        CHECK(p.where().file == part.string());
+        CHECK(p.where().line >= 2);
+        CHECK_THAT(p.message(), Catch::Contains("malformed XML"));
+    }
+}
+
+TEST_CASE("validation: unknown elements in a ComponentType, Dynamics and Structure",
+          "[lems][validation]") {
+    temp_folder dir;
+    SECTION("ComponentType") {
+        const std::string text = broken_type("        <Paramater name=\"x\" dimension=\"none\"/>\n");
+        const fs::path file = dir.write("model.xml", text);
+        check_problem(only_problem(load(file, self_contained())), file, line_of(text, "<Paramater"),
+                      "ComponentType broken: <Paramater>", "expected Parameter, DerivedParameter");
+    }
+    SECTION("Dynamics") {
+        const std::string text = broken_type("        <Dynamics>\n"
+                                             "            <StateVariable name=\"x\" dimension=\"none\"/>\n"
+                                             "            <TimeDerivativ variable=\"x\" value=\"1\"/>\n"
+                                             "        </Dynamics>\n");
+        const fs::path file = dir.write("model.xml", text);
+        check_problem(only_problem(load(file, self_contained())), file, line_of(text, "<TimeDerivativ "),
+                      "ComponentType broken: <TimeDerivativ>", "unknown element in Dynamics (expected StateVariable");
+    }
+    SECTION("Structure") {
+        const std::string text = broken_type("        <ComponentReference name=\"c\" type=\"decay\"/>\n"
+                                             "        <Structure>\n"
+                                             "            <ChildInstanse component=\"c\"/>\n"
+                                             "        </Structure>\n");
+        const fs::path file = dir.write("model.xml", text);
+        check_problem(only_problem(load(file, self_contained())), file, line_of(text, "<ChildInstanse"),
+                      "ComponentType broken: <ChildInstanse>", "unknown element in Structure (expected ChildInstance");
+    }
+    SECTION("an action block") {
+        const std::string text = broken_type("        <Dynamics>\n"
+                                             "            <StateVariable name=\"x\" dimension=\"none\"/>\n"
+                                             "            <OnStart>\n"
+                                             "                <StateAssignmnt variable=\"x\" value=\"1\"/>\n"
+                                             "            </OnStart>\n"
+                                             "        </Dynamics>\n");
+        const fs::path file = dir.write("model.xml", text);
+        check_problem(only_problem(load(file, self_contained())), file, line_of(text, "<StateAssignmnt"),
+                      "ComponentType broken: <StateAssignmnt>", "expected StateAssignment, EventOut or Transition");
+    }
+}
+
+TEST_CASE("validation: a component of an unknown type", "[lems][validation]") {
+    temp_folder dir;
+    SECTION("by element name") {
+        const std::string text = lems("    <decai id=\"d\" tau=\"1ms\" x0=\"1\"/>\n");
+        const fs::path file = dir.write("model.xml", text);
+        check_problem(only_problem(load(file, self_contained())), file, line_of(text, "<decai"), "decai",
+                      "unknown component type 'decai'");
+    }
+    SECTION("by type attribute") {
+        const std::string text = lems("    <Component id=\"d\" type=\"nosuch\" tau=\"1ms\"/>\n");
+        const fs::path file = dir.write("model.xml", text);
+        check_problem(only_problem(load(file, self_contained())), file, line_of(text, "<Component "), "Component",
+                      "unknown component type 'nosuch'");
+    }
+}
+
+TEST_CASE("validation: a missing parameter", "[lems][validation]") {
+    temp_folder dir;
+    const std::string text = lems("    <decay id=\"d\" x0=\"1\"/>\n");
+    const fs::path file = dir.write("model.xml", text);
+    check_problem(only_problem(load(file, self_contained())), file, line_of(text, "<decay id"), "d",
+                  "missing parameter 'tau' (time) required by decay");
+}
+
+TEST_CASE("validation: an attribute the type does not have", "[lems][validation]") {
+    temp_folder dir;
+    const std::string text = lems("    <decay id=\"d\" tau=\"1ms\" x0=\"1\" colour=\"red\"/>\n");
+    const fs::path file = dir.write("model.xml", text);
+    check_problem(only_problem(load(file, self_contained())), file, line_of(text, "<decay id"), "d",
+                  "unknown attribute 'colour' for a decay (it has: tau, x0)");
+}
+
+TEST_CASE("validation: a parameter value of the wrong dimension", "[lems][validation]") {
+    temp_folder dir;
+    const std::string text = lems("    <decay id=\"d\"\n        tau=\"10mV\" x0=\"1\"/>\n");
+    const fs::path file = dir.write("model.xml", text);
+    // The component is reported at the line its element starts on.
+    check_problem(only_problem(load(file, self_contained())), file, line_of(text, "<decay id"), "d",
+                  "parameter tau=\"10mV\" has dimension m^1 l^2 t^-3 i^-1 but decay declares it as time");
+}
+
+TEST_CASE("validation: a value in an unknown unit", "[lems][validation]") {
+    temp_folder dir;
+    const std::string text = lems("    <decay id=\"d\" tau=\"10 fortnights\" x0=\"1\"/>\n");
+    const fs::path file = dir.write("model.xml", text);
+    check_problem(only_problem(load(file, self_contained())), file, line_of(text, "<decay id"), "d",
+                  "parameter tau: ");
+    CHECK_THAT(only_problem(load(file, self_contained())).message(), Catch::Contains("fortnights"));
+}
+
+TEST_CASE("validation: a reference to a component that does not exist", "[lems][validation]") {
+    temp_folder dir;
+    const std::string text = lems("    <ComponentType name=\"holder\">\n"
+                                  "        <ComponentReference name=\"component\" type=\"decay\"/>\n"
+                                  "    </ComponentType>\n"
+                                  "    <decay id=\"d\" tau=\"1ms\" x0=\"1\"/>\n"
+                                  "    <holder id=\"good\" component=\"d\"/>\n"
+                                  "    <holder id=\"bad\" component=\"nosuch\"/>\n");
+    const fs::path file = dir.write("model.xml", text);
+    check_problem(only_problem(load(file, self_contained())), file, line_of(text, "<holder id=\"bad\""), "bad",
+                  "component=\"nosuch\" refers to no component with that id");
+}
+
+TEST_CASE("validation: a population or cell index out of range is found when the network is built",
+          "[lems][validation]") {
+    temp_folder dir;
+    std::string item;
+    std::string offending;
+    SECTION("explicitInput target") {
+        item = "        <explicitInput target=\"two[5]\" input=\"pulse\"/>\n";
+        offending = "two[5]";
+    }
+    SECTION("projection connection") {
+        item = "        <projection id=\"proj\" presynapticPopulation=\"two\" postsynapticPopulation=\"three\" "
+               "synapse=\"syn\">\n"
+               "            <connection id=\"0\" preCellId=\"../two[1]\" postCellId=\"../three[7]\"/>\n"
+               "        </projection>\n";
+        offending = "../three[7]";
+    }
+    SECTION("unknown population in a connection") {
+        item = "        <projection id=\"proj\" presynapticPopulation=\"two\" postsynapticPopulation=\"three\" "
+               "synapse=\"syn\">\n"
+               "            <connection id=\"0\" preCellId=\"../four[0]\" postCellId=\"../three[0]\"/>\n"
+               "        </projection>\n";
+        offending = "../four[0]";
+    }
+    SECTION("inputList input") {
+        item = "        <inputList id=\"inputs\" component=\"pulse\" population=\"three\">\n"
+               "            <input id=\"0\" target=\"../three[3]/iaf\" destination=\"synapses\"/>\n"
+               "        </inputList>\n";
+        offending = "../three[3]/iaf";
+    }
+    SECTION("electrical connection by index") {
+        item = "        <electricalProjection id=\"gaps\" presynapticPopulation=\"two\" "
+               "postsynapticPopulation=\"three\">\n"
+               "            <electricalConnection id=\"0\" preCell=\"1\" postCell=\"9\" synapse=\"gap\"/>\n"
+               "        </electricalProjection>\n";
+        offending = "postCell=9 is out of range for population 'three' of size 3";
+    }
+    const std::string text = network_model(item);
+    const fs::path file = dir.write("model.xml", text);
+    diagnostics problems;
+    const sf::lems::model model = sf::lems::load_model({file}, {}, problems);
+    INFO(listing(problems.problems()));
+    REQUIRE(problems.empty());
+    // The element is found by its index in the network: the line of the connection or input.
+    const std::string element_start = item.substr(item.rfind('<'), item.find(' ', item.rfind('<')) - item.rfind('<'));
+    try {
+        sf::lems::check_simulation(model);
+        FAIL("check_simulation accepted " + offending);
+    } catch (const parse_error& e) {
+        INFO(e.what());
+        CHECK(e.where().file == file.string());
+        CHECK(e.where().line == line_of(text, element_start));
+        CHECK_THAT(e.message(), Catch::Contains(offending));
+    }
+}
+
+TEST_CASE("validation: an expression that does not parse", "[lems][validation]") {
+    temp_folder dir;
+    std::string members;
+    std::string element;
+    std::string quoted;
+    SECTION("TimeDerivative value") {
+        members = "            <TimeDerivative variable=\"x\" value=\"-x / (tau\"/>\n";
+        element = "<TimeDerivative>";
+        quoted = "value=\"-x / (tau\"";
+    }
+    SECTION("OnCondition test") {
+        members = "            <OnCondition test=\"x .gt.\">\n"
+                  "                <StateAssignment variable=\"x\" value=\"0\"/>\n"
+                  "            </OnCondition>\n";
+        element = "<OnCondition>";
+        quoted = "test=\"x .gt.\"";
+    }
+    SECTION("DerivedVariable value") {
+        members = "            <DerivedVariable name=\"y\" dimension=\"none\" value=\"x ** 2\"/>\n";
+        element = "<DerivedVariable>";
+        quoted = "value=\"x ** 2\"";
+    }
+    const std::string text = broken_type("        <Dynamics>\n"
+                                         "            <StateVariable name=\"x\" dimension=\"none\"/>\n" +
+                                         members + "        </Dynamics>\n");
+    const fs::path file = dir.write("model.xml", text);
+    check_problem(only_problem(load(file, self_contained())), file, line_of(text, element.substr(0, element.size() - 1)),
+                  "ComponentType broken: " + element, quoted);
+}
+
+TEST_CASE("validation: an expression of inconsistent dimension is an error in the model and a warning "
+          "in a library",
+          "[lems][validation]") {
+    temp_folder dir;
+    // dx/dt = -x: the rate of a dimensionless x must be per time.
+    const std::string library = "<Lems>\n"
+                                "    <Dimension name=\"time\" t=\"1\"/>\n"
+                                "    <ComponentType name=\"sloppy\">\n"
+                                "        <Parameter name=\"tau\" dimension=\"time\"/>\n"
+                                "        <Dynamics>\n"
+                                "            <StateVariable name=\"x\" dimension=\"none\"/>\n"
+                                "            <TimeDerivative variable=\"x\" value=\"-x\"/>\n"
+                                "        </Dynamics>\n"
+                                "    </ComponentType>\n"
+                                "</Lems>\n";
+    const int line = line_of(library, "<TimeDerivative");
+    const std::string expected = "TimeDerivative of x: \"-x\" has dimension none but t^-1 was expected";
+    SECTION("in the model file itself") {
+        const fs::path file = dir.write("model.xml", library);
+        const diagnostics problems = load(file, self_contained());
+        check_problem(only_problem(problems), file, line, "ComponentType sloppy", expected);
+        CHECK(problems.warnings().empty());
+    }
+    SECTION("in a file included from beside the model") {
+        const fs::path file = dir.write("model.xml", "<Lems>\n    <Include file=\"sloppy.xml\"/>\n</Lems>\n");
+        const fs::path included = dir.write("sloppy.xml", library);
+        check_problem(only_problem(load(file, self_contained())), included, line, "ComponentType sloppy", expected);
+    }
+    SECTION("in a file found through the include path") {
+        const fs::path file = dir.write("model.xml", "<Lems>\n    <Include file=\"sloppy.xml\"/>\n</Lems>\n");
+        const fs::path included = dir.write("lib/sloppy.xml", library);
+        load_options options = self_contained();
+        options.include_paths.push_back(dir.path() / "lib");
+        const diagnostics problems = load(file, options);
+        INFO(listing(problems.problems()));
+        CHECK(problems.empty());
+        REQUIRE(problems.warnings().size() == 1);
+        check_problem(problems.warnings().front(), included, line, "ComponentType sloppy", expected);
+    }
+}
+
+TEST_CASE("validation: an unknown symbol in an expression", "[lems][validation]") {
+    temp_folder dir;
+    const std::string text = broken_type("        <Dynamics>\n"
+                                         "            <StateVariable name=\"x\" dimension=\"none\"/>\n"
+                                         "            <TimeDerivative variable=\"x\" value=\"-y / tau\"/>\n"
+                                         "        </Dynamics>\n");
+    const fs::path file = dir.write("model.xml", text);
+    check_problem(only_problem(load(file, self_contained())), file, line_of(text, "<TimeDerivative"),
+                  "ComponentType broken", "unknown symbol 'y' in \"-y / tau\"");
+}
+
+TEST_CASE("validation: derived variables that depend on each other in a cycle", "[lems][validation]") {
+    temp_folder dir;
+    const std::string text = broken_type("        <Dynamics>\n"
+                                         "            <StateVariable name=\"x\" dimension=\"none\"/>\n"
+                                         "            <DerivedVariable name=\"a\" dimension=\"none\" value=\"b + x\"/>\n"
+                                         "            <DerivedVariable name=\"b\" dimension=\"none\" value=\"c * 2\"/>\n"
+                                         "            <DerivedVariable name=\"c\" dimension=\"none\" value=\"a - 1\"/>\n"
+                                         "        </Dynamics>\n");
+    const fs::path file = dir.write("model.xml", text);
+    check_problem(only_problem(load(file, self_contained())), file, line_of(text, "name=\"a\""),
+                  "ComponentType broken", "derived variables depend on each other in a cycle: a -> b -> c -> a");
+}
+
+TEST_CASE("validation: an include file that does not exist", "[lems][validation]") {
+    temp_folder dir;
+    const std::string text = "<Lems>\n\n    <Include file=\"nosuch.xml\"/>\n</Lems>\n";
+    const fs::path file = dir.write("model.xml", text);
+    check_problem(only_problem(load(file, self_contained())), file, 3, "Include",
+                  "included file 'nosuch.xml' not found (searched " + dir.path().string());
+}
+
+TEST_CASE("validation: files that include each other in a cycle", "[lems][validation]") {
+    temp_folder dir;
+    const fs::path a = dir.write("a.xml", "<Lems>\n    <Include file=\"b.xml\"/>\n</Lems>\n");
+    const fs::path b = dir.write("b.xml", "<Lems>\n\n    <Include file=\"a.xml\"/>\n</Lems>\n");
+    check_problem(only_problem(load(a, self_contained())), b, 3, "Include", "include cycle: a.xml -> b.xml -> a.xml");
+}
+
+TEST_CASE("validation: an EventOut or OnEvent naming no suitable EventPort", "[lems][validation]") {
+    temp_folder dir;
+    std::string block;
+    std::string expected;
+    SECTION("EventOut to an unknown port") {
+        block = "            <OnCondition test=\"x .gt. 1\">\n"
+                "                <EventOut port=\"spike\"/>\n"
+                "            </OnCondition>\n";
+        expected = "EventOut: 'spike' is not an output EventPort of the type";
+    }
+    SECTION("EventOut to an input port") {
+        block = "            <OnCondition test=\"x .gt. 1\">\n"
+                "                <EventOut port=\"in\"/>\n"
+                "            </OnCondition>\n";
+        expected = "EventOut: 'in' is not an output EventPort of the type";
+    }
+    SECTION("OnEvent on an unknown port") {
+        block = "            <OnEvent port=\"spike\">\n"
+                "                <StateAssignment variable=\"x\" value=\"0\"/>\n"
+                "            </OnEvent>\n";
+        expected = "OnEvent: 'spike' is not an input EventPort of the type";
+    }
+    SECTION("OnEvent on an output port") {
+        block = "            <OnEvent port=\"out\">\n"
+                "                <StateAssignment variable=\"x\" value=\"0\"/>\n"
+                "            </OnEvent>\n";
+        expected = "OnEvent: 'out' is not an input EventPort of the type";
+    }
+    const std::string text = broken_type("        <EventPort name=\"in\" direction=\"in\"/>\n"
+                                         "        <EventPort name=\"out\" direction=\"out\"/>\n"
+                                         "        <Dynamics>\n"
+                                         "            <StateVariable name=\"x\" dimension=\"none\"/>\n" +
+                                         block + "        </Dynamics>\n");
+    const fs::path file = dir.write("model.xml", text);
+    const std::string reported_at = block.find("EventOut") != std::string::npos ? "<EventOut" : "<OnEvent";
+    check_problem(only_problem(load(file, self_contained())), file, line_of(text, reported_at), "ComponentType broken",
+                  expected);
+}
+
+TEST_CASE("validation: a Transition to a regime that does not exist", "[lems][validation]") {
+    temp_folder dir;
+    const std::string text = broken_type("        <Dynamics>\n"
+                                         "            <StateVariable name=\"x\" dimension=\"none\"/>\n"
+                                         "            <Regime name=\"up\" initial=\"true\">\n"
+                                         "                <TimeDerivative variable=\"x\" value=\"1 / tau\"/>\n"
+                                         "                <OnCondition test=\"x .gt. 1\">\n"
+                                         "                    <Transition regime=\"dwon\"/>\n"
+                                         "                </OnCondition>\n"
+                                         "            </Regime>\n"
+                                         "            <Regime name=\"down\">\n"
+                                         "                <TimeDerivative variable=\"x\" value=\"-1 / tau\"/>\n"
+                                         "            </Regime>\n"
+                                         "        </Dynamics>\n");
+    const fs::path file = dir.write("model.xml", text);
+    check_problem(only_problem(load(file, self_contained())), file, line_of(text, "<Transition"),
+                  "ComponentType broken", "Transition: no Regime named 'dwon'");
+}
+
+TEST_CASE("validation: a model without a Simulation to run", "[lems][validation]") {
+    temp_folder dir;
+    SECTION("no <Target>") {
+        const fs::path file = dir.write("model.xml", lems("    <decay id=\"d\" tau=\"1ms\" x0=\"1\"/>\n"));
+        const sf::lems::model model = sf::lems::load_model({file}, self_contained());
+        try {
+            sf::lems::check_simulation(model);
+            FAIL("a model without a Target was accepted");
+        } catch (const parse_error& e) {
+            CHECK(e.where().file == file.string());
+            CHECK(e.element() == "Target");
+            CHECK_THAT(e.message(), Catch::Contains("no <Target component=\"...\"/>"));
+        }
+    }
+    SECTION("a Target that is not a Simulation") {
+        const std::string text = lems("    <Target component=\"d\"/>\n    <decay id=\"d\" tau=\"1ms\" x0=\"1\"/>\n");
+        const fs::path file = dir.write("model.xml", text);
+        const sf::lems::model model = sf::lems::load_model({file}, self_contained());
+        try {
+            sf::lems::check_simulation(model);
+            FAIL("a Target that is not a Simulation was accepted");
+        } catch (const parse_error& e) {
+            check_problem(e, file, line_of(text, "<decay id"), "d", "is a decay, not a Simulation");
+        }
+    }
+    SECTION("a Target naming no component") {
+        const std::string text = lems("    <Target component=\"sim\"/>\n    <decay id=\"d\" tau=\"1ms\" x0=\"1\"/>\n");
+        const fs::path file = dir.write("model.xml", text);
+        check_problem(only_problem(load(file, self_contained())), file, line_of(text, "<Target"), "Target",
+                      "target component 'sim' is not defined");
+    }
+}
+
+TEST_CASE("validation: every problem of a file is reported, not only the first", "[lems][validation]") {
+    temp_folder dir;
+    const std::string text = lems("    <ComponentType name=\"other\">\n"
+                                  "        <Parameter name=\"p\" dimension=\"tyme\"/>\n"
+                                  "        <Paramater name=\"q\" dimension=\"none\"/>\n"
+                                  "    </ComponentType>\n"
+                                  "    <decay id=\"a\" x0=\"1\"/>\n"
+                                  "    <decay id=\"b\" tau=\"1 fortnight\" x0=\"1\"/>\n"
+                                  "    <decay id=\"c\" tau=\"1ms\" x0=\"1\" colour=\"red\"/>\n"
+                                  "    <decai id=\"e\"/>\n");
+    const fs::path file = dir.write("model.xml", text);
+    const diagnostics problems = load(file, self_contained());
+    INFO(listing(problems.problems()));
+    REQUIRE(problems.size() == 6);
+    std::vector<int> lines;
+    for (const auto& p : problems.problems()) {
+        CHECK(p.where().file == file.string());
+        lines.push_back(p.where().line);
+    }
+    std::sort(lines.begin(), lines.end());
+    const std::vector<int> expected{line_of(text, "dimension=\"tyme\""), line_of(text, "<Paramater"),
+                                    line_of(text, "<decay id=\"a\""),   line_of(text, "<decay id=\"b\""),
+                                    line_of(text, "<decay id=\"c\""),   line_of(text, "<decai")};
+    CHECK(lines == expected);
+}
