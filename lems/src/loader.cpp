@@ -54,11 +54,13 @@ public:
 
     model take() { return std::move(model_); }
 
+    // Where each of the model's targets was written, in the order of model::targets.
+    const std::vector<source_location>& target_locations() const { return target_locations_; }
+
 private:
     void read_file(const fs::path& file, const source_location& included_from) {
-        if (loaded_.count(file) != 0) {
-            return; // already read through another include: LEMS reads every file once
-        }
+        // A file still being read is checked before the files already read: it is in both, and
+        // including it again is a cycle rather than a harmless second include.
         for (const fs::path& open : stack_) {
             if (open == file) {
                 std::string chain;
@@ -69,6 +71,9 @@ private:
                                           "include cycle: " + chain + file.filename().string()});
                 return;
             }
+        }
+        if (loaded_.count(file) != 0) {
+            return; // already read through another include: LEMS reads every file once
         }
         std::ifstream in(file, std::ios::binary);
         if (!in) {
@@ -166,7 +171,13 @@ private:
                     model_.types.push_back(std::move(type));
                 }
             } else if (tag == "Target") {
-                model_.targets.push_back(node.attribute("component").as_string());
+                const std::string target = node.attribute("component").as_string();
+                if (target.empty()) {
+                    problems_.add(parse_error{source.locate(node), "Target", "missing attribute 'component'"});
+                    continue;
+                }
+                model_.targets.push_back(target);
+                target_locations_.push_back(source.locate(node));
             } else if (tag == "Assertion" || tag == "Constant") {
                 // Model-level assertions and constants carry no simulation semantics.
             } else {
@@ -241,6 +252,7 @@ private:
     std::vector<fs::path> search_path_;
     std::set<fs::path> loaded_;
     std::vector<fs::path> stack_;
+    std::vector<source_location> target_locations_;
     model model_;
 };
 
@@ -253,6 +265,13 @@ model load_model(const std::vector<fs::path>& files, const load_options& options
     }
     model result = reader.take();
     resolve_model(result, problems);
+    // Checked here rather than in resolution, which does not know where each <Target> was written.
+    for (std::size_t k = 0; k < result.targets.size(); ++k) {
+        if (result.find_component(result.targets[k]) == nullptr) {
+            problems.add(parse_error{reader.target_locations()[k], "Target",
+                                     "target component '" + result.targets[k] + "' is not defined"});
+        }
+    }
     return result;
 }
 

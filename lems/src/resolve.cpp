@@ -48,12 +48,7 @@ public:
         for (auto& c : model_.components) {
             resolve_references(*c);
         }
-        for (const auto& target : model_.targets) {
-            if (model_.find_component(target) == nullptr) {
-                problems_.add(parse_error{source_location{}, "Target",
-                                          "target component '" + target + "' is not defined"});
-            }
-        }
+        // Targets naming no component are reported by the loader, which knows their lines.
     }
 
 private:

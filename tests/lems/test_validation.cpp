@@ -2,11 +2,8 @@
 // message must tell: where (file:line), which element, and what was expected.
 #include <catch2/catch.hpp>
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <string>
 #include <vector>
 
@@ -15,58 +12,21 @@
 #include <sf/lems/loader.hpp>
 #include <sf/lems/simulator.hpp>
 
+#include "test_support.hpp"
+
 namespace fs = std::filesystem;
 using sf::lems::diagnostics;
 using sf::lems::load_options;
 using sf::lems::parse_error;
+using sf::lems::test::line_of;
+using sf::lems::test::listing;
 
 namespace {
 
-// A folder of its own for one test, removed with everything in it at the end.
-class temp_folder {
-public:
-    temp_folder() {
-        static int counter = 0;
-        path_ = fs::temp_directory_path() /
-                ("sf_test_validation_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-        fs::remove_all(path_);
-        fs::create_directories(path_);
-        path_ = fs::canonical(path_); // the loader reports canonical paths
-    }
-    temp_folder(const temp_folder&) = delete;
-    temp_folder& operator=(const temp_folder&) = delete;
-    ~temp_folder() {
-        std::error_code ignored;
-        fs::remove_all(path_, ignored);
-    }
-
-    const fs::path& path() const { return path_; }
-
-    fs::path write(const std::string& name, const std::string& text) const {
-        const fs::path file = path_ / name;
-        fs::create_directories(file.parent_path());
-        std::ofstream(file, std::ios::binary) << text;
-        return file;
-    }
-
-private:
-    fs::path path_;
+// A temporary folder named after this file's tests.
+struct temp_folder : sf::lems::test::temp_folder {
+    temp_folder() : sf::lems::test::temp_folder("sf_test_validation") {}
 };
-
-// 1-based line of the first occurrence of `needle` in `text`.
-int line_of(const std::string& text, const std::string& needle) {
-    const auto at = text.find(needle);
-    REQUIRE(at != std::string::npos);
-    return 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
-}
-
-std::string listing(const std::vector<parse_error>& list) {
-    std::string text;
-    for (const auto& p : list) {
-        text += std::string(p.what()) + "\n";
-    }
-    return text;
-}
 
 // Options for models that define everything they use: the core types stay out of the way.
 load_options self_contained() {
@@ -290,9 +250,11 @@ TEST_CASE("validation: a population or cell index out of range is found when the
     temp_folder dir;
     std::string item;
     std::string offending;
+    std::string reported_at; // the connection or input, not the network or the projection
     SECTION("explicitInput target") {
         item = "        <explicitInput target=\"two[5]\" input=\"pulse\"/>\n";
         offending = "two[5]";
+        reported_at = "<explicitInput";
     }
     SECTION("projection connection") {
         item = "        <projection id=\"proj\" presynapticPopulation=\"two\" postsynapticPopulation=\"three\" "
@@ -300,6 +262,7 @@ TEST_CASE("validation: a population or cell index out of range is found when the
                "            <connection id=\"0\" preCellId=\"../two[1]\" postCellId=\"../three[7]\"/>\n"
                "        </projection>\n";
         offending = "../three[7]";
+        reported_at = "<connection";
     }
     SECTION("unknown population in a connection") {
         item = "        <projection id=\"proj\" presynapticPopulation=\"two\" postsynapticPopulation=\"three\" "
@@ -307,12 +270,14 @@ TEST_CASE("validation: a population or cell index out of range is found when the
                "            <connection id=\"0\" preCellId=\"../four[0]\" postCellId=\"../three[0]\"/>\n"
                "        </projection>\n";
         offending = "../four[0]";
+        reported_at = "<connection";
     }
     SECTION("inputList input") {
         item = "        <inputList id=\"inputs\" component=\"pulse\" population=\"three\">\n"
                "            <input id=\"0\" target=\"../three[3]/iaf\" destination=\"synapses\"/>\n"
                "        </inputList>\n";
         offending = "../three[3]/iaf";
+        reported_at = "<input ";
     }
     SECTION("electrical connection by index") {
         item = "        <electricalProjection id=\"gaps\" presynapticPopulation=\"two\" "
@@ -320,6 +285,7 @@ TEST_CASE("validation: a population or cell index out of range is found when the
                "            <electricalConnection id=\"0\" preCell=\"1\" postCell=\"9\" synapse=\"gap\"/>\n"
                "        </electricalProjection>\n";
         offending = "postCell=9 is out of range for population 'three' of size 3";
+        reported_at = "<electricalConnection ";
     }
     const std::string text = network_model(item);
     const fs::path file = dir.write("model.xml", text);
@@ -327,15 +293,13 @@ TEST_CASE("validation: a population or cell index out of range is found when the
     const sf::lems::model model = sf::lems::load_model({file}, {}, problems);
     INFO(listing(problems.problems()));
     REQUIRE(problems.empty());
-    // The element is found by its index in the network: the line of the connection or input.
-    const std::string element_start = item.substr(item.rfind('<'), item.find(' ', item.rfind('<')) - item.rfind('<'));
     try {
         sf::lems::check_simulation(model);
         FAIL("check_simulation accepted " + offending);
     } catch (const parse_error& e) {
         INFO(e.what());
         CHECK(e.where().file == file.string());
-        CHECK(e.where().line == line_of(text, element_start));
+        CHECK(e.where().line == line_of(text, reported_at));
         CHECK_THAT(e.message(), Catch::Contains(offending));
     }
 }
@@ -366,7 +330,7 @@ TEST_CASE("validation: an expression that does not parse", "[lems][validation]")
                                          "            <StateVariable name=\"x\" dimension=\"none\"/>\n" +
                                          members + "        </Dynamics>\n");
     const fs::path file = dir.write("model.xml", text);
-    check_problem(only_problem(load(file, self_contained())), file, line_of(text, element.substr(0, element.size() - 1)),
+    check_problem(only_problem(load(file, self_contained())), file, line_of(text, quoted),
                   "ComponentType broken: " + element, quoted);
 }
 
@@ -418,7 +382,7 @@ TEST_CASE("validation: an unknown symbol in an expression", "[lems][validation]"
                                          "            <TimeDerivative variable=\"x\" value=\"-y / tau\"/>\n"
                                          "        </Dynamics>\n");
     const fs::path file = dir.write("model.xml", text);
-    check_problem(only_problem(load(file, self_contained())), file, line_of(text, "<TimeDerivative"),
+    check_problem(only_problem(load(file, self_contained())), file, line_of(text, "-y / tau"),
                   "ComponentType broken", "unknown symbol 'y' in \"-y / tau\"");
 }
 

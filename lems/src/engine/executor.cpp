@@ -117,6 +117,9 @@ void executor::deliver(const event_target& target) {
     ++counters_.events_delivered;
     kind& k = *target.target.owner;
     const int i = target.target.index;
+    if (target.property_column >= 0) {
+        column(k, target.property_column)[static_cast<std::size_t>(i)] = target.property_value;
+    }
     if (const auto it = k.on_event.find(target.port); it != k.on_event.end()) {
         run_actions(it->second, k, i);
     }

@@ -4,6 +4,7 @@
 #include <functional>
 
 #include "instance_graph.hpp"
+#include "linearity.hpp"
 
 namespace sf::lems::engine {
 namespace {
@@ -249,6 +250,12 @@ void instance_graph::run_connection_builder(instance* inst, const structure_decl
         connection.source = from;
         connection.target = target;
         connection.where = comp.where;
+        connection.created_target = target != to;
+        if (connection.created_target) {
+            for (const assign_decl& assign : decl.assigns) {
+                connection.assigned[assign.property] = target->properties[assign.property];
+            }
+        }
         if (!decl.source_port.empty()) {
             if (const std::string* text = member_text(comp, decl.source_port)) {
                 connection.source_port = *text;
@@ -431,6 +438,67 @@ std::vector<instance*> instance_graph::resolve(instance* from, const std::string
         }
     }
     return current;
+}
+
+std::size_t instance_graph::merge_superposing(const std::set<const instance*>& observed) {
+    std::map<const instance*, std::vector<pending_connection*>> delivering;
+    std::set<const instance*> shared; // targets of connections that did not create them
+    for (pending_connection& c : connections_) {
+        if (c.created_target) {
+            delivering[c.target].push_back(&c);
+        } else {
+            shared.insert(c.target);
+        }
+    }
+    auto mergeable = [&](const instance* inst) {
+        const auto it = delivering.find(inst);
+        return it != delivering.end() && it->second.size() == 1 && shared.count(inst) == 0 &&
+               observed.count(inst) == 0 && inst->named.empty() && inst->children.empty() &&
+               it->second.front()->assigned.size() <= 1;
+    };
+    std::map<const component*, bool> superposing;
+    std::size_t removed = 0;
+    for (instance* cell : preorder()) {
+        if (cell->attachments.size() < 2) {
+            continue;
+        }
+        std::map<std::pair<std::string, const component*>, instance*> representative;
+        std::map<const instance*, std::string> property_of; // the single assigned property
+        std::vector<instance*> kept;
+        for (instance* attached : cell->attachments) {
+            const auto key = std::make_pair(attached->role, attached->comp);
+            auto known = superposing.find(attached->comp);
+            if (known == superposing.end()) {
+                known = superposing.emplace(attached->comp, superposes(*attached->comp)).first;
+            }
+            if (!known->second || !mergeable(attached)) {
+                kept.push_back(attached);
+                continue;
+            }
+            pending_connection& own = *delivering[attached].front();
+            const std::string property = own.assigned.empty() ? std::string() : own.assigned.begin()->first;
+            const auto existing = representative.find(key);
+            if (existing == representative.end() || property_of[existing->second] != property) {
+                if (existing == representative.end()) {
+                    representative[key] = attached;
+                    property_of[attached] = property;
+                }
+                kept.push_back(attached);
+                continue;
+            }
+            instance* target = existing->second;
+            for (pending_connection* c : {delivering[target].front(), &own}) {
+                if (!property.empty()) {
+                    c->override_property = property;
+                    c->override_value = c->assigned.at(property);
+                }
+            }
+            own.target = target;
+            ++removed;
+        }
+        cell->attachments = std::move(kept);
+    }
+    return removed;
 }
 
 std::vector<instance*> instance_graph::advance_order() const {

@@ -3,6 +3,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,10 @@ struct pending_connection {
     std::string target_port;
     double delay = 0.0;
     source_location where;
+    bool created_target = false;       // the target was created for this connection alone
+    std::map<std::string, double> assigned; // properties the connection set on its target
+    std::string override_property;     // after merging: the property this event sets first
+    double override_value = 0.0;
 };
 
 class instance_graph {
@@ -51,6 +56,11 @@ public:
     // With `search_enclosing`, a first name not found in `from` is looked up in its ancestors, as
     // Structure paths are (a connection inside a projection names the network's populations).
     std::vector<instance*> resolve(instance* from, const std::string& path, bool search_enclosing = false) const;
+
+    // Replaces synapses attached to the same cell that superpose (see linearity.hpp) by one
+    // instance per cell, set and component, so that a cell with a thousand identical linear
+    // synapses integrates one. Instances in `observed` (recorded by an output) are kept apart.
+    std::size_t merge_superposing(const std::set<const instance*>& observed);
 
     // Every instance in the order the reference simulator advances them (children first).
     std::vector<instance*> advance_order() const;

@@ -83,6 +83,10 @@ struct event_target {
     member_ref target;
     int port = -1;      // input port of the target
     double delay = 0.0; // seconds; 0 delivers within the sending step
+    // A target standing for several merged synapses takes each connection's own property value
+    // (its weight) just before handling the event.
+    int property_column = -1;
+    double property_value = 0.0;
 };
 
 struct output_port {

@@ -376,9 +376,16 @@ int port_or_default(const kind& k, const std::string& name, bool input) {
 
 } // namespace
 
-runtime build_runtime(const model& m, const component& target) {
+runtime build_runtime(const model& m, const component& target, const std::vector<std::string>& observed) {
     runtime rt;
     rt.graph = std::make_unique<instance_graph>(m, target);
+    std::set<const instance*> kept_apart;
+    for (const std::string& path : observed) {
+        for (instance* inst : rt.graph->resolve(rt.graph->root(), path)) {
+            kept_apart.insert(inst);
+        }
+    }
+    rt.graph->merge_superposing(kept_apart);
     const instance_graph& graph = *rt.graph;
 
     std::map<std::tuple<const component*, const kind*, std::string>, kind*> by_key;
@@ -427,8 +434,12 @@ runtime build_runtime(const model& m, const component& target) {
         if (out < 0 || in < 0) {
             continue; // nothing can travel: the source never emits or the target never listens
         }
-        source.output_ports[static_cast<std::size_t>(out)].targets[static_cast<std::size_t>(c.source->index)].push_back(
-            event_target{member_ref{&target_kind, c.target->index}, in, c.delay});
+        event_target wired{member_ref{&target_kind, c.target->index}, in, c.delay, -1, 0.0};
+        if (!c.override_property.empty()) {
+            wired.property_column = target_kind.column(c.override_property);
+            wired.property_value = c.override_value;
+        }
+        source.output_ports[static_cast<std::size_t>(out)].targets[static_cast<std::size_t>(c.source->index)].push_back(wired);
     }
     for (instance* inst : graph.advance_order()) {
         if (inst->owner->has_dynamics) {

@@ -18,9 +18,11 @@ struct runtime {
     std::vector<member_ref> advance_order; // members with dynamics, children before parents
 };
 
-// Builds the runtime for `target` (usually a network). Throws parse_error naming the component
-// for structural problems (dangling paths, unknown ports, indices out of range).
-runtime build_runtime(const model& m, const component& target);
+// Builds the runtime for `target` (usually a network). Synapses that superpose are merged per
+// cell unless a path in `observed` (quantities and event sources that are recorded, relative to
+// the target) reaches them. Throws parse_error naming the component for structural problems
+// (dangling paths, unknown ports, indices out of range).
+runtime build_runtime(const model& m, const component& target, const std::vector<std::string>& observed = {});
 
 // Where getVariable(name) reads for a member, following exposures, variables, then parents.
 std::optional<value_source> variable_source(instance* inst, const std::string& name);

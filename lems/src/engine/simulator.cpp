@@ -141,6 +141,27 @@ void write_text(const fs::path& path, const std::string& text) {
     }
 }
 
+// The paths of everything the simulation records: those instances keep their identity.
+std::vector<std::string> recorded_paths(const component& sim) {
+    std::vector<std::string> paths;
+    std::function<void(const component&)> visit = [&](const component& c) {
+        if (const auto* record = simulation_element(c, simulation_kind::record)) {
+            const std::string quantity = text_member(c, record->quantity);
+            const auto slash = quantity.rfind('/');
+            paths.push_back(slash == std::string::npos ? std::string() : quantity.substr(0, slash));
+        }
+        if (const auto* record = simulation_element(c, simulation_kind::event_record)) {
+            paths.push_back(text_member(c, record->quantity));
+        }
+        for (const auto& child : c.children) {
+            visit(*child);
+        }
+    };
+    visit(sim);
+    return paths;
+}
+
+
 } // namespace
 
 const component& find_simulation(const model& m, const std::string& id) {
@@ -166,7 +187,7 @@ const component& find_simulation(const model& m, const std::string& id) {
 
 void check_simulation(const model& m, const std::string& id) {
     const simulation_plan plan = plan_simulation(m, id);
-    engine::runtime rt = engine::build_runtime(m, *plan.target);
+    engine::runtime rt = engine::build_runtime(m, *plan.target, recorded_paths(*plan.simulation));
     std::function<void(const component&)> visit = [&](const component& c) {
         if (const auto* record = simulation_element(c, simulation_kind::record);
             record != nullptr && simulation_element(*c.parent, simulation_kind::data_writer) != nullptr) {
@@ -179,12 +200,13 @@ void check_simulation(const model& m, const std::string& id) {
     visit(*plan.simulation);
 }
 
+
 simulation_summary simulate(const model& m, const simulation_options& options) {
     using clock = std::chrono::steady_clock;
     const auto build_start = clock::now();
     const simulation_plan plan = plan_simulation(m, options.simulation_id);
     const component& sim = *plan.simulation;
-    engine::runtime rt = engine::build_runtime(m, *plan.target);
+    engine::runtime rt = engine::build_runtime(m, *plan.target, recorded_paths(sim));
 
     std::vector<data_file> data_files;
     std::vector<event_file> event_files;
