@@ -10,6 +10,10 @@
 namespace sf::lems {
 namespace {
 
+// The most instances one MultiInstantiate (a population) may create: far beyond any network the
+// reference simulator or the hardware can run, far below what would exhaust memory.
+constexpr double max_instances_per_multi_instantiate = 1e6;
+
 template <typename Item, typename Name>
 void inherit(std::vector<Item>& own, const std::vector<Item>& inherited, Name name_of) {
     for (const Item& item : inherited) {
@@ -455,6 +459,30 @@ private:
                                        " accepts: " + join(accepted) + ")");
     }
 
+    // Each MultiInstantiate creates as many instances as its number parameter says when the
+    // network is built. A value that is not a count, or so large that building it would exhaust
+    // memory (size="1e9"), is refused here, where the user's text and line are known.
+    template <typename ValueOf>
+    void check_instance_counts(const component& c, ValueOf& value_of) {
+        for (const structure_decl& decl : c.type->structure) {
+            if (decl.kind != structure_kind::multi_instantiate) {
+                continue;
+            }
+            const auto it = c.parameters.find(decl.number);
+            if (it == c.parameters.end()) {
+                continue;
+            }
+            const double count = it->second;
+            if (count >= 0.0 && count <= max_instances_per_multi_instantiate && count == std::floor(count)) {
+                continue;
+            }
+            const std::string* text = value_of(decl.number);
+            report(c.where, c.label(), decl.number + "=\"" + (text != nullptr ? *text : std::to_string(count)) +
+                                           "\" must be a whole number of instances from 0 to " +
+                                           std::to_string(static_cast<long>(max_instances_per_multi_instantiate)));
+        }
+    }
+
     void resolve_component(component& c, component* parent) {
         c.type = type_for(c, parent);
         if (c.type == nullptr) {
@@ -508,6 +536,7 @@ private:
                 report(c.where, c.label(), "parameter " + p.name + ": " + e.what());
             }
         }
+        check_instance_counts(c, value_of);
         for (const auto& name : type.index_parameters) {
             if (const std::string* text = value_of(name)) {
                 char* end = nullptr;

@@ -304,6 +304,24 @@ TEST_CASE("validation: a population or cell index out of range is found when the
     }
 }
 
+TEST_CASE("validation: a population size that is not a count or too large to build", "[lems][validation]") {
+    temp_folder dir;
+    std::string size;
+    SECTION("too large") {
+        size = "1e9";
+    }
+    SECTION("negative") {
+        size = "-2";
+    }
+    SECTION("fractional") {
+        size = "2.5";
+    }
+    std::string text = network_model("        <population id=\"many\" component=\"iaf\" size=\"" + size + "\"/>\n");
+    const fs::path file = dir.write("model.xml", text);
+    check_problem(only_problem(load(file, {})), file, line_of(text, "<population id=\"many\""), "many",
+                  "size=\"" + size + "\" must be a whole number of instances from 0 to 1000000");
+}
+
 TEST_CASE("validation: an expression that does not parse", "[lems][validation]") {
     temp_folder dir;
     std::string members;

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cmath>
 
 #include <sf/lems/error.hpp>
@@ -162,8 +163,14 @@ void executor::evaluate_paths(kind& k, int i) {
 }
 
 void executor::evaluate_derived(const std::vector<derived_expression>& list, kind& k, int i) {
-    const auto member = static_cast<std::size_t>(i);
     for (const derived_expression& d : list) {
+        evaluate_derived(d, k, i);
+    }
+}
+
+void executor::evaluate_derived(const derived_expression& d, kind& k, int i) {
+    const auto member = static_cast<std::size_t>(i);
+    {
         int chosen = -1;
         for (std::size_t c = 0; c < d.case_conditions.size(); ++c) {
             if (static_cast<int>(c) == d.default_case) {
@@ -274,6 +281,210 @@ void executor::advance_member(kind& k, int i, double t) {
     }
 }
 
+void executor::evaluate_many(const compiled_expression& e, const kind& k, const std::vector<int>& members,
+                             std::vector<double>& out) {
+    const std::size_t n = members.size();
+    const auto depth = static_cast<std::size_t>(e.max_depth) + 1;
+    if (vector_stack_.size() < depth) {
+        vector_stack_.resize(depth);
+    }
+    for (std::size_t d = 0; d < depth; ++d) {
+        vector_stack_[d].resize(n);
+    }
+    std::size_t top = 0; // number of operands on the stack
+    auto unary = [&](auto f) {
+        double* a = vector_stack_[top - 1].data();
+        for (std::size_t j = 0; j < n; ++j) {
+            a[j] = f(a[j]);
+        }
+    };
+    auto binary = [&](auto f) {
+        double* a = vector_stack_[top - 2].data();
+        const double* b = vector_stack_[top - 1].data();
+        for (std::size_t j = 0; j < n; ++j) {
+            a[j] = f(a[j], b[j]);
+        }
+        --top;
+    };
+    for (const instruction& ins : e.code) {
+        switch (ins.op) {
+        case opcode::load: {
+            const double* source = column(k, ins.column).data();
+            double* a = vector_stack_[top++].data();
+            for (std::size_t j = 0; j < n; ++j) {
+                a[j] = source[members[j]];
+            }
+            break;
+        }
+        case opcode::constant: {
+            double* a = vector_stack_[top++].data();
+            std::fill(a, a + n, ins.value);
+            break;
+        }
+        case opcode::negate: unary([](double x) { return -x; }); break;
+        case opcode::add: binary([](double x, double y) { return x + y; }); break;
+        case opcode::subtract: binary([](double x, double y) { return x - y; }); break;
+        case opcode::multiply: binary([](double x, double y) { return x * y; }); break;
+        case opcode::divide: binary([](double x, double y) { return x / y; }); break;
+        case opcode::power: binary([](double x, double y) { return std::pow(x, y); }); break;
+        case opcode::greater: binary([](double x, double y) { return x > y ? 1.0 : 0.0; }); break;
+        case opcode::less: binary([](double x, double y) { return x < y ? 1.0 : 0.0; }); break;
+        case opcode::greater_equal: binary([](double x, double y) { return x >= y ? 1.0 : 0.0; }); break;
+        case opcode::less_equal: binary([](double x, double y) { return x <= y ? 1.0 : 0.0; }); break;
+        case opcode::equal: binary([](double x, double y) { return x == y ? 1.0 : 0.0; }); break;
+        case opcode::not_equal: binary([](double x, double y) { return x != y ? 1.0 : 0.0; }); break;
+        case opcode::logical_and: binary([](double x, double y) { return (x != 0.0 && y != 0.0) ? 1.0 : 0.0; }); break;
+        case opcode::logical_or: binary([](double x, double y) { return (x != 0.0 || y != 0.0) ? 1.0 : 0.0; }); break;
+        case opcode::exp: unary([](double x) { return std::exp(x); }); break;
+        case opcode::log: unary([](double x) { return std::log(x); }); break;
+        case opcode::sqrt: unary([](double x) { return std::sqrt(x); }); break;
+        case opcode::sin: unary([](double x) { return std::sin(x); }); break;
+        case opcode::cos: unary([](double x) { return std::cos(x); }); break;
+        case opcode::tan: unary([](double x) { return std::tan(x); }); break;
+        case opcode::sinh: unary([](double x) { return std::sinh(x); }); break;
+        case opcode::cosh: unary([](double x) { return std::cosh(x); }); break;
+        case opcode::tanh: unary([](double x) { return std::tanh(x); }); break;
+        case opcode::abs: unary([](double x) { return std::fabs(x); }); break;
+        case opcode::ceil: unary([](double x) { return std::ceil(x); }); break;
+        case opcode::floor: unary([](double x) { return std::floor(x); }); break;
+        case opcode::heaviside: unary(heaviside); break;
+        case opcode::factorial: unary(factorial); break;
+        case opcode::random:
+            // Vectorised groups never draw random numbers in expressions evaluated this way.
+            for (std::size_t j = 0; j < n; ++j) {
+                vector_stack_[top - 1][j] *= random_.next_double();
+            }
+            break;
+        }
+    }
+    out.swap(vector_stack_[0]);
+}
+
+void executor::run_conditions(const std::vector<condition>& conditions, const std::vector<std::vector<double>>& tests,
+                              std::size_t row, kind& k, int member) {
+    bool changed = false;
+    for (std::size_t c = 0; c < conditions.size(); ++c) {
+        // Once an action has run, this member's later tests see its new state.
+        const double passed = changed ? evaluate(conditions[c].test, k, member) : tests[c][row];
+        if (passed != 0.0) {
+            run_actions(conditions[c].actions, k, member);
+            changed = true;
+        }
+    }
+}
+
+void executor::advance_group(kind& k, const std::vector<int>& members, double t) {
+    const std::size_t n = members.size();
+    std::vector<double>& times = column(k, k.time_column);
+    for (int m : members) {
+        times[static_cast<std::size_t>(m)] = t;
+    }
+    auto copy_requirements_of = [&](const std::vector<int>& list) {
+        for (const requirement_copy& r : k.requirements) {
+            std::vector<double>& target = column(k, r.column);
+            for (int m : list) {
+                target[static_cast<std::size_t>(m)] = r.source[static_cast<std::size_t>(m)].get();
+            }
+        }
+    };
+    std::vector<double> values;
+    auto derive = [&](const std::vector<derived_expression>& list, const std::vector<int>& group) {
+        for (const derived_expression& d : list) {
+            if (!d.case_conditions.empty()) {
+                for (int m : group) {
+                    evaluate_derived(d, k, m);
+                }
+                continue;
+            }
+            evaluate_many(d.case_values.front(), k, group, values);
+            std::vector<double>& target = column(k, d.column);
+            for (std::size_t j = 0; j < group.size(); ++j) {
+                target[static_cast<std::size_t>(group[j])] = values[j];
+            }
+        }
+    };
+    auto test_all = [&](const std::vector<condition>& conditions, const std::vector<int>& group) {
+        std::vector<std::vector<double>> tests(conditions.size());
+        for (std::size_t c = 0; c < conditions.size(); ++c) {
+            evaluate_many(conditions[c].test, k, group, tests[c]);
+        }
+        return tests;
+    };
+
+    copy_requirements_of(members);
+    if (!k.path_derived.empty()) {
+        for (int m : members) {
+            evaluate_paths(k, m);
+        }
+    }
+    derive(k.derived, members);
+    for (const rate& r : k.rates) {
+        evaluate_many(r.value, k, members, values);
+        std::vector<double>& rates = column(k, r.rate_column);
+        for (std::size_t j = 0; j < n; ++j) {
+            rates[static_cast<std::size_t>(members[j])] = values[j];
+        }
+    }
+    for (const rate& r : k.rates) {
+        std::vector<double>& state = column(k, r.state_column);
+        const std::vector<double>& rates = column(k, r.rate_column);
+        for (int m : members) {
+            state[static_cast<std::size_t>(m)] += dt_ * rates[static_cast<std::size_t>(m)];
+        }
+    }
+    if (!k.conditions.empty()) {
+        const auto tests = test_all(k.conditions, members);
+        for (std::size_t j = 0; j < n; ++j) {
+            run_conditions(k.conditions, tests, j, k, members[j]);
+        }
+    }
+    for (const auto& [variable, snapshot] : k.exposure_sync) {
+        const std::vector<double>& from = column(k, variable);
+        std::vector<double>& to = column(k, snapshot);
+        for (int m : members) {
+            to[static_cast<std::size_t>(m)] = from[static_cast<std::size_t>(m)];
+        }
+    }
+    counters_.member_updates += n;
+    if (k.regimes.empty()) {
+        return;
+    }
+    // Members advance in the regime they are in at this point, as in advance_member.
+    std::vector<std::vector<int>> in_regime(k.regimes.size());
+    std::vector<std::size_t> row(n);
+    for (std::size_t j = 0; j < n; ++j) {
+        auto& list = in_regime[static_cast<std::size_t>(k.active_regime[static_cast<std::size_t>(members[j])])];
+        row[j] = list.size();
+        list.push_back(members[j]);
+    }
+    std::vector<std::vector<std::vector<double>>> tests(k.regimes.size());
+    for (std::size_t r = 0; r < k.regimes.size(); ++r) {
+        const std::vector<int>& group = in_regime[r];
+        if (group.empty()) {
+            continue;
+        }
+        const regime_program& regime = k.regimes[r];
+        copy_requirements_of(group);
+        derive(regime.derived, group);
+        for (const rate& rt : regime.rates) {
+            evaluate_many(rt.value, k, group, values);
+            std::vector<double>& state = column(k, rt.state_column);
+            for (std::size_t j = 0; j < group.size(); ++j) {
+                state[static_cast<std::size_t>(group[j])] += dt_ * values[j];
+            }
+        }
+        tests[r] = test_all(regime.conditions, group);
+    }
+    std::vector<int> start_regime(n);
+    for (std::size_t j = 0; j < n; ++j) {
+        start_regime[j] = k.active_regime[static_cast<std::size_t>(members[j])];
+    }
+    for (std::size_t j = 0; j < n; ++j) {
+        const auto r = static_cast<std::size_t>(start_regime[j]);
+        run_conditions(k.regimes[r].conditions, tests[r], row[j], k, members[j]);
+    }
+}
+
 void executor::step(double t) {
     time_ = t;
     while (!queue_.empty() && queue_.top().time <= t) {
@@ -281,10 +492,14 @@ void executor::step(double t) {
         queue_.pop();
         deliver(target);
     }
-    for (const member_ref& m : rt_.advance_order) {
-        advance_member(*m.owner, m.index, t);
+    for (const schedule_entry& entry : rt_.schedule) {
+        if (entry.members.empty()) {
+            advance_member(*entry.owner, entry.index, t);
+            ++counters_.member_updates;
+        } else {
+            advance_group(*entry.owner, entry.members, t);
+        }
     }
-    counters_.member_updates += rt_.advance_order.size();
 }
 
 } // namespace sf::lems::engine

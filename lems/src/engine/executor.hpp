@@ -49,8 +49,17 @@ private:
     void initialize_member(kind& k, int i, bool with_derived);
     void initialize_tree(instance* inst);
     void advance_member(kind& k, int i, double t);
+    void advance_group(kind& k, const std::vector<int>& members, double t);
+    // Evaluates an expression for every listed member into `out` (one value per member).
+    void evaluate_many(const compiled_expression& e, const kind& k, const std::vector<int>& members,
+                       std::vector<double>& out);
+    // Runs conditions member by member in order, using tests evaluated for all members beforehand
+    // until a member's own actions change its state.
+    void run_conditions(const std::vector<condition>& conditions, const std::vector<std::vector<double>>& tests,
+                        std::size_t row, kind& k, int member);
     void copy_requirements(kind& k, int i);
     void evaluate_derived(const std::vector<derived_expression>& list, kind& k, int i);
+    void evaluate_derived(const derived_expression& d, kind& k, int i);
     void evaluate_paths(kind& k, int i);
     void sync_exposures(kind& k, int i);
 
@@ -62,6 +71,7 @@ private:
     std::uint64_t sequence_ = 0;
     std::priority_queue<queued_event, std::vector<queued_event>, std::greater<>> queue_;
     std::vector<double> stack_;
+    std::vector<std::vector<double>> vector_stack_; // evaluate_many's operand stack
     run_counters counters_;
 };
 

@@ -117,6 +117,9 @@ struct kind {
     int time_column = -1;
 
     bool has_dynamics = false;
+    bool reads_outside_subtree = false; // a path reads a member that is not its own descendant
+    bool random_in_updates = false;     // random() in derived variables, rates or condition tests
+    bool random_in_actions = false;     // random() in what conditions, events or regimes assign
     std::vector<requirement_copy> requirements;
     std::vector<derived_path> path_derived;
     std::vector<derived_expression> derived;

@@ -145,6 +145,7 @@ public:
             }
             kind_.regimes.push_back(std::move(program));
         }
+        flag_random_use();
         if (!kind_.regimes.empty() && kind_.initial_regime < 0) {
             kind_.initial_regime = 0;
         }
@@ -152,6 +153,44 @@ public:
     }
 
 private:
+    static bool draws(const compiled_expression& e) {
+        return std::any_of(e.code.begin(), e.code.end(), [](const instruction& i) { return i.op == opcode::random; });
+    }
+    static bool draws(const std::vector<action>& actions) {
+        return std::any_of(actions.begin(), actions.end(), [](const action& a) { return draws(a.value); });
+    }
+    static bool draws(const derived_expression& d) {
+        return std::any_of(d.case_values.begin(), d.case_values.end(), [](const auto& e) { return draws(e); }) ||
+               std::any_of(d.case_conditions.begin(), d.case_conditions.end(), [](const auto& e) { return draws(e); });
+    }
+
+    void flag_random_use() {
+        auto updates = [&](const std::vector<derived_expression>& derived, const std::vector<rate>& rates,
+                           const std::vector<condition>& conditions) {
+            for (const auto& d : derived) {
+                kind_.random_in_updates = kind_.random_in_updates || draws(d);
+            }
+            for (const auto& r : rates) {
+                kind_.random_in_updates = kind_.random_in_updates || draws(r.value);
+            }
+            for (const auto& c : conditions) {
+                kind_.random_in_updates = kind_.random_in_updates || draws(c.test);
+                kind_.random_in_actions = kind_.random_in_actions || draws(c.actions);
+            }
+        };
+        updates(kind_.derived, kind_.rates, kind_.conditions);
+        for (const auto& [port, actions] : kind_.on_event) {
+            kind_.random_in_actions = kind_.random_in_actions || draws(actions);
+        }
+        for (const auto& regime : kind_.regimes) {
+            updates(regime.derived, regime.rates, regime.conditions);
+            kind_.random_in_actions = kind_.random_in_actions || draws(regime.on_entry);
+            for (const auto& [port, actions] : regime.on_event) {
+                kind_.random_in_actions = kind_.random_in_actions || draws(actions);
+            }
+        }
+    }
+
     int fill(const std::string& name, double value) {
         const int column = kind_.add_column(name);
         kind_.columns[static_cast<std::size_t>(column)].assign(members_.size(), value);
@@ -347,6 +386,11 @@ void resolve_paths(kind& k, const std::vector<instance*>& members, const instanc
                                       " components; a reduce is needed"};
             }
             for (instance* target : targets) {
+                bool descendant = false;
+                for (const instance* up = target; up != nullptr && !descendant; up = up->parent) {
+                    descendant = up == member;
+                }
+                k.reads_outside_subtree = k.reads_outside_subtree || !descendant;
                 auto source = variable_source(target, variable);
                 if (!source) {
                     throw parse_error{target->comp->where, target->comp->label(),
@@ -441,11 +485,7 @@ runtime build_runtime(const model& m, const component& target, const std::vector
         }
         source.output_ports[static_cast<std::size_t>(out)].targets[static_cast<std::size_t>(c.source->index)].push_back(wired);
     }
-    for (instance* inst : graph.advance_order()) {
-        if (inst->owner->has_dynamics) {
-            rt.advance_order.push_back(member_ref{inst->owner, inst->index});
-        }
-    }
+    rt.schedule = plan_schedule(graph, graph.connections());
     return rt;
 }
 

@@ -7,6 +7,7 @@
 
 #include "instance_graph.hpp"
 #include "runtime.hpp"
+#include "schedule.hpp"
 
 namespace sf::lems::engine {
 
@@ -15,7 +16,7 @@ namespace sf::lems::engine {
 struct runtime {
     std::unique_ptr<instance_graph> graph;
     std::vector<std::unique_ptr<kind>> kinds;
-    std::vector<member_ref> advance_order; // members with dynamics, children before parents
+    std::vector<schedule_entry> schedule; // members with dynamics, children before parents
 };
 
 // Builds the runtime for `target` (usually a network). Synapses that superpose are merged per
