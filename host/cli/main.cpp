@@ -97,7 +97,8 @@ int run_info(const model_arguments& args) {
     return exit_ok;
 }
 
-int run_simulate(const model_arguments& args, const std::string& out_dir, const std::string& backend) {
+int run_simulate(const model_arguments& args, const std::string& out_dir, const std::string& backend,
+                 bool reference_order) {
     if (backend != "float") {
         std::cerr << "spikeforge simulate: unknown backend '" << backend << "' (available: float)\n";
         return exit_bad_input;
@@ -110,6 +111,7 @@ int run_simulate(const model_arguments& args, const std::string& out_dir, const 
     }
     sf::lems::simulation_options options;
     options.output_dir = out_dir;
+    options.reference_order = reference_order;
     const sf::lems::simulation_summary summary = sf::lems::simulate(model, options);
     std::cout << "simulation " << summary.simulation_id << " of " << summary.target_id << ": " << summary.steps
               << " steps of " << summary.step * 1e3 << " ms, " << summary.instances << " instances, "
@@ -144,6 +146,10 @@ int main(int argc, char** argv) {
     simulate->add_option("-o,--out", out_dir, "folder for output files (default: beside the LEMS file)");
     simulate->add_option("--backend", backend, "float: double-precision reference simulator")
         ->capture_default_str();
+    bool reference_order = false;
+    simulate->add_flag("--reference-order", reference_order,
+                       "advance instances one at a time in the reference simulator's order and keep "
+                       "every synapse separate (same results, slower)");
 
     try {
         app.parse(argc, argv);
@@ -160,7 +166,7 @@ int main(int argc, char** argv) {
             return run_info(info_args);
         }
         if (simulate->parsed()) {
-            return run_simulate(simulate_args, out_dir, backend);
+            return run_simulate(simulate_args, out_dir, backend, reference_order);
         }
     } catch (const sf::lems::parse_error& e) {
         std::cerr << e.what() << "\n";

@@ -420,7 +420,8 @@ int port_or_default(const kind& k, const std::string& name, bool input) {
 
 } // namespace
 
-runtime build_runtime(const model& m, const component& target, const std::vector<std::string>& observed) {
+runtime build_runtime(const model& m, const component& target, const std::vector<std::string>& observed,
+                      bool optimise) {
     runtime rt;
     rt.graph = std::make_unique<instance_graph>(m, target);
     std::set<const instance*> kept_apart;
@@ -429,7 +430,9 @@ runtime build_runtime(const model& m, const component& target, const std::vector
             kept_apart.insert(inst);
         }
     }
-    rt.graph->merge_superposing(kept_apart);
+    if (optimise) {
+        rt.graph->merge_superposing(kept_apart);
+    }
     const instance_graph& graph = *rt.graph;
 
     std::map<std::tuple<const component*, const kind*, std::string>, kind*> by_key;
@@ -485,7 +488,7 @@ runtime build_runtime(const model& m, const component& target, const std::vector
         }
         source.output_ports[static_cast<std::size_t>(out)].targets[static_cast<std::size_t>(c.source->index)].push_back(wired);
     }
-    rt.schedule = plan_schedule(graph, graph.connections());
+    rt.schedule = plan_schedule(graph, graph.connections(), optimise);
     return rt;
 }
 

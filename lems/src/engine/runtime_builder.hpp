@@ -23,7 +23,9 @@ struct runtime {
 // cell unless a path in `observed` (quantities and event sources that are recorded, relative to
 // the target) reaches them. Throws parse_error naming the component for structural problems
 // (dangling paths, unknown ports, indices out of range).
-runtime build_runtime(const model& m, const component& target, const std::vector<std::string>& observed = {});
+// With `optimise` false every member advances alone and no synapse is merged.
+runtime build_runtime(const model& m, const component& target, const std::vector<std::string>& observed = {},
+                      bool optimise = true);
 
 // Where getVariable(name) reads for a member, following exposures, variables, then parents.
 std::optional<value_source> variable_source(instance* inst, const std::string& name);

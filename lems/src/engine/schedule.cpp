@@ -87,7 +87,7 @@ void postorder(instance* inst, std::vector<instance*>& out) {
 } // namespace
 
 std::vector<schedule_entry> plan_schedule(const instance_graph& graph,
-                                          const std::vector<pending_connection>& connections) {
+                                          const std::vector<pending_connection>& connections, bool vectorise) {
     std::vector<schedule_entry> schedule;
     instance* root = graph.root();
     std::vector<instance*> blocks = root->children;
@@ -104,7 +104,7 @@ std::vector<schedule_entry> plan_schedule(const instance_graph& graph,
             }
         }
         const block_plan plan = plan_block(members, connections, position);
-        if (!plan.vectorisable) {
+        if (!vectorise || !plan.vectorisable) {
             for (instance* inst : members) {
                 schedule.push_back(schedule_entry{inst->owner, inst->index, {}});
             }

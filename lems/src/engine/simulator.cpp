@@ -206,7 +206,7 @@ simulation_summary simulate(const model& m, const simulation_options& options) {
     const auto build_start = clock::now();
     const simulation_plan plan = plan_simulation(m, options.simulation_id);
     const component& sim = *plan.simulation;
-    engine::runtime rt = engine::build_runtime(m, *plan.target, recorded_paths(sim));
+    engine::runtime rt = engine::build_runtime(m, *plan.target, recorded_paths(sim), !options.reference_order);
 
     std::vector<data_file> data_files;
     std::vector<event_file> event_files;

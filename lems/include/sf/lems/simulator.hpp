@@ -15,6 +15,9 @@ struct simulation_options {
     std::filesystem::path output_dir;
     // Simulation component to run; empty means the model's <Target>.
     std::string simulation_id;
+    // Advance every instance one at a time in the reference simulator's order and keep every
+    // synapse instance separate. The results are the same; only slower. For checking.
+    bool reference_order = false;
 };
 
 struct simulation_summary {
