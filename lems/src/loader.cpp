@@ -32,6 +32,35 @@ bool is_namespace_attribute(std::string_view name) {
     return name == "xmlns" || name.find(':') != std::string_view::npos;
 }
 
+// Reading and resolving follow the nesting of elements by recursion, so a file nested absurdly
+// deep would overflow the stack; no LEMS or NeuroML document comes near this depth.
+constexpr int max_nesting_depth = 256;
+
+// The first node below `root` nested deeper than max_nesting_depth, or an empty node. Iterative,
+// as the point is not to recurse.
+pugi::xml_node first_too_deep(const pugi::xml_node& root) {
+    pugi::xml_node node = root;
+    int depth = 1;
+    for (;;) {
+        if (depth > max_nesting_depth) {
+            return node;
+        }
+        if (const pugi::xml_node child = node.first_child()) {
+            node = child;
+            ++depth;
+            continue;
+        }
+        while (node != root && !node.next_sibling()) {
+            node = node.parent();
+            --depth;
+        }
+        if (node == root) {
+            return {};
+        }
+        node = node.next_sibling();
+    }
+}
+
 // Reads files into a model, following includes; resolution happens once everything is read.
 class file_reader {
 public:
@@ -85,6 +114,12 @@ private:
         auto source = std::make_unique<xml_source>(file, text.str());
         if (auto failure = source->parse()) {
             problems_.add(*failure);
+            return;
+        }
+        if (const pugi::xml_node deep = first_too_deep(source->document().document_element())) {
+            problems_.add(parse_error{source->locate(deep), deep.name(),
+                                      "elements are nested more than " + std::to_string(max_nesting_depth) +
+                                          " deep"});
             return;
         }
         loaded_.insert(file);
@@ -152,6 +187,18 @@ private:
             problems_.add(parse_error{source.locate(root), root_name,
                                       "expected a <Lems> or <neuroml> document"});
             return;
+        }
+        if (root_name == "neuroml" && stack_.size() == 1) {
+            // A NeuroML document given on its own means the NeuroML2 core types, as NeuroML tools
+            // assume; a LEMS file that includes it brings them itself.
+            for (const char* library : {"Cells.xml", "Networks.xml", "PyNN.xml", "Simulation.xml"}) {
+                if (auto found = find_include(library, source.path())) {
+                    if (found->library && loaded_.count(found->path) == 0) {
+                        model_.library_files.push_back(found->path.string());
+                    }
+                    read_file(found->path, source.locate(root));
+                }
+            }
         }
         for (const pugi::xml_node& node : root.children()) {
             if (node.type() != pugi::node_element) {

@@ -14,6 +14,10 @@ namespace {
 // reference simulator or the hardware can run, far below what would exhaust memory.
 constexpr double max_instances_per_multi_instantiate = 1e6;
 
+// The longest chain of ComponentTypes extending each other, or of derived variables using each
+// other, that is followed; real models stay below ten.
+constexpr int max_chain_length = 1000;
+
 template <typename Item, typename Name>
 void inherit(std::vector<Item>& own, const std::vector<Item>& inherited, Name name_of) {
     for (const Item& item : inherited) {
@@ -103,7 +107,8 @@ private:
         }
     }
 
-    void resolve_type(component_type& type) {
+    // `depth` counts the types below this one in the `extends` chain being resolved.
+    void resolve_type(component_type& type, int depth = 0) {
         if (resolved_types_.count(&type) != 0) {
             return;
         }
@@ -112,6 +117,12 @@ private:
             type.extends.clear();
             return;
         }
+        if (depth > max_chain_length && !type.extends.empty()) {
+            // Resolution recurses along the chain; an absurdly long one would overflow the stack.
+            report(type.where, "ComponentType " + type.name,
+                   "extends through a chain of more than " + std::to_string(max_chain_length) + " ComponentTypes");
+            type.extends.clear();
+        }
         resolving_types_.insert(&type);
         if (!type.extends.empty()) {
             auto* base = const_cast<component_type*>(model_.find_type(type.extends));
@@ -119,7 +130,7 @@ private:
                 report(type.where, "ComponentType " + type.name,
                        "extends unknown ComponentType '" + type.extends + "'");
             } else {
-                resolve_type(*base);
+                resolve_type(*base, depth + 1);
                 type.base = base;
                 inherit_members(type, *base);
             }
@@ -308,7 +319,15 @@ private:
         auto check_derivatives = [&](const std::vector<time_derivative_decl>& list) {
             for (const auto& td : list) {
                 if (auto dim = state_dimension(td.variable, td.where, "TimeDerivative")) {
-                    check(td.value, *dim / time, td.where, "TimeDerivative of " + td.variable);
+                    // The rate's dimension can overflow for a user's absurd <Dimension>.
+                    std::optional<dimension> rate;
+                    try {
+                        rate = *dim / time;
+                    } catch (const expression_error& err) {
+                        report(td.where, element, "TimeDerivative of " + td.variable + ": " + err.what());
+                        continue;
+                    }
+                    check(td.value, rate, td.where, "TimeDerivative of " + td.variable);
                 }
             }
         };
@@ -393,6 +412,13 @@ private:
                 }
                 report(where[name], "ComponentType " + type.name,
                        "derived variables depend on each other in a cycle: " + chain + name);
+                return true;
+            }
+            if (stack.size() >= static_cast<std::size_t>(max_chain_length)) {
+                // The search recurses along the chain; an absurdly long one would overflow the stack.
+                report(where[name], "ComponentType " + type.name,
+                       "derived variables depend on each other in a chain of more than " +
+                           std::to_string(max_chain_length));
                 return true;
             }
             state[name] = 1;

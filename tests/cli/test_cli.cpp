@@ -98,7 +98,8 @@ std::string read_text(const fs::path& file) {
 int line_of(const std::string& text, const std::string& needle) {
     const auto at = text.find(needle);
     REQUIRE(at != std::string::npos);
-    return 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+    return 1 + static_cast<int>(
+                   std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
 }
 
 // The line of `output` that starts with `prefix` (empty when there is none).
@@ -120,13 +121,15 @@ const std::string good_model = R"(<Lems>
     <Include file="Cells.xml"/>
     <Include file="Networks.xml"/>
     <Include file="Simulation.xml"/>
-    <iafCell id="iaf" C="1nF" thresh="-50mV" reset="-70mV" leakConductance="10nS" leakReversal="-70mV"/>
+    <iafCell id="iaf" C="1nF" thresh="-50mV" reset="-70mV"
+            leakConductance="10nS" leakReversal="-70mV"/>
     <pulseGenerator id="pulse" delay="5ms" duration="100ms" amplitude="1nA"/>
     <expOneSynapse id="syn" gbase="1nS" erev="0mV" tauDecay="2ms"/>
     <network id="net">
         <population id="pre" component="iaf" size="3"/>
         <population id="post" component="iaf" size="2"/>
-        <projection id="proj" presynapticPopulation="pre" postsynapticPopulation="post" synapse="syn">
+        <projection id="proj" presynapticPopulation="pre" postsynapticPopulation="post"
+                synapse="syn">
             <connection id="0" preCellId="../pre[0]" postCellId="../post[1]"/>
             <connection id="1" preCellId="../pre[2]" postCellId="../post[0]"/>
         </projection>
@@ -181,9 +184,7 @@ TEST_CASE("cli: bad usage exits with 2", "[cli][usage]") {
         // CLI11 reports the missing subcommand; it does not name the unknown word.
         CHECK_THAT(r.output, Catch::Contains("subcommand"));
     }
-    SECTION("no subcommand") {
-        CHECK(run("").exit_code == 2);
-    }
+    SECTION("no subcommand") { CHECK(run("").exit_code == 2); }
     SECTION("a file that does not exist") {
         const run_result r = run("validate " + quoted((dir.path() / "nosuch.xml").string()));
         CHECK(r.exit_code == 2);
@@ -192,8 +193,8 @@ TEST_CASE("cli: bad usage exits with 2", "[cli][usage]") {
     SECTION("simulate with an unknown backend writes nothing") {
         const fs::path model = dir.write("model.xml", good_model);
         const fs::path out = dir.path() / "out";
-        const run_result r =
-            run("simulate " + quoted(model.string()) + " -o " + quoted(out.string()) + " --backend nosuch");
+        const run_result r = run("simulate " + quoted(model.string()) + " -o " +
+                                 quoted(out.string()) + " --backend nosuch");
         CHECK(r.exit_code == 2);
         CHECK_THAT(r.output, Catch::Contains("nosuch"));
         CHECK(entries_of(out).empty());
@@ -233,9 +234,11 @@ TEST_CASE("cli: validate prints every problem with its file and line", "[cli][va
     const std::string file = model.string();
     CHECK_THAT(line_starting(r.output, file + ":" + std::to_string(line_of(text, "<Wobble")) + ":"),
                Catch::Contains("Wobble"));
-    CHECK_THAT(line_starting(r.output, file + ":" + std::to_string(line_of(text, "<decay id=\"a\"")) + ":"),
+    CHECK_THAT(line_starting(r.output,
+                             file + ":" + std::to_string(line_of(text, "<decay id=\"a\"")) + ":"),
                Catch::Contains("missing parameter 'tau'"));
-    CHECK_THAT(line_starting(r.output, file + ":" + std::to_string(line_of(text, "<decay id=\"b\"")) + ":"),
+    CHECK_THAT(line_starting(r.output,
+                             file + ":" + std::to_string(line_of(text, "<decay id=\"b\"")) + ":"),
                Catch::Contains("fortnights"));
     CHECK_THAT(r.output, Catch::Contains("3 problems found"));
 }
@@ -267,17 +270,20 @@ TEST_CASE("cli: simulate on a bad model exits with 2 and writes nothing", "[cli]
         std::string text = good_model;
         text.replace(text.find("thresh=\"-50mV\""), 14, "thresh=\"-50ms\"");
         const fs::path model = dir.write("model.xml", text);
-        const run_result r = run("simulate " + quoted(model.string()) + " -o " + quoted(out.string()));
+        const run_result r =
+            run("simulate " + quoted(model.string()) + " -o " + quoted(out.string()));
         INFO(r.output);
         CHECK(r.exit_code == 2);
-        CHECK_THAT(r.output, Catch::Contains(model.string() + ":" + std::to_string(line_of(text, "<iafCell"))));
+        CHECK_THAT(r.output, Catch::Contains(model.string() + ":" +
+                                             std::to_string(line_of(text, "<iafCell"))));
         CHECK_THAT(r.output, Catch::Contains("thresh"));
     }
     SECTION("a problem found while building the simulation") {
         std::string text = good_model;
         text.replace(text.find("post[1]/v"), 9, "post[1]/nosuch");
         const fs::path model = dir.write("model.xml", text);
-        const run_result r = run("simulate " + quoted(model.string()) + " -o " + quoted(out.string()));
+        const run_result r =
+            run("simulate " + quoted(model.string()) + " -o " + quoted(out.string()));
         INFO(r.output);
         CHECK(r.exit_code == 2);
         CHECK_THAT(r.output, Catch::Contains("nosuch"));

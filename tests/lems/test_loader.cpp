@@ -67,7 +67,8 @@ const std::string dimensions = R"(
 
 } // namespace
 
-TEST_CASE("loader: includes are found beside the includer, then on the include path, then in the core types",
+TEST_CASE("loader: includes are found beside the includer, then on the include path, then in the "
+          "core types",
           "[lems][loader]") {
     temp_folder dir;
     const std::string main_text = "<Lems>\n    <Include file=\"defs.xml\"/>\n</Lems>\n";
@@ -101,7 +102,8 @@ TEST_CASE("loader: includes are found beside the includer, then on the include p
         CHECK(m.find_type("fromLib1") != nullptr);
     }
     SECTION("an include inside an included file is relative to that file") {
-        const fs::path nested = dir.write("models/nested.xml", "<Lems>\n    <Include file=\"deep/a.xml\"/>\n</Lems>\n");
+        const fs::path nested =
+            dir.write("models/nested.xml", "<Lems>\n    <Include file=\"deep/a.xml\"/>\n</Lems>\n");
         dir.write("models/deep/a.xml", "<Lems>\n    <Include file=\"b.xml\"/>\n</Lems>\n");
         dir.write("models/deep/b.xml", marker("deepB"));
         dir.write("models/b.xml", marker("shallowB"));
@@ -110,7 +112,8 @@ TEST_CASE("loader: includes are found beside the includer, then on the include p
         CHECK(m.find_type("shallowB") == nullptr);
     }
     SECTION("the include path comes before the core types") {
-        const fs::path file = dir.write("models/cells.xml", "<Lems>\n    <Include file=\"Cells.xml\"/>\n</Lems>\n");
+        const fs::path file =
+            dir.write("models/cells.xml", "<Lems>\n    <Include file=\"Cells.xml\"/>\n</Lems>\n");
         dir.write("lib2/Cells.xml", marker("myCells"));
         load_options with_core = options;
         with_core.builtin_core_types = true;
@@ -119,26 +122,34 @@ TEST_CASE("loader: includes are found beside the includer, then on the include p
         CHECK(m.find_type("iafCell") == nullptr);
     }
     SECTION("the core types last") {
-        const fs::path file = dir.write("models/cells.xml", "<Lems>\n    <Include file=\"Cells.xml\"/>\n</Lems>\n");
+        const fs::path file =
+            dir.write("models/cells.xml", "<Lems>\n    <Include file=\"Cells.xml\"/>\n</Lems>\n");
         const model m = load_clean(file, load_options{});
         CHECK(m.find_type("iafCell") != nullptr);
-        const fs::path builtin = fs::weakly_canonical(sf::lems::builtin_core_types_dir() / "Cells.xml");
+        const fs::path builtin =
+            fs::weakly_canonical(sf::lems::builtin_core_types_dir() / "Cells.xml");
         CHECK(contains(m.library_files, builtin.string()));
     }
     SECTION("no core types when they are turned off") {
-        const fs::path file = dir.write("models/cells.xml", "<Lems>\n    <Include file=\"Cells.xml\"/>\n</Lems>\n");
+        const fs::path file =
+            dir.write("models/cells.xml", "<Lems>\n    <Include file=\"Cells.xml\"/>\n</Lems>\n");
         diagnostics problems;
         static_cast<void>(sf::lems::load_model({file}, self_contained(), problems));
         REQUIRE(problems.size() == 1);
-        CHECK_THAT(problems.problems().front().message(), Catch::Contains("included file 'Cells.xml' not found"));
+        CHECK_THAT(problems.problems().front().message(),
+                   Catch::Contains("included file 'Cells.xml' not found"));
     }
 }
 
 TEST_CASE("loader: a file included several times is read once", "[lems][loader]") {
     temp_folder dir;
-    dir.write("common.xml", "<Lems>" + dimensions + "    <ComponentType name=\"common\"/>\n</Lems>\n");
-    dir.write("a.xml", "<Lems>\n    <Include file=\"common.xml\"/>\n    <ComponentType name=\"a\"/>\n</Lems>\n");
-    dir.write("sub/b.xml", "<Lems>\n    <Include file=\"../common.xml\"/>\n    <ComponentType name=\"b\"/>\n</Lems>\n");
+    dir.write("common.xml",
+              "<Lems>" + dimensions + "    <ComponentType name=\"common\"/>\n</Lems>\n");
+    dir.write(
+        "a.xml",
+        "<Lems>\n    <Include file=\"common.xml\"/>\n    <ComponentType name=\"a\"/>\n</Lems>\n");
+    dir.write("sub/b.xml", "<Lems>\n    <Include file=\"../common.xml\"/>\n    <ComponentType "
+                           "name=\"b\"/>\n</Lems>\n");
     const fs::path main_file = dir.write("main.xml", "<Lems>\n"
                                                      "    <Include file=\"a.xml\"/>\n"
                                                      "    <Include file=\"sub/b.xml\"/>\n"
@@ -149,12 +160,14 @@ TEST_CASE("loader: a file included several times is read once", "[lems][loader]"
         // Reading common.xml twice would define its type twice, which is an error.
         const model m = load_clean(main_file, self_contained());
         CHECK(m.files.size() == 4);
-        CHECK(std::count(m.files.begin(), m.files.end(), (dir.path() / "common.xml").string()) == 1);
+        CHECK(std::count(m.files.begin(), m.files.end(), (dir.path() / "common.xml").string()) ==
+              1);
         CHECK(m.types.size() == 3);
     }
     SECTION("named twice on the command line") {
         diagnostics problems;
-        const model m = sf::lems::load_model({main_file, main_file, dir.path() / "a.xml"}, self_contained(), problems);
+        const model m = sf::lems::load_model({main_file, main_file, dir.path() / "a.xml"},
+                                             self_contained(), problems);
         INFO(listing(problems.problems()));
         CHECK(problems.empty());
         CHECK(m.files.size() == 4);
@@ -183,9 +196,7 @@ TEST_CASE("loader: elements know the line they start on", "[lems][loader]") {
 )";
     std::string line_end = "\n";
     SECTION("with LF line ends") {}
-    SECTION("with CRLF line ends") {
-        line_end = "\r\n";
-    }
+    SECTION("with CRLF line ends") { line_end = "\r\n"; }
     std::string written;
     for (const char c : text) {
         written += c == '\n' ? line_end : std::string(1, c);
@@ -223,10 +234,11 @@ TEST_CASE("loader: extends inherits parameters, exposures and values", "[lems][l
     </ComponentType>
 )";
     SECTION("the members of every ancestor") {
-        const fs::path file = dir.write("model.xml", "<Lems>" + dimensions + types +
-                                                         "    <middle id=\"m\" tau=\"2ms\" gain=\"3\"/>\n"
-                                                         "    <middle id=\"copy\" extends=\"m\" gain=\"4\"/>\n"
-                                                         "    <leaf id=\"l\" tau=\"5mV\" gain=\"1\"/>\n</Lems>\n");
+        const fs::path file =
+            dir.write("model.xml", "<Lems>" + dimensions + types +
+                                       "    <middle id=\"m\" tau=\"2ms\" gain=\"3\"/>\n"
+                                       "    <middle id=\"copy\" extends=\"m\" gain=\"4\"/>\n"
+                                       "    <leaf id=\"l\" tau=\"5mV\" gain=\"1\"/>\n</Lems>\n");
         const model m = load_clean(file, self_contained());
         const component_type* middle = m.find_type("middle");
         REQUIRE(middle != nullptr);
@@ -257,13 +269,15 @@ TEST_CASE("loader: extends inherits parameters, exposures and values", "[lems][l
         CHECK(m.find_component("l")->parameters.at("tau") == Approx(0.005));
     }
     SECTION("an inherited parameter is required like an own one") {
-        const std::string text = "<Lems>" + dimensions + types + "    <middle id=\"m\" gain=\"3\"/>\n</Lems>\n";
+        const std::string text =
+            "<Lems>" + dimensions + types + "    <middle id=\"m\" gain=\"3\"/>\n</Lems>\n";
         const fs::path file = dir.write("model.xml", text);
         diagnostics problems;
         static_cast<void>(sf::lems::load_model({file}, self_contained(), problems));
         REQUIRE(problems.size() == 1);
         CHECK(problems.problems().front().where().line == line_of(text, "<middle id"));
-        CHECK_THAT(problems.problems().front().message(), Catch::Contains("missing parameter 'tau' (time)"));
+        CHECK_THAT(problems.problems().front().message(),
+                   Catch::Contains("missing parameter 'tau' (time)"));
     }
     SECTION("an unknown or cyclic base is reported") {
         const std::string text = "<Lems>\n"
@@ -275,12 +289,15 @@ TEST_CASE("loader: extends inherits parameters, exposures and values", "[lems][l
         diagnostics problems;
         static_cast<void>(sf::lems::load_model({file}, self_contained(), problems));
         const std::string all = listing(problems.problems());
-        CHECK_THAT(all, Catch::Contains(file.string() + ":2: ComponentType orphan: extends unknown ComponentType 'nosuch'"));
+        CHECK_THAT(all, Catch::Contains(
+                            file.string() +
+                            ":2: ComponentType orphan: extends unknown ComponentType 'nosuch'"));
         CHECK_THAT(all, Catch::Contains("extends itself"));
     }
 }
 
-TEST_CASE("loader: a user-defined ComponentType with a non-linear term works in a network like a core type",
+TEST_CASE("loader: a user-defined ComponentType with a non-linear term works in a network like a "
+          "core type",
           "[lems][loader]") {
     temp_folder dir;
     // myIaf is iafCell written in the model file, plus k (v - E)^2 in the membrane current.
@@ -288,9 +305,7 @@ TEST_CASE("loader: a user-defined ComponentType with a non-linear term works in 
     SECTION("with the non-linear term switched off it behaves exactly as iafCell") {
         k = "0 nS_per_mV";
     }
-    SECTION("with the non-linear term it fires earlier") {
-        k = "0.01 nS_per_mV";
-    }
+    SECTION("with the non-linear term it fires earlier") { k = "0.01 nS_per_mV"; }
     const std::string text = R"xml(<Lems>
     <Target component="sim"/>
     <Include file="Cells.xml"/>
@@ -305,9 +320,11 @@ TEST_CASE("loader: a user-defined ComponentType with a non-linear term works in 
         <Attachments name="synapses" type="basePointCurrent"/>
         <Dynamics>
             <StateVariable name="v" dimension="voltage" exposure="v"/>
-            <DerivedVariable name="iSyn" dimension="current" exposure="iSyn" select="synapses[*]/i" reduce="add"/>
+            <DerivedVariable name="iSyn" dimension="current" exposure="iSyn"
+                select="synapses[*]/i" reduce="add"/>
             <DerivedVariable name="iMemb" dimension="current" exposure="iMemb"
-                value="leakConductance * (leakReversal - v) + iSyn + k * (v - leakReversal) * (v - leakReversal)"/>
+                value="leakConductance * (leakReversal - v) + iSyn
+                    + k * (v - leakReversal) * (v - leakReversal)"/>
             <TimeDerivative variable="v" value="iMemb / C"/>
             <OnStart>
                 <StateAssignment variable="v" value="leakReversal"/>
@@ -318,9 +335,10 @@ TEST_CASE("loader: a user-defined ComponentType with a non-linear term works in 
             </OnCondition>
         </Dynamics>
     </ComponentType>
-    <iafCell id="core" C="1nF" thresh="-50mV" reset="-70mV" leakConductance="10nS" leakReversal="-70mV"/>
-    <myIaf id="mine" C="1nF" thresh="-50mV" reset="-70mV" leakConductance="10nS" leakReversal="-70mV"
-        k=")xml" + k + R"xml("/>
+    <iafCell id="core" C="1nF" thresh="-50mV" reset="-70mV"
+            leakConductance="10nS" leakReversal="-70mV"/>
+    <myIaf id="mine" C="1nF" thresh="-50mV" reset="-70mV"
+            leakConductance="10nS" leakReversal="-70mV" k=")xml" + k + R"xml("/>
     <pulseGenerator id="pulse" delay="2ms" duration="100ms" amplitude="0.5nA"/>
     <network id="net">
         <population id="corePop" component="core" size="2"/>
@@ -343,7 +361,8 @@ TEST_CASE("loader: a user-defined ComponentType with a non-linear term works in 
     const fs::path file = dir.write("model.xml", text);
     const model m = load_clean(file, load_options{});
     CHECK(m.find_component("mine")->type == m.find_type("myIaf"));
-    CHECK_THAT(sf::lems::describe_model(m), Catch::Contains("population minePop: 2 x mine (myIaf)"));
+    CHECK_THAT(sf::lems::describe_model(m),
+               Catch::Contains("population minePop: 2 x mine (myIaf)"));
     sf::lems::simulation_options options;
     options.output_dir = dir.path() / "out";
     static_cast<void>(sf::lems::simulate(m, options));
@@ -383,7 +402,8 @@ TEST_CASE("loader: NeuroML documents and their <include href>", "[lems][loader]"
 )");
     const std::string cells = R"(<neuroml xmlns="http://www.neuroml.org/schema/neuroml2" id="cells">
     <include href="inputs.nml"/>
-    <iafCell id="iaf" C="1nF" thresh="-50mV" reset="-70mV" leakConductance="10nS" leakReversal="-70mV"/>
+    <iafCell id="iaf" C="1nF" thresh="-50mV" reset="-70mV"
+            leakConductance="10nS" leakReversal="-70mV"/>
     <network id="net">
         <population id="pop" component="iaf" size="3"/>
         <explicitInput target="pop[2]" input="pulse"/>
@@ -419,8 +439,9 @@ TEST_CASE("loader: NeuroML documents and their <include href>", "[lems][loader]"
         diagnostics problems;
         static_cast<void>(sf::lems::load_model({other}, self_contained(), problems));
         REQUIRE(problems.size() == 1);
-        CHECK_THAT(problems.problems().front().what(),
-                   Catch::Contains(other.string() + ":1: Lemz: expected a <Lems> or <neuroml> document"));
+        CHECK_THAT(
+            problems.problems().front().what(),
+            Catch::Contains(other.string() + ":1: Lemz: expected a <Lems> or <neuroml> document"));
     }
 }
 
@@ -428,7 +449,8 @@ TEST_CASE("loader: a type attribute overrides the element name", "[lems][loader]
     temp_folder dir;
     const fs::path file = dir.write("model.xml", R"(<Lems>
     <Include file="NeuroML2CoreTypes.xml"/>
-    <iafCell id="iaf" C="1nF" thresh="-50mV" reset="-70mV" leakConductance="10nS" leakReversal="-70mV"/>
+    <iafCell id="iaf" C="1nF" thresh="-50mV" reset="-70mV"
+            leakConductance="10nS" leakReversal="-70mV"/>
     <network id="net">
         <population id="placed" type="populationList" component="iaf">
             <instance id="0">
@@ -461,7 +483,8 @@ TEST_CASE("loader: parameter values are converted to SI units", "[lems][loader]"
     temp_folder dir;
     const fs::path file = dir.write("model.xml", R"(<Lems>
     <Include file="NeuroML2CoreTypes.xml"/>
-    <iafCell id="iaf" C="1 nF" thresh="-50mV" reset="-7e1mV" leakConductance="0.01uS" leakReversal="-0.07V"/>
+    <iafCell id="iaf" C="1 nF" thresh="-50mV" reset="-7e1mV"
+            leakConductance="0.01uS" leakReversal="-0.07V"/>
     <networkWithTemperature id="net" temperature="6.3 degC"/>
     <expOneSynapse id="syn" gbase="2.5E+1pS" erev="0mV" tauDecay="3ms"/>
     <ComponentType name="rates">
@@ -501,8 +524,9 @@ TEST_CASE("loader: constants", "[lems][loader]") {
     <ComponentType name="inheritsConstants" extends="withConstants"/>
 )";
     SECTION("are converted to SI, usable in expressions and inherited") {
-        const fs::path file = dir.write("model.xml", "<Lems>" + dimensions + types +
-                                                         "    <inheritsConstants id=\"c\"/>\n</Lems>\n");
+        const fs::path file =
+            dir.write("model.xml", "<Lems>" + dimensions + types +
+                                       "    <inheritsConstants id=\"c\"/>\n</Lems>\n");
         const model m = load_clean(file, self_contained());
         const component_type* type = m.find_type("withConstants");
         REQUIRE(type->find_constant("tau0") != nullptr);
@@ -516,9 +540,11 @@ TEST_CASE("loader: constants", "[lems][loader]") {
         CHECK(m.components.size() == 1);
     }
     SECTION("a constant whose value has the wrong dimension is reported") {
-        const std::string text = "<Lems>" + dimensions + "    <ComponentType name=\"bad\">\n"
-                                 "        <Constant name=\"tau0\" dimension=\"time\" value=\"2mV\"/>\n"
-                                 "    </ComponentType>\n</Lems>\n";
+        const std::string text =
+            "<Lems>" + dimensions +
+            "    <ComponentType name=\"bad\">\n"
+            "        <Constant name=\"tau0\" dimension=\"time\" value=\"2mV\"/>\n"
+            "    </ComponentType>\n</Lems>\n";
         const fs::path file = dir.write("model.xml", text);
         diagnostics problems;
         static_cast<void>(sf::lems::load_model({file}, self_contained(), problems));
@@ -528,5 +554,33 @@ TEST_CASE("loader: constants", "[lems][loader]") {
         CHECK(p.element() == "ComponentType bad: Constant tau0");
         CHECK_THAT(p.message(), Catch::Contains("value '2mV' has dimension"));
         CHECK_THAT(p.message(), Catch::Contains("declared as time"));
+    }
+}
+
+TEST_CASE("loader: a NeuroML document given on its own brings the NeuroML2 core types",
+          "[lems][loader]") {
+    temp_folder dir;
+    const fs::path file = dir.write("cells.nml", R"(<neuroml id="cells">
+    <iafCell id="iaf" leakConductance="0.2nS" leakReversal="-65mV" thresh="-55mV" reset="-70mV" C="3.2pF"/>
+    <network id="net">
+        <population id="pop" component="iaf" size="2"/>
+    </network>
+</neuroml>
+)");
+    SECTION("with the built-in core types") {
+        diagnostics problems;
+        const model m = sf::lems::load_model({file}, {}, problems);
+        INFO(listing(problems.problems()));
+        CHECK(problems.empty());
+        REQUIRE(m.find_component("iaf") != nullptr);
+        CHECK(m.find_component("iaf")->type->name == "iafCell");
+    }
+    SECTION("without any core types the cells are of unknown types") {
+        load_options options;
+        options.builtin_core_types = false;
+        diagnostics problems;
+        sf::lems::load_model({file}, options, problems);
+        REQUIRE_FALSE(problems.empty());
+        CHECK_THAT(listing(problems.problems()), Catch::Contains("unknown component type 'iafCell'"));
     }
 }

@@ -83,7 +83,8 @@ const std::string iaf_model = R"(<Lems>
     <Target component="sim"/>
     <Include file="NeuroML2CoreTypes.xml"/>
     <Include file="Simulation.xml"/>
-    <iafCell id="iaf" C="1nF" thresh="-50mV" reset="-70mV" leakConductance="10nS" leakReversal="-70mV"/>
+    <iafCell id="iaf" C="1nF" thresh="-50mV" reset="-70mV"
+            leakConductance="10nS" leakReversal="-70mV"/>
     <pulseGenerator id="pulse" delay="2ms" duration="100ms" amplitude="1nA"/>
     <network id="net">
         <population id="pop" component="iaf" size="2"/>
@@ -127,7 +128,8 @@ TEST_CASE("simulator: dx/dt = -x/tau gives the forward Euler values", "[lems][si
         CHECK(recorded(rows[n][0]) == static_cast<float>(t));
         // Step by step as the simulator does it, and in closed form: both round to the same float.
         CHECK(recorded(rows[n][1]) == static_cast<float>(x));
-        CHECK(recorded(rows[n][1]) == static_cast<float>(x0 * std::pow(1.0 - dt / tau, static_cast<double>(n))));
+        CHECK(recorded(rows[n][1]) ==
+              static_cast<float>(x0 * std::pow(1.0 - dt / tau, static_cast<double>(n))));
         x += dt * (-x / tau);
         t += dt;
     }
@@ -188,7 +190,8 @@ TEST_CASE("simulator: an iafCell driven by a pulseGenerator spikes at the forwar
     CHECK(recorded(events[0][0]) == static_cast<float>(spikes.front()));
 }
 
-TEST_CASE("simulator: output files are written in the reference simulator's formats", "[lems][simulator]") {
+TEST_CASE("simulator: output files are written in the reference simulator's formats",
+          "[lems][simulator]") {
     temp_folder dir;
     SECTION("OutputFile: time then each column, tab after each, Java float text") {
         const model m = load_clean(dir.write("decay.xml", decay_model));
@@ -252,7 +255,8 @@ TEST_CASE("simulator: a simulation that fails writes no file at all", "[lems][si
         // The data file can be written; the event files' folder is a regular file. The data file
         // must not be left behind, complete or partial.
         std::string text = iaf_model;
-        text.replace(text.find("fileName=\"id_time.spikes\""), 25, "path=\"blocker\" fileName=\"id_time.spikes\"");
+        text.replace(text.find("fileName=\"id_time.spikes\""), 25,
+                     "path=\"blocker\" fileName=\"id_time.spikes\"");
         const model m = load_clean(dir.write("iaf.xml", text));
         fs::create_directories(out);
         dir.write("out/blocker", "not a folder");
@@ -267,7 +271,8 @@ TEST_CASE("simulator: a simulation that fails writes no file at all", "[lems][si
     }
 }
 
-TEST_CASE("simulator: an output file that cannot be written is a runtime_error naming it", "[lems][simulator]") {
+TEST_CASE("simulator: an output file that cannot be written is a runtime_error naming it",
+          "[lems][simulator]") {
     // runtime_error is the documented class for a file that cannot be written; the command line
     // and other callers rely on catching sf::error for every problem a user can cause.
     temp_folder dir;

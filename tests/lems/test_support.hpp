@@ -52,7 +52,8 @@ private:
 inline int line_of(const std::string& text, const std::string& needle) {
     const auto at = text.find(needle);
     REQUIRE(at != std::string::npos);
-    return 1 + static_cast<int>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
+    return 1 + static_cast<int>(
+                   std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n'));
 }
 
 inline std::string read_text(const std::filesystem::path& file) {

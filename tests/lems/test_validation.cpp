@@ -56,7 +56,8 @@ void check_problem(const parse_error& p, const fs::path& file, int line, const s
     CHECK_THAT(p.element(), Catch::Contains(element));
     CHECK_THAT(p.message(), Catch::Contains(message));
     // what() is the one line a user reads: file:line, then the element, then the message.
-    CHECK_THAT(std::string(p.what()), Catch::StartsWith(file.string() + ":" + std::to_string(line) + ": "));
+    CHECK_THAT(std::string(p.what()),
+               Catch::StartsWith(file.string() + ":" + std::to_string(line) + ": "));
 }
 
 // Dimensions, units and one small user type shared by the models below.
@@ -97,7 +98,8 @@ std::string network_model(const std::string& network_items) {
     <Include file="Cells.xml"/>
     <Include file="Networks.xml"/>
     <Include file="Simulation.xml"/>
-    <iafCell id="iaf" C="1nF" thresh="-50mV" reset="-70mV" leakConductance="10nS" leakReversal="-70mV"/>
+    <iafCell id="iaf" C="1nF" thresh="-50mV" reset="-70mV"
+            leakConductance="10nS" leakReversal="-70mV"/>
     <pulseGenerator id="pulse" delay="1ms" duration="5ms" amplitude="1nA"/>
     <expOneSynapse id="syn" gbase="1nS" erev="0mV" tauDecay="2ms"/>
     <gapJunction id="gap" conductance="1nS"/>
@@ -133,7 +135,8 @@ TEST_CASE("validation: malformed XML is reported at the line of the error", "[le
         check_problem(only_problem(load(file, self_contained())), file, 3, "", "malformed XML");
     }
     SECTION("in an included file, the included file's line") {
-        const fs::path file = dir.write("model.xml", "<Lems>\n    <Include file=\"part.xml\"/>\n</Lems>\n");
+        const fs::path file =
+            dir.write("model.xml", "<Lems>\n    <Include file=\"part.xml\"/>\n</Lems>\n");
         const fs::path part = dir.write("part.xml", "<Lems>\n    <a>\n    <b>\n</Lems>\n");
         const parse_error p = only_problem(load(file, self_contained()));
         CHECK(p.where().file == part.string());
@@ -146,39 +149,46 @@ TEST_CASE("validation: unknown elements in a ComponentType, Dynamics and Structu
           "[lems][validation]") {
     temp_folder dir;
     SECTION("ComponentType") {
-        const std::string text = broken_type("        <Paramater name=\"x\" dimension=\"none\"/>\n");
+        const std::string text =
+            broken_type("        <Paramater name=\"x\" dimension=\"none\"/>\n");
         const fs::path file = dir.write("model.xml", text);
         check_problem(only_problem(load(file, self_contained())), file, line_of(text, "<Paramater"),
                       "ComponentType broken: <Paramater>", "expected Parameter, DerivedParameter");
     }
     SECTION("Dynamics") {
-        const std::string text = broken_type("        <Dynamics>\n"
-                                             "            <StateVariable name=\"x\" dimension=\"none\"/>\n"
-                                             "            <TimeDerivativ variable=\"x\" value=\"1\"/>\n"
-                                             "        </Dynamics>\n");
+        const std::string text =
+            broken_type("        <Dynamics>\n"
+                        "            <StateVariable name=\"x\" dimension=\"none\"/>\n"
+                        "            <TimeDerivativ variable=\"x\" value=\"1\"/>\n"
+                        "        </Dynamics>\n");
         const fs::path file = dir.write("model.xml", text);
-        check_problem(only_problem(load(file, self_contained())), file, line_of(text, "<TimeDerivativ "),
-                      "ComponentType broken: <TimeDerivativ>", "unknown element in Dynamics (expected StateVariable");
+        check_problem(only_problem(load(file, self_contained())), file,
+                      line_of(text, "<TimeDerivativ "), "ComponentType broken: <TimeDerivativ>",
+                      "unknown element in Dynamics (expected StateVariable");
     }
     SECTION("Structure") {
-        const std::string text = broken_type("        <ComponentReference name=\"c\" type=\"decay\"/>\n"
-                                             "        <Structure>\n"
-                                             "            <ChildInstanse component=\"c\"/>\n"
-                                             "        </Structure>\n");
+        const std::string text =
+            broken_type("        <ComponentReference name=\"c\" type=\"decay\"/>\n"
+                        "        <Structure>\n"
+                        "            <ChildInstanse component=\"c\"/>\n"
+                        "        </Structure>\n");
         const fs::path file = dir.write("model.xml", text);
-        check_problem(only_problem(load(file, self_contained())), file, line_of(text, "<ChildInstanse"),
-                      "ComponentType broken: <ChildInstanse>", "unknown element in Structure (expected ChildInstance");
+        check_problem(only_problem(load(file, self_contained())), file,
+                      line_of(text, "<ChildInstanse"), "ComponentType broken: <ChildInstanse>",
+                      "unknown element in Structure (expected ChildInstance");
     }
     SECTION("an action block") {
-        const std::string text = broken_type("        <Dynamics>\n"
-                                             "            <StateVariable name=\"x\" dimension=\"none\"/>\n"
-                                             "            <OnStart>\n"
-                                             "                <StateAssignmnt variable=\"x\" value=\"1\"/>\n"
-                                             "            </OnStart>\n"
-                                             "        </Dynamics>\n");
+        const std::string text =
+            broken_type("        <Dynamics>\n"
+                        "            <StateVariable name=\"x\" dimension=\"none\"/>\n"
+                        "            <OnStart>\n"
+                        "                <StateAssignmnt variable=\"x\" value=\"1\"/>\n"
+                        "            </OnStart>\n"
+                        "        </Dynamics>\n");
         const fs::path file = dir.write("model.xml", text);
-        check_problem(only_problem(load(file, self_contained())), file, line_of(text, "<StateAssignmnt"),
-                      "ComponentType broken: <StateAssignmnt>", "expected StateAssignment, EventOut or Transition");
+        check_problem(only_problem(load(file, self_contained())), file,
+                      line_of(text, "<StateAssignmnt"), "ComponentType broken: <StateAssignmnt>",
+                      "expected StateAssignment, EventOut or Transition");
     }
 }
 
@@ -187,14 +197,14 @@ TEST_CASE("validation: a component of an unknown type", "[lems][validation]") {
     SECTION("by element name") {
         const std::string text = lems("    <decai id=\"d\" tau=\"1ms\" x0=\"1\"/>\n");
         const fs::path file = dir.write("model.xml", text);
-        check_problem(only_problem(load(file, self_contained())), file, line_of(text, "<decai"), "decai",
-                      "unknown component type 'decai'");
+        check_problem(only_problem(load(file, self_contained())), file, line_of(text, "<decai"),
+                      "decai", "unknown component type 'decai'");
     }
     SECTION("by type attribute") {
         const std::string text = lems("    <Component id=\"d\" type=\"nosuch\" tau=\"1ms\"/>\n");
         const fs::path file = dir.write("model.xml", text);
-        check_problem(only_problem(load(file, self_contained())), file, line_of(text, "<Component "), "Component",
-                      "unknown component type 'nosuch'");
+        check_problem(only_problem(load(file, self_contained())), file,
+                      line_of(text, "<Component "), "Component", "unknown component type 'nosuch'");
     }
 }
 
@@ -219,8 +229,9 @@ TEST_CASE("validation: a parameter value of the wrong dimension", "[lems][valida
     const std::string text = lems("    <decay id=\"d\"\n        tau=\"10mV\" x0=\"1\"/>\n");
     const fs::path file = dir.write("model.xml", text);
     // The component is reported at the line its element starts on.
-    check_problem(only_problem(load(file, self_contained())), file, line_of(text, "<decay id"), "d",
-                  "parameter tau=\"10mV\" has dimension m^1 l^2 t^-3 i^-1 but decay declares it as time");
+    check_problem(
+        only_problem(load(file, self_contained())), file, line_of(text, "<decay id"), "d",
+        "parameter tau=\"10mV\" has dimension m^1 l^2 t^-3 i^-1 but decay declares it as time");
 }
 
 TEST_CASE("validation: a value in an unknown unit", "[lems][validation]") {
@@ -234,14 +245,16 @@ TEST_CASE("validation: a value in an unknown unit", "[lems][validation]") {
 
 TEST_CASE("validation: a reference to a component that does not exist", "[lems][validation]") {
     temp_folder dir;
-    const std::string text = lems("    <ComponentType name=\"holder\">\n"
-                                  "        <ComponentReference name=\"component\" type=\"decay\"/>\n"
-                                  "    </ComponentType>\n"
-                                  "    <decay id=\"d\" tau=\"1ms\" x0=\"1\"/>\n"
-                                  "    <holder id=\"good\" component=\"d\"/>\n"
-                                  "    <holder id=\"bad\" component=\"nosuch\"/>\n");
+    const std::string text =
+        lems("    <ComponentType name=\"holder\">\n"
+             "        <ComponentReference name=\"component\" type=\"decay\"/>\n"
+             "    </ComponentType>\n"
+             "    <decay id=\"d\" tau=\"1ms\" x0=\"1\"/>\n"
+             "    <holder id=\"good\" component=\"d\"/>\n"
+             "    <holder id=\"bad\" component=\"nosuch\"/>\n");
     const fs::path file = dir.write("model.xml", text);
-    check_problem(only_problem(load(file, self_contained())), file, line_of(text, "<holder id=\"bad\""), "bad",
+    check_problem(only_problem(load(file, self_contained())), file,
+                  line_of(text, "<holder id=\"bad\""), "bad",
                   "component=\"nosuch\" refers to no component with that id");
 }
 
@@ -257,17 +270,21 @@ TEST_CASE("validation: a population or cell index out of range is found when the
         reported_at = "<explicitInput";
     }
     SECTION("projection connection") {
-        item = "        <projection id=\"proj\" presynapticPopulation=\"two\" postsynapticPopulation=\"three\" "
+        item = "        <projection id=\"proj\" presynapticPopulation=\"two\" "
+               "postsynapticPopulation=\"three\" "
                "synapse=\"syn\">\n"
-               "            <connection id=\"0\" preCellId=\"../two[1]\" postCellId=\"../three[7]\"/>\n"
+               "            <connection id=\"0\" preCellId=\"../two[1]\" "
+               "postCellId=\"../three[7]\"/>\n"
                "        </projection>\n";
         offending = "../three[7]";
         reported_at = "<connection";
     }
     SECTION("unknown population in a connection") {
-        item = "        <projection id=\"proj\" presynapticPopulation=\"two\" postsynapticPopulation=\"three\" "
+        item = "        <projection id=\"proj\" presynapticPopulation=\"two\" "
+               "postsynapticPopulation=\"three\" "
                "synapse=\"syn\">\n"
-               "            <connection id=\"0\" preCellId=\"../four[0]\" postCellId=\"../three[0]\"/>\n"
+               "            <connection id=\"0\" preCellId=\"../four[0]\" "
+               "postCellId=\"../three[0]\"/>\n"
                "        </projection>\n";
         offending = "../four[0]";
         reported_at = "<connection";
@@ -282,7 +299,8 @@ TEST_CASE("validation: a population or cell index out of range is found when the
     SECTION("electrical connection by index") {
         item = "        <electricalProjection id=\"gaps\" presynapticPopulation=\"two\" "
                "postsynapticPopulation=\"three\">\n"
-               "            <electricalConnection id=\"0\" preCell=\"1\" postCell=\"9\" synapse=\"gap\"/>\n"
+               "            <electricalConnection id=\"0\" preCell=\"1\" postCell=\"9\" "
+               "synapse=\"gap\"/>\n"
                "        </electricalProjection>\n";
         offending = "postCell=9 is out of range for population 'three' of size 3";
         reported_at = "<electricalConnection ";
@@ -304,22 +322,72 @@ TEST_CASE("validation: a population or cell index out of range is found when the
     }
 }
 
-TEST_CASE("validation: a population size that is not a count or too large to build", "[lems][validation]") {
+TEST_CASE("validation: a population size that is not a count or too large to build",
+          "[lems][validation]") {
     temp_folder dir;
     std::string size;
-    SECTION("too large") {
-        size = "1e9";
-    }
-    SECTION("negative") {
-        size = "-2";
-    }
-    SECTION("fractional") {
-        size = "2.5";
-    }
-    std::string text = network_model("        <population id=\"many\" component=\"iaf\" size=\"" + size + "\"/>\n");
+    SECTION("too large") { size = "1e9"; }
+    SECTION("negative") { size = "-2"; }
+    SECTION("fractional") { size = "2.5"; }
+    std::string text = network_model("        <population id=\"many\" component=\"iaf\" size=\"" +
+                                     size + "\"/>\n");
     const fs::path file = dir.write("model.xml", text);
-    check_problem(only_problem(load(file, {})), file, line_of(text, "<population id=\"many\""), "many",
+    check_problem(only_problem(load(file, {})), file, line_of(text, "<population id=\"many\""),
+                  "many",
                   "size=\"" + size + "\" must be a whole number of instances from 0 to 1000000");
+}
+
+TEST_CASE("validation: elements nested absurdly deep", "[lems][validation]") {
+    // Reading follows nesting by recursion; a file nested thousands deep must be refused, not
+    // overflow the stack. Each <a> is on its own line: the 256th is the first too deep.
+    temp_folder dir;
+    std::string text = "<Lems>\n";
+    for (int k = 0; k < 5000; ++k) {
+        text += "<a>\n";
+    }
+    for (int k = 0; k < 5000; ++k) {
+        text += "</a>";
+    }
+    text += "\n</Lems>\n";
+    const fs::path file = dir.write("model.xml", text);
+    check_problem(only_problem(load(file, self_contained())), file, 257, "a",
+                  "nested more than 256 deep");
+}
+
+TEST_CASE("validation: absurdly long chains of extends or derived variables",
+          "[lems][validation]") {
+    // Both are followed by recursion; a chain of 100000 would overflow the stack, so chains beyond
+    // 1000 are refused.
+    temp_folder dir;
+    const int length = 1100;
+    SECTION("ComponentTypes extending each other") {
+        std::string types;
+        for (int k = 0; k < length; ++k) {
+            types += "    <ComponentType name=\"t" + std::to_string(k) + "\" extends=\"t" +
+                     std::to_string(k + 1) + "\"/>\n";
+        }
+        types += "    <ComponentType name=\"t" + std::to_string(length) + "\"/>\n";
+        const std::string text = lems(types);
+        const fs::path file = dir.write("model.xml", text);
+        check_problem(only_problem(load(file, self_contained())), file,
+                      line_of(text, "name=\"t1001\""), "ComponentType t1001",
+                      "extends through a chain of more than 1000 ComponentTypes");
+    }
+    SECTION("derived variables using each other") {
+        std::string members = "        <Dynamics>\n";
+        for (int k = 0; k < length; ++k) {
+            members += "            <DerivedVariable name=\"d" + std::to_string(k) +
+                       "\" dimension=\"none\" value=\"d" + std::to_string(k + 1) + " + 1\"/>\n";
+        }
+        members += "            <DerivedVariable name=\"d" + std::to_string(length) +
+                   "\" dimension=\"none\" value=\"1\"/>\n"
+                   "        </Dynamics>\n";
+        const std::string text = broken_type(members);
+        const fs::path file = dir.write("model.xml", text);
+        check_problem(only_problem(load(file, self_contained())), file,
+                      line_of(text, "name=\"d1000\""), "ComponentType broken",
+                      "derived variables depend on each other in a chain of more than 1000");
+    }
 }
 
 TEST_CASE("validation: an expression that does not parse", "[lems][validation]") {
@@ -344,17 +412,19 @@ TEST_CASE("validation: an expression that does not parse", "[lems][validation]")
         element = "<DerivedVariable>";
         quoted = "value=\"x ** 2\"";
     }
-    const std::string text = broken_type("        <Dynamics>\n"
-                                         "            <StateVariable name=\"x\" dimension=\"none\"/>\n" +
-                                         members + "        </Dynamics>\n");
+    const std::string text =
+        broken_type("        <Dynamics>\n"
+                    "            <StateVariable name=\"x\" dimension=\"none\"/>\n" +
+                    members + "        </Dynamics>\n");
     const fs::path file = dir.write("model.xml", text);
     check_problem(only_problem(load(file, self_contained())), file, line_of(text, quoted),
                   "ComponentType broken: " + element, quoted);
 }
 
-TEST_CASE("validation: an expression of inconsistent dimension is an error in the model and a warning "
-          "in a library",
-          "[lems][validation]") {
+TEST_CASE(
+    "validation: an expression of inconsistent dimension is an error in the model and a warning "
+    "in a library",
+    "[lems][validation]") {
     temp_folder dir;
     // dx/dt = -x: the rate of a dimensionless x must be per time.
     const std::string library = "<Lems>\n"
@@ -368,7 +438,8 @@ TEST_CASE("validation: an expression of inconsistent dimension is an error in th
                                 "    </ComponentType>\n"
                                 "</Lems>\n";
     const int line = line_of(library, "<TimeDerivative");
-    const std::string expected = "TimeDerivative of x: \"-x\" has dimension none but t^-1 was expected";
+    const std::string expected =
+        "TimeDerivative of x: \"-x\" has dimension none but t^-1 was expected";
     SECTION("in the model file itself") {
         const fs::path file = dir.write("model.xml", library);
         const diagnostics problems = load(file, self_contained());
@@ -376,12 +447,15 @@ TEST_CASE("validation: an expression of inconsistent dimension is an error in th
         CHECK(problems.warnings().empty());
     }
     SECTION("in a file included from beside the model") {
-        const fs::path file = dir.write("model.xml", "<Lems>\n    <Include file=\"sloppy.xml\"/>\n</Lems>\n");
+        const fs::path file =
+            dir.write("model.xml", "<Lems>\n    <Include file=\"sloppy.xml\"/>\n</Lems>\n");
         const fs::path included = dir.write("sloppy.xml", library);
-        check_problem(only_problem(load(file, self_contained())), included, line, "ComponentType sloppy", expected);
+        check_problem(only_problem(load(file, self_contained())), included, line,
+                      "ComponentType sloppy", expected);
     }
     SECTION("in a file found through the include path") {
-        const fs::path file = dir.write("model.xml", "<Lems>\n    <Include file=\"sloppy.xml\"/>\n</Lems>\n");
+        const fs::path file =
+            dir.write("model.xml", "<Lems>\n    <Include file=\"sloppy.xml\"/>\n</Lems>\n");
         const fs::path included = dir.write("lib/sloppy.xml", library);
         load_options options = self_contained();
         options.include_paths.push_back(dir.path() / "lib");
@@ -389,32 +463,37 @@ TEST_CASE("validation: an expression of inconsistent dimension is an error in th
         INFO(listing(problems.problems()));
         CHECK(problems.empty());
         REQUIRE(problems.warnings().size() == 1);
-        check_problem(problems.warnings().front(), included, line, "ComponentType sloppy", expected);
+        check_problem(problems.warnings().front(), included, line, "ComponentType sloppy",
+                      expected);
     }
 }
 
 TEST_CASE("validation: an unknown symbol in an expression", "[lems][validation]") {
     temp_folder dir;
-    const std::string text = broken_type("        <Dynamics>\n"
-                                         "            <StateVariable name=\"x\" dimension=\"none\"/>\n"
-                                         "            <TimeDerivative variable=\"x\" value=\"-y / tau\"/>\n"
-                                         "        </Dynamics>\n");
+    const std::string text =
+        broken_type("        <Dynamics>\n"
+                    "            <StateVariable name=\"x\" dimension=\"none\"/>\n"
+                    "            <TimeDerivative variable=\"x\" value=\"-y / tau\"/>\n"
+                    "        </Dynamics>\n");
     const fs::path file = dir.write("model.xml", text);
     check_problem(only_problem(load(file, self_contained())), file, line_of(text, "-y / tau"),
                   "ComponentType broken", "unknown symbol 'y' in \"-y / tau\"");
 }
 
-TEST_CASE("validation: derived variables that depend on each other in a cycle", "[lems][validation]") {
+TEST_CASE("validation: derived variables that depend on each other in a cycle",
+          "[lems][validation]") {
     temp_folder dir;
-    const std::string text = broken_type("        <Dynamics>\n"
-                                         "            <StateVariable name=\"x\" dimension=\"none\"/>\n"
-                                         "            <DerivedVariable name=\"a\" dimension=\"none\" value=\"b + x\"/>\n"
-                                         "            <DerivedVariable name=\"b\" dimension=\"none\" value=\"c * 2\"/>\n"
-                                         "            <DerivedVariable name=\"c\" dimension=\"none\" value=\"a - 1\"/>\n"
-                                         "        </Dynamics>\n");
+    const std::string text =
+        broken_type("        <Dynamics>\n"
+                    "            <StateVariable name=\"x\" dimension=\"none\"/>\n"
+                    "            <DerivedVariable name=\"a\" dimension=\"none\" value=\"b + x\"/>\n"
+                    "            <DerivedVariable name=\"b\" dimension=\"none\" value=\"c * 2\"/>\n"
+                    "            <DerivedVariable name=\"c\" dimension=\"none\" value=\"a - 1\"/>\n"
+                    "        </Dynamics>\n");
     const fs::path file = dir.write("model.xml", text);
     check_problem(only_problem(load(file, self_contained())), file, line_of(text, "name=\"a\""),
-                  "ComponentType broken", "derived variables depend on each other in a cycle: a -> b -> c -> a");
+                  "ComponentType broken",
+                  "derived variables depend on each other in a cycle: a -> b -> c -> a");
 }
 
 TEST_CASE("validation: an include file that does not exist", "[lems][validation]") {
@@ -429,7 +508,8 @@ TEST_CASE("validation: files that include each other in a cycle", "[lems][valida
     temp_folder dir;
     const fs::path a = dir.write("a.xml", "<Lems>\n    <Include file=\"b.xml\"/>\n</Lems>\n");
     const fs::path b = dir.write("b.xml", "<Lems>\n\n    <Include file=\"a.xml\"/>\n</Lems>\n");
-    check_problem(only_problem(load(a, self_contained())), b, 3, "Include", "include cycle: a.xml -> b.xml -> a.xml");
+    check_problem(only_problem(load(a, self_contained())), b, 3, "Include",
+                  "include cycle: a.xml -> b.xml -> a.xml");
 }
 
 TEST_CASE("validation: an EventOut or OnEvent naming no suitable EventPort", "[lems][validation]") {
@@ -460,31 +540,34 @@ TEST_CASE("validation: an EventOut or OnEvent naming no suitable EventPort", "[l
                 "            </OnEvent>\n";
         expected = "OnEvent: 'out' is not an input EventPort of the type";
     }
-    const std::string text = broken_type("        <EventPort name=\"in\" direction=\"in\"/>\n"
-                                         "        <EventPort name=\"out\" direction=\"out\"/>\n"
-                                         "        <Dynamics>\n"
-                                         "            <StateVariable name=\"x\" dimension=\"none\"/>\n" +
-                                         block + "        </Dynamics>\n");
+    const std::string text =
+        broken_type("        <EventPort name=\"in\" direction=\"in\"/>\n"
+                    "        <EventPort name=\"out\" direction=\"out\"/>\n"
+                    "        <Dynamics>\n"
+                    "            <StateVariable name=\"x\" dimension=\"none\"/>\n" +
+                    block + "        </Dynamics>\n");
     const fs::path file = dir.write("model.xml", text);
-    const std::string reported_at = block.find("EventOut") != std::string::npos ? "<EventOut" : "<OnEvent";
-    check_problem(only_problem(load(file, self_contained())), file, line_of(text, reported_at), "ComponentType broken",
-                  expected);
+    const std::string reported_at =
+        block.find("EventOut") != std::string::npos ? "<EventOut" : "<OnEvent";
+    check_problem(only_problem(load(file, self_contained())), file, line_of(text, reported_at),
+                  "ComponentType broken", expected);
 }
 
 TEST_CASE("validation: a Transition to a regime that does not exist", "[lems][validation]") {
     temp_folder dir;
-    const std::string text = broken_type("        <Dynamics>\n"
-                                         "            <StateVariable name=\"x\" dimension=\"none\"/>\n"
-                                         "            <Regime name=\"up\" initial=\"true\">\n"
-                                         "                <TimeDerivative variable=\"x\" value=\"1 / tau\"/>\n"
-                                         "                <OnCondition test=\"x .gt. 1\">\n"
-                                         "                    <Transition regime=\"dwon\"/>\n"
-                                         "                </OnCondition>\n"
-                                         "            </Regime>\n"
-                                         "            <Regime name=\"down\">\n"
-                                         "                <TimeDerivative variable=\"x\" value=\"-1 / tau\"/>\n"
-                                         "            </Regime>\n"
-                                         "        </Dynamics>\n");
+    const std::string text =
+        broken_type("        <Dynamics>\n"
+                    "            <StateVariable name=\"x\" dimension=\"none\"/>\n"
+                    "            <Regime name=\"up\" initial=\"true\">\n"
+                    "                <TimeDerivative variable=\"x\" value=\"1 / tau\"/>\n"
+                    "                <OnCondition test=\"x .gt. 1\">\n"
+                    "                    <Transition regime=\"dwon\"/>\n"
+                    "                </OnCondition>\n"
+                    "            </Regime>\n"
+                    "            <Regime name=\"down\">\n"
+                    "                <TimeDerivative variable=\"x\" value=\"-1 / tau\"/>\n"
+                    "            </Regime>\n"
+                    "        </Dynamics>\n");
     const fs::path file = dir.write("model.xml", text);
     check_problem(only_problem(load(file, self_contained())), file, line_of(text, "<Transition"),
                   "ComponentType broken", "Transition: no Regime named 'dwon'");
@@ -493,7 +576,8 @@ TEST_CASE("validation: a Transition to a regime that does not exist", "[lems][va
 TEST_CASE("validation: a model without a Simulation to run", "[lems][validation]") {
     temp_folder dir;
     SECTION("no <Target>") {
-        const fs::path file = dir.write("model.xml", lems("    <decay id=\"d\" tau=\"1ms\" x0=\"1\"/>\n"));
+        const fs::path file =
+            dir.write("model.xml", lems("    <decay id=\"d\" tau=\"1ms\" x0=\"1\"/>\n"));
         const sf::lems::model model = sf::lems::load_model({file}, self_contained());
         try {
             sf::lems::check_simulation(model);
@@ -505,7 +589,8 @@ TEST_CASE("validation: a model without a Simulation to run", "[lems][validation]
         }
     }
     SECTION("a Target that is not a Simulation") {
-        const std::string text = lems("    <Target component=\"d\"/>\n    <decay id=\"d\" tau=\"1ms\" x0=\"1\"/>\n");
+        const std::string text =
+            lems("    <Target component=\"d\"/>\n    <decay id=\"d\" tau=\"1ms\" x0=\"1\"/>\n");
         const fs::path file = dir.write("model.xml", text);
         const sf::lems::model model = sf::lems::load_model({file}, self_contained());
         try {
@@ -516,14 +601,16 @@ TEST_CASE("validation: a model without a Simulation to run", "[lems][validation]
         }
     }
     SECTION("a Target naming no component") {
-        const std::string text = lems("    <Target component=\"sim\"/>\n    <decay id=\"d\" tau=\"1ms\" x0=\"1\"/>\n");
+        const std::string text =
+            lems("    <Target component=\"sim\"/>\n    <decay id=\"d\" tau=\"1ms\" x0=\"1\"/>\n");
         const fs::path file = dir.write("model.xml", text);
-        check_problem(only_problem(load(file, self_contained())), file, line_of(text, "<Target"), "Target",
-                      "target component 'sim' is not defined");
+        check_problem(only_problem(load(file, self_contained())), file, line_of(text, "<Target"),
+                      "Target", "target component 'sim' is not defined");
     }
 }
 
-TEST_CASE("validation: every problem of a file is reported, not only the first", "[lems][validation]") {
+TEST_CASE("validation: every problem of a file is reported, not only the first",
+          "[lems][validation]") {
     temp_folder dir;
     const std::string text = lems("    <ComponentType name=\"other\">\n"
                                   "        <Parameter name=\"p\" dimension=\"tyme\"/>\n"
@@ -543,8 +630,38 @@ TEST_CASE("validation: every problem of a file is reported, not only the first",
         lines.push_back(p.where().line);
     }
     std::sort(lines.begin(), lines.end());
-    const std::vector<int> expected{line_of(text, "dimension=\"tyme\""), line_of(text, "<Paramater"),
-                                    line_of(text, "<decay id=\"a\""),   line_of(text, "<decay id=\"b\""),
-                                    line_of(text, "<decay id=\"c\""),   line_of(text, "<decai")};
+    const std::vector<int> expected{
+        line_of(text, "dimension=\"tyme\""), line_of(text, "<Paramater"),
+        line_of(text, "<decay id=\"a\""),    line_of(text, "<decay id=\"b\""),
+        line_of(text, "<decay id=\"c\""),    line_of(text, "<decai")};
     CHECK(lines == expected);
+}
+
+TEST_CASE("validation: a component whose structure instantiates itself", "[lems][validation]") {
+    temp_folder dir;
+    const std::string text = R"(<Lems>
+    <Target component="sim"/>
+    <Include file="Simulation.xml"/>
+    <ComponentType name="selfish">
+        <ComponentReference name="me" type="selfish"/>
+        <Structure>
+            <ChildInstance component="me"/>
+        </Structure>
+    </ComponentType>
+    <selfish id="s" me="s"/>
+    <Simulation id="sim" length="1ms" step="0.1ms" target="s"/>
+</Lems>
+)";
+    const fs::path file = dir.write("model.xml", text);
+    diagnostics problems;
+    const sf::lems::model model = sf::lems::load_model({file}, {}, problems);
+    REQUIRE(problems.empty());
+    try {
+        sf::lems::check_simulation(model);
+        FAIL("check_simulation accepted a component that contains itself");
+    } catch (const parse_error& e) {
+        CHECK(e.where().file == file.string());
+        CHECK(e.where().line == line_of(text, "<selfish id"));
+        CHECK_THAT(e.message(), Catch::Contains("instantiate itself"));
+    }
 }

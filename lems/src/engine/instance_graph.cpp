@@ -57,6 +57,18 @@ instance_graph::instance_graph(const model& m, const component& root) : model_(m
 }
 
 instance* instance_graph::create(const component* comp, instance* parent, const std::string& role) {
+    int depth = 0;
+    for (const instance* up = parent; up != nullptr; up = up->parent) {
+        if (++depth > max_depth) {
+            throw parse_error{comp->where, comp->label(),
+                              "the structure nests more than " + std::to_string(max_depth) +
+                                  " levels deep; does a component instantiate itself?"};
+        }
+    }
+    if (storage_.size() >= max_instances) {
+        throw parse_error{comp->where, comp->label(),
+                          "the network needs more than " + std::to_string(max_instances) + " instances"};
+    }
     instance& inst = storage_.emplace_back();
     inst.comp = comp;
     inst.parent = parent;
@@ -66,14 +78,14 @@ instance* instance_graph::create(const component* comp, instance* parent, const 
     }
     for (const auto& child : comp->children) {
         if (child->type != nullptr) {
-            inst.children.push_back(create(child.get(), &inst, child->role));
+            add_child(&inst, create(child.get(), &inst, child->role));
         }
     }
     for (const structure_decl& decl : comp->type->structure) {
         if (decl.kind == structure_kind::child_instance) {
             const component* target = referenced(&inst, decl.component, decl.where);
             instance* created = create(target, &inst, decl.component);
-            inst.children.push_back(created);
+            add_child(&inst, created);
             std::string name = decl.component;
             while (name.rfind("../", 0) == 0) {
                 name = name.substr(3);
@@ -93,11 +105,19 @@ instance* instance_graph::create(const component* comp, instance* parent, const 
             for (int k = 0; k < static_cast<int>(count); ++k) {
                 instance* created = create(target, &inst, "");
                 inst.multi.push_back(created);
-                inst.children.push_back(created);
+                add_child(&inst, created);
             }
         }
     }
     return &inst;
+}
+
+void instance_graph::add_child(instance* parent, instance* child) {
+    parent->children.push_back(child);
+    if (!child->comp->id.empty()) {
+        parent->child_by_id.emplace(child->comp->id, child);
+    }
+    parent->children_by_role[child->role].push_back(child);
 }
 
 const component* instance_graph::referenced(const instance* inst, const std::string& name,
@@ -331,10 +351,8 @@ std::vector<instance*> instance_graph::step(instance* from, const std::string& s
         selector = segment.substr(open + 1, segment.size() - open - 2);
     }
     auto by_name = [&](instance* scope) -> instance* {
-        for (instance* child : scope->children) {
-            if (child->comp->id == name) {
-                return child;
-            }
+        if (const auto it = scope->child_by_id.find(name); it != scope->child_by_id.end()) {
+            return it->second;
         }
         if (const auto it = scope->named.find(name); it != scope->named.end()) {
             return it->second;
@@ -344,19 +362,15 @@ std::vector<instance*> instance_graph::step(instance* from, const std::string& s
                 return attached;
             }
         }
-        for (instance* child : scope->children) {
-            if (child->role == name) {
-                return child;
-            }
+        if (const auto it = scope->children_by_role.find(name); it != scope->children_by_role.end()) {
+            return it->second.front();
         }
         return nullptr;
     };
     auto in_role = [&](instance* scope) {
         std::vector<instance*> list;
-        for (instance* child : scope->children) {
-            if (child->role == name) {
-                list.push_back(child);
-            }
+        if (const auto it = scope->children_by_role.find(name); it != scope->children_by_role.end()) {
+            list = it->second;
         }
         for (instance* attached : scope->attachments) {
             if (attached->role == name) {

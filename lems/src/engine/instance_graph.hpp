@@ -5,6 +5,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <sf/lems/model.hpp>
@@ -24,6 +25,9 @@ struct instance {
     std::map<std::string, instance*> named; // ChildInstance by reference name; Tunnel peers
     std::vector<instance*> attachments;     // in creation order; role is the set name
     std::map<std::string, double> properties;
+    // Children indexed for path lookups: the first child with a component id, and each role.
+    std::unordered_map<std::string, instance*> child_by_id;
+    std::unordered_map<std::string, std::vector<instance*>> children_by_role;
     kind* owner = nullptr;
     int index = -1;
 
@@ -46,6 +50,10 @@ struct pending_connection {
 
 class instance_graph {
 public:
+    // Limits that keep a malformed or self-referring structure from exhausting the machine.
+    static constexpr int max_depth = 64;
+    static constexpr std::size_t max_instances = 200'000'000;
+
     instance_graph(const model& m, const component& root);
 
     instance* root() const { return root_; }
@@ -69,6 +77,7 @@ public:
 
 private:
     instance* create(const component* comp, instance* parent, const std::string& role);
+    static void add_child(instance* parent, instance* child);
     instance* attach(const component* comp, instance* target, const std::string& set, const source_location& where);
     void connect(instance* inst);
     void run_connection_builder(instance* inst, const structure_decl& decl, std::map<std::string, instance*>& aliases);

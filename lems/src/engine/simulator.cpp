@@ -133,9 +133,14 @@ fs::path output_path(const simulation_options& options, const component& sim, co
 fs::path temporary_for(const fs::path& path) { return fs::path(path.string() + ".partial"); }
 
 void write_text(const fs::path& path, const std::string& text) {
-    fs::create_directories(path.parent_path().empty() ? fs::path(".") : path.parent_path());
+    std::error_code ec;
+    fs::create_directories(path.parent_path().empty() ? fs::path(".") : path.parent_path(), ec);
+    if (ec) {
+        throw runtime_error("cannot create the folder for " + path.string() + ": " + ec.message());
+    }
     std::ofstream out(temporary_for(path), std::ios::binary);
     out << text;
+    out.close();
     if (!out) {
         throw runtime_error("cannot write " + path.string());
     }
@@ -336,8 +341,17 @@ simulation_summary simulate(const model& m, const simulation_options& options) {
         }
         throw;
     }
-    for (const auto& path : written) {
-        fs::rename(temporary_for(path), path);
+    for (std::size_t f = 0; f < written.size(); ++f) {
+        std::error_code ec;
+        fs::rename(temporary_for(written[f]), written[f], ec);
+        if (ec) {
+            // Leave no output rather than part of it.
+            for (std::size_t g = 0; g < written.size(); ++g) {
+                std::error_code ignored;
+                fs::remove(g < f ? written[g] : temporary_for(written[g]), ignored);
+            }
+            throw runtime_error("cannot write " + written[f].string() + ": " + ec.message());
+        }
     }
     summary.files_written = written;
     return summary;

@@ -1,7 +1,10 @@
 #pragma once
 
+#include <mutex>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <unordered_set>
 #include <utility>
 
 namespace sf {
@@ -16,12 +19,26 @@ public:
 
 namespace sf::lems {
 
-// Where in the user's files something was found.
+// Where in the user's files something was found. File names are interned once per process, so
+// that the millions of elements of a large network share one copy of their file's name.
 struct source_location {
-    std::string file;
+    std::string_view file;
     int line = 0;
 
-    std::string str() const { return line > 0 ? file + ":" + std::to_string(line) : file; }
+    source_location() = default;
+    source_location(std::string_view file_name, int line_number) : file(intern(file_name)), line(line_number) {}
+
+    std::string str() const {
+        return line > 0 ? std::string(file) + ":" + std::to_string(line) : std::string(file);
+    }
+
+private:
+    static std::string_view intern(std::string_view name) {
+        static std::mutex guard;
+        static std::unordered_set<std::string> names; // never shrinks: elements are stable
+        const std::lock_guard<std::mutex> lock(guard);
+        return *names.emplace(name).first;
+    }
 };
 
 // A problem in a model file: what() reads "file:line: <element>: message".

@@ -1,0 +1,430 @@
+#!/usr/bin/env python3
+"""spikeforge benchmarks (Python 3, standard library only). Normally started by bench/run.sh.
+
+  (a) loading: `spikeforge info` and `spikeforge validate` on generated networks of N iafCell
+      neurons and M <connection> elements; wall seconds and peak memory from /usr/bin/time -v.
+  (b) simulation: Vogels-Abbott CUBA (4000 LIF, p = 0.02, dt 0.1 ms) with `spikeforge simulate`,
+      beside Brian2 cpp_standalone (the peer script brian2_bench.py) run in the same invocation.
+
+Every number printed is measured in this invocation; nothing is extrapolated.
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import resource
+import signal
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+GEN = os.path.join(HERE, 'gen_network.py')
+GIB = 1 << 30
+
+
+def log(msg=''):
+    print(msg, flush=True)
+
+
+# ---------------------------------------------------------------- measuring
+
+def _children(pid):
+    try:
+        with open(f'/proc/{pid}/task/{pid}/children') as f:
+            return [int(x) for x in f.read().split()]
+    except OSError:
+        return []
+
+
+def _peak_rss_kib(pid):
+    try:
+        with open(f'/proc/{pid}/status') as f:
+            for line in f:
+                if line.startswith('VmHWM:'):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+def timed(cmd, timeout, mem_limit_bytes=None, env=None, cwd=None):
+    """Runs cmd under /usr/bin/time -v. Returns dict(rc, wall_s, peak_rss_kib, stdout, stderr,
+    timed_out). On timeout the whole process group is stopped and the peak RSS seen so far
+    (VmHWM of the measured process) is kept."""
+    def limit():
+        if mem_limit_bytes:
+            resource.setrlimit(resource.RLIMIT_AS, (int(mem_limit_bytes), int(mem_limit_bytes)))
+    full = ['/usr/bin/time', '-v'] + cmd
+    start = time.monotonic()
+    proc = subprocess.Popen(full, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True, preexec_fn=limit, env=env, cwd=cwd)
+    peak_seen = None
+    timed_out = False
+    deadline = start + timeout if timeout else None
+    # Poll so that a run past the time limit can be stopped with its peak memory noted.
+    out_chunks, err_chunks = [], []
+    while True:
+        try:
+            out, err = proc.communicate(timeout=1.0)
+            out_chunks.append(out)
+            err_chunks.append(err)
+            break
+        except subprocess.TimeoutExpired:
+            for child in _children(proc.pid):
+                rss = _peak_rss_kib(child)
+                if rss is not None:
+                    peak_seen = max(peak_seen or 0, rss)
+            if deadline and time.monotonic() > deadline:
+                timed_out = True
+                os.killpg(proc.pid, signal.SIGKILL)
+                out, err = proc.communicate()
+                out_chunks.append(out)
+                err_chunks.append(err)
+                break
+    wall = time.monotonic() - start
+    stdout, stderr = ''.join(out_chunks), ''.join(err_chunks)
+    res = dict(rc=proc.returncode, wall_s=wall, peak_rss_kib=peak_seen, stdout=stdout, stderr=stderr,
+               timed_out=timed_out)
+    m = re.search(r'Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (\S+)', stderr)
+    if m and not timed_out:
+        parts = [float(p) for p in m.group(1).split(':')]
+        secs = 0.0
+        for p in parts:
+            secs = secs * 60 + p
+        res['wall_s'] = secs
+        m2 = re.search(r'Exit status: (\d+)', stderr)
+        if m2:
+            res['rc'] = int(m2.group(1))
+    m = re.search(r'Maximum resident set size \(kbytes\): (\d+)', stderr)
+    if m and not timed_out:
+        res['peak_rss_kib'] = int(m.group(1))
+    for key, pat in (('user_s', r'User time \(seconds\): (\S+)'), ('sys_s', r'System time \(seconds\): (\S+)')):
+        m = re.search(pat, stderr)
+        if m:
+            res[key] = float(m.group(1))
+    # what the program itself wrote to stderr, without /usr/bin/time's report
+    res['program_stderr'] = stderr.split('\tCommand being timed:')[0].strip()
+    return res
+
+
+def fmt_s(x):
+    if x is None:
+        return '—'
+    return f'{x:.3g}' if x < 10 else f'{x:.1f}'
+
+
+def fmt_mib(kib):
+    if kib is None:
+        return '—'
+    mib = kib / 1024
+    return f'{mib / 1024:.2f} GiB' if mib >= 1024 else f'{mib:.0f} MiB'
+
+
+def fmt_n(n):
+    if n >= 1_000_000 and n % 1_000_000 == 0:
+        return f'{n // 1_000_000}M'
+    if n >= 1000 and n % 1000 == 0:
+        return f'{n // 1000}k'
+    return str(n)
+
+
+def table(headers, rows):
+    widths = [max(len(str(h)), *(len(str(r[i])) for r in rows)) if rows else len(str(h))
+              for i, h in enumerate(headers)]
+    lines = ['| ' + ' | '.join(str(h).ljust(w) for h, w in zip(headers, widths)) + ' |',
+             '| ' + ' | '.join('-' * w for w in widths) + ' |']
+    for r in rows:
+        lines.append('| ' + ' | '.join(str(c).ljust(w) for c, w in zip(r, widths)) + ' |')
+    return '\n'.join(lines)
+
+
+# ---------------------------------------------------------------- machine
+
+def machine_info():
+    cpu = '?'
+    try:
+        with open('/proc/cpuinfo') as f:
+            for line in f:
+                if line.startswith('model name'):
+                    cpu = line.split(':', 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    mem_kib = 0
+    try:
+        with open('/proc/meminfo') as f:
+            for line in f:
+                if line.startswith('MemTotal:'):
+                    mem_kib = int(line.split()[1])
+    except OSError:
+        pass
+    return dict(date=datetime.datetime.now().astimezone().isoformat(timespec='seconds'),
+                nproc=os.cpu_count(), cpu=cpu, mem_gib=round(mem_kib / (1 << 20), 1),
+                kernel=platform.release(), python=platform.python_version())
+
+
+# ---------------------------------------------------------------- (a) loading
+
+def generate(args_list, path):
+    if os.path.exists(path):
+        os.remove(path)
+    t0 = time.monotonic()
+    out = subprocess.run([sys.executable, GEN] + args_list + ['-o', path], check=True,
+                         capture_output=True, text=True).stdout
+    return time.monotonic() - t0, os.path.getsize(path), out.strip()
+
+
+def bench_loading(opts, sf, scratch, results):
+    log('== (a) loading generated networks: spikeforge info / validate under /usr/bin/time -v')
+    log('   info = read XML, resolve types and components; validate = that plus building the runtime '
+        '(one instance per cell and per synapse, every connection wired), as `simulate` does before step 0')
+    if opts.quick:
+        info_sizes = [(1_000, 100_000), (10_000, 1_000_000)]
+        validate_sizes = [(100, 10_000), (200, 20_000), (400, 40_000)]
+    else:
+        info_sizes = [(10_000, 1_000_000), (20_000, 2_000_000), (50_000, 5_000_000), (100_000, 10_000_000)]
+        validate_sizes = [(100, 10_000), (200, 20_000), (400, 40_000), (800, 80_000),
+                          (10_000, 1_000_000), (100_000, 10_000_000)]
+    info_sizes = set(info_sizes)
+    validate_sizes = set(validate_sizes)
+    rows = []
+    validate_stopped = None  # once a validate size is stopped, larger ones are not started
+    for n, m in sorted(info_sizes | validate_sizes, key=lambda s: (s[1], s[0])):
+        path = os.path.join(scratch, f'load_{n}_{m}.xml')
+        gen_s, size, _ = generate(['load', '--neurons', str(n), '--connections', str(m), '--seed', '1234'], path)
+        entry = dict(neurons=n, connections=m, file_bytes=size, generate_s=gen_s)
+        for command, wanted in (('info', info_sizes), ('validate', validate_sizes)):
+            if (n, m) not in wanted:
+                continue
+            if command == 'validate' and validate_stopped is not None:
+                entry[command] = dict(skipped=f'not run: {fmt_n(validate_stopped[0])} neurons / '
+                                              f'{fmt_n(validate_stopped[1])} connections already exceeded '
+                                              f'the {opts.timeout:.0f} s limit')
+                log(f'   {command:8} {fmt_n(n):>5} neurons {fmt_n(m):>4} connections: {entry[command]["skipped"]}')
+                continue
+            r = timed([sf, command, path], timeout=opts.timeout, mem_limit_bytes=opts.mem_limit_gib * GIB)
+            ok = r['rc'] == 0 and not r['timed_out']
+            res = dict(wall_s=r['wall_s'], peak_rss_kib=r['peak_rss_kib'], rc=r['rc'], timed_out=r['timed_out'],
+                       user_s=r.get('user_s'), sys_s=r.get('sys_s'))
+            if r['timed_out']:
+                res['note'] = f'stopped after {opts.timeout:.0f} s, not finished'
+                if command == 'validate':
+                    validate_stopped = (n, m)
+            elif not ok:
+                msg = r['program_stderr'].splitlines()[-1] if r['program_stderr'] else f'exit {r["rc"]}'
+                res['note'] = f'failed: {msg[:160]}'
+                if 'bad_alloc' in msg and command == 'validate':
+                    validate_stopped = (n, m)
+            entry[command] = res
+            log(f'   {command:8} {fmt_n(n):>5} neurons {fmt_n(m):>4} connections ({size / 1e6:.0f} MB): '
+                f'{"> " if r["timed_out"] else ""}{fmt_s(res["wall_s"])} s, peak {fmt_mib(res["peak_rss_kib"])}'
+                + (f'  [{res["note"]}]' if 'note' in res else ''))
+        rows.append(entry)
+        os.remove(path)  # big generated files are not kept
+    results['loading'] = rows
+
+    def cell(e, command):
+        r = e.get(command)
+        if r is None:
+            return ('', '')
+        if 'skipped' in r:
+            return ('not run', '')
+        wall = ('> ' if r['timed_out'] else '') + fmt_s(r['wall_s']) + ' s'
+        if r.get('note') and not r['timed_out']:
+            wall += ' (failed)'
+        return (wall, fmt_mib(r['peak_rss_kib']) + (' (when stopped)' if r['timed_out'] else ''))
+
+    trows = []
+    for e in rows:
+        i, v = cell(e, 'info'), cell(e, 'validate')
+        per_conn = ''
+        if e.get('info') and not e['info'].get('timed_out') and e['info'].get('peak_rss_kib'):
+            per_conn = f'{e["info"]["peak_rss_kib"] * 1024 / e["connections"]:.0f} B'
+        trows.append([fmt_n(e['neurons']), fmt_n(e['connections']), f'{e["file_bytes"] / 1e6:.0f} MB',
+                      i[0], i[1], per_conn, v[0], v[1]])
+    results['loading_table'] = table(
+        ['neurons', 'connections', 'file', 'info wall', 'info peak RSS', 'info RSS / connection',
+         'validate wall', 'validate peak RSS'], trows)
+    log()
+    log(results['loading_table'])
+    log()
+
+
+# ---------------------------------------------------------------- (b) CUBA
+
+def parse_summary(stdout):
+    m = re.search(r'(\d+) steps of (\S+) ms, (\d+) instances, (\d+) events sent, (\d+) delivered', stdout)
+    b = re.search(r'build (\S+) s, run (\S+) s', stdout)
+    if not m or not b:
+        return None
+    return dict(steps=int(m.group(1)), step_ms=float(m.group(2)), instances=int(m.group(3)),
+                events_sent=int(m.group(4)), events_delivered=int(m.group(5)),
+                build_s=float(b.group(1)), run_s=float(b.group(2)))
+
+
+def run_spikeforge_cuba(opts, sf, scratch, bio):
+    path = os.path.join(scratch, f'cuba_{bio:g}s.xml')
+    gen_s, size, gen_out = generate(['cuba', '--bio', f'{bio:g}', '--seed', '1234'], path)
+    n_syn = int(re.search(r'(\d+) connections', gen_out).group(1))
+    outdir = os.path.join(scratch, f'cuba_{bio:g}s_out')
+    os.makedirs(outdir, exist_ok=True)
+    spikes_file = os.path.join(outdir, 'cuba.spikes')
+    if os.path.exists(spikes_file):
+        os.remove(spikes_file)
+    log(f'   spikeforge simulate {os.path.relpath(path)} ({n_syn} connections, {bio:g} s biological) ...')
+    r = timed([sf, 'simulate', path, '-o', outdir], timeout=opts.sim_timeout,
+              mem_limit_bytes=opts.mem_limit_gib * GIB)
+    res = dict(bio_s=bio, n_synapses=n_syn, wall_s=r['wall_s'], peak_rss_kib=r['peak_rss_kib'],
+               rc=r['rc'], timed_out=r['timed_out'])
+    if r['timed_out'] or r['rc'] != 0:
+        res['note'] = (f'stopped after {opts.sim_timeout:.0f} s' if r['timed_out']
+                       else f'failed: {r["program_stderr"][-300:]}')
+        return res
+    s = parse_summary(r['stdout'])
+    res.update(s or {})
+    spikes = []
+    with open(spikes_file) as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) == 2:
+                spikes.append((float(parts[0]), int(parts[1])))
+    n_e = 3200
+    res['spikes'] = len(spikes)
+    res['spikes_exc'] = sum(1 for _, i in spikes if i < n_e)
+    res['rate_hz'] = len(spikes) / 4000 / bio
+    res['rate_exc_hz'] = res['spikes_exc'] / n_e / bio
+    res['rate_inh_hz'] = (len(spikes) - res['spikes_exc']) / 800 / bio
+    # population rate in 10 ms bins after the first 50 ms (the start transient)
+    bins = {}
+    for t, _ in spikes:
+        if t >= 0.05:
+            bins[int(t / 0.01)] = bins.get(int(t / 0.01), 0) + 1
+    nbins = max(1, int(round((bio - 0.05) / 0.01)))
+    rates = [bins.get(k, 0) / 4000 / 0.01 for k in range(5, 5 + nbins)]
+    res['rate_bins_min_hz'] = min(rates) if rates else None
+    res['rate_bins_max_hz'] = max(rates) if rates else None
+    if s:
+        res['events_per_s'] = s['events_delivered'] / s['run_s'] if s['run_s'] > 0 else None
+        res['load_s'] = r['wall_s'] - s['build_s'] - s['run_s']
+    os.remove(path)
+    return res
+
+
+def run_brian2(opts, scratch, bio):
+    script = os.path.join(opts.peers_dir, 'brian2_bench.py')
+    if not os.path.isfile(script):
+        return dict(unavailable=f'peer not available: {script} not found (set SF_PEERS_DIR)')
+    probe = subprocess.run(['/usr/bin/python3', '-c', 'import brian2'], capture_output=True, text=True)
+    if probe.returncode != 0:
+        return dict(unavailable='peer not available: /usr/bin/python3 cannot import brian2 '
+                                '(apt-get install -y python3-brian python3-brian-lib)')
+    env = dict(os.environ, BRIAN2_OUT=os.path.join(scratch, 'brian2_out'))
+    log(f'   Brian2: /usr/bin/python3 {script} cuba {bio:g} cpp_standalone ...')
+    r = timed(['/usr/bin/python3', script, 'cuba', f'{bio:g}', 'cpp_standalone'], timeout=opts.sim_timeout, env=env)
+    m = re.search(r'^RESULT (\{.*\})$', r['stdout'], re.M)
+    if r['timed_out'] or not m:
+        return dict(unavailable=f'peer failed (exit {r["rc"]}): {r["program_stderr"][-300:]}')
+    res = json.loads(m.group(1))
+    res['process_wall_s'] = r['wall_s']
+    res['process_peak_rss_kib'] = r['peak_rss_kib']
+    return res
+
+
+def bench_cuba(opts, sf, scratch, results):
+    bio = 0.1 if opts.quick else 1.0
+    log(f'== (b) Vogels-Abbott CUBA, 4000 LIF, p = 0.02, dt 0.1 ms, {bio:g} s biological time')
+    sfr = run_spikeforge_cuba(opts, sf, scratch, bio)
+    if sfr.get('timed_out') and bio > 0.1:
+        log(f'   spikeforge did not finish {bio:g} s within {opts.sim_timeout:.0f} s; measuring 0.1 s instead')
+        results['cuba_stopped'] = sfr
+        bio = 0.1
+        sfr = run_spikeforge_cuba(opts, sf, scratch, bio)
+    results['cuba_spikeforge'] = sfr
+    br = run_brian2(opts, scratch, bio)
+    results['cuba_brian2'] = br
+    if 'unavailable' in br:
+        log('   ' + br['unavailable'])
+    if 'note' in sfr:
+        log('   spikeforge: ' + sfr['note'])
+
+    def g(d, k, f=fmt_s):
+        v = d.get(k)
+        return '—' if v is None else f(v)
+
+    peer = 'unavailable' not in br
+    rows = [
+        ['biological time', f'{bio:g} s', f'{br["bio_s"]:g} s' if peer else '—'],
+        ['cells / synapses', f'4000 / {sfr.get("n_synapses", "—")}', f'{br["N"]} / {br["n_synapses"]}' if peer else '—'],
+        ['spikes', g(sfr, 'spikes', str), g(br, 'spikes', str)],
+        ['mean rate (exc / inh)',
+         f'{sfr["rate_hz"]:.2f} Hz ({sfr["rate_exc_hz"]:.2f} / {sfr["rate_inh_hz"]:.2f})' if 'rate_hz' in sfr else '—',
+         f'{br["mean_rate_hz"]:.2f} Hz' if peer else '—'],
+        ['synaptic events delivered', g(sfr, 'events_delivered', str), g(br, 'syn_events', str)],
+        ['simulation loop', g(sfr, 'run_s') + ' s', g(br, 'sim_loop_s') + ' s'],
+        ['synaptic events / s (loop)', g(sfr, 'events_per_s', lambda v: f'{v / 1e6:.3g} M'),
+         g(br, 'syn_events_per_s', lambda v: f'{v / 1e6:.3g} M')],
+        ['loop wall / biological time', f'{sfr["run_s"] / bio:.3g}' if 'run_s' in sfr else '—',
+         f'{br["sim_loop_s"] / bio:.3g}' if peer else '—'],
+        ['setup', (f'{fmt_s(sfr["load_s"])} s load + {fmt_s(sfr["build_s"])} s build' if 'build_s' in sfr else '—'),
+         (f'{fmt_s(br["codegen_compile_s"])} s codegen+compile, {fmt_s(br["binary_wall_s"] - br["sim_loop_s"])} s '
+          f'binary outside the loop' if peer else '—')],
+        ['whole process wall', g(sfr, 'wall_s') + ' s', g(br, 'process_wall_s') + ' s' if peer else '—'],
+        ['peak RSS', fmt_mib(sfr.get('peak_rss_kib')),
+         (fmt_mib(max(br['peak_rss_self_MiB'], br['peak_rss_children_MiB']) * 1024) + ' (max of python, binary)')
+         if peer else '—'],
+    ]
+    if 'run_s' in sfr and peer and br.get('sim_loop_s'):
+        rows.append(['loop time ratio spikeforge / Brian2', f'{sfr["run_s"] / br["sim_loop_s"]:.0f}x', ''])
+    results['cuba_table'] = table(['CUBA', 'spikeforge simulate (float)', 'Brian2 2.5.1 cpp_standalone'], rows)
+    log()
+    log(results['cuba_table'])
+    if 'rate_hz' in sfr:
+        plausible = 1.0 <= sfr['rate_hz'] <= 50.0
+        results['cuba_rate_check'] = (f'population rate {sfr["rate_hz"]:.2f} Hz (10 ms bins after 50 ms: '
+                                      f'{sfr["rate_bins_min_hz"]:.1f}–{sfr["rate_bins_max_hz"]:.1f} Hz): '
+                                      + ('plausible for CUBA' if plausible else 'IMPLAUSIBLE: silent or exploding'))
+        log('   ' + results['cuba_rate_check'])
+    log()
+
+
+# ---------------------------------------------------------------- main
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    p.add_argument('--spikeforge', required=True)
+    p.add_argument('--scratch', required=True)
+    p.add_argument('--quick', action='store_true')
+    p.add_argument('--peers-dir', required=True)
+    p.add_argument('--only', choices=['loading', 'cuba'])
+    p.add_argument('--timeout', type=float, default=float(os.environ.get('SF_LOAD_TIMEOUT', 600)),
+                   help='seconds allowed for one info/validate run (default 600)')
+    p.add_argument('--sim-timeout', type=float, default=float(os.environ.get('SF_SIM_TIMEOUT', 900)),
+                   help='seconds allowed for the CUBA simulation (default 900)')
+    p.add_argument('--mem-limit-gib', type=float, default=float(os.environ.get('SF_MEM_LIMIT_GIB', 20)),
+                   help='address-space limit for spikeforge runs (default 20 GiB)')
+    opts = p.parse_args()
+    os.makedirs(opts.scratch, exist_ok=True)
+    sf = os.path.abspath(opts.spikeforge)
+    t0 = time.monotonic()
+    mi = machine_info()
+    results = dict(machine=mi, quick=opts.quick, command=' '.join(['bench/run.sh'] + (['--quick'] if opts.quick else [])))
+    log(f'== machine: {mi["cpu"]}, {mi["nproc"]} cores, {mi["mem_gib"]} GiB memory; Linux {mi["kernel"]}; {mi["date"]}')
+    log(f'   limits: {opts.timeout:.0f} s per load run, {opts.sim_timeout:.0f} s per simulation, '
+        f'{opts.mem_limit_gib:g} GiB address space; peers: {opts.peers_dir}')
+    log()
+    if opts.only in (None, 'loading'):
+        bench_loading(opts, sf, opts.scratch, results)
+    if opts.only in (None, 'cuba'):
+        bench_cuba(opts, sf, opts.scratch, results)
+    results['total_s'] = time.monotonic() - t0
+    out = os.path.join(opts.scratch, 'results.json')
+    with open(out, 'w') as f:
+        json.dump(results, f, indent=1)
+    log(f'== benchmarks took {results["total_s"]:.0f} s; results in {out}')
+
+
+if __name__ == '__main__':
+    main()
