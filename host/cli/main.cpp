@@ -151,6 +151,19 @@ int main(int argc, char** argv) {
                        "advance instances one at a time in the reference simulator's order and keep "
                        "every synapse separate (same results, slower)");
 
+    if (argc > 1 && argv[1][0] != '-') {
+        const std::string command = argv[1];
+        bool known = false;
+        std::string names;
+        for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+            known = known || sub->get_name() == command;
+            names += (names.empty() ? "" : ", ") + sub->get_name();
+        }
+        if (!known) {
+            std::cerr << "spikeforge: unknown command '" << command << "' (commands: " << names << ")\n";
+            return exit_bad_input;
+        }
+    }
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

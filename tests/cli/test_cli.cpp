@@ -181,8 +181,8 @@ TEST_CASE("cli: bad usage exits with 2", "[cli][usage]") {
     SECTION("unknown subcommand") {
         const run_result r = run("frobnicate");
         CHECK(r.exit_code == 2);
-        // CLI11 reports the missing subcommand; it does not name the unknown word.
-        CHECK_THAT(r.output, Catch::Contains("subcommand"));
+        CHECK_THAT(r.output, Catch::Contains("unknown command 'frobnicate'"));
+        CHECK_THAT(r.output, Catch::Contains("simulate"));
     }
     SECTION("no subcommand") { CHECK(run("").exit_code == 2); }
     SECTION("a file that does not exist") {
