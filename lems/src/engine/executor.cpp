@@ -109,9 +109,29 @@ void executor::send(kind& k, int i, int port) {
         if (target.delay <= 0.0) {
             deliver(target);
         } else {
-            queue_.push(queued_event{time_ + target.delay, sequence_++, target});
+            // At least one step ahead, and never after the step it is due in (the bucket is
+            // checked against the exact due time when it comes).
+            const auto whole_steps = static_cast<std::uint64_t>(target.delay / dt_);
+            const std::uint64_t ahead = whole_steps > 1 ? whole_steps - 1 : 1;
+            if (buckets_.size() <= ahead + 1) {
+                grow_buckets(ahead + 2);
+            }
+            buckets_[(step_index_ + ahead) % buckets_.size()].push_back(
+                queued_event{time_ + target.delay, sequence_++, target});
         }
     }
+}
+
+void executor::grow_buckets(std::size_t size) {
+    // Re-file pending events by their step in a larger ring.
+    std::vector<std::vector<queued_event>> larger(std::max(size, buckets_.size() * 2));
+    for (std::size_t offset = 0; offset < buckets_.size(); ++offset) {
+        const std::uint64_t step = step_index_ + offset;
+        auto& from = buckets_[step % buckets_.size()];
+        auto& to = larger[step % larger.size()];
+        to.insert(to.end(), from.begin(), from.end());
+    }
+    buckets_.swap(larger);
 }
 
 void executor::deliver(const event_target& target) {
@@ -281,46 +301,106 @@ void executor::advance_member(kind& k, int i, double t) {
     }
 }
 
+namespace {
+
+// Members listed in increasing order without gaps can be read straight from the columns.
+bool contiguous(const std::vector<int>& members) {
+    return !members.empty() && members.back() - members.front() + 1 == static_cast<int>(members.size());
+}
+
+} // namespace
+
 void executor::evaluate_many(const compiled_expression& e, const kind& k, const std::vector<int>& members,
                              std::vector<double>& out) {
+    // Operands are views of columns, scalars, or temporary buffers taken from a pool, so that loads
+    // and constants cost nothing and every operation makes one pass over the members.
+    using operand = group_operand;
     const std::size_t n = members.size();
-    const auto depth = static_cast<std::size_t>(e.max_depth) + 1;
-    if (vector_stack_.size() < depth) {
-        vector_stack_.resize(depth);
+    const bool direct = contiguous(members);
+    const std::size_t first = direct ? static_cast<std::size_t>(members.front()) : 0;
+    std::vector<int>& free_buffers = free_buffers_;
+    free_buffers.clear();
+    for (std::size_t b = 0; b < vector_stack_.size(); ++b) {
+        free_buffers.push_back(static_cast<int>(b));
     }
-    for (std::size_t d = 0; d < depth; ++d) {
-        vector_stack_[d].resize(n);
-    }
-    std::size_t top = 0; // number of operands on the stack
-    auto unary = [&](auto f) {
-        double* a = vector_stack_[top - 1].data();
-        for (std::size_t j = 0; j < n; ++j) {
-            a[j] = f(a[j]);
+    auto take = [&]() {
+        if (free_buffers.empty()) {
+            vector_stack_.emplace_back();
+            free_buffers.push_back(static_cast<int>(vector_stack_.size() - 1));
+        }
+        const int b = free_buffers.back();
+        free_buffers.pop_back();
+        vector_stack_[static_cast<std::size_t>(b)].resize(n);
+        return b;
+    };
+    auto release = [&](const operand& o) {
+        if (o.buffer >= 0) {
+            free_buffers.push_back(o.buffer);
         }
     };
-    auto binary = [&](auto f) {
-        double* a = vector_stack_[top - 2].data();
-        const double* b = vector_stack_[top - 1].data();
-        for (std::size_t j = 0; j < n; ++j) {
-            a[j] = f(a[j], b[j]);
+    std::vector<operand>& stack = operand_stack_;
+    stack.clear();
+    auto unary = [&](auto f) {
+        operand& a = stack.back();
+        if (a.is_scalar) {
+            a.scalar = f(a.scalar);
+            return;
         }
-        --top;
+        const int b = a.buffer >= 0 ? a.buffer : take();
+        double* result = vector_stack_[static_cast<std::size_t>(b)].data();
+        for (std::size_t j = 0; j < n; ++j) {
+            result[j] = f(a.data[j]);
+        }
+        a = operand{result, 0.0, b, false};
+    };
+    auto binary = [&](auto f) {
+        const operand b = stack.back();
+        stack.pop_back();
+        operand& a = stack.back();
+        if (a.is_scalar && b.is_scalar) {
+            a.scalar = f(a.scalar, b.scalar);
+            return;
+        }
+        int target = a.buffer >= 0 ? a.buffer : (b.buffer >= 0 ? b.buffer : take());
+        double* result = vector_stack_[static_cast<std::size_t>(target)].data();
+        if (a.is_scalar) {
+            for (std::size_t j = 0; j < n; ++j) {
+                result[j] = f(a.scalar, b.data[j]);
+            }
+        } else if (b.is_scalar) {
+            for (std::size_t j = 0; j < n; ++j) {
+                result[j] = f(a.data[j], b.scalar);
+            }
+        } else {
+            for (std::size_t j = 0; j < n; ++j) {
+                result[j] = f(a.data[j], b.data[j]);
+            }
+        }
+        if (b.buffer >= 0 && b.buffer != target) {
+            release(b);
+        }
+        if (a.buffer >= 0 && a.buffer != target) {
+            release(a);
+        }
+        a = operand{result, 0.0, target, false};
     };
     for (const instruction& ins : e.code) {
         switch (ins.op) {
         case opcode::load: {
             const double* source = column(k, ins.column).data();
-            double* a = vector_stack_[top++].data();
-            for (std::size_t j = 0; j < n; ++j) {
-                a[j] = source[members[j]];
+            if (direct) {
+                stack.push_back(operand{source + first, 0.0, -1, false});
+            } else {
+                const int b = take();
+                double* gathered = vector_stack_[static_cast<std::size_t>(b)].data();
+                for (std::size_t j = 0; j < n; ++j) {
+                    gathered[j] = source[members[j]];
+                }
+                stack.push_back(operand{gathered, 0.0, b, false});
             }
             break;
         }
-        case opcode::constant: {
-            double* a = vector_stack_[top++].data();
-            std::fill(a, a + n, ins.value);
-            break;
-        }
+        case opcode::constant: stack.push_back(operand{nullptr, ins.value, -1, true}); break;
         case opcode::negate: unary([](double x) { return -x; }); break;
         case opcode::add: binary([](double x, double y) { return x + y; }); break;
         case opcode::subtract: binary([](double x, double y) { return x - y; }); break;
@@ -349,15 +429,26 @@ void executor::evaluate_many(const compiled_expression& e, const kind& k, const 
         case opcode::floor: unary([](double x) { return std::floor(x); }); break;
         case opcode::heaviside: unary(heaviside); break;
         case opcode::factorial: unary(factorial); break;
-        case opcode::random:
-            // Vectorised groups never draw random numbers in expressions evaluated this way.
+        case opcode::random: {
+            // Vectorised groups never draw random numbers; this keeps the member order if they did.
+            operand& a = stack.back();
+            const int b = a.buffer >= 0 ? a.buffer : take();
+            double* result = vector_stack_[static_cast<std::size_t>(b)].data();
             for (std::size_t j = 0; j < n; ++j) {
-                vector_stack_[top - 1][j] *= random_.next_double();
+                result[j] = (a.is_scalar ? a.scalar : a.data[j]) * random_.next_double();
             }
+            a = operand{result, 0.0, b, false};
             break;
         }
+        }
     }
-    out.swap(vector_stack_[0]);
+    const operand& result = stack.back();
+    out.resize(n);
+    if (result.is_scalar) {
+        std::fill(out.begin(), out.end(), result.scalar);
+    } else {
+        std::copy(result.data, result.data + n, out.begin());
+    }
 }
 
 void executor::run_conditions(const std::vector<condition>& conditions, const std::vector<std::vector<double>>& tests,
@@ -487,10 +578,19 @@ void executor::advance_group(kind& k, const std::vector<int>& members, double t)
 
 void executor::step(double t) {
     time_ = t;
-    while (!queue_.empty() && queue_.top().time <= t) {
-        const event_target target = queue_.top().target;
-        queue_.pop();
-        deliver(target);
+    ++step_index_;
+    if (!buckets_.empty()) {
+        // Taken out of the ring first: delivering can send events and grow the ring.
+        due_.clear();
+        due_.swap(buckets_[step_index_ % buckets_.size()]);
+        std::sort(due_.begin(), due_.end());
+        for (const queued_event& event : due_) {
+            if (event.time <= t) {
+                deliver(event.target);
+            } else {
+                buckets_[(step_index_ + 1) % buckets_.size()].push_back(event); // a step early
+            }
+        }
     }
     for (const schedule_entry& entry : rt_.schedule) {
         if (entry.members.empty()) {

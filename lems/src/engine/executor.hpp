@@ -2,7 +2,6 @@
 
 #include <cstdint>
 #include <functional>
-#include <queue>
 #include <vector>
 
 #include "java_random.hpp"
@@ -36,8 +35,8 @@ private:
         double time;
         std::uint64_t sequence;
         event_target target;
-        bool operator>(const queued_event& other) const {
-            return time != other.time ? time > other.time : sequence > other.sequence;
+        bool operator<(const queued_event& other) const {
+            return time != other.time ? time < other.time : sequence < other.sequence;
         }
     };
 
@@ -45,6 +44,7 @@ private:
     void run_actions(const std::vector<action>& actions, kind& k, int i);
     void send(kind& k, int i, int port);
     void deliver(const event_target& target);
+    void grow_buckets(std::size_t size);
     void enter_regime(kind& k, int i, int regime);
     void initialize_member(kind& k, int i, bool with_derived);
     void initialize_tree(instance* inst);
@@ -69,9 +69,22 @@ private:
     event_sink sink_;
     double time_ = 0.0; // the event clock: end time of the current step
     std::uint64_t sequence_ = 0;
-    std::priority_queue<queued_event, std::vector<queued_event>, std::greater<>> queue_;
+    // Delayed events in a ring of buckets, one per step, placed at or before the step they are
+    // due in; a bucket is sorted by due time (then sending order) and delivered at its step.
+    std::vector<std::vector<queued_event>> buckets_;
+    std::vector<queued_event> due_;
+    std::uint64_t step_index_ = 0;
     std::vector<double> stack_;
-    std::vector<std::vector<double>> vector_stack_; // evaluate_many's operand stack
+    std::vector<std::vector<double>> vector_stack_; // evaluate_many's temporary buffers
+    std::vector<int> free_buffers_;
+    // An operand of evaluate_many: a view of a column, a scalar, or a temporary buffer it owns.
+    struct group_operand {
+        const double* data = nullptr;
+        double scalar = 0.0;
+        int buffer = -1; // index into vector_stack_, or -1 when not owned
+        bool is_scalar = false;
+    };
+    std::vector<group_operand> operand_stack_;
     run_counters counters_;
 };
 

@@ -77,7 +77,7 @@ instance* instance_graph::create(const component* comp, instance* parent, const 
         inst.properties[name] = value;
     }
     for (const auto& child : comp->children) {
-        if (child->type != nullptr) {
+        if (child->type != nullptr && !builds_only(*child)) {
             add_child(&inst, create(child.get(), &inst, child->role));
         }
     }
@@ -176,14 +176,46 @@ instance* instance_graph::attach(const component* comp, instance* target, const 
     return created;
 }
 
+bool instance_graph::builds_only(const component& comp) {
+    const component_type& type = *comp.type;
+    if (type.dynamics || !comp.children.empty() || type.structure.empty()) {
+        return false;
+    }
+    // Anything that could keep a reference to the component's own instance needs a real one.
+    return std::none_of(type.structure.begin(), type.structure.end(), [](const structure_decl& decl) {
+        return decl.kind == structure_kind::child_instance || decl.kind == structure_kind::multi_instantiate ||
+               decl.kind == structure_kind::for_each || (decl.kind == structure_kind::with && decl.instance == "this");
+    });
+}
+
 void instance_graph::connect(instance* inst) {
     std::map<std::string, instance*> aliases;
     for (const structure_decl& decl : inst->type().structure) {
         run_connection_builder(inst, decl, aliases);
     }
-    // Children are visited by index: building connections may add attachments, never children.
-    for (std::size_t i = 0; i < inst->children.size(); ++i) {
-        connect(inst->children[i]);
+    // Children in document order. A connection or input only builds: it runs its structure on a
+    // stand-in instance and leaves nothing in the tree, which saves a node per connection.
+    std::size_t next_child = 0;
+    for (const auto& child : inst->comp->children) {
+        if (child->type == nullptr) {
+            continue;
+        }
+        if (builds_only(*child)) {
+            instance stand_in;
+            stand_in.comp = child.get();
+            stand_in.parent = inst;
+            stand_in.role = child->role;
+            std::map<std::string, instance*> child_aliases;
+            for (const structure_decl& decl : child->type->structure) {
+                run_connection_builder(&stand_in, decl, child_aliases);
+            }
+        } else {
+            connect(inst->children[next_child++]);
+        }
+    }
+    // Instances made by ChildInstance and MultiInstantiate follow the component children.
+    for (; next_child < inst->children.size(); ++next_child) {
+        connect(inst->children[next_child]);
     }
 }
 

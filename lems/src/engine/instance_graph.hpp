@@ -78,6 +78,9 @@ public:
 private:
     instance* create(const component* comp, instance* parent, const std::string& role);
     static void add_child(instance* parent, instance* child);
+    // A component that only wires others together (a connection, an input): no dynamics, no
+    // children, and a structure of With, EventConnection, Tunnel or ForEach only.
+    static bool builds_only(const component& comp);
     instance* attach(const component* comp, instance* target, const std::string& set, const source_location& where);
     void connect(instance* inst);
     void run_connection_builder(instance* inst, const structure_decl& decl, std::map<std::string, instance*>& aliases);

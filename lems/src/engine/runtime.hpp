@@ -20,12 +20,12 @@ struct member_ref {
     int index = -1;
 };
 
-// Where a value is read from: one cell of a column of some kind.
+// Where a value is read from: one cell of a column of some kind. Columns are sized once when the
+// runtime is built and never reallocated, so the address stays valid.
 struct value_source {
-    const std::vector<double>* column = nullptr;
-    int index = 0;
+    const double* cell = nullptr;
 
-    double get() const { return (*column)[static_cast<std::size_t>(index)]; }
+    double get() const { return *cell; }
 };
 
 enum class action_op : std::uint8_t { assign, event_out, transition };

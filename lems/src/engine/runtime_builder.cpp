@@ -332,7 +332,7 @@ std::optional<value_source> variable_source(instance* inst, const std::string& n
             column = k.column(name);
         }
         if (column >= 0) {
-            return value_source{&k.columns[static_cast<std::size_t>(column)], scope->index};
+            return value_source{&k.columns[static_cast<std::size_t>(column)][static_cast<std::size_t>(scope->index)]};
         }
     }
     return std::nullopt;
