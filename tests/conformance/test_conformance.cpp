@@ -6,7 +6,6 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
-#include <random>
 #include <string>
 
 #include <catch2/catch.hpp>
@@ -14,6 +13,7 @@
 #include <sf/lems/loader.hpp>
 #include <sf/lems/simulator.hpp>
 
+#include "../lems/test_support.hpp"
 #include "conformance_corpus.hpp"
 
 namespace {
@@ -25,17 +25,8 @@ constexpr double trace_tolerance = 1e-4;
 
 enum class core_types { builtin, official };
 
-struct scratch_dir {
-    fs::path path;
-    scratch_dir() {
-        std::random_device seed;
-        path = fs::temp_directory_path() / ("sf-conformance-" + std::to_string(seed()));
-        fs::create_directories(path);
-    }
-    ~scratch_dir() {
-        std::error_code ignored;
-        fs::remove_all(path, ignored);
-    }
+struct scratch_dir : sf::lems::test::temp_folder {
+    scratch_dir() : sf::lems::test::temp_folder("sf_conformance") {}
 };
 
 void append_report(const std::string& line) {
@@ -82,7 +73,7 @@ void run_example(const std::string& example, core_types types) {
 
     scratch_dir out;
     sf::lems::simulation_options run_options;
-    run_options.output_dir = out.path;
+    run_options.output_dir = out.path();
     const auto started = std::chrono::steady_clock::now();
     const sf::lems::simulation_summary summary = sf::lems::simulate(model, run_options);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -2,7 +2,6 @@
 // give exactly the results of advancing every instance alone in the reference simulator's order.
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <sstream>
 #include <string>
 
@@ -11,29 +10,15 @@
 #include <sf/lems/loader.hpp>
 #include <sf/lems/simulator.hpp>
 
+#include "test_support.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
 
-struct temp_dir {
-    fs::path path;
-    temp_dir() {
-        std::random_device seed;
-        path = fs::temp_directory_path() / ("sf-order-" + std::to_string(seed()));
-        fs::create_directories(path);
-    }
-    ~temp_dir() {
-        std::error_code ignored;
-        fs::remove_all(path, ignored);
-    }
+struct temp_dir : sf::lems::test::temp_folder {
+    temp_dir() : sf::lems::test::temp_folder("sf_engine_order") {}
 };
-
-std::string slurp(const fs::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 // Runs the model both ways and checks every output file is byte-identical.
 void check_same_results(const fs::path& model_file) {
@@ -41,18 +26,18 @@ void check_same_results(const fs::path& model_file) {
     temp_dir fast;
     temp_dir reference;
     sf::lems::simulation_options options;
-    options.output_dir = fast.path;
+    options.output_dir = fast.path();
     const auto fast_run = sf::lems::simulate(model, options);
-    options.output_dir = reference.path;
+    options.output_dir = reference.path();
     options.reference_order = true;
     const auto reference_run = sf::lems::simulate(model, options);
     REQUIRE(fast_run.files_written.size() == reference_run.files_written.size());
     CHECK(fast_run.events_delivered == reference_run.events_delivered);
     for (std::size_t f = 0; f < fast_run.files_written.size(); ++f) {
         INFO(fast_run.files_written[f].filename().string());
-        const std::string ours = slurp(fast_run.files_written[f]);
+        const std::string ours = sf::lems::test::read_text(fast_run.files_written[f]);
         CHECK_FALSE(ours.empty());
-        CHECK(ours == slurp(reference_run.files_written[f]));
+        CHECK(ours == sf::lems::test::read_text(reference_run.files_written[f]));
     }
 }
 
@@ -123,11 +108,11 @@ TEST_CASE("engine order: the bundled example gives identical results both ways",
 TEST_CASE("engine order: networks give identical results both ways", "[lems][engine]") {
     temp_dir dir;
     SECTION("delayed connections, which allow advancing kind by kind") {
-        std::ofstream(dir.path / "ring.xml") << ring_network(40, "0.5ms");
-        check_same_results(dir.path / "ring.xml");
+        std::ofstream(dir.path() / "ring.xml") << ring_network(40, "0.5ms");
+        check_same_results(dir.path() / "ring.xml");
     }
     SECTION("zero-delay connections inside a population, which need the reference order") {
-        std::ofstream(dir.path / "ring.xml") << ring_network(40, "0ms");
-        check_same_results(dir.path / "ring.xml");
+        std::ofstream(dir.path() / "ring.xml") << ring_network(40, "0ms");
+        check_same_results(dir.path() / "ring.xml");
     }
 }
