@@ -478,7 +478,8 @@ void executor::advance_group(kind& k, const std::vector<int>& members, double t)
             }
         }
     };
-    std::vector<double> values;
+    // Scratch space kept between steps: a group advances every step and should not allocate.
+    std::vector<double>& values = scratch_.values;
     auto derive = [&](const std::vector<derived_expression>& list, const std::vector<int>& group) {
         for (const derived_expression& d : list) {
             if (!d.case_conditions.empty()) {
@@ -494,12 +495,12 @@ void executor::advance_group(kind& k, const std::vector<int>& members, double t)
             }
         }
     };
-    auto test_all = [&](const std::vector<condition>& conditions, const std::vector<int>& group) {
-        std::vector<std::vector<double>> tests(conditions.size());
+    auto test_all = [&](const std::vector<condition>& conditions, const std::vector<int>& group,
+                        std::vector<std::vector<double>>& tests) {
+        tests.resize(conditions.size());
         for (std::size_t c = 0; c < conditions.size(); ++c) {
             evaluate_many(conditions[c].test, k, group, tests[c]);
         }
-        return tests;
     };
 
     copy_requirements_of(members);
@@ -524,7 +525,8 @@ void executor::advance_group(kind& k, const std::vector<int>& members, double t)
         }
     }
     if (!k.conditions.empty()) {
-        const auto tests = test_all(k.conditions, members);
+        std::vector<std::vector<double>>& tests = scratch_.tests;
+        test_all(k.conditions, members, tests);
         for (std::size_t j = 0; j < n; ++j) {
             run_conditions(k.conditions, tests, j, k, members[j]);
         }
@@ -541,14 +543,20 @@ void executor::advance_group(kind& k, const std::vector<int>& members, double t)
         return;
     }
     // Members advance in the regime they are in at this point, as in advance_member.
-    std::vector<std::vector<int>> in_regime(k.regimes.size());
-    std::vector<std::size_t> row(n);
+    std::vector<std::vector<int>>& in_regime = scratch_.in_regime;
+    in_regime.resize(k.regimes.size());
+    for (auto& list : in_regime) {
+        list.clear();
+    }
+    std::vector<std::size_t>& row = scratch_.row;
+    row.resize(n);
     for (std::size_t j = 0; j < n; ++j) {
         auto& list = in_regime[static_cast<std::size_t>(k.active_regime[static_cast<std::size_t>(members[j])])];
         row[j] = list.size();
         list.push_back(members[j]);
     }
-    std::vector<std::vector<std::vector<double>>> tests(k.regimes.size());
+    std::vector<std::vector<std::vector<double>>>& tests = scratch_.regime_tests;
+    tests.resize(k.regimes.size());
     for (std::size_t r = 0; r < k.regimes.size(); ++r) {
         const std::vector<int>& group = in_regime[r];
         if (group.empty()) {
@@ -564,9 +572,10 @@ void executor::advance_group(kind& k, const std::vector<int>& members, double t)
                 state[static_cast<std::size_t>(group[j])] += dt_ * values[j];
             }
         }
-        tests[r] = test_all(regime.conditions, group);
+        test_all(regime.conditions, group, tests[r]);
     }
-    std::vector<int> start_regime(n);
+    std::vector<int>& start_regime = scratch_.start_regime;
+    start_regime.resize(n);
     for (std::size_t j = 0; j < n; ++j) {
         start_regime[j] = k.active_regime[static_cast<std::size_t>(members[j])];
     }

@@ -85,6 +85,15 @@ private:
         bool is_scalar = false;
     };
     std::vector<group_operand> operand_stack_;
+    struct group_scratch {
+        std::vector<double> values;
+        std::vector<std::vector<double>> tests;
+        std::vector<std::vector<int>> in_regime;
+        std::vector<std::size_t> row;
+        std::vector<std::vector<std::vector<double>>> regime_tests;
+        std::vector<int> start_regime;
+    };
+    group_scratch scratch_;
     run_counters counters_;
 };
 
