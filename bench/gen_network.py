@@ -165,9 +165,11 @@ def bernoulli_targets(rng, n_post, p):
         yield j
 
 
-def generate_cuba(path, bio_s, seed, record=True, pre_per_projection=1):
+def generate_cuba(path, bio_s, seed, record=True, pre_per_projection=0):
     rng = random.Random(seed)
     n, n_e, p = 4000, 3200, 0.02
+    if pre_per_projection <= 0:
+        pre_per_projection = n  # the textbook form: one projection exc, one inh
     lines = []
     n_conn = {'exc': 0, 'inh': 0}
     with open(path, 'w', encoding='utf-8', buffering=1 << 20) as out:
@@ -229,10 +231,10 @@ def main(argv):
     cuba.add_argument('--bio', type=float, default=1.0, help='biological time in seconds (default 1)')
     cuba.add_argument('--seed', type=int, default=1234)
     cuba.add_argument('--no-record', action='store_true', help='no EventOutputFile')
-    cuba.add_argument('--pre-per-projection', type=int, default=1,
-                      help='presynaptic cells per <projection> (default 1: 4000 projections of ~80 '
-                           'connections; 4000 gives the textbook two projections, exc and inh, which '
-                           'spikeforge currently builds in time quadratic in the projection size)')
+    cuba.add_argument('--pre-per-projection', type=int, default=0,
+                      help='presynaptic cells per <projection> (default 0: all, i.e. the textbook two '
+                           'projections exc and inh; 1 gives 4000 projections of ~80 connections). '
+                           'The connections and their order do not depend on it')
     cuba.add_argument('-o', '--output', required=True)
     args = parser.parse_args(argv)
     os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
@@ -240,7 +242,7 @@ def main(argv):
         cells, conns = generate_load(args.output, args.neurons, args.connections, args.seed)
     else:
         cells, conns = generate_cuba(args.output, args.bio, args.seed, record=not args.no_record,
-                                    pre_per_projection=max(1, args.pre_per_projection))
+                                    pre_per_projection=args.pre_per_projection)
     print(f'generated {args.output}: {cells} cells, {conns} connections, {os.path.getsize(args.output)} bytes')
 
 

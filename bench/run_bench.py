@@ -106,7 +106,9 @@ def timed(cmd, timeout, mem_limit_bytes=None, env=None, cwd=None):
         if m:
             res[key] = float(m.group(1))
     # what the program itself wrote to stderr, without /usr/bin/time's report
-    res['program_stderr'] = stderr.split('\tCommand being timed:')[0].strip()
+    own = stderr.split('\tCommand being timed:')[0].splitlines()
+    res['program_stderr'] = '\n'.join(l for l in own if not l.startswith(('Command exited with non-zero status',
+                                                                          'Command terminated by signal'))).strip()
     return res
 
 
@@ -187,7 +189,7 @@ def bench_loading(opts, sf, scratch, results):
     else:
         info_sizes = [(10_000, 1_000_000), (20_000, 2_000_000), (50_000, 5_000_000), (100_000, 10_000_000)]
         validate_sizes = [(100, 10_000), (200, 20_000), (400, 40_000), (800, 80_000),
-                          (10_000, 1_000_000), (100_000, 10_000_000)]
+                          (10_000, 1_000_000), (20_000, 2_000_000), (50_000, 5_000_000), (100_000, 10_000_000)]
     info_sizes = set(info_sizes)
     validate_sizes = set(validate_sizes)
     rows = []
@@ -215,9 +217,9 @@ def bench_loading(opts, sf, scratch, results):
                     validate_stopped = (n, m)
             elif not ok:
                 msg = r['program_stderr'].splitlines()[-1] if r['program_stderr'] else f'exit {r["rc"]}'
-                res['note'] = f'failed: {msg[:160]}'
-                if 'bad_alloc' in msg and command == 'validate':
-                    validate_stopped = (n, m)
+                res['note'] = f'failed (exit {r["rc"]}): {msg[:160]}'
+                if 'bad_alloc' in msg:
+                    res['note'] += f' — out of memory under the {opts.mem_limit_gib:g} GiB address-space limit'
             entry[command] = res
             log(f'   {command:8} {fmt_n(n):>5} neurons {fmt_n(m):>4} connections ({size / 1e6:.0f} MB): '
                 f'{"> " if r["timed_out"] else ""}{fmt_s(res["wall_s"])} s, peak {fmt_mib(res["peak_rss_kib"])}'
@@ -234,7 +236,7 @@ def bench_loading(opts, sf, scratch, results):
             return ('not run', '')
         wall = ('> ' if r['timed_out'] else '') + fmt_s(r['wall_s']) + ' s'
         if r.get('note') and not r['timed_out']:
-            wall += ' (failed)'
+            wall += ' (failed: out of memory)' if 'bad_alloc' in r['note'] else ' (failed)'
         return (wall, fmt_mib(r['peak_rss_kib']) + (' (when stopped)' if r['timed_out'] else ''))
 
     trows = []
@@ -358,7 +360,9 @@ def bench_cuba(opts, sf, scratch, results):
     rows = [
         ['biological time', f'{bio:g} s', f'{br["bio_s"]:g} s' if peer else '—'],
         ['cells / synapses', f'4000 / {sfr.get("n_synapses", "—")}', f'{br["N"]} / {br["n_synapses"]}' if peer else '—'],
-        ['spikes', g(sfr, 'spikes', str), g(br, 'spikes', str)],
+        ['runtime instances (simulate summary)', g(sfr, 'instances', str), ''],
+        ['spikes (spike file lines; events sent)', f'{sfr["spikes"]} ({sfr["events_sent"]})' if 'spikes' in sfr else '—',
+         g(br, 'spikes', str)],
         ['mean rate (exc / inh)',
          f'{sfr["rate_hz"]:.2f} Hz ({sfr["rate_exc_hz"]:.2f} / {sfr["rate_inh_hz"]:.2f})' if 'rate_hz' in sfr else '—',
          f'{br["mean_rate_hz"]:.2f} Hz' if peer else '—'],

@@ -51,7 +51,7 @@ const std::string* member_text(const component& c, const std::string& name) {
 
 } // namespace
 
-instance_graph::instance_graph(const model& m, const component& root) : model_(m) {
+instance_graph::instance_graph(const component& root) {
     root_ = create(&root, nullptr, "");
     connect(root_);
 }

@@ -54,7 +54,7 @@ public:
     static constexpr int max_depth = 64;
     static constexpr std::size_t max_instances = 200'000'000;
 
-    instance_graph(const model& m, const component& root);
+    explicit instance_graph(const component& root);
 
     instance* root() const { return root_; }
     const std::vector<pending_connection>& connections() const { return connections_; }
@@ -89,7 +89,6 @@ private:
     double parameter_or_zero(const instance* inst, const std::string& name) const;
     std::vector<instance*> step(instance* from, const std::string& segment) const;
 
-    const model& model_;
     std::deque<instance> storage_;
     instance* root_ = nullptr;
     std::vector<pending_connection> connections_;

@@ -420,10 +420,10 @@ int port_or_default(const kind& k, const std::string& name, bool input) {
 
 } // namespace
 
-runtime build_runtime(const model& m, const component& target, const std::vector<std::string>& observed,
+runtime build_runtime(const component& target, const std::vector<std::string>& observed,
                       bool optimise) {
     runtime rt;
-    rt.graph = std::make_unique<instance_graph>(m, target);
+    rt.graph = std::make_unique<instance_graph>(target);
     std::set<const instance*> kept_apart;
     for (const std::string& path : observed) {
         for (instance* inst : rt.graph->resolve(rt.graph->root(), path)) {

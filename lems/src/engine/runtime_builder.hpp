@@ -24,7 +24,7 @@ struct runtime {
 // the target) reaches them. Throws parse_error naming the component for structural problems
 // (dangling paths, unknown ports, indices out of range).
 // With `optimise` false every member advances alone and no synapse is merged.
-runtime build_runtime(const model& m, const component& target, const std::vector<std::string>& observed = {},
+runtime build_runtime(const component& target, const std::vector<std::string>& observed = {},
                       bool optimise = true);
 
 // Where getVariable(name) reads for a member, following exposures, variables, then parents.

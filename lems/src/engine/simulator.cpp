@@ -192,7 +192,7 @@ const component& find_simulation(const model& m, const std::string& id) {
 
 void check_simulation(const model& m, const std::string& id) {
     const simulation_plan plan = plan_simulation(m, id);
-    engine::runtime rt = engine::build_runtime(m, *plan.target, recorded_paths(*plan.simulation));
+    engine::runtime rt = engine::build_runtime(*plan.target, recorded_paths(*plan.simulation));
     std::function<void(const component&)> visit = [&](const component& c) {
         if (const auto* record = simulation_element(c, simulation_kind::record);
             record != nullptr && simulation_element(*c.parent, simulation_kind::data_writer) != nullptr) {
@@ -211,7 +211,7 @@ simulation_summary simulate(const model& m, const simulation_options& options) {
     const auto build_start = clock::now();
     const simulation_plan plan = plan_simulation(m, options.simulation_id);
     const component& sim = *plan.simulation;
-    engine::runtime rt = engine::build_runtime(m, *plan.target, recorded_paths(sim), !options.reference_order);
+    engine::runtime rt = engine::build_runtime(*plan.target, recorded_paths(sim), !options.reference_order);
 
     std::vector<data_file> data_files;
     std::vector<event_file> event_files;
