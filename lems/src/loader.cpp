@@ -1,7 +1,7 @@
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <set>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -109,9 +109,12 @@ private:
             problems_.add(parse_error{included_from, "Include", "cannot read " + file.string()});
             return;
         }
-        std::ostringstream text;
-        text << in.rdbuf();
-        auto source = std::make_unique<xml_source>(file, text.str());
+        // Read in one piece: files of large networks run to gigabytes.
+        in.seekg(0, std::ios::end);
+        std::string text(static_cast<std::size_t>(std::max<std::streamoff>(in.tellg(), 0)), '\0');
+        in.seekg(0, std::ios::beg);
+        in.read(text.data(), static_cast<std::streamsize>(text.size()));
+        auto source = std::make_unique<xml_source>(file, std::move(text));
         if (auto failure = source->parse()) {
             problems_.add(*failure);
             return;

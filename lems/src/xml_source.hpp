@@ -27,7 +27,8 @@ public:
 
     // Parses the text; on failure returns the error with its line.
     std::optional<parse_error> parse() {
-        const pugi::xml_parse_result result = document_.load_buffer(
+        // Parsed in place, without a second copy of the text; offsets stay those of the file.
+        const pugi::xml_parse_result result = document_.load_buffer_inplace(
             text_.data(), text_.size(), pugi::parse_default | pugi::parse_ws_pcdata_single);
         if (result) {
             return std::nullopt;

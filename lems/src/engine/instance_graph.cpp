@@ -487,20 +487,23 @@ std::vector<instance*> instance_graph::resolve(instance* from, const std::string
 }
 
 std::size_t instance_graph::merge_superposing(const std::set<const instance*>& observed) {
-    std::map<const instance*, std::vector<pending_connection*>> delivering;
-    std::set<const instance*> shared; // targets of connections that did not create them
-    for (pending_connection& c : connections_) {
-        if (c.created_target) {
-            delivering[c.target].push_back(&c);
+    // Each attachment learns which connection created it; one that any other connection also
+    // targets keeps its identity.
+    constexpr int targeted_by_others = -2;
+    for (std::size_t c = 0; c < connections_.size(); ++c) {
+        instance* target = connections_[c].target;
+        if (connections_[c].created_target && target->created_by == -1) {
+            target->created_by = static_cast<int>(c);
         } else {
-            shared.insert(c.target);
+            target->created_by = targeted_by_others;
         }
     }
+    auto creator = [&](const instance* inst) -> pending_connection& {
+        return connections_[static_cast<std::size_t>(inst->created_by)];
+    };
     auto mergeable = [&](const instance* inst) {
-        const auto it = delivering.find(inst);
-        return it != delivering.end() && it->second.size() == 1 && shared.count(inst) == 0 &&
-               observed.count(inst) == 0 && inst->named.empty() && inst->children.empty() &&
-               it->second.front()->assigned.size() <= 1;
+        return inst->created_by >= 0 && observed.count(inst) == 0 && inst->named.empty() &&
+               inst->children.empty() && creator(inst).assigned.size() <= 1;
     };
     std::map<const component*, bool> superposing;
     std::size_t removed = 0;
@@ -521,7 +524,7 @@ std::size_t instance_graph::merge_superposing(const std::set<const instance*>& o
                 kept.push_back(attached);
                 continue;
             }
-            pending_connection& own = *delivering[attached].front();
+            pending_connection& own = creator(attached);
             const std::string property = own.assigned.empty() ? std::string() : own.assigned.begin()->first;
             const auto existing = representative.find(key);
             if (existing == representative.end() || property_of[existing->second] != property) {
@@ -533,7 +536,7 @@ std::size_t instance_graph::merge_superposing(const std::set<const instance*>& o
                 continue;
             }
             instance* target = existing->second;
-            for (pending_connection* c : {delivering[target].front(), &own}) {
+            for (pending_connection* c : {&creator(target), &own}) {
                 if (!property.empty()) {
                     c->override_property = property;
                     c->override_value = c->assigned.at(property);

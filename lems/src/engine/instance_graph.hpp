@@ -30,6 +30,7 @@ struct instance {
     std::unordered_map<std::string, std::vector<instance*>> children_by_role;
     kind* owner = nullptr;
     int index = -1;
+    int created_by = -1; // the connection that created this attachment (set while merging)
 
     const component_type& type() const { return *comp->type; }
 };
