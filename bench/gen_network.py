@@ -185,6 +185,9 @@ def generate_cuba(path, bio_s, seed, record=True, pre_per_projection=0):
         out.write('    <cubaSynapse id="synI" tau="10ms" jump="-9mV" gL="10nS"/>\n\n')
         out.write('    <network id="net">\n')
         out.write(f'        <population id="pop" component="lif" size="{n}"/>\n')
+        # Every connection delays its spike by one time step: Brian2 applies a spike of step n to
+        # ge or gi at the end of that step, so it reaches v from step n + 1 on, for every cell alike.
+        # (Zero-delay LEMS connections would reach the cells after the sender within step n.)
         for proj, syn, pre_range in (('exc', 'synE', range(0, n_e)), ('inh', 'synI', range(n_e, n))):
             # Consecutive presynaptic cells are grouped into projections of `pre_per_projection` cells
             # (all of them with pre = post = pop and the same synapse): the connections, their order
@@ -199,8 +202,8 @@ def generate_cuba(path, bio_s, seed, record=True, pre_per_projection=0):
                 for i in range(first, last):
                     lines.clear()
                     for j in bernoulli_targets(rng, n, p):
-                        lines.append(f'            <connection id="{k_local}" preCellId="../pop[{i}]" '
-                                     f'postCellId="../pop[{j}]"/>\n')
+                        lines.append(f'            <connectionWD id="{k_local}" preCellId="../pop[{i}]" '
+                                     f'postCellId="../pop[{j}]" weight="1" delay="0.1ms"/>\n')
                         k_local += 1
                     out.write(''.join(lines))
                 k += k_local
