@@ -467,7 +467,7 @@ private:
                 c.role = slot->name;
                 return;
             }
-            report(c.where, c.element, "is a " + c.type->name + " but <" + parent.element + "> expects a " +
+            report(c.where, c.element, "is of type " + c.type->name + " but <" + parent.element + "> expects type " +
                                            slot->type + " here");
             return;
         }
@@ -625,8 +625,8 @@ private:
                 for (const auto& r : type.component_references) {
                     known.push_back(r.name);
                 }
-                report(c.where, c.label(), "unknown attribute '" + name + "' for a " + type.name +
-                                               " (it has: " + join(known) + ")");
+                report(c.where, c.label(), "unknown attribute '" + name + "' (" + type.name +
+                                               " has: " + join(known) + ")");
             }
         }
         for (auto& child : c.children) {
@@ -668,8 +668,8 @@ private:
                 if (!r.type.empty() && r.type != "Component" && target->type != nullptr &&
                     !target->type->is_or_extends(r.type)) {
                     // Common in published models and accepted by the reference simulator.
-                    problems_.warn(parse_error{c.where, c.label(), r.name + "=\"" + *id + "\" is a " +
-                                                                       target->type->name + ", not a " + r.type});
+                    problems_.warn(parse_error{c.where, c.label(), r.name + "=\"" + *id + "\" is of type " +
+                                                                       target->type->name + ", not " + r.type});
                 }
                 c.references[r.name] = target;
             };

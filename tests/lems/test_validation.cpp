@@ -221,7 +221,7 @@ TEST_CASE("validation: an attribute the type does not have", "[lems][validation]
     const std::string text = lems("    <decay id=\"d\" tau=\"1ms\" x0=\"1\" colour=\"red\"/>\n");
     const fs::path file = dir.write("model.xml", text);
     check_problem(only_problem(load(file, self_contained())), file, line_of(text, "<decay id"), "d",
-                  "unknown attribute 'colour' for a decay (it has: tau, x0)");
+                  "unknown attribute 'colour' (decay has: tau, x0)");
 }
 
 TEST_CASE("validation: a parameter value of the wrong dimension", "[lems][validation]") {

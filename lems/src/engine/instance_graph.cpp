@@ -164,7 +164,7 @@ instance* instance_graph::attach(const component* comp, instance* target, const 
     if (container.empty()) {
         if (sets.empty()) {
             throw parse_error{where, target->comp->label(),
-                              "a " + target->type().name + " has no Attachments to receive a " + comp->type->name};
+                              "type " + target->type().name + " has no Attachments to receive " + comp->type->name};
         }
         container = sets.front().name;
     } else if (target->type().find_attachments(container) == nullptr) {

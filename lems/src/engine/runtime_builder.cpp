@@ -348,7 +348,7 @@ void resolve_requirements(kind& k, const std::vector<instance*>& members) {
             auto source = member->parent != nullptr ? variable_source(member->parent, r.name) : std::nullopt;
             if (!source) {
                 throw parse_error{member->comp->where, member->comp->label(),
-                                  "a " + k.type->name + " requires '" + r.name +
+                                  "type " + k.type->name + " requires '" + r.name +
                                       "', which no enclosing component provides (it is attached to " +
                                       (member->parent != nullptr ? member->parent->comp->label() : "nothing") + ")"};
             }
