@@ -56,10 +56,40 @@ public:
         for (auto& c : model_.components) {
             resolve_references(*c);
         }
+        release_attributes();
         // Targets naming no component are reported by the loader, which knows their lines.
     }
 
 private:
+    // Once resolved, every attribute lives on as a parameter, text, reference or property, so the
+    // raw list is dropped — it is most of the memory of a network with millions of connections —
+    // except where another component `extends` this one and still reads it.
+    void release_attributes() {
+        std::set<std::string> prototypes;
+        std::function<void(const component&)> find = [&](const component& c) {
+            if (!c.prototype.empty()) {
+                prototypes.insert(c.prototype);
+            }
+            for (const auto& child : c.children) {
+                find(*child);
+            }
+        };
+        std::function<void(component&)> release = [&](component& c) {
+            if (c.type != nullptr && (c.id.empty() || prototypes.count(c.id) == 0)) {
+                std::vector<std::pair<std::string, std::string>>().swap(c.attributes);
+            }
+            for (auto& child : c.children) {
+                release(*child);
+            }
+        };
+        for (const auto& c : model_.components) {
+            find(*c);
+        }
+        for (auto& c : model_.components) {
+            release(*c);
+        }
+    }
+
     void report(const source_location& where, const std::string& element, const std::string& message) {
         problems_.add(parse_error{where, element, message});
     }
