@@ -98,7 +98,7 @@ int run_info(const model_arguments& args) {
 }
 
 int run_simulate(const model_arguments& args, const std::string& out_dir, const std::string& backend,
-                 bool reference_order) {
+                 bool reference_order, const std::string& native) {
     if (backend != "float") {
         std::cerr << "spikeforge simulate: unknown backend '" << backend << "' (available: float)\n";
         return exit_bad_input;
@@ -112,11 +112,15 @@ int run_simulate(const model_arguments& args, const std::string& out_dir, const 
     sf::lems::simulation_options options;
     options.output_dir = out_dir;
     options.reference_order = reference_order;
+    options.native = native == "always"  ? sf::lems::simulation_options::native_code::always
+                     : native == "never" ? sf::lems::simulation_options::native_code::never
+                                         : sf::lems::simulation_options::native_code::automatic;
     const sf::lems::simulation_summary summary = sf::lems::simulate(model, options);
     std::cout << "simulation " << summary.simulation_id << " of " << summary.target_id << ": " << summary.steps
               << " steps of " << summary.step * 1e3 << " ms, " << summary.instances << " instances, "
               << summary.events_sent << " events sent, " << summary.events_delivered << " delivered\n"
-              << "build " << summary.build_seconds << " s, run " << summary.run_seconds << " s\n";
+              << "build " << summary.build_seconds << " s, run " << summary.run_seconds << " s, "
+              << summary.execution << "\n";
     for (const auto& file : summary.files_written) {
         std::cout << "wrote " << file.string() << "\n";
     }
@@ -147,6 +151,12 @@ int main(int argc, char** argv) {
     simulate->add_option("--backend", backend, "float: double-precision reference simulator")
         ->capture_default_str();
     bool reference_order = false;
+    std::string native = "auto";
+    simulate->add_option("--native-code", native,
+                         "auto: compile population groups with the system C++ compiler when the run "
+                         "is long enough; always; never")
+        ->check(CLI::IsMember({"auto", "always", "never"}))
+        ->capture_default_str();
     simulate->add_flag("--reference-order", reference_order,
                        "advance instances one at a time in the reference simulator's order and keep "
                        "every synapse separate (same results, slower)");
@@ -179,7 +189,7 @@ int main(int argc, char** argv) {
             return run_info(info_args);
         }
         if (simulate->parsed()) {
-            return run_simulate(simulate_args, out_dir, backend, reference_order);
+            return run_simulate(simulate_args, out_dir, backend, reference_order, native);
         }
     } catch (const sf::lems::parse_error& e) {
         std::cerr << e.what() << "\n";

@@ -199,6 +199,15 @@ TEST_CASE("cli: bad usage exits with 2", "[cli][usage]") {
         CHECK_THAT(r.output, Catch::Contains("nosuch"));
         CHECK(entries_of(out).empty());
     }
+    SECTION("simulate with an unknown native-code choice writes nothing") {
+        const fs::path model = dir.write("model.xml", good_model);
+        const fs::path out = dir.path() / "out";
+        const run_result r = run("simulate " + quoted(model.string()) + " -o " +
+                                 quoted(out.string()) + " --native-code sometimes");
+        CHECK(r.exit_code == 2);
+        CHECK_THAT(r.output, Catch::Contains("sometimes"));
+        CHECK(entries_of(out).empty());
+    }
 }
 
 TEST_CASE("cli: validate accepts a good model", "[cli][validate]") {

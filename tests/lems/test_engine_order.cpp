@@ -1,5 +1,6 @@
 // The optimised engine (synapses merged per cell, population subtrees advanced kind by kind) must
 // give exactly the results of advancing every instance alone in the reference simulator's order.
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -20,24 +21,33 @@ struct temp_dir : sf::lems::test::temp_folder {
     temp_dir() : sf::lems::test::temp_folder("sf_engine_order") {}
 };
 
-// Runs the model both ways and checks every output file is byte-identical.
-void check_same_results(const fs::path& model_file) {
+// Runs the model the reference way, then optimised (interpreted, and with compiled kernels), and
+// checks every output file is byte-identical.
+void check_same_results(const fs::path& model_file, bool has_groups) {
     const sf::lems::model model = sf::lems::load_model({model_file});
-    temp_dir fast;
     temp_dir reference;
     sf::lems::simulation_options options;
-    options.output_dir = fast.path();
-    const auto fast_run = sf::lems::simulate(model, options);
     options.output_dir = reference.path();
     options.reference_order = true;
     const auto reference_run = sf::lems::simulate(model, options);
-    REQUIRE(fast_run.files_written.size() == reference_run.files_written.size());
-    CHECK(fast_run.events_delivered == reference_run.events_delivered);
-    for (std::size_t f = 0; f < fast_run.files_written.size(); ++f) {
-        INFO(fast_run.files_written[f].filename().string());
-        const std::string ours = sf::lems::test::read_text(fast_run.files_written[f]);
-        CHECK_FALSE(ours.empty());
-        CHECK(ours == sf::lems::test::read_text(reference_run.files_written[f]));
+    using native = sf::lems::simulation_options::native_code;
+    for (const native mode : {native::never, native::always}) {
+        temp_dir fast;
+        options.output_dir = fast.path();
+        options.reference_order = false;
+        options.native = mode;
+        const auto fast_run = sf::lems::simulate(model, options);
+        INFO(fast_run.execution);
+        const bool compiled = fast_run.execution.rfind("compiled", 0) == 0;
+        CHECK(compiled == (mode == native::always && has_groups));
+        REQUIRE(fast_run.files_written.size() == reference_run.files_written.size());
+        CHECK(fast_run.events_delivered == reference_run.events_delivered);
+        for (std::size_t f = 0; f < fast_run.files_written.size(); ++f) {
+            INFO(fast_run.files_written[f].filename().string());
+            const std::string ours = sf::lems::test::read_text(fast_run.files_written[f]);
+            CHECK_FALSE(ours.empty());
+            CHECK(ours == sf::lems::test::read_text(reference_run.files_written[f]));
+        }
     }
 }
 
@@ -102,17 +112,30 @@ std::string ring_network(int cells, const std::string& delay) {
 } // namespace
 
 TEST_CASE("engine order: the bundled example gives identical results both ways", "[lems][engine]") {
-    check_same_results(fs::path(SF_EXAMPLES_DIR) / "balanced_network" / "LEMS_balanced_network.xml");
+    check_same_results(fs::path(SF_EXAMPLES_DIR) / "balanced_network" / "LEMS_balanced_network.xml", true);
 }
 
 TEST_CASE("engine order: networks give identical results both ways", "[lems][engine]") {
     temp_dir dir;
     SECTION("delayed connections, which allow advancing kind by kind") {
         std::ofstream(dir.path() / "ring.xml") << ring_network(40, "0.5ms");
-        check_same_results(dir.path() / "ring.xml");
+        check_same_results(dir.path() / "ring.xml", true);
     }
     SECTION("zero-delay connections inside a population, which need the reference order") {
         std::ofstream(dir.path() / "ring.xml") << ring_network(40, "0ms");
-        check_same_results(dir.path() / "ring.xml");
+        check_same_results(dir.path() / "ring.xml", false);
     }
+}
+
+TEST_CASE("engine order: a compiler that fails is reported, and nothing is written", "[lems][engine]") {
+    const sf::lems::model model =
+        sf::lems::load_model({fs::path(SF_EXAMPLES_DIR) / "balanced_network" / "LEMS_balanced_network.xml"});
+    temp_dir out;
+    sf::lems::simulation_options options;
+    options.output_dir = out.path();
+    options.native = sf::lems::simulation_options::native_code::always;
+    ::setenv("SPIKEFORGE_CXX", "false", 1);
+    CHECK_THROWS_AS(sf::lems::simulate(model, options), sf::lems::runtime_error);
+    ::unsetenv("SPIKEFORGE_CXX");
+    CHECK(fs::is_empty(out.path()));
 }

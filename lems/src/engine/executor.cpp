@@ -464,7 +464,8 @@ void executor::run_conditions(const std::vector<condition>& conditions, const st
     }
 }
 
-void executor::advance_group(kind& k, const std::vector<int>& members, double t) {
+void executor::advance_group(kind& k, const std::vector<int>& members, double t,
+                             const native_code::group_kernels* kernels) {
     const std::size_t n = members.size();
     std::vector<double>& times = column(k, k.time_column);
     for (int m : members) {
@@ -503,30 +504,49 @@ void executor::advance_group(kind& k, const std::vector<int>& members, double t)
         }
     };
 
+    // Runs a compiled kernel over `group`, its condition tests landing in `tests`.
+    auto run_kernel = [&](native_code::kernel kernel, std::size_t conditions, const std::vector<int>& group,
+                          std::vector<std::vector<double>>& tests) {
+        tests.resize(conditions);
+        scratch_.test_rows.clear();
+        for (auto& row : tests) {
+            row.resize(group.size());
+            scratch_.test_rows.push_back(row.data());
+        }
+        kernel(k.column_data.data(), group.data(), group.size(), dt_, scratch_.test_rows.data());
+    };
+
     copy_requirements_of(members);
     if (!k.path_derived.empty()) {
         for (int m : members) {
             evaluate_paths(k, m);
         }
     }
-    derive(k.derived, members);
-    for (const rate& r : k.rates) {
-        evaluate_many(r.value, k, members, values);
-        std::vector<double>& rates = column(k, r.rate_column);
-        for (std::size_t j = 0; j < n; ++j) {
-            rates[static_cast<std::size_t>(members[j])] = values[j];
+    std::vector<std::vector<double>>& main_tests = scratch_.tests;
+    if (kernels != nullptr && kernels->main != nullptr) {
+        run_kernel(kernels->main, k.conditions.size(), members, main_tests);
+    } else {
+        derive(k.derived, members);
+        for (const rate& r : k.rates) {
+            evaluate_many(r.value, k, members, values);
+            std::vector<double>& rates = column(k, r.rate_column);
+            for (std::size_t j = 0; j < n; ++j) {
+                rates[static_cast<std::size_t>(members[j])] = values[j];
+            }
         }
-    }
-    for (const rate& r : k.rates) {
-        std::vector<double>& state = column(k, r.state_column);
-        const std::vector<double>& rates = column(k, r.rate_column);
-        for (int m : members) {
-            state[static_cast<std::size_t>(m)] += dt_ * rates[static_cast<std::size_t>(m)];
+        for (const rate& r : k.rates) {
+            std::vector<double>& state = column(k, r.state_column);
+            const std::vector<double>& rates = column(k, r.rate_column);
+            for (int m : members) {
+                state[static_cast<std::size_t>(m)] += dt_ * rates[static_cast<std::size_t>(m)];
+            }
+        }
+        if (!k.conditions.empty()) {
+            test_all(k.conditions, members, main_tests);
         }
     }
     if (!k.conditions.empty()) {
-        std::vector<std::vector<double>>& tests = scratch_.tests;
-        test_all(k.conditions, members, tests);
+        const std::vector<std::vector<double>>& tests = main_tests;
         for (std::size_t j = 0; j < n; ++j) {
             run_conditions(k.conditions, tests, j, k, members[j]);
         }
@@ -564,6 +584,10 @@ void executor::advance_group(kind& k, const std::vector<int>& members, double t)
         }
         const regime_program& regime = k.regimes[r];
         copy_requirements_of(group);
+        if (kernels != nullptr && r < kernels->regimes.size() && kernels->regimes[r] != nullptr) {
+            run_kernel(kernels->regimes[r], regime.conditions.size(), group, tests[r]);
+            continue;
+        }
         derive(regime.derived, group);
         for (const rate& rt : regime.rates) {
             evaluate_many(rt.value, k, group, values);
@@ -601,12 +625,13 @@ void executor::step(double t) {
             }
         }
     }
-    for (const schedule_entry& entry : rt_.schedule) {
+    for (std::size_t g = 0; g < rt_.schedule.size(); ++g) {
+        const schedule_entry& entry = rt_.schedule[g];
         if (entry.members.empty()) {
             advance_member(*entry.owner, entry.index, t);
             ++counters_.member_updates;
         } else {
-            advance_group(*entry.owner, entry.members, t);
+            advance_group(*entry.owner, entry.members, t, rt_.native ? rt_.native->group(g) : nullptr);
         }
     }
 }

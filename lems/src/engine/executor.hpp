@@ -49,7 +49,8 @@ private:
     void initialize_member(kind& k, int i, bool with_derived);
     void initialize_tree(instance* inst);
     void advance_member(kind& k, int i, double t);
-    void advance_group(kind& k, const std::vector<int>& members, double t);
+    void advance_group(kind& k, const std::vector<int>& members, double t,
+                       const native_code::group_kernels* kernels);
     // Evaluates an expression for every listed member into `out` (one value per member).
     void evaluate_many(const compiled_expression& e, const kind& k, const std::vector<int>& members,
                        std::vector<double>& out);
@@ -92,6 +93,7 @@ private:
         std::vector<std::size_t> row;
         std::vector<std::vector<std::vector<double>>> regime_tests;
         std::vector<int> start_regime;
+        std::vector<double*> test_rows;
     };
     group_scratch scratch_;
     run_counters counters_;

@@ -109,6 +109,7 @@ struct kind {
     std::vector<std::string> column_names;
     std::map<std::string, int> column_index;
     std::vector<std::vector<double>> columns;
+    std::vector<double*> column_data; // each column's data, for compiled kernels
     std::vector<int> parent_index;   // per member
     std::vector<int> active_regime;  // per member, -1 without regimes
 

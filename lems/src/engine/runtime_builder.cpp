@@ -489,6 +489,11 @@ runtime build_runtime(const component& target, const std::vector<std::string>& o
         source.output_ports[static_cast<std::size_t>(out)].targets[static_cast<std::size_t>(c.source->index)].push_back(wired);
     }
     rt.schedule = plan_schedule(graph, graph.connections(), optimise);
+    for (auto& k : rt.kinds) {
+        for (auto& column : k->columns) {
+            k->column_data.push_back(column.data()); // columns are never resized from here on
+        }
+    }
     return rt;
 }
 

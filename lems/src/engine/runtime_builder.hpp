@@ -7,6 +7,7 @@
 
 #include "instance_graph.hpp"
 #include "runtime.hpp"
+#include "native_code.hpp"
 #include "schedule.hpp"
 
 namespace sf::lems::engine {
@@ -17,6 +18,7 @@ struct runtime {
     std::unique_ptr<instance_graph> graph;
     std::vector<std::unique_ptr<kind>> kinds;
     std::vector<schedule_entry> schedule; // members with dynamics, children before parents
+    std::shared_ptr<native_code> native;  // compiled kernels of vectorised groups, if any
 };
 
 // Builds the runtime for `target` (usually a network). Synapses that superpose are merged per

@@ -284,6 +284,31 @@ simulation_summary simulate(const model& m, const simulation_options& options) {
     });
     const auto steps = static_cast<std::int64_t>(std::llround(plan.length / plan.step));
     summary.steps = steps;
+    summary.execution = "interpreted";
+    double grouped_members = 0.0;
+    for (const auto& entry : rt.schedule) {
+        grouped_members += static_cast<double>(entry.members.size());
+    }
+    // Compiling takes about a second; below this many member updates interpreting is as quick.
+    constexpr double worth_compiling = 5e7;
+    const bool compile = grouped_members > 0 && !options.reference_order &&
+                         (options.native == simulation_options::native_code::always ||
+                          (options.native == simulation_options::native_code::automatic &&
+                           grouped_members * static_cast<double>(steps) >= worth_compiling));
+    if (compile) {
+        const auto compile_start = clock::now();
+        try {
+            rt.native = engine::native_code::build(rt.schedule);
+            summary.execution = "compiled kernels (" +
+                                std::to_string(std::chrono::duration<double>(clock::now() - compile_start).count()) +
+                                " s to compile)";
+        } catch (const runtime_error& e) {
+            if (options.native == simulation_options::native_code::always) {
+                throw;
+            }
+            summary.execution = std::string("interpreted (") + e.what() + ")";
+        }
+    }
     for (auto& file : data_files) {
         file.rows.reserve(static_cast<std::size_t>(steps + 1) * (file.columns.size() + 1));
     }

@@ -18,6 +18,10 @@ struct simulation_options {
     // Advance every instance one at a time in the reference simulator's order and keep every
     // synapse instance separate. The results are the same; only slower. For checking.
     bool reference_order = false;
+    // Whether population groups run machine code made by the system's C++ compiler (identical
+    // results): automatic compiles when the run is long enough to repay the compilation.
+    enum class native_code { automatic, always, never };
+    native_code native = native_code::automatic;
 };
 
 struct simulation_summary {
@@ -32,6 +36,7 @@ struct simulation_summary {
     std::uint64_t events_delivered = 0;
     std::uint64_t member_updates = 0;
     double build_seconds = 0.0;
+    std::string execution; // how the step ran: interpreted, or compiled and how long that took
     double run_seconds = 0.0;
     std::vector<std::filesystem::path> files_written;
 };
