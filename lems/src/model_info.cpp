@@ -117,8 +117,9 @@ std::string describe_model(const model& m) {
         out << "\n";
         for (const auto& child : c->children) {
             if (child->type != nullptr && (child->type->is_or_extends("OutputFile") || child->type->is_or_extends("EventOutputFile"))) {
+                const bool events = child->type->is_or_extends("EventOutputFile");
                 out << "  " << child->type->name << " " << child->id << ": " << text_of(*child, "fileName") << ", "
-                    << child->children.size() << " columns\n";
+                    << child->children.size() << (events ? " event sources\n" : " columns\n");
             }
         }
     }
