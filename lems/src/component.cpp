@@ -20,16 +20,6 @@ const component* component::child(const std::string& role_or_id) const {
     return nullptr;
 }
 
-std::vector<const component*> component::children_in(const std::string& slot) const {
-    std::vector<const component*> result;
-    for (const auto& c : children) {
-        if (c->role == slot) {
-            result.push_back(c.get());
-        }
-    }
-    return result;
-}
-
 std::string component::label() const {
     if (!id.empty()) {
         return id;

@@ -550,21 +550,6 @@ std::size_t instance_graph::merge_superposing(const std::set<const instance*>& o
     return removed;
 }
 
-std::vector<instance*> instance_graph::advance_order() const {
-    std::vector<instance*> order;
-    std::function<void(instance*)> visit = [&](instance* inst) {
-        for (instance* child : inst->children) {
-            visit(child);
-        }
-        for (instance* attached : inst->attachments) {
-            visit(attached);
-        }
-        order.push_back(inst);
-    };
-    visit(root_);
-    return order;
-}
-
 std::vector<instance*> instance_graph::preorder() const {
     std::vector<instance*> order;
     std::function<void(instance*)> visit = [&](instance* inst) {

@@ -71,8 +71,6 @@ public:
     // synapses integrates one. Instances in `observed` (recorded by an output) are kept apart.
     std::size_t merge_superposing(const std::set<const instance*>& observed);
 
-    // Every instance in the order the reference simulator advances them (children first).
-    std::vector<instance*> advance_order() const;
     // Every instance, parents before children.
     std::vector<instance*> preorder() const;
 

@@ -35,7 +35,6 @@ struct component {
 
     const std::string* attribute(const std::string& name) const;
     const component* child(const std::string& role_or_id) const;
-    std::vector<const component*> children_in(const std::string& role) const;
     // "id" if it has one, else "<element> at file:line".
     std::string label() const;
 };

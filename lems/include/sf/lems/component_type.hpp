@@ -251,18 +251,11 @@ struct component_type {
     bool is_or_extends(const std::string& type_name) const;
 
     const dimensioned_name* find_parameter(const std::string& member) const;
-    const derived_parameter_decl* find_derived_parameter(const std::string& member) const;
     const constant_decl* find_constant(const std::string& member) const;
     const dimensioned_name* find_exposure(const std::string& member) const;
-    const dimensioned_name* find_requirement(const std::string& member) const;
-    const property_decl* find_property(const std::string& member) const;
     const child_decl* find_child(const std::string& member) const;
     const child_decl* find_attachments(const std::string& member) const;
-    const reference_decl* find_reference(const std::string& member) const; // ComponentReference or Link
     const event_port_decl* find_event_port(const std::string& member) const;
-    bool has_text(const std::string& member) const;
-    bool has_path(const std::string& member) const;
-    bool has_index_parameter(const std::string& member) const;
 };
 
 } // namespace sf::lems
