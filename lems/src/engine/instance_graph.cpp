@@ -98,9 +98,14 @@ instance* instance_graph::create(const component* comp, instance* parent, const 
             }
             const component* target = referenced(&inst, decl.component, decl.where);
             const double count = parameter_or_zero(&inst, decl.number);
-            if (count < 0 || count != std::floor(count) || count > 1e9) {
+            if (count < 0 || count != std::floor(count)) {
                 throw parse_error{comp->where, comp->label(),
                                   decl.number + " must be a non-negative whole number, not " + std::to_string(count)};
+            }
+            // Refused before anything is allocated, so that a typo cannot exhaust the machine.
+            if (static_cast<double>(storage_.size()) + count > static_cast<double>(max_instances)) {
+                throw parse_error{comp->where, comp->label(),
+                                  "the network needs more than " + std::to_string(max_instances) + " instances"};
             }
             for (int k = 0; k < static_cast<int>(count); ++k) {
                 instance* created = create(target, &inst, "");
