@@ -381,7 +381,7 @@ def bench_cuba(opts, sf, scratch, results):
          if peer else '—'],
     ]
     if 'run_s' in sfr and peer and br.get('sim_loop_s'):
-        rows.append(['loop time ratio spikeforge / Brian2', f'{sfr["run_s"] / br["sim_loop_s"]:.0f}x', ''])
+        rows.append(['loop time ratio spikeforge / Brian2', f'{sfr["run_s"] / br["sim_loop_s"]:.2f}x', ''])
     results['cuba_table'] = table(['CUBA', 'spikeforge simulate (float)', 'Brian2 2.5.1 cpp_standalone'], rows)
     log()
     log(results['cuba_table'])

@@ -109,6 +109,97 @@ std::string ring_network(int cells, const std::string& delay) {
     return m.str();
 }
 
+// Two populations whose compiled kernels take every path: `partsCell` (no regimes, an OnCondition
+// of its own, a child reading the cell's v, one synapse of each kind on every cell: runs of cells
+// read in place) and iafRefCell (regimes; synapses and inputs on some cells only: reads through
+// pointers), with OnEvent handlers of one- and two-state synapses.
+std::string mixed_network(int cells) {
+    std::ostringstream m;
+    m << R"xml(<Lems>
+    <Target component="sim"/>
+    <Include file="Cells.xml"/>
+    <Include file="Networks.xml"/>
+    <Include file="Simulation.xml"/>
+    <ComponentType name="leakPart">
+        <Parameter name="g" dimension="conductance"/>
+        <Parameter name="erev" dimension="voltage"/>
+        <Requirement name="v" dimension="voltage"/>
+        <Exposure name="i" dimension="current"/>
+        <Dynamics>
+            <DerivedVariable name="i" dimension="current" exposure="i" value="g * (erev - v)"/>
+        </Dynamics>
+    </ComponentType>
+    <ComponentType name="partsCell" extends="baseCellMembPot">
+        <Parameter name="C" dimension="capacitance"/>
+        <Parameter name="thresh" dimension="voltage"/>
+        <Parameter name="reset" dimension="voltage"/>
+        <Child name="leak" type="leakPart"/>
+        <Attachments name="synapses" type="basePointCurrent"/>
+        <Dynamics>
+            <StateVariable name="v" dimension="voltage" exposure="v"/>
+            <DerivedVariable name="iLeak" dimension="current" select="leak/i"/>
+            <DerivedVariable name="iSyn" dimension="current" select="synapses[*]/i" reduce="add"/>
+            <TimeDerivative variable="v" value="(iLeak + iSyn) / C"/>
+            <OnStart>
+                <StateAssignment variable="v" value="reset"/>
+            </OnStart>
+            <OnCondition test="v .gt. thresh">
+                <StateAssignment variable="v" value="reset"/>
+                <EventOut port="spike"/>
+            </OnCondition>
+        </Dynamics>
+    </ComponentType>
+    <partsCell id="parts" C="100pF" thresh="-50mV" reset="-70mV">
+        <leakPart g="10nS" erev="-45mV"/>
+    </partsCell>
+    <iafRefCell id="ref" C="100pF" leakConductance="10nS" leakReversal="-65mV" thresh="-50mV" reset="-65mV" refract="2ms"/>
+    <expOneSynapse id="fast" gbase="1nS" erev="0mV" tauDecay="2ms"/>
+    <expTwoSynapse id="slow" gbase="0.5nS" erev="-80mV" tauRise="1ms" tauDecay="6ms"/>
+    <pulseGenerator id="drive" delay="5ms" duration="80ms" amplitude="0.25nA"/>
+    <network id="net">
+        <population id="a" component="parts" size=")xml" << cells << R"xml("/>
+        <population id="b" component="ref" size=")xml" << cells << R"xml("/>
+)xml";
+    auto projection = [&](const char* id, const char* pre, const char* post, const char* synapse, int shift, int every) {
+        m << "        <projection id=\"" << id << "\" presynapticPopulation=\"" << pre << "\" postsynapticPopulation=\""
+          << post << "\" synapse=\"" << synapse << "\">\n";
+        for (int k = 0; k < cells; k += every) {
+            m << "            <connectionWD id=\"" << k << "\" preCellId=\"../" << pre << "[" << k << "]\" postCellId=\"../"
+              << post << "[" << (k + shift) % cells << "]\" weight=\"" << 0.5 + 0.1 * (k % 4) << "\" delay=\"0.2ms\"/>\n";
+        }
+        m << "        </projection>\n";
+    };
+    projection("aa", "a", "a", "fast", 1, 1);
+    projection("ba", "b", "a", "slow", 5, 1);
+    projection("ab", "a", "b", "fast", 2, 3);
+    for (const auto& [population, every] : {std::pair<const char*, int>{"a", 1}, {"b", 2}}) {
+        m << "        <inputList id=\"drive_" << population << "\" population=\"" << population
+          << "\" component=\"drive\">\n";
+        for (int k = 0; k < cells; k += every) {
+            m << "            <input id=\"" << k << "\" target=\"../" << population << "[" << k
+              << "]\" destination=\"synapses\"/>\n";
+        }
+        m << "        </inputList>\n";
+    }
+    m << R"xml(    </network>
+    <Simulation id="sim" length="100ms" step="0.025ms" target="net">
+        <OutputFile id="v" fileName="v.dat">
+            <OutputColumn id="a0" quantity="a[0]/v"/>
+            <OutputColumn id="b1" quantity="b[1]/v"/>
+        </OutputFile>
+        <EventOutputFile id="spikes" fileName="spikes.txt" format="TIME_ID">
+)xml";
+    for (int k = 0; k < cells; ++k) {
+        m << "            <EventSelection id=\"" << k << "\" select=\"a[" << k << "]\" eventPort=\"spike\"/>\n"
+          << "            <EventSelection id=\"" << cells + k << "\" select=\"b[" << k << "]\" eventPort=\"spike\"/>\n";
+    }
+    m << R"xml(        </EventOutputFile>
+    </Simulation>
+</Lems>
+)xml";
+    return m.str();
+}
+
 } // namespace
 
 TEST_CASE("engine order: the bundled example gives identical results both ways", "[lems][engine]") {
@@ -120,6 +211,10 @@ TEST_CASE("engine order: networks give identical results both ways", "[lems][eng
     SECTION("delayed connections, which allow advancing kind by kind") {
         std::ofstream(dir.path() / "ring.xml") << ring_network(40, "0.5ms");
         check_same_results(dir.path() / "ring.xml", true);
+    }
+    SECTION("populations with children, requirements, uneven synapses and regimes") {
+        std::ofstream(dir.path() / "mixed.xml") << mixed_network(24);
+        check_same_results(dir.path() / "mixed.xml", true);
     }
     SECTION("zero-delay connections inside a population, which need the reference order") {
         std::ofstream(dir.path() / "ring.xml") << ring_network(40, "0ms");

@@ -117,7 +117,7 @@ void executor::send(kind& k, int i, int port) {
                 grow_buckets(ahead + 2);
             }
             buckets_[(step_index_ + ahead) % buckets_.size()].push_back(
-                queued_event{time_ + target.delay, sequence_++, target});
+                queued_event{time_ + target.delay, sequence_++, &target});
         }
     }
 }
@@ -140,6 +140,12 @@ void executor::deliver(const event_target& target) {
     const int i = target.target.index;
     if (target.property_column >= 0) {
         column(k, target.property_column)[static_cast<std::size_t>(i)] = target.property_value;
+    }
+    if (static_cast<std::size_t>(target.port) < k.native_on_event.size()) {
+        if (const native_event_handler handler = k.native_on_event[static_cast<std::size_t>(target.port)]) {
+            handler(k.column_data.data(), static_cast<std::size_t>(i));
+            return;
+        }
     }
     if (const auto it = k.on_event.find(target.port); it != k.on_event.end()) {
         run_actions(it->second, k, i);
@@ -451,12 +457,12 @@ void executor::evaluate_many(const compiled_expression& e, const kind& k, const 
     }
 }
 
-void executor::run_conditions(const std::vector<condition>& conditions, const std::vector<std::vector<double>>& tests,
-                              std::size_t row, kind& k, int member) {
+template <class PrecomputedTest>
+void executor::run_conditions(const std::vector<condition>& conditions, PrecomputedTest test, kind& k, int member) {
     bool changed = false;
     for (std::size_t c = 0; c < conditions.size(); ++c) {
         // Once an action has run, this member's later tests see its new state.
-        const double passed = changed ? evaluate(conditions[c].test, k, member) : tests[c][row];
+        const double passed = changed ? evaluate(conditions[c].test, k, member) : test(c);
         if (passed != 0.0) {
             run_actions(conditions[c].actions, k, member);
             changed = true;
@@ -464,8 +470,68 @@ void executor::run_conditions(const std::vector<condition>& conditions, const st
     }
 }
 
-void executor::advance_group(kind& k, const std::vector<int>& members, double t,
-                             const native_code::group_kernels* kernels) {
+void executor::advance_compiled(kind& k, const std::vector<int>& members, double t,
+                                const native_code::group_kernels& kernels) {
+    const std::size_t n = members.size();
+    group_scratch& s = scratch_;
+    s.fired_rows.resize(n);
+    s.fired_regimes.resize(n);
+    s.fired_tests.resize(n * kernels.test_stride);
+    s.requirement_sources.clear();
+    for (const requirement_copy& r : k.requirements) {
+        s.requirement_sources.push_back(r.source.data());
+    }
+    s.path_offsets.clear();
+    s.path_sources.clear();
+    for (const derived_path& p : k.path_derived) {
+        s.path_offsets.push_back(p.offsets.data());
+        s.path_sources.push_back(p.sources.data());
+    }
+    group_context context;
+    context.columns = k.column_data.data();
+    if (contiguous(members)) {
+        context.first = static_cast<std::size_t>(members.front());
+    } else {
+        context.members = members.data();
+    }
+    context.n = n;
+    context.dt = dt_;
+    context.t = t;
+    context.requirement_sources = s.requirement_sources.data();
+    context.path_offsets = s.path_offsets.data();
+    context.path_sources = s.path_sources.data();
+    context.active_regime = k.active_regime.empty() ? nullptr : k.active_regime.data();
+    context.slots = kernels.slots.data();
+    context.fired_rows = s.fired_rows.data();
+    context.fired_regimes = s.fired_regimes.data();
+    context.fired_tests = s.fired_tests.data();
+
+    auto run_fired = [&](std::size_t fired) {
+        for (std::size_t f = 0; f < fired; ++f) {
+            const double* tests = s.fired_tests.data() + f * kernels.test_stride;
+            const int regime = s.fired_regimes[f];
+            run_conditions(regime < 0 ? k.conditions : k.regimes[static_cast<std::size_t>(regime)].conditions,
+                           [tests](std::size_t c) { return tests[c]; }, k, members[s.fired_rows[f]]);
+        }
+    };
+    run_fired(kernels.main(&context));
+    if (!k.conditions.empty()) {
+        // The compiled phase leaves the exposures to be taken after the actions.
+        for (const auto& [variable, snapshot] : k.exposure_sync) {
+            const std::vector<double>& from = column(k, variable);
+            std::vector<double>& to = column(k, snapshot);
+            for (int m : members) {
+                to[static_cast<std::size_t>(m)] = from[static_cast<std::size_t>(m)];
+            }
+        }
+    }
+    counters_.member_updates += n;
+    if (kernels.regimes != nullptr) {
+        run_fired(kernels.regimes(&context));
+    }
+}
+
+void executor::advance_group(kind& k, const std::vector<int>& members, double t) {
     const std::size_t n = members.size();
     std::vector<double>& times = column(k, k.time_column);
     for (int m : members) {
@@ -504,18 +570,6 @@ void executor::advance_group(kind& k, const std::vector<int>& members, double t,
         }
     };
 
-    // Runs a compiled kernel over `group`, its condition tests landing in `tests`.
-    auto run_kernel = [&](native_code::kernel kernel, std::size_t conditions, const std::vector<int>& group,
-                          std::vector<std::vector<double>>& tests) {
-        tests.resize(conditions);
-        scratch_.test_rows.clear();
-        for (auto& row : tests) {
-            row.resize(group.size());
-            scratch_.test_rows.push_back(row.data());
-        }
-        kernel(k.column_data.data(), group.data(), group.size(), dt_, scratch_.test_rows.data());
-    };
-
     copy_requirements_of(members);
     if (!k.path_derived.empty()) {
         for (int m : members) {
@@ -523,9 +577,7 @@ void executor::advance_group(kind& k, const std::vector<int>& members, double t,
         }
     }
     std::vector<std::vector<double>>& main_tests = scratch_.tests;
-    if (kernels != nullptr && kernels->main != nullptr) {
-        run_kernel(kernels->main, k.conditions.size(), members, main_tests);
-    } else {
+    {
         derive(k.derived, members);
         for (const rate& r : k.rates) {
             evaluate_many(r.value, k, members, values);
@@ -548,7 +600,7 @@ void executor::advance_group(kind& k, const std::vector<int>& members, double t,
     if (!k.conditions.empty()) {
         const std::vector<std::vector<double>>& tests = main_tests;
         for (std::size_t j = 0; j < n; ++j) {
-            run_conditions(k.conditions, tests, j, k, members[j]);
+            run_conditions(k.conditions, [&tests, j](std::size_t c) { return tests[c][j]; }, k, members[j]);
         }
     }
     for (const auto& [variable, snapshot] : k.exposure_sync) {
@@ -584,10 +636,6 @@ void executor::advance_group(kind& k, const std::vector<int>& members, double t,
         }
         const regime_program& regime = k.regimes[r];
         copy_requirements_of(group);
-        if (kernels != nullptr && r < kernels->regimes.size() && kernels->regimes[r] != nullptr) {
-            run_kernel(kernels->regimes[r], regime.conditions.size(), group, tests[r]);
-            continue;
-        }
         derive(regime.derived, group);
         for (const rate& rt : regime.rates) {
             evaluate_many(rt.value, k, group, values);
@@ -605,7 +653,10 @@ void executor::advance_group(kind& k, const std::vector<int>& members, double t,
     }
     for (std::size_t j = 0; j < n; ++j) {
         const auto r = static_cast<std::size_t>(start_regime[j]);
-        run_conditions(k.regimes[r].conditions, tests[r], row[j], k, members[j]);
+        const std::vector<std::vector<double>>& regime_tests = tests[r];
+        const std::size_t at = row[j];
+        run_conditions(k.regimes[r].conditions, [&regime_tests, at](std::size_t c) { return regime_tests[c][at]; }, k,
+                       members[j]);
     }
 }
 
@@ -616,10 +667,12 @@ void executor::step(double t) {
         // Taken out of the ring first: delivering can send events and grow the ring.
         due_.clear();
         due_.swap(buckets_[step_index_ % buckets_.size()]);
-        std::sort(due_.begin(), due_.end());
+        if (!std::is_sorted(due_.begin(), due_.end())) {
+            std::sort(due_.begin(), due_.end());
+        }
         for (const queued_event& event : due_) {
             if (event.time <= t) {
-                deliver(event.target);
+                deliver(*event.target);
             } else {
                 buckets_[(step_index_ + 1) % buckets_.size()].push_back(event); // a step early
             }
@@ -631,7 +684,12 @@ void executor::step(double t) {
             advance_member(*entry.owner, entry.index, t);
             ++counters_.member_updates;
         } else {
-            advance_group(*entry.owner, entry.members, t, rt_.native ? rt_.native->group(g) : nullptr);
+            const native_code::group_kernels* kernels = rt_.native ? rt_.native->group(g) : nullptr;
+            if (kernels != nullptr) {
+                advance_compiled(*entry.owner, entry.members, t, *kernels);
+            } else {
+                advance_group(*entry.owner, entry.members, t);
+            }
         }
     }
 }

@@ -34,7 +34,7 @@ private:
     struct queued_event {
         double time;
         std::uint64_t sequence;
-        event_target target;
+        const event_target* target; // output port targets stay in place while running
         bool operator<(const queued_event& other) const {
             return time != other.time ? time < other.time : sequence < other.sequence;
         }
@@ -49,15 +49,17 @@ private:
     void initialize_member(kind& k, int i, bool with_derived);
     void initialize_tree(instance* inst);
     void advance_member(kind& k, int i, double t);
-    void advance_group(kind& k, const std::vector<int>& members, double t,
-                       const native_code::group_kernels* kernels);
+    void advance_group(kind& k, const std::vector<int>& members, double t);
     // Evaluates an expression for every listed member into `out` (one value per member).
     void evaluate_many(const compiled_expression& e, const kind& k, const std::vector<int>& members,
                        std::vector<double>& out);
     // Runs conditions member by member in order, using tests evaluated for all members beforehand
     // until a member's own actions change its state.
-    void run_conditions(const std::vector<condition>& conditions, const std::vector<std::vector<double>>& tests,
-                        std::size_t row, kind& k, int member);
+    // `test(c)` gives condition c's precomputed test value.
+    template <class PrecomputedTest>
+    void run_conditions(const std::vector<condition>& conditions, PrecomputedTest test, kind& k, int member);
+    void advance_compiled(kind& k, const std::vector<int>& members, double t,
+                          const native_code::group_kernels& kernels);
     void copy_requirements(kind& k, int i);
     void evaluate_derived(const std::vector<derived_expression>& list, kind& k, int i);
     void evaluate_derived(const derived_expression& d, kind& k, int i);
@@ -93,7 +95,12 @@ private:
         std::vector<std::size_t> row;
         std::vector<std::vector<std::vector<double>>> regime_tests;
         std::vector<int> start_regime;
-        std::vector<double*> test_rows;
+        std::vector<std::size_t> fired_rows;
+        std::vector<int> fired_regimes;
+        std::vector<double> fired_tests;
+        std::vector<const value_source*> requirement_sources;
+        std::vector<const std::uint32_t*> path_offsets;
+        std::vector<const value_source*> path_sources;
     };
     group_scratch scratch_;
     run_counters counters_;

@@ -6,30 +6,37 @@
 #include <string>
 #include <vector>
 
-#include "schedule.hpp"
+#include "native_source.hpp"
 
 namespace sf::lems::engine {
 
-// Machine code for the expressions of vectorised groups, made by the system's C++ compiler when a
-// simulation is large enough to repay it. A kernel computes, member by member, what the
-// interpreter computes phase by phase: derived variables, rates and the integration step, and
-// every condition's test. It performs the same double operations in the same order (compiled
-// without contraction into fused multiply-adds), so results are identical to the interpreter's.
+// Machine code for vectorised groups and for event handlers, made by the system's C++ compiler
+// when a simulation is large enough to repay it. A group phase does, member by member, what the
+// interpreter does phase by phase; the actions of conditions that fire are left to the
+// interpreter. The code performs the same double operations in the same order (compiled without
+// contraction into fused multiply-adds), so results are identical to the interpreter's.
 class native_code {
 public:
-    // columns: every column's data of the kind; tests: one array per condition, indexed like
-    // `members`.
-    using kernel = void (*)(double* const* columns, const int* members, std::size_t n, double dt,
-                            double* const* tests);
+    // Returns how many rows fired.
+    using group_phase = std::size_t (*)(const group_context* context);
+    using event_handler = native_event_handler;
 
     struct group_kernels {
-        kernel main = nullptr;
-        std::vector<kernel> regimes; // one per regime
+        // Time, requirements, select paths, derived variables, rates, the integration step and
+        // the tests of the conditions; with no such conditions, the exposures too.
+        group_phase main = nullptr;
+        // Requirements again, then the active regime's derived variables, rates and tests.
+        group_phase regimes = nullptr;
+        std::size_t test_stride = 0; // the most conditions of main or any regime
+        // Runs of cells read in place of pointers: row j of the group reads slots[i][j].
+        std::vector<const double*> slots;
     };
 
-    // Compiles kernels for every vectorised group of `schedule` (by index). Throws
+    // Compiles kernels for every vectorised group of `schedule` (by index) whose expressions all
+    // compile, and the OnEvent handlers that only assign, installing those in their kinds. Throws
     // sf::lems::runtime_error with the compiler's message when it cannot compile or load them.
-    static std::shared_ptr<native_code> build(const std::vector<schedule_entry>& schedule);
+    static std::shared_ptr<native_code> build(const std::vector<schedule_entry>& schedule,
+                                              const std::vector<std::unique_ptr<kind>>& kinds);
 
     const group_kernels* group(std::size_t schedule_index) const {
         const auto it = groups_.find(schedule_index);

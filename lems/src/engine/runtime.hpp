@@ -95,6 +95,9 @@ struct output_port {
     std::vector<std::vector<int>> recorders;        // per member: event recorder ids
 };
 
+// An OnEvent handler compiled to machine code: what run_actions does for one member.
+using native_event_handler = void (*)(double* const* columns, std::size_t member);
+
 // All instances of one component in one place of the instance tree. Values are stored as
 // columns (one vector per variable) so that every member runs the same compiled programs.
 struct kind {
@@ -110,6 +113,7 @@ struct kind {
     std::map<std::string, int> column_index;
     std::vector<std::vector<double>> columns;
     std::vector<double*> column_data; // each column's data, for compiled kernels
+    std::vector<bool> constant_columns; // per column: one value for every member, never assigned
     std::vector<int> parent_index;   // per member
     std::vector<int> active_regime;  // per member, -1 without regimes
 
@@ -128,6 +132,7 @@ struct kind {
     std::vector<condition> conditions;
     std::vector<action> on_start;
     std::map<int, std::vector<action>> on_event; // by input port
+    std::vector<native_event_handler> native_on_event; // by input port, where compiled
     std::vector<regime_program> regimes;
     int initial_regime = -1;
 

@@ -33,14 +33,14 @@ public:
         kind_.time_column = fill("t", 0.0);
         for (const auto& p : type.parameters) {
             const auto it = comp.parameters.find(p.name);
-            fill(p.name, it == comp.parameters.end() ? 0.0 : it->second);
+            fill_constant(p.name, it == comp.parameters.end() ? 0.0 : it->second);
         }
         for (const auto& name : type.index_parameters) {
             const auto it = comp.parameters.find(name);
-            fill(name, it == comp.parameters.end() ? 0.0 : it->second);
+            fill_constant(name, it == comp.parameters.end() ? 0.0 : it->second);
         }
         for (const auto& c : type.constants) {
-            fill(c.decl.name, c.si_value);
+            fill_constant(c.decl.name, c.si_value);
         }
         for (const auto& dp : type.derived_parameters) {
             double value = 0.0;
@@ -50,7 +50,7 @@ public:
                     return column < 0 ? 0.0 : kind_.columns[static_cast<std::size_t>(column)].front();
                 });
             }
-            fill(dp.decl.name, value);
+            fill_constant(dp.decl.name, value);
         }
         for (const auto& p : type.properties) {
             const int column = fill(p.decl.name, p.default_value.value_or(0.0));
@@ -194,6 +194,16 @@ private:
     int fill(const std::string& name, double value) {
         const int column = kind_.add_column(name);
         kind_.columns[static_cast<std::size_t>(column)].assign(members_.size(), value);
+        kind_.constant_columns.resize(kind_.columns.size());
+        kind_.constant_columns[static_cast<std::size_t>(column)] = false;
+        return column;
+    }
+
+    // Parameters, constants and derived parameters: the same for every member, and no action can
+    // assign them (a later column of the same name takes the mark away).
+    int fill_constant(const std::string& name, double value) {
+        const int column = fill(name, value);
+        kind_.constant_columns[static_cast<std::size_t>(column)] = true;
         return column;
     }
 

@@ -298,7 +298,7 @@ simulation_summary simulate(const model& m, const simulation_options& options) {
     if (compile) {
         const auto compile_start = clock::now();
         try {
-            rt.native = engine::native_code::build(rt.schedule);
+            rt.native = engine::native_code::build(rt.schedule, rt.kinds);
             summary.execution = "compiled kernels (" +
                                 std::to_string(std::chrono::duration<double>(clock::now() - compile_start).count()) +
                                 " s to compile)";
