@@ -198,4 +198,92 @@ TEST_CASE("simulation errors: values a component reads from others", "[lems][sim
 )";
         check_rejected(model(types, network, ""), "a reduce is needed", "<reader id");
     }
+    SECTION("several synapses of one component without a reduce, which are never merged into one") {
+        const std::string types = R"(    <ComponentType name="reader" extends="baseCellMembPot">
+        <Attachments name="synapses" type="basePointCurrent"/>
+        <Dynamics>
+            <StateVariable name="v" dimension="voltage" exposure="v"/>
+            <DerivedVariable name="current" dimension="current" select="synapses[*]/i"/>
+        </Dynamics>
+    </ComponentType>
+    <reader id="greedy"/>
+)";
+        const std::string network = R"(        <population id="greedies" component="greedy" size="1"/>
+        <projection id="twice" presynapticPopulation="gens" postsynapticPopulation="greedies" synapse="syn">
+            <connection id="0" preCellId="../gens[0]" postCellId="../greedies[0]"/>
+            <connection id="1" preCellId="../gens[0]" postCellId="../greedies[0]"/>
+        </projection>
+)";
+        check_rejected(model(types, network, ""), "a reduce is needed", "<reader id");
+    }
+}
+
+TEST_CASE("simulation errors: structures that cannot be built", "[lems][simulation]") {
+    const std::string crowd = R"(    <ComponentType name="dotType" extends="baseCell"/>
+    <dotType id="dot"/>
+    <ComponentType name="crowd" extends="baseCell">
+        <Parameter name="n" dimension="none"/>
+        <ComponentReference name="member" type="baseCell"/>
+        <Structure>
+            <MultiInstantiate number="n" component="member"/>
+        </Structure>
+    </ComponentType>
+)";
+    auto population = [](const std::string& component) {
+        return "        <population id=\"p\" component=\"" + component + "\" size=\"1\"/>\n";
+    };
+    // A count derived from parameters is only known when the network is built.
+    const std::string scaled_crowd = R"(    <ComponentType name="scaledCrowd" extends="baseCell">
+        <Parameter name="n" dimension="none"/>
+        <Parameter name="scale" dimension="none"/>
+        <DerivedParameter name="count" dimension="none" value="n * scale"/>
+        <ComponentReference name="member" type="baseCell"/>
+        <Structure>
+            <MultiInstantiate number="count" component="member"/>
+        </Structure>
+    </ComponentType>
+)";
+    SECTION("more instances than the simulator takes, refused before they are made") {
+        const std::string types =
+            crowd + scaled_crowd + "    <scaledCrowd id=\"huge\" n=\"300000\" scale=\"1000\" member=\"dot\"/>\n";
+        check_rejected(model(types, population("huge"), ""), "the network needs more than 200000000 instances",
+                       "<scaledCrowd id=\"huge\"");
+    }
+    SECTION("too many instances through nesting, refused after the first member") {
+        const std::string types = crowd + R"(    <crowd id="inner" n="20000" member="dot"/>
+    <crowd id="outer" n="20000" member="inner"/>
+)";
+        check_rejected(model(types, population("outer"), ""), "(20000 x 20001 in n)", "<crowd id=\"outer\"");
+    }
+    SECTION("a number of instances that is not a whole number") {
+        const std::string types =
+            crowd + scaled_crowd + "    <scaledCrowd id=\"odd\" n=\"5\" scale=\"0.5\" member=\"dot\"/>\n";
+        check_rejected(model(types, population("odd"), ""), "count must be a non-negative whole number",
+                       "<scaledCrowd id=\"odd\"");
+    }
+    SECTION("a MultiInstantiate by component type") {
+        const std::string types = R"(    <ComponentType name="dotType" extends="baseCell"/>
+    <ComponentType name="typedCrowd" extends="baseCell">
+        <Parameter name="n" dimension="none"/>
+        <Structure>
+            <MultiInstantiate number="n" componentType="dotType"/>
+        </Structure>
+    </ComponentType>
+    <typedCrowd id="typed" n="3"/>
+)";
+        check_rejected(model(types, population("typed"), ""), "MultiInstantiate by componentType is not supported",
+                       "<MultiInstantiate number");
+    }
+    SECTION("a component that contains itself") {
+        const std::string types = R"(    <ComponentType name="ouroboros" extends="baseCell">
+        <ComponentReference name="again" type="baseCell"/>
+        <Structure>
+            <ChildInstance component="again"/>
+        </Structure>
+    </ComponentType>
+    <ouroboros id="snake" again="snake"/>
+)";
+        check_rejected(model(types, population("snake"), ""), "levels deep; does a component instantiate itself?",
+                       "<ouroboros id");
+    }
 }

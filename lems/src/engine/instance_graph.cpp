@@ -2,6 +2,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <functional>
+#include <set>
 
 #include "instance_graph.hpp"
 #include "linearity.hpp"
@@ -108,9 +109,20 @@ instance* instance_graph::create(const component* comp, instance* parent, const 
                                   "the network needs more than " + std::to_string(max_instances) + " instances"};
             }
             for (int k = 0; k < static_cast<int>(count); ++k) {
+                const std::size_t before = storage_.size();
                 instance* created = create(target, &inst, "");
                 inst.multi.push_back(created);
                 add_child(&inst, created);
+                // Every member builds the same subtree; nested counts are refused after the first.
+                const double per_member = static_cast<double>(storage_.size() - before);
+                if (k == 0 && static_cast<double>(storage_.size()) + (count - 1) * per_member >
+                                  static_cast<double>(max_instances)) {
+                    throw parse_error{comp->where, comp->label(),
+                                      "the network needs more than " + std::to_string(max_instances) +
+                                          " instances (" + std::to_string(static_cast<long long>(count)) + " x " +
+                                          std::to_string(static_cast<long long>(per_member)) + " in " + decl.number +
+                                          ")"};
+                }
             }
         }
     }
@@ -152,14 +164,27 @@ std::string instance_graph::text_or_literal(const instance* inst, const std::str
 }
 
 double instance_graph::parameter_or_zero(const instance* inst, const std::string& name) const {
-    const auto it = inst->comp->parameters.find(name);
-    if (it != inst->comp->parameters.end()) {
-        return it->second;
-    }
-    if (const auto* constant = inst->type().find_constant(name)) {
-        return constant->si_value;
-    }
-    return 0.0;
+    // A derived parameter sees the parameters, constants and the derived parameters declared
+    // before it, as when the runtime fills its columns; that order also rules out cycles.
+    const auto& derived = inst->type().derived_parameters;
+    std::function<double(const std::string&, std::size_t)> value_before = [&](const std::string& member,
+                                                                               std::size_t limit) {
+        const auto own = inst->comp->parameters.find(member);
+        if (own != inst->comp->parameters.end()) {
+            return own->second;
+        }
+        if (const auto* constant = inst->type().find_constant(member)) {
+            return constant->si_value;
+        }
+        for (std::size_t d = 0; d < limit; ++d) {
+            if (derived[d].decl.name == member && derived[d].value) {
+                return derived[d].value->evaluate(
+                    [&](std::string_view used) { return value_before(std::string(used), d); });
+            }
+        }
+        return 0.0;
+    };
+    return value_before(name, derived.size());
 }
 
 instance* instance_graph::attach(const component* comp, instance* target, const std::string& set,
@@ -491,6 +516,25 @@ std::vector<instance*> instance_graph::resolve(instance* from, const std::string
     return current;
 }
 
+namespace {
+
+// Attachment sets from which the type's dynamics select one value (no reduce): merging them would
+// hide that the selection finds several.
+std::set<std::string> roles_selected_without_reduce(const component_type& type) {
+    std::set<std::string> roles;
+    if (!type.dynamics) {
+        return roles;
+    }
+    for (const auto& dv : type.dynamics->derived_variables) {
+        if (!dv.select.empty() && dv.reduce.empty()) {
+            roles.insert(dv.select.substr(0, dv.select.find_first_of("[/")));
+        }
+    }
+    return roles;
+}
+
+} // namespace
+
 std::size_t instance_graph::merge_superposing(const std::set<const instance*>& observed) {
     // Each attachment learns which connection created it; one that any other connection also
     // targets keeps its identity.
@@ -516,6 +560,7 @@ std::size_t instance_graph::merge_superposing(const std::set<const instance*>& o
         if (cell->attachments.size() < 2) {
             continue;
         }
+        const std::set<std::string> read_singly = roles_selected_without_reduce(cell->type());
         std::map<std::pair<std::string, const component*>, instance*> representative;
         std::map<const instance*, std::string> property_of; // the single assigned property
         std::vector<instance*> kept;
@@ -525,7 +570,7 @@ std::size_t instance_graph::merge_superposing(const std::set<const instance*>& o
             if (known == superposing.end()) {
                 known = superposing.emplace(attached->comp, superposes(*attached->comp)).first;
             }
-            if (!known->second || !mergeable(attached)) {
+            if (!known->second || !mergeable(attached) || read_singly.count(attached->role) != 0) {
                 kept.push_back(attached);
                 continue;
             }
