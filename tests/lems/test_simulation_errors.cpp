@@ -151,6 +151,16 @@ TEST_CASE("simulation errors: connections that cannot be wired", "[lems][simulat
 }
 
 TEST_CASE("simulation errors: values a component reads from others", "[lems][simulation]") {
+    // A cell type that reads one current from its synapses, without a reduce.
+    const std::string reader = R"(    <ComponentType name="reader" extends="baseCellMembPot">
+        <Attachments name="synapses" type="basePointCurrent"/>
+        <Dynamics>
+            <StateVariable name="v" dimension="voltage" exposure="v"/>
+            <DerivedVariable name="current" dimension="current" select="synapses[*]/i"/>
+        </Dynamics>
+    </ComponentType>
+    <reader id="greedy"/>
+)";
     // A cell type whose synapses need a potential it does not have.
     const std::string silent_cell = R"(    <ComponentType name="silentCell" extends="baseCell">
         <Attachments name="synapses" type="basePointCurrent"/>
@@ -182,15 +192,7 @@ TEST_CASE("simulation errors: values a component reads from others", "[lems][sim
                        "finds nothing", "<needy id");
     }
     SECTION("a path that finds several values without a reduce") {
-        const std::string types = R"(    <ComponentType name="reader" extends="baseCellMembPot">
-        <Attachments name="synapses" type="basePointCurrent"/>
-        <Dynamics>
-            <StateVariable name="v" dimension="voltage" exposure="v"/>
-            <DerivedVariable name="current" dimension="current" select="synapses[*]/i"/>
-        </Dynamics>
-    </ComponentType>
-    <reader id="greedy"/>
-    <expOneSynapse id="syn2" gbase="2nS" erev="0mV" tauDecay="2ms"/>
+        const std::string types = reader + R"(    <expOneSynapse id="syn2" gbase="2nS" erev="0mV" tauDecay="2ms"/>
 )";
         const std::string network = R"(        <population id="greedies" component="greedy" size="1"/>
         <explicitInput target="greedies[0]" input="syn"/>
@@ -199,15 +201,7 @@ TEST_CASE("simulation errors: values a component reads from others", "[lems][sim
         check_rejected(model(types, network, ""), "a reduce is needed", "<reader id");
     }
     SECTION("several synapses of one component without a reduce, which are never merged into one") {
-        const std::string types = R"(    <ComponentType name="reader" extends="baseCellMembPot">
-        <Attachments name="synapses" type="basePointCurrent"/>
-        <Dynamics>
-            <StateVariable name="v" dimension="voltage" exposure="v"/>
-            <DerivedVariable name="current" dimension="current" select="synapses[*]/i"/>
-        </Dynamics>
-    </ComponentType>
-    <reader id="greedy"/>
-)";
+        const std::string& types = reader;
         const std::string network = R"(        <population id="greedies" component="greedy" size="1"/>
         <projection id="twice" presynapticPopulation="gens" postsynapticPopulation="greedies" synapse="syn">
             <connection id="0" preCellId="../gens[0]" postCellId="../greedies[0]"/>

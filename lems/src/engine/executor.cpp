@@ -222,6 +222,16 @@ void executor::sync_exposures(kind& k, int i) {
     }
 }
 
+void executor::sync_exposures(kind& k, const std::vector<int>& members) {
+    for (const auto& [variable, snapshot] : k.exposure_sync) {
+        const std::vector<double>& from = column(k, variable);
+        std::vector<double>& to = column(k, snapshot);
+        for (int m : members) {
+            to[static_cast<std::size_t>(m)] = from[static_cast<std::size_t>(m)];
+        }
+    }
+}
+
 void executor::initialize_member(kind& k, int i, bool with_derived) {
     if (!k.has_dynamics) {
         return;
@@ -517,13 +527,7 @@ void executor::advance_compiled(kind& k, const std::vector<int>& members, double
     run_fired(kernels.main(&context));
     if (!k.conditions.empty()) {
         // The compiled phase leaves the exposures to be taken after the actions.
-        for (const auto& [variable, snapshot] : k.exposure_sync) {
-            const std::vector<double>& from = column(k, variable);
-            std::vector<double>& to = column(k, snapshot);
-            for (int m : members) {
-                to[static_cast<std::size_t>(m)] = from[static_cast<std::size_t>(m)];
-            }
-        }
+        sync_exposures(k, members);
     }
     counters_.member_updates += n;
     if (kernels.regimes != nullptr) {
@@ -603,13 +607,7 @@ void executor::advance_group(kind& k, const std::vector<int>& members, double t)
             run_conditions(k.conditions, [&tests, j](std::size_t c) { return tests[c][j]; }, k, members[j]);
         }
     }
-    for (const auto& [variable, snapshot] : k.exposure_sync) {
-        const std::vector<double>& from = column(k, variable);
-        std::vector<double>& to = column(k, snapshot);
-        for (int m : members) {
-            to[static_cast<std::size_t>(m)] = from[static_cast<std::size_t>(m)];
-        }
-    }
+    sync_exposures(k, members);
     counters_.member_updates += n;
     if (k.regimes.empty()) {
         return;

@@ -65,6 +65,7 @@ private:
     void evaluate_derived(const derived_expression& d, kind& k, int i);
     void evaluate_paths(kind& k, int i);
     void sync_exposures(kind& k, int i);
+    void sync_exposures(kind& k, const std::vector<int>& members);
 
     runtime& rt_;
     double dt_;
