@@ -487,16 +487,6 @@ void executor::advance_compiled(kind& k, const std::vector<int>& members, double
     s.fired_rows.resize(n);
     s.fired_regimes.resize(n);
     s.fired_tests.resize(n * kernels.test_stride);
-    s.requirement_sources.clear();
-    for (const requirement_copy& r : k.requirements) {
-        s.requirement_sources.push_back(r.source.data());
-    }
-    s.path_offsets.clear();
-    s.path_sources.clear();
-    for (const derived_path& p : k.path_derived) {
-        s.path_offsets.push_back(p.offsets.data());
-        s.path_sources.push_back(p.sources.data());
-    }
     group_context context;
     context.columns = k.column_data.data();
     if (contiguous(members)) {
@@ -507,9 +497,9 @@ void executor::advance_compiled(kind& k, const std::vector<int>& members, double
     context.n = n;
     context.dt = dt_;
     context.t = t;
-    context.requirement_sources = s.requirement_sources.data();
-    context.path_offsets = s.path_offsets.data();
-    context.path_sources = s.path_sources.data();
+    context.requirement_sources = kernels.requirement_sources.data();
+    context.path_offsets = kernels.path_offsets.data();
+    context.path_sources = kernels.path_sources.data();
     context.active_regime = k.active_regime.empty() ? nullptr : k.active_regime.data();
     context.slots = kernels.slots.data();
     context.fired_rows = s.fired_rows.data();

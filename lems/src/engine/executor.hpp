@@ -99,9 +99,6 @@ private:
         std::vector<std::size_t> fired_rows;
         std::vector<int> fired_regimes;
         std::vector<double> fired_tests;
-        std::vector<const value_source*> requirement_sources;
-        std::vector<const std::uint32_t*> path_offsets;
-        std::vector<const value_source*> path_sources;
     };
     group_scratch scratch_;
     run_counters counters_;

@@ -76,6 +76,14 @@ std::shared_ptr<native_code> native_code::build(const std::vector<schedule_entry
         }
         kernels.test_stride = plan.test_stride;
         kernels.slots = plan.slots;
+        const kind& k = *schedule[plan.schedule_index].owner;
+        for (const requirement_copy& r : k.requirements) {
+            kernels.requirement_sources.push_back(r.source.data());
+        }
+        for (const derived_path& p : k.path_derived) {
+            kernels.path_offsets.push_back(p.offsets.data());
+            kernels.path_sources.push_back(p.sources.data());
+        }
         result->groups_[plan.schedule_index] = std::move(kernels);
     }
     for (const native_source::handler_plan& plan : source.handlers) {

@@ -30,6 +30,10 @@ public:
         std::size_t test_stride = 0; // the most conditions of main or any regime
         // Runs of cells read in place of pointers: row j of the group reads slots[i][j].
         std::vector<const double*> slots;
+        // The kind's pointer tables, as group_context passes them.
+        std::vector<const value_source*> requirement_sources;
+        std::vector<const std::uint32_t*> path_offsets;
+        std::vector<const value_source*> path_sources;
     };
 
     // Compiles kernels for every vectorised group of `schedule` (by index) whose expressions all

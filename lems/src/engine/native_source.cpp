@@ -230,6 +230,11 @@ public:
                 return -1;
             }
         }
+        // The same run read twice (a requirement in both phases) takes one slot.
+        const auto known = std::find(bases_.begin(), bases_.end(), first);
+        if (known != bases_.end()) {
+            return static_cast<int>(known - bases_.begin());
+        }
         bases_.push_back(first);
         return static_cast<int>(bases_.size() - 1);
     }
