@@ -68,13 +68,14 @@ constexpr Fixed clamp_to(std::int64_t value, saturation_count& count) {
     return Fixed::from_raw(static_cast<storage>(value));
 }
 
-// value * 2^-shift rounded to nearest, halves towards +infinity (add half a unit, then floor):
-// what a datapath does with one adder and a shifter. |value| < 2^62 and shift <= 62.
+// value * 2^-shift rounded to nearest, halves towards +infinity: floor(value / 2^(shift-1)), plus
+// one, halved — equal to adding half a unit and flooring, without room needed above the value.
+// What a datapath does with a shifter and an incrementer; shift 0 to 63.
 constexpr std::int64_t shift_right_rounded(std::int64_t value, int shift) {
     if (shift <= 0) {
         return value;
     }
-    return (value + (std::int64_t{1} << (shift - 1))) >> shift;
+    return ((value >> (shift - 1)) + 1) >> 1;
 }
 
 // value * 2^shift for a left shift, clamped to ±2^62 so that the result still clamps correctly.
