@@ -2,7 +2,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <limits>
 
 #include <sf/firmware/fixed.hpp>
 #include <sf/firmware/isa.hpp>
@@ -50,13 +49,7 @@ struct run_result {
 namespace detail {
 
 constexpr std::int32_t clamp32(std::int64_t value, saturation_count& count) {
-    constexpr std::int64_t high = std::numeric_limits<std::int32_t>::max();
-    constexpr std::int64_t low = std::numeric_limits<std::int32_t>::min();
-    if (value > high || value < low) {
-        ++count.events;
-        return static_cast<std::int32_t>(value > high ? high : low);
-    }
-    return static_cast<std::int32_t>(value);
+    return firmware::detail::clamp_to<fixed<std::int32_t, 0>>(value, count).raw();
 }
 
 constexpr std::int32_t look_up(const lookup_table& table, std::int32_t x, saturation_count& count) {
