@@ -29,6 +29,8 @@ public:
     void step(double t);
 
     const run_counters& counters() const { return counters_; }
+    // Where the random stream stands, for a simulator that carries on from here.
+    std::uint64_t random_state() const { return random_.state(); }
 
 private:
     struct queued_event {

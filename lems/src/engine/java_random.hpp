@@ -14,6 +14,14 @@ public:
         state_ = (static_cast<std::uint64_t>(seed) ^ multiplier) & mask;
     }
 
+    // The generator's 48 bits of state, to carry a stream on in another simulator.
+    std::uint64_t state() const { return state_; }
+    static java_random from_state(std::uint64_t state) {
+        java_random r(0);
+        r.state_ = state & mask;
+        return r;
+    }
+
     double next_double() {
         const auto high = static_cast<std::uint64_t>(next(26));
         const auto low = static_cast<std::uint64_t>(next(27));

@@ -1,0 +1,77 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <vector>
+
+#include <sf/lems/network_ir.hpp>
+#include <sf/lems/recordings.hpp>
+
+// The network IR run in double precision with the semantics of the neuron cores it is compiled
+// for: every neuron's statements once per step, spikes delivered through per-channel delay rings
+// no earlier than the next step. It tells the quantiser the range of every value, and separates
+// what quantisation changes from what mapping to cores changes.
+namespace sf::lems::ir {
+
+// Evaluates `e`; `scratch` holds one value per node afterwards (resized as needed).
+double evaluate(const expr& e, const double* variables, double time, const std::function<double()>& uniform,
+                std::vector<double>& scratch);
+
+// Whole steps an event waits on a core: at least one, and the delay rounded up otherwise.
+std::int64_t delay_steps(double delay, double dt);
+
+struct value_range {
+    double low = std::numeric_limits<double>::infinity();
+    double high = -std::numeric_limits<double>::infinity();
+
+    bool empty() const { return low > high; }
+    void include(double value) {
+        if (value < low) {
+            low = value;
+        }
+        if (value > high) {
+            high = value;
+        }
+    }
+    void include(const value_range& other) {
+        if (!other.empty()) {
+            include(other.low);
+            include(other.high);
+        }
+    }
+};
+
+// What a run saw: every variable's values (initial ones included) and every expression node's
+// values where its statement ran.
+struct group_ranges {
+    std::vector<value_range> variables;
+    std::vector<std::vector<value_range>> nodes; // per statement, per node
+};
+
+struct run_options {
+    std::int64_t steps = -1; // -1: the whole simulation
+    // The reference simulator's event timing instead of a neuron core's: events of zero delay
+    // handled as they are sent, within the step (a core sees them at the start of the next), and
+    // delayed events due at the first step whose accumulated time reaches the send time plus the
+    // delay (a core counts whole steps, so rounding in the accumulated time can move an event by
+    // one step). random() then continues the reference simulator's stream. For checking the
+    // flattening against the reference.
+    bool reference_timing = false;
+    bool ranges = false;
+    bool record = true;      // collect the network's traces and spikes
+    std::uint64_t seed = 1;  // for random(), unless reference_timing
+};
+
+struct run_result {
+    std::vector<recorded_trace> traces;
+    std::vector<recorded_events> events;
+    std::vector<group_ranges> ranges; // per group, when asked for
+    std::uint64_t spikes = 0;
+    std::uint64_t events_delivered = 0;
+    std::int64_t steps = 0;
+};
+
+run_result run(const network& net, const run_options& options = {});
+
+} // namespace sf::lems::ir
