@@ -1,15 +1,22 @@
 // spikeforge: the command-line entry point. Exit codes: 0 success, 1 the job failed,
 // 2 bad input or usage.
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include <CLI/CLI.hpp>
 
+#include <sf/lems/flatten.hpp>
 #include <sf/lems/loader.hpp>
 #include <sf/lems/model_info.hpp>
 #include <sf/lems/simulator.hpp>
+#include <sf/mapper/board_loader.hpp>
+#include <sf/mapper/compile_error.hpp>
+#include <sf/mapper/quantise.hpp>
+
+#include "fixed_backend.hpp"
 
 namespace {
 
@@ -97,10 +104,78 @@ int run_info(const model_arguments& args) {
     return exit_ok;
 }
 
+struct compile_arguments {
+    std::string board = "spinn5";
+    std::string integrator = "euler";
+    std::int64_t range_steps = -1;
+
+    void add_to(CLI::App& command) {
+        command.add_option("--board", board, "board description: a built-in name (" + known_board_names() +
+                                                 "), NAME x N for N joined boards, or a file")
+            ->capture_default_str();
+        command.add_option("--integrator", integrator,
+                           "euler: forward Euler as the reference simulator; exact: linear equations "
+                           "advanced with their exact propagators")
+            ->check(CLI::IsMember({"euler", "exact"}))
+            ->capture_default_str();
+        command.add_option("--range-steps", range_steps,
+                           "steps of the float run that measures value ranges (default: as many as a "
+                           "budget allows, the whole run when small)");
+    }
+
+    static std::string known_board_names() {
+        std::string names;
+        for (const auto& name : sf::mapper::known_boards()) {
+            names += (names.empty() ? "" : ", ") + name;
+        }
+        return names;
+    }
+
+    sf::mapper::quantise_options options() const {
+        sf::mapper::quantise_options result;
+        result.integrator = integrator == "exact" ? sf::mapper::integration::exact : sf::mapper::integration::euler;
+        result.range_steps = range_steps;
+        return result;
+    }
+};
+
+int run_fixed(const sf::lems::model& model, const std::string& out_dir, const compile_arguments& compile) {
+    const sf::mapper::board board = sf::mapper::find_board(compile.board);
+    sf::cli::fixed_run_options options;
+    options.output_dir = out_dir;
+    options.quantise = compile.options();
+    const sf::cli::fixed_run_summary s = sf::cli::run_fixed(model, board, options);
+    for (const auto& group : s.report.groups) {
+        for (const auto& warning : group.warnings) {
+            std::cerr << "warning: " << group.label << ": " << warning << "\n";
+        }
+    }
+    for (const auto& warning : s.report.warnings) {
+        std::cerr << "warning: " << warning << "\n";
+    }
+    std::cout << "simulation " << s.simulation << " on " << s.cores << (s.cores == 1 ? " core" : " cores") << " of board "
+              << s.report.board << " (fixed point): " << s.steps << " steps of " << s.dt * 1e3 << " ms, " << s.neurons
+              << " neurons, " << s.spikes << " spikes, " << s.synaptic_events << " synaptic events\n"
+              << "compile " << s.compile_seconds << " s, run " << s.run_seconds << " s\n"
+              << "saturated results " << s.saturations << ", input overflows " << s.input_overflows
+              << ", dropped synaptic words " << s.dropped_words << ", program faults " << s.program_faults
+              << ", words held for long delays " << s.held_words << "\n";
+    for (const auto& line : s.trouble) {
+        std::cerr << "warning: " << line << "\n";
+    }
+    if (!s.first_fault.empty()) {
+        std::cerr << "spikeforge: first program fault: " << s.first_fault << "\n";
+    }
+    for (const auto& file : s.files_written) {
+        std::cout << "wrote " << file.string() << "\n";
+    }
+    return s.program_faults > 0 ? exit_failed : exit_ok;
+}
+
 int run_simulate(const model_arguments& args, const std::string& out_dir, const std::string& backend,
-                 bool reference_order, const std::string& native) {
-    if (backend != "float") {
-        std::cerr << "spikeforge simulate: unknown backend '" << backend << "' (available: float)\n";
+                 bool reference_order, const std::string& native, const compile_arguments& compile) {
+    if (backend != "float" && backend != "fixed") {
+        std::cerr << "spikeforge simulate: unknown backend '" << backend << "' (available: float, fixed)\n";
         return exit_bad_input;
     }
     sf::lems::diagnostics problems;
@@ -108,6 +183,9 @@ int run_simulate(const model_arguments& args, const std::string& out_dir, const 
     if (!problems.empty()) {
         print_problems(problems);
         return exit_bad_input;
+    }
+    if (backend == "fixed") {
+        return run_fixed(model, out_dir, compile);
     }
     sf::lems::simulation_options options;
     options.output_dir = out_dir;
@@ -123,6 +201,44 @@ int run_simulate(const model_arguments& args, const std::string& out_dir, const 
               << summary.execution << "\n";
     for (const auto& file : summary.files_written) {
         std::cout << "wrote " << file.string() << "\n";
+    }
+    return exit_ok;
+}
+
+int run_compile(const model_arguments& args, const compile_arguments& compile, const std::string& asm_dir) {
+    sf::lems::diagnostics problems;
+    const sf::lems::model model = sf::lems::load_model(args.paths(), args.options(), problems);
+    if (!problems.empty()) {
+        print_problems(problems);
+        return exit_bad_input;
+    }
+    const sf::mapper::board board = sf::mapper::find_board(compile.board);
+    const sf::lems::ir::network net = sf::lems::flatten(model);
+    const sf::mapper::compiled_network compiled = sf::mapper::quantise(net, board, compile.options());
+    std::cout << compiled.report.text();
+    if (!asm_dir.empty()) {
+        std::vector<std::pair<fs::path, std::string>> files;
+        for (const auto& group : compiled.groups) {
+            const auto& g = net.groups[static_cast<std::size_t>(group.group)];
+            std::string name = g.label;
+            for (char& c : name) {
+                if (c == '[' || c == ']' || c == '.' || c == '/') {
+                    c = '_';
+                }
+            }
+            files.emplace_back(fs::path(asm_dir) / (name + ".s"), "; " + g.label + " (" + g.component + ")\n" + group.assembly);
+        }
+        std::error_code ec;
+        fs::create_directories(asm_dir, ec);
+        for (const auto& [path, text] : files) {
+            std::ofstream out(path);
+            out << text;
+            if (!out) {
+                std::cerr << "spikeforge compile: cannot write " << path.string() << "\n";
+                return exit_failed;
+            }
+            std::cout << "wrote " << path.string() << "\n";
+        }
     }
     return exit_ok;
 }
@@ -148,8 +264,12 @@ int main(int argc, char** argv) {
     CLI::App* simulate = app.add_subcommand("simulate", "run a LEMS Simulation and write its output files");
     simulate_args.add_to(*simulate, false);
     simulate->add_option("-o,--out", out_dir, "folder for output files (default: beside the LEMS file)");
-    simulate->add_option("--backend", backend, "float: double-precision reference simulator")
+    simulate->add_option("--backend", backend,
+                         "float: double-precision reference simulator; fixed: quantised for --board's "
+                         "neuron cores and run by the firmware kernel")
         ->capture_default_str();
+    compile_arguments simulate_compile;
+    simulate_compile.add_to(*simulate);
     bool reference_order = false;
     std::string native = "auto";
     simulate->add_option("--native-code", native,
@@ -160,6 +280,15 @@ int main(int argc, char** argv) {
     simulate->add_flag("--reference-order", reference_order,
                        "advance instances one at a time in the reference simulator's order and keep "
                        "every synapse separate (same results, slower)");
+
+    model_arguments compile_model;
+    compile_arguments compile_args;
+    std::string asm_dir;
+    CLI::App* compile = app.add_subcommand(
+        "compile", "quantise a model for a board's neuron cores and print the quantisation report");
+    compile_model.add_to(*compile, false);
+    compile_args.add_to(*compile);
+    compile->add_option("--asm", asm_dir, "folder to write each population's core program to, as assembly");
 
     if (argc > 1 && argv[1][0] != '-') {
         const std::string command = argv[1];
@@ -189,10 +318,19 @@ int main(int argc, char** argv) {
             return run_info(info_args);
         }
         if (simulate->parsed()) {
-            return run_simulate(simulate_args, out_dir, backend, reference_order, native);
+            return run_simulate(simulate_args, out_dir, backend, reference_order, native, simulate_compile);
+        }
+        if (compile->parsed()) {
+            return run_compile(compile_model, compile_args, asm_dir);
         }
     } catch (const sf::lems::parse_error& e) {
         std::cerr << e.what() << "\n";
+        return exit_bad_input;
+    } catch (const sf::mapper::board_error& e) {
+        std::cerr << e.what() << "\n";
+        return exit_bad_input;
+    } catch (const sf::mapper::compile_error& e) {
+        std::cerr << "spikeforge: " << e.what() << "\n";
         return exit_bad_input;
     } catch (const sf::error& e) {
         std::cerr << "spikeforge: " << e.what() << "\n";

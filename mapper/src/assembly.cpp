@@ -152,6 +152,7 @@ isa::instruction read_instruction(line_reader& in) {
     auto comma = [&]() { in.expect(',', "','"); };
     switch (about.form) {
     case operand_form::none: break;
+    case operand_form::rd_only: i.rd = reg(); break;
     case operand_form::rd_immediate: {
         i.rd = reg();
         comma();
@@ -227,6 +228,7 @@ std::string to_text(const isa::instruction& i) {
     const std::string index = std::to_string(i.index);
     switch (about.form) {
     case operand_form::none: break;
+    case operand_form::rd_only: text += " " + r(i.rd); break;
     case operand_form::rd_immediate: text += " " + r(i.rd) + ", " + std::to_string(i.immediate); break;
     case operand_form::rd_index: text += " " + r(i.rd) + ", " + index; break;
     case operand_form::index_ra: text += " " + index + ", " + r(i.ra); break;

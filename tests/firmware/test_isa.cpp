@@ -35,6 +35,7 @@ std::vector<instruction> widest_of_each() {
         i.op = op;
         switch (isa::info(op).form) {
         case isa::operand_form::none: break;
+        case isa::operand_form::rd_only: i.rd = 15; break;
         case isa::operand_form::rd_immediate: i.rd = 15; i.immediate = isa::min_immediate; break;
         case isa::operand_form::rd_index: i.rd = 15; break;
         case isa::operand_form::index_ra: i.ra = 15; break;
@@ -81,6 +82,12 @@ TEST_CASE("isa: the encoding puts each field where the document says", "[firmwar
     sel.pd = 1;
     REQUIRE(isa::encode(sel, word) == decode_status::ok);
     CHECK(word == (16u << 23 | 5u << 19 | 6u << 15 | 7u << 11 | 1u));
+    REQUIRE(isa::encode(make(opcode::ldt, 9), word) == decode_status::ok);
+    CHECK(word == (19u << 23 | 9u << 19));
+    instruction rand = make(opcode::rand, 15);
+    rand.predicate = 1;
+    REQUIRE(isa::encode(rand, word) == decode_status::ok);
+    CHECK(word == (1u << 29 | 20u << 23 | 15u << 19));
 }
 
 TEST_CASE("isa: invalid instructions are refused with their reason", "[firmware][isa]") {
@@ -102,6 +109,9 @@ TEST_CASE("isa: invalid instructions are refused with their reason", "[firmware]
         CHECK(isa::encode(make(opcode::spike, 1), word) == decode_status::unused_field_set);
         CHECK(isa::encode(make(opcode::add, 1, 2, 3, 1), word) == decode_status::unused_field_set);
         CHECK(isa::encode(make(opcode::sts, 1, 2, 0, 5), word) == decode_status::unused_field_set);
+        CHECK(isa::encode(make(opcode::ldt, 1, 2), word) == decode_status::unused_field_set);
+        CHECK(isa::encode(make(opcode::rand, 1, 0, 3), word) == decode_status::unused_field_set);
+        CHECK(isa::encode(make(opcode::rand, 1, 0, 0, 1), word) == decode_status::unused_field_set);
     }
     SECTION("p0 cannot be written") {
         CHECK(isa::encode(make(opcode::cmpgt, 0, 1, 2), word) == decode_status::writes_p0);
@@ -113,7 +123,9 @@ TEST_CASE("isa: invalid instructions are refused with their reason", "[firmware]
 TEST_CASE("isa: words that are not instructions are refused", "[firmware][isa]") {
     instruction out;
     CHECK(isa::decode(63u << 23, out) == decode_status::unknown_opcode);
-    CHECK(isa::decode(19u << 23, out) == decode_status::unknown_opcode);
+    CHECK(isa::decode(21u << 23, out) == decode_status::unknown_opcode);
+    CHECK(isa::decode(19u << 23 | 1u << 15, out) == decode_status::unused_field_set); // ldt with ra
+    CHECK(isa::decode(20u << 23 | 1u, out) == decode_status::unused_field_set);       // rand with imm11
     CHECK(isa::decode(18u << 23 | 1u, out) == decode_status::unused_field_set);       // spike with imm11
     CHECK(isa::decode(16u << 23 | 1u << 19 | 4u, out) == decode_status::unused_field_set); // sel, pd 4
     CHECK(isa::decode(13u << 23 | 1u << 15, out) == decode_status::writes_p0);

@@ -75,6 +75,17 @@ TEST_CASE("assembly: a program assembles, and disassembles to text that assemble
     CHECK(text.find("li r6, -262144\n") != std::string::npos);
 }
 
+TEST_CASE("assembly: ldt and rand take only a destination register", "[mapper][assembly]") {
+    const std::vector<std::uint32_t> words = assemble("ldt r3\n(!p2) RAND r15 ; noise\n");
+    REQUIRE(words.size() == 2);
+    CHECK(words[0] == (19u << 23 | 3u << 19));
+    CHECK(words[1] == (1u << 31 | 2u << 29 | 20u << 23 | 15u << 19));
+    CHECK(disassemble(words) == "ldt r3\n(!p2) rand r15\n");
+    check_refused("ldt", 1, 4, "expected a register");
+    check_refused("rand r1, r2", 1, 8, "unexpected text after the operands of rand");
+    check_refused("ldt p1", 1, 5, "expected a register");
+}
+
 TEST_CASE("assembly: numbers, case and comments", "[mapper][assembly]") {
     CHECK(assemble("LDC R1, 0x3ff") == assemble("ldc r1, 1023"));
     CHECK(assemble("li r2, -0x10 ; sixteen below zero") == assemble("li r2, -16"));

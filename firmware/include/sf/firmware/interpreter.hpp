@@ -2,13 +2,21 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 
 #include <sf/firmware/fixed.hpp>
 #include <sf/firmware/isa.hpp>
+#include <sf/firmware/random.hpp>
 
 // The reference semantics of the instruction set (docs/isa.md): one neuron's program run
 // instruction by instruction. Every other executor of the instruction set is tested against it.
 namespace sf::firmware::isa {
+
+// The limits of a table's descriptor. They keep the interpolation within 64 bits: the span
+// 2^(log2_intervals + step) and the product of a sample difference (33 bits) and a fraction
+// (step bits) both fit.
+constexpr int max_table_step = 30;
+constexpr int max_table_log2_intervals = 16;
 
 // Table t of docs/isa.md: 2^log2_intervals + 1 samples y at x0 + i * 2^step.
 struct lookup_table {
@@ -18,8 +26,15 @@ struct lookup_table {
     const std::int32_t* y = nullptr;
 };
 
+// Whether a descriptor is within the documented limits and has samples.
+constexpr bool within_limits(const lookup_table& table) {
+    return table.step <= max_table_step && table.log2_intervals <= max_table_log2_intervals &&
+           table.y != nullptr;
+}
+
 // The memories one program run sees: this neuron's state and inputs, the core's constants and
-// tables. Sizes are what the core has; an access beyond them stops the run.
+// tables, and where the run is (step, neuron, seed: what `ldt` and `rand` read). Sizes are what
+// the core has; an access beyond them stops the run.
 struct neuron_memory {
     std::int32_t* state = nullptr;
     std::size_t state_words = 0;
@@ -29,6 +44,9 @@ struct neuron_memory {
     std::size_t input_channels = 0;
     const lookup_table* tables = nullptr;
     std::size_t table_count = 0;
+    std::uint32_t step = 0;   // the time step being computed; the first step of a run is 1
+    std::uint32_t neuron = 0; // this neuron's index in its core
+    std::uint32_t seed = 0;   // the core's random seed
 };
 
 enum class run_status : std::uint8_t {
@@ -38,7 +56,21 @@ enum class run_status : std::uint8_t {
     constant_out_of_range, // ldc beyond the core's constants
     input_out_of_range,    // ldin beyond the synaptic input channels
     table_out_of_range,    // lut of a table the core does not have
+    bad_table,             // lut of a table outside the descriptor limits or without samples
 };
+
+constexpr const char* describe(run_status status) {
+    switch (status) {
+    case run_status::ok: return "ran to the end";
+    case run_status::bad_instruction: return "a word that is not an instruction";
+    case run_status::state_out_of_range: return "a state slot beyond the neuron's state words";
+    case run_status::constant_out_of_range: return "a constant beyond the core's constants";
+    case run_status::input_out_of_range: return "an input channel beyond the neuron's channels";
+    case run_status::table_out_of_range: return "a table the core does not have";
+    case run_status::bad_table: return "a table descriptor outside the limits";
+    }
+    return "?";
+}
 
 struct run_result {
     run_status status = run_status::ok;
@@ -47,6 +79,12 @@ struct run_result {
 };
 
 namespace detail {
+
+// The two's-complement reading of a word, without relying on implementation-defined conversions.
+constexpr std::int32_t as_signed(std::uint32_t word) {
+    return static_cast<std::int32_t>(word & 0x7FFFFFFFu) +
+           ((word >> 31) != 0 ? std::numeric_limits<std::int32_t>::min() : 0);
+}
 
 constexpr std::int32_t clamp32(std::int64_t value, saturation_count& count) {
     return firmware::detail::clamp_to<fixed<std::int32_t, 0>>(value, count).raw();
@@ -138,9 +176,17 @@ inline run_result run_program(const std::uint32_t* program, std::size_t length, 
             if (i.index >= memory.table_count) {
                 return stop(run_status::table_out_of_range, at);
             }
+            if (!within_limits(memory.tables[i.index])) {
+                return stop(run_status::bad_table, at);
+            }
             r[i.rd] = detail::look_up(memory.tables[i.index], r[i.ra], saturations);
             break;
         case opcode::spike: result.spiked = true; break;
+        case opcode::ldt: r[i.rd] = detail::as_signed(memory.step); break;
+        case opcode::rand:
+            r[i.rd] = random_fraction(memory.seed, memory.neuron, memory.step,
+                                      static_cast<std::uint32_t>(at));
+            break;
         }
     }
     return result;

@@ -36,12 +36,15 @@ enum class opcode : std::uint8_t {
     sel = 16,
     lut = 17,
     spike = 18,
+    ldt = 19,
+    rand = 20,
 };
-constexpr int opcode_count = 19;
+constexpr int opcode_count = 21;
 
 // The operands an opcode uses; every other field of its encoding must be zero.
 enum class operand_form : std::uint8_t {
     none,          // nop, spike
+    rd_only,       // ldt rd, rand rd
     rd_immediate,  // li rd, imm
     rd_index,      // ldc, lds, ldin: ldc rd, k
     index_ra,      // sts s, ra
@@ -80,6 +83,8 @@ constexpr opcode_info info(opcode op) {
     case opcode::sel: return {"sel", operand_form::rd_pd_ra_rb, 0};
     case opcode::lut: return {"lut", operand_form::rd_ra_table, max_table};
     case opcode::spike: return {"spike", operand_form::none, 0};
+    case opcode::ldt: return {"ldt", operand_form::rd_only, 0};
+    case opcode::rand: return {"rand", operand_form::rd_only, 0};
     }
     return {"?", operand_form::none, 0};
 }

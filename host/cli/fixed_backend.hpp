@@ -1,0 +1,45 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <sf/lems/model.hpp>
+#include <sf/mapper/board.hpp>
+#include <sf/mapper/quantise.hpp>
+
+// `spikeforge simulate --backend fixed`: the model quantised for a board's cores and run by the
+// firmware kernel, one kernel per core, with the float simulator's output files.
+namespace sf::cli {
+
+struct fixed_run_options {
+    std::filesystem::path output_dir;
+    mapper::quantise_options quantise;
+};
+
+struct fixed_run_summary {
+    std::string simulation;
+    std::int64_t steps = 0;
+    double dt = 0.0;
+    std::size_t cores = 0;
+    std::size_t neurons = 0;
+    std::uint64_t spikes = 0;
+    std::uint64_t synaptic_events = 0; // synaptic words delivered into ring buffers
+    std::uint64_t saturations = 0;
+    std::uint64_t input_overflows = 0;
+    std::uint64_t dropped_words = 0;
+    std::uint64_t program_faults = 0;
+    std::uint64_t held_words = 0;
+    std::string first_fault; // empty when none
+    // Per population with any: "label: N saturated results, M input overflows".
+    std::vector<std::string> trouble;
+    double compile_seconds = 0.0;
+    double run_seconds = 0.0;
+    mapper::quantisation_report report;
+    std::vector<std::filesystem::path> files_written;
+};
+
+fixed_run_summary run_fixed(const lems::model& model, const mapper::board& board, const fixed_run_options& options);
+
+} // namespace sf::cli

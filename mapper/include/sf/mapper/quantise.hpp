@@ -1,0 +1,75 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <sf/lems/network_ir.hpp>
+#include <sf/mapper/board.hpp>
+#include <sf/mapper/fixed_format.hpp>
+#include <sf/mapper/quantisation_report.hpp>
+
+// The quantising compiler: turns each neuron group of a flattened network into one program of
+// the neuron-core instruction set, with its constants, lookup tables, state layout and initial
+// state words, and every connection into a synaptic word's weight and delay.
+namespace sf::mapper {
+
+enum class integration {
+    euler, // forward Euler, as the reference simulator: the fixed-point run follows it closely
+    exact, // linear equations dx/dt = a x + b advanced with exp(a dt), as neuromorphic stacks do
+};
+
+struct quantise_options {
+    integration integrator = integration::euler;
+    // Steps of the float run that measures every value's range; -1 chooses as many as a budget
+    // of about 5e7 expression evaluations allows, the whole simulation when it is small.
+    std::int64_t range_steps = -1;
+    // Extra bits above the largest value seen: state variables and intermediates.
+    int state_headroom_bits = 2;
+    int value_headroom_bits = 1;
+};
+
+// One lookup table as the core holds it (docs/isa.md): samples y[0 .. 2^log2_intervals] at
+// x0 + i × 2^step, in raw units of the input's and the output's formats.
+struct table_image {
+    std::int32_t x0 = 0;
+    std::uint8_t step = 0;
+    std::uint8_t log2_intervals = 0;
+    std::vector<std::int32_t> samples;
+};
+
+// A neuron group compiled for a core: every neuron of the group runs `program`.
+struct compiled_group {
+    int group = -1; // index into the network's groups
+    std::vector<std::uint32_t> program;
+    std::vector<std::int32_t> constants;
+    std::vector<table_image> tables;
+    int state_words = 0;                     // per neuron
+    std::vector<std::int32_t> initial_state; // neuron-major, state_words per neuron
+    std::vector<int> slot;                   // per network variable: its state word, or -1
+    std::vector<fixed_format> format;        // per network variable: the format of its word
+    int input_channels = 0;
+    std::vector<double> channel_unit; // per input channel: SI payload of one unit of weight
+    std::string assembly;             // the program's text form, commented
+};
+
+// A connection as the cores carry it.
+struct quantised_connection {
+    lems::ir::neuron_ref source;
+    lems::ir::neuron_ref target;
+    int channel = -1;
+    std::int32_t weight = 0; // in units of the target channel's channel_unit
+    int delay_steps = 1;
+};
+
+struct compiled_network {
+    std::vector<compiled_group> groups;
+    std::vector<quantised_connection> connections;
+    quantisation_report report;
+};
+
+// Compiles the network for cores with the board's limits. Throws compile_error naming the group
+// (population), the limit and what it needs when something does not fit or cannot be expressed.
+compiled_network quantise(const lems::ir::network& net, const board& target, const quantise_options& options = {});
+
+} // namespace sf::mapper

@@ -1,0 +1,3 @@
+ldt
+rand r1, r2
+ldt p1
