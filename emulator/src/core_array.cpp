@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <chrono>
 
 #include <sf/emulator/core_array.hpp>
 
@@ -60,6 +61,8 @@ void core_array::step() {
     if (!ready()) {
         return;
     }
+    using clock = std::chrono::steady_clock;
+    const auto started = clock::now();
     ++step_;
     spiked_.clear();
     for (std::size_t c = 0; c < cores_.size(); ++c) {
@@ -68,6 +71,7 @@ void core_array::step() {
             spiked_.push_back(static_cast<std::uint32_t>(first_[c] + buffer_[k]));
         }
     }
+    const auto updated = clock::now();
     // Words held back earlier that the rings can take now.
     auto& due = held_[step_ % held_.size()];
     for (const auto& [core, word] : due) {
@@ -95,6 +99,9 @@ void core_array::step() {
             words.clear();
         }
     }
+    const auto delivered = clock::now();
+    update_seconds_ += std::chrono::duration<double>(updated - started).count();
+    delivery_seconds_ += std::chrono::duration<double>(delivered - updated).count();
 }
 
 array_counters core_array::counters() const {
@@ -113,6 +120,8 @@ array_counters core_array::counters() const {
         total.cores.program_faults += k.program_faults;
     }
     total.held_words = held_words_;
+    total.update_seconds = update_seconds_;
+    total.delivery_seconds = delivery_seconds_;
     return total;
 }
 

@@ -224,6 +224,8 @@ fixed_run_summary run_fixed(const lems::model& model, const mapper::board& board
     summary.dropped_words = counters.cores.dropped_words;
     summary.program_faults = counters.cores.program_faults;
     summary.held_words = counters.held_words;
+    summary.update_seconds = counters.update_seconds;
+    summary.delivery_seconds = counters.delivery_seconds;
     if (const auto [core, fault] = cores.first_fault(); fault.happened) {
         summary.first_fault = "core " + std::to_string(core) + " (population " +
                               net.groups[static_cast<std::size_t>(where.group_of_core[core])].label + "), neuron " +

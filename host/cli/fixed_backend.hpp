@@ -36,6 +36,8 @@ struct fixed_run_summary {
     std::vector<std::string> trouble;
     double compile_seconds = 0.0;
     double run_seconds = 0.0;
+    double update_seconds = 0.0;   // of run_seconds: the cores running their programs
+    double delivery_seconds = 0.0; // of run_seconds: spikes delivered into ring buffers
     mapper::quantisation_report report;
     std::vector<std::filesystem::path> files_written;
 };

@@ -156,7 +156,8 @@ int run_fixed(const sf::lems::model& model, const std::string& out_dir, const co
     std::cout << "simulation " << s.simulation << " on " << s.cores << (s.cores == 1 ? " core" : " cores") << " of board "
               << s.report.board << " (fixed point): " << s.steps << " steps of " << s.dt * 1e3 << " ms, " << s.neurons
               << " neurons, " << s.spikes << " spikes, " << s.synaptic_events << " synaptic events\n"
-              << "compile " << s.compile_seconds << " s, run " << s.run_seconds << " s\n"
+              << "compile " << s.compile_seconds << " s, run " << s.run_seconds << " s (neuron updates "
+              << s.update_seconds << " s, spike delivery " << s.delivery_seconds << " s)\n"
               << "saturated results " << s.saturations << ", input overflows " << s.input_overflows
               << ", dropped synaptic words " << s.dropped_words << ", program faults " << s.program_faults
               << ", words held for long delays " << s.held_words << "\n";

@@ -21,6 +21,7 @@ using lems::ir::node;
 using lems::ir::op;
 
 constexpr int zero_register = 0; // never written: every program may read r0 as 0
+constexpr int one_register = 15; // set to 1 first and never written again
 constexpr int guard_predicate = 1;
 constexpr int scratch_predicate = 2;
 constexpr int no_leaf = -1;
@@ -141,6 +142,9 @@ public:
 
     codegen_output run() {
         count_table_sites();
+        // r15 holds 1 for the whole program: the true of comparisons.
+        busy_[one_register] = true;
+        load_immediate(one_register, 1);
         const auto& step = *in_.step;
         for (std::size_t s = 0; s < step.size(); ++s) {
             if (!in_.live[s]) {
@@ -378,9 +382,7 @@ private:
             return;
         }
         const fixed_format target_format = in_.variable_format[static_cast<std::size_t>(s.target)];
-        const int root = s.value.root();
-        const int r = generate_node(root);
-        convert(r, format_of(root), target_format);
+        const int r = generate(s.value.root(), target_format);
         isa::instruction store = make(isa::opcode::sts);
         store.index = static_cast<std::uint16_t>(slot_of(s.target));
         store.ra = static_cast<std::uint8_t>(r);
@@ -415,47 +417,73 @@ private:
 
     // ---- expressions --------------------------------------------------------------------
 
-    int generate_node(int n) {
+    int generate_node(int n) { return generate(n, format_of(n)); }
+
+    // The node's value in format `want`: products and constants land there directly, other
+    // values are computed in their own format and shifted.
+    int generate(int n, fixed_format want) {
+        fixed_format produced = want;
+        const int r = generate_in(n, want, produced);
+        convert(r, produced, want);
+        return r;
+    }
+
+    int generate_in(int n, fixed_format want, fixed_format& produced) {
+        produced = format_of(n);
         if (plan_.table_root[static_cast<std::size_t>(n)]) {
             return generate_table(n);
         }
         const node& x = at(n);
         const fixed_format f = format_of(n);
         switch (x.kind) {
-        case op::constant: return constant_register(x.value, f, what_for(n));
-        case op::variable: return generate_variable(x.variable, f);
+        case op::constant: {
+            const bool fits = !quantise(x.value, want).saturated;
+            produced = fits ? want : f;
+            return constant_register(x.value, produced, what_for(n));
+        }
+        case op::variable: {
+            const auto& v = group_.variables[static_cast<std::size_t>(x.variable)];
+            if (v.kind == lems::ir::storage::input) {
+                produced = want;
+                return generate_input(x.variable, 1.0, want, "");
+            }
+            produced = in_.variable_format[static_cast<std::size_t>(x.variable)];
+            return generate_variable(x.variable, produced);
+        }
         case op::time: {
             const int r = take();
             rd_only(isa::opcode::ldt, r);
-            multiply_constant(r, fixed_format{0}, in_.dt, f, "dt");
+            multiply_constant(r, fixed_format{0}, in_.dt, want, "dt");
+            produced = want;
             return r;
         }
         case op::negate: {
-            const int r = generate_node(x.a);
-            convert(r, format_of(x.a), f);
+            const int r = generate(x.a, want);
             three(isa::opcode::sub, r, zero_register, r);
+            produced = want;
             return r;
         }
         case op::add:
         case op::subtract: {
-            // In a format that holds both operands and the result, then in the result's own.
-            auto [ra, rb] = both(x.a, x.b);
-            // An operand never seen other than zero does not constrain the format.
-            int common_bits = f.frac_bits;
+            // In a format that holds both operands and the result; an operand never seen other
+            // than zero does not constrain it.
+            int common_bits = std::min(f.frac_bits, want.frac_bits);
             for (int operand : {x.a, x.b}) {
                 if (bounds(operand).magnitude() > 0.0 || is_boolean(at(operand))) {
                     common_bits = std::min(common_bits, format_of(operand).frac_bits);
                 }
             }
             const fixed_format common{common_bits};
-            convert(ra, format_of(x.a), common);
-            convert(rb, format_of(x.b), common);
+            auto [ra, rb] = both(x.a, x.b, common, common);
             three(x.kind == op::add ? isa::opcode::add : isa::opcode::sub, ra, ra, rb);
-            convert(ra, common, f);
             give(rb);
+            produced = common;
             return ra;
         }
-        case op::multiply: return generate_product(n);
+        case op::multiply: {
+            produced = want;
+            return generate_product(n, want);
+        }
         case op::greater:
         case op::less:
         case op::greater_equal:
@@ -496,8 +524,9 @@ private:
             const int uniform = take();
             rd_only(isa::opcode::rand, uniform);
             const int r = generate_node(x.a);
-            product_into(uniform, fixed_format{31}, r, format_of(x.a), f);
+            product_into(uniform, fixed_format{31}, r, format_of(x.a), want);
             give(r);
+            produced = want;
             return uniform;
         }
         case op::divide: {
@@ -511,8 +540,9 @@ private:
             const fixed_format reciprocal_format = fixed_format::holding(std::ldexp(largest, in_.value_headroom_bits));
             const int rb = generate_node(x.b);
             table_of_operand(rb, x.b, reciprocal_format, [](double v) { return 1.0 / v; }, "1/(" + infix(current(), x.b, group_) + ")");
-            product_into(ra, format_of(x.a), rb, reciprocal_format, f);
+            product_into(ra, format_of(x.a), rb, reciprocal_format, want);
             give(rb);
+            produced = want;
             return ra;
         }
         case op::power: {
@@ -554,14 +584,15 @@ private:
     }
 
     // Both operands, the one needing more registers first.
-    std::pair<int, int> both(int a, int b) {
+    std::pair<int, int> both(int a, int b) { return both(a, b, format_of(a), format_of(b)); }
+    std::pair<int, int> both(int a, int b, fixed_format fa, fixed_format fb) {
         if (need(b) > need(a)) {
-            const int rb = generate_node(b);
-            const int ra = generate_node(a);
+            const int rb = generate(b, fb);
+            const int ra = generate(a, fa);
             return {ra, rb};
         }
-        const int ra = generate_node(a);
-        const int rb = generate_node(b);
+        const int ra = generate(a, fa);
+        const int rb = generate(b, fb);
         return {ra, rb};
     }
 
@@ -582,17 +613,22 @@ private:
         return std::max(3, na == nb ? na + 1 : std::max(na, nb));
     }
 
-    int generate_variable(int variable, fixed_format f) {
+    // A state word, in its variable's format.
+    int generate_variable(int variable, fixed_format) {
         const int r = take();
-        const auto& v = group_.variables[static_cast<std::size_t>(variable)];
-        if (v.kind == lems::ir::storage::input) {
-            const int channel = channel_of(variable);
-            rd_index(isa::opcode::ldin, r, channel);
-            multiply_constant(r, fixed_format{0}, in_.channel_unit[static_cast<std::size_t>(channel)], f,
-                              group_.inputs[static_cast<std::size_t>(channel)].name + ": weight unit");
-            return r;
-        }
         rd_index(isa::opcode::lds, r, slot_of(variable));
+        return r;
+    }
+
+    // A synaptic input scaled by `factor`, in format f: one multiply by the factor times the
+    // channel's weight unit.
+    int generate_input(int variable, double factor, fixed_format f, const std::string& what) {
+        const int channel = channel_of(variable);
+        const int r = take();
+        rd_index(isa::opcode::ldin, r, channel);
+        multiply_constant(r, fixed_format{0}, factor * in_.channel_unit[static_cast<std::size_t>(channel)], f,
+                          (what.empty() ? group_.inputs[static_cast<std::size_t>(channel)].name + ": weight unit"
+                                        : what + " (times the weight unit)"));
         return r;
     }
 
@@ -605,23 +641,18 @@ private:
         throw compile_error(group_.label, "internal: input variable without a channel");
     }
 
-    int generate_product(int n) {
+    int generate_product(int n, fixed_format f) {
         const node& x = at(n);
-        const fixed_format f = format_of(n);
         if (at(x.a).kind == op::constant) {
             const double c = at(x.a).value;
             const node& other = at(x.b);
             if (other.kind == op::variable && group_.variables[static_cast<std::size_t>(other.variable)].kind == lems::ir::storage::input) {
                 // The weight unit folds into the constant: one multiply per input.
-                const int channel = channel_of(other.variable);
-                const int r = take();
-                rd_index(isa::opcode::ldin, r, channel);
-                multiply_constant(r, fixed_format{0}, c * in_.channel_unit[static_cast<std::size_t>(channel)], f,
-                                  what_for(x.a) + " (times the weight unit)");
-                return r;
+                return generate_input(other.variable, c, f, what_for(x.a));
             }
-            const int r = generate_node(x.b);
-            multiply_constant(r, format_of(x.b), c, f, what_for(x.a));
+            fixed_format fb = format_of(x.b);
+            const int r = generate_in(x.b, fb, fb);
+            multiply_constant(r, fb, c, f, what_for(x.a));
             return r;
         }
         auto [ra, rb] = both(x.a, x.b);
@@ -651,14 +682,18 @@ private:
 
     // r becomes 1 where the value is not zero, for the logical operations.
     void to_truth(int r, int n) {
-        if (is_boolean(at(n))) {
+        if (is_boolean(at(n)) || is_flag(n)) {
             return;
         }
-        const int one = take();
-        load_immediate(one, 1);
         compare(isa::opcode::cmpeq, scratch_predicate, r, zero_register);
-        select(r, scratch_predicate, zero_register, one);
-        give(one);
+        select(r, scratch_predicate, zero_register, one_register);
+    }
+
+    // A variable that only ever holds 0 or 1 (a guard).
+    bool is_flag(int n) const {
+        const node& x = at(n);
+        return x.kind == op::variable && is_guard_[static_cast<std::size_t>(x.variable)] &&
+               in_.variable_format[static_cast<std::size_t>(x.variable)].frac_bits == 0;
     }
 
     int generate_comparison(int n) {
@@ -690,14 +725,29 @@ private:
                    : (kind == op::less || kind == op::less_equal)      ? op::less
                                                                         : kind;
         } else {
-            auto pair = both(x.a, x.b);
-            ra = pair.first;
-            rb = pair.second;
-            const fixed_format fa = format_of(x.a);
-            const fixed_format fb = format_of(x.b);
+            const bool a_zero = at(x.a).kind == op::constant && at(x.a).value == 0.0;
+            const bool b_zero = at(x.b).kind == op::constant && at(x.b).value == 0.0;
+            // A constant operand is made in the other operand's format when it fits there.
+            fixed_format fa = format_of(x.a);
+            fixed_format fb = format_of(x.b);
+            if (at(x.a).kind == op::constant && !quantise(at(x.a).value, fb).saturated) {
+                fa = fb;
+            }
+            if (at(x.b).kind == op::constant && !quantise(at(x.b).value, fa).saturated) {
+                fb = fa;
+            }
             const fixed_format common{std::min(fa.frac_bits, fb.frac_bits)};
-            convert(ra, fa, common);
-            convert(rb, fb, common);
+            if (b_zero) {
+                ra = generate(x.a, common);
+                rb = zero_register;
+            } else if (a_zero) {
+                ra = zero_register;
+                rb = generate(x.b, common);
+            } else {
+                auto pair = both(x.a, x.b, common, common);
+                ra = pair.first;
+                rb = pair.second;
+            }
         }
         bool invert = false;
         switch (kind) {
@@ -711,14 +761,16 @@ private:
             invert = true;
             break;
         }
-        load_immediate(rb, 1);
+        const int result = ra != zero_register ? ra : rb;
         if (invert) {
-            select(ra, scratch_predicate, zero_register, rb);
+            select(result, scratch_predicate, zero_register, one_register);
         } else {
-            select(ra, scratch_predicate, rb, zero_register);
+            select(result, scratch_predicate, one_register, zero_register);
         }
-        give(rb);
-        return ra;
+        if (ra != zero_register && rb != zero_register) {
+            give(rb);
+        }
+        return result;
     }
 
     static op mirrored(op kind) {

@@ -70,6 +70,11 @@ private:
     bool is_const(int n) const { return out_.at(n).kind == op::constant; }
     double value(int n) const { return out_.at(n).value; }
     int make(op kind, int a, int b = -1) { return simplify_node(node{kind, a, b, 0.0, -1}); }
+    bool same_variable(int a, int b) const {
+        const node& x = out_.at(a);
+        const node& y = out_.at(b);
+        return x.kind == op::variable && y.kind == op::variable && x.variable == y.variable;
+    }
 
     int visit(int n) {
         node x = in_.at(n);
@@ -109,6 +114,9 @@ private:
                     return x.b;
                 }
                 const node& right = out_.at(x.b);
+                if (right.kind == op::negate) {
+                    return make(op::multiply, constant(-value(x.a)), right.a);
+                }
                 // c1 * (c2 * y): one constant.
                 if (right.kind == op::multiply && is_const(right.a)) {
                     return make(op::multiply, constant(value(x.a) * value(right.a)), right.b);
@@ -122,6 +130,13 @@ private:
             }
             if (is_const(x.a) && value(x.a) == 0.0) {
                 return x.b;
+            }
+            // y + c × y: one product (an exponential decay's step).
+            for (const auto& [single, scaled] : {std::pair<int, int>{x.a, x.b}, std::pair<int, int>{x.b, x.a}}) {
+                const node& term = out_.at(scaled);
+                if (term.kind == op::multiply && is_const(term.a) && same_variable(single, term.b)) {
+                    return make(op::multiply, constant(1.0 + value(term.a)), single);
+                }
             }
             break;
         case op::subtract:
@@ -265,6 +280,88 @@ expr step_update(int target, const expr& rate, double step) {
     return e;
 }
 
+// Values computed once and read once later in the same step, by a statement that nothing between
+// could change the value for, are written into their reader: fewer words, instructions and
+// roundings. (The derivative of a cell's potential, read only by its update, is one.)
+void inline_temporaries(const lems::ir::neuron_group& group, std::vector<lems::ir::statement>& step) {
+    bool changed = true;
+    while (changed) {
+        changed = false;
+        const std::size_t count = group.variables.size();
+        std::vector<int> assignments(count, 0);
+        std::vector<int> reads(count, 0);
+        std::vector<int> definition(count, -1);
+        std::vector<int> reader(count, -1);
+        for (std::size_t s = 0; s < step.size(); ++s) {
+            const auto& st = step[s];
+            if (st.guard >= 0) {
+                reads[static_cast<std::size_t>(st.guard)] += 2; // a guard is never inlined
+            }
+            for (const auto& n : st.value.nodes) {
+                if (n.kind == op::variable) {
+                    const auto v = static_cast<std::size_t>(n.variable);
+                    ++reads[v];
+                    reader[v] = static_cast<int>(s);
+                }
+            }
+            if (st.kind != lems::ir::statement_kind::emit) {
+                const auto v = static_cast<std::size_t>(st.target);
+                ++assignments[v];
+                definition[v] = static_cast<int>(s);
+            }
+        }
+        for (std::size_t v = 0; v < count && !changed; ++v) {
+            const auto& var = group.variables[v];
+            if (var.recorded || var.kind != lems::ir::storage::state || assignments[v] != 1 || reads[v] != 1) {
+                continue;
+            }
+            const int d = definition[v];
+            const int u = reader[v];
+            if (d < 0 || u <= d || step[static_cast<std::size_t>(d)].guard >= 0) {
+                continue;
+            }
+            const expr& value = step[static_cast<std::size_t>(d)].value;
+            // Nothing the value reads may change between its definition and its use.
+            bool stable = true;
+            for (int k = d + 1; k < u && stable; ++k) {
+                const auto& between = step[static_cast<std::size_t>(k)];
+                if (between.kind == lems::ir::statement_kind::emit) {
+                    continue;
+                }
+                for (const auto& n : value.nodes) {
+                    if (n.kind == op::variable && n.variable == between.target) {
+                        stable = false;
+                    }
+                }
+            }
+            if (!stable) {
+                continue;
+            }
+            // Substitute: rebuild the reader with the value in place of the variable.
+            const expr& use = step[static_cast<std::size_t>(u)].value;
+            expr merged;
+            std::vector<int> renumber(use.nodes.size(), -1);
+            for (std::size_t n = 0; n < use.nodes.size(); ++n) {
+                node x = use.nodes[n];
+                if (x.kind == op::variable && x.variable == static_cast<int>(v)) {
+                    renumber[n] = merged.append(value);
+                    continue;
+                }
+                if (x.a >= 0) {
+                    x.a = renumber[static_cast<std::size_t>(x.a)];
+                }
+                if (x.b >= 0) {
+                    x.b = renumber[static_cast<std::size_t>(x.b)];
+                }
+                renumber[n] = merged.add(x);
+            }
+            step[static_cast<std::size_t>(u)].value = simplify(merged);
+            step.erase(step.begin() + d);
+            changed = true;
+        }
+    }
+}
+
 } // namespace
 
 bool is_constant(const expr& e, int n) {
@@ -316,6 +413,7 @@ prepared_group prepare(const lems::ir::neuron_group& group, double dt, integrati
         definitions.erase(s.target);
         out.step.push_back(std::move(update));
     }
+    inline_temporaries(group, out.step);
     return out;
 }
 

@@ -43,6 +43,8 @@ struct fan_out_target {
 struct array_counters {
     firmware::kernel_counters cores; // summed over the cores
     std::uint64_t held_words = 0;    // words delayed by the host beyond a ring's reach
+    double update_seconds = 0.0;     // wall time in the cores' steps (the neuron programs)
+    double delivery_seconds = 0.0;   // wall time delivering spikes into the rings
 };
 
 class core_array {
@@ -92,6 +94,8 @@ private:
     std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>> held_;
     std::uint64_t step_ = 0;
     std::uint64_t held_words_ = 0;
+    double update_seconds_ = 0.0;
+    double delivery_seconds_ = 0.0;
     std::string problem_;
 };
 
