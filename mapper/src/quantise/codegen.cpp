@@ -824,10 +824,16 @@ private:
                 continue;
             }
             const statement_plan p = plan_statement(step[s].value);
+            // A table over a whole subtree covers the operations inside it.
+            std::vector<bool> covered(p.table_root.size(), false);
+            for (std::size_t n = p.table_root.size(); n-- > 0;) {
+                const int up = p.parent[n];
+                covered[n] = up >= 0 && (covered[static_cast<std::size_t>(up)] || p.table_root[static_cast<std::size_t>(up)]);
+            }
             for (std::size_t n = 0; n < p.table_root.size(); ++n) {
                 const node& x = step[s].value.nodes[n];
-                const bool nested_op = needs_table(x, step[s].value) && !p.table_root[n];
-                sites += p.table_root[n] || nested_op ? 1 : 0;
+                const bool own_table = needs_table(x, step[s].value) && !p.table_root[n] && !covered[n];
+                sites += p.table_root[n] || own_table ? 1 : 0;
             }
         }
         table_sites_ = std::max(1, sites);
@@ -932,7 +938,8 @@ private:
             index = it->second;
         } else {
             if (static_cast<int>(out_.tables.size()) > isa::max_table) {
-                fail("needs more than 16 lookup tables for its non-linear terms");
+                fail("needs more than 16 lookup tables for its " + std::to_string(table_sites_) +
+                     " non-linear terms (the last: " + text + ")");
             }
             table_request request;
             request.function = function;

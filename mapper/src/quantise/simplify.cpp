@@ -280,6 +280,113 @@ expr step_update(int target, const expr& rate, double step) {
     return e;
 }
 
+// Variables that hold one value in every neuron all the time (a parameter of a child, a surface
+// area computed from fixed dimensions, a weight every connection shares) become constants, so that
+// products and quotients with them fold.
+void propagate_constants(const lems::ir::neuron_group& group, std::vector<lems::ir::statement>& step) {
+    auto same_everywhere = [&](std::size_t v, double& value) {
+        const auto& initial = group.variables[v].initial;
+        if (initial.empty()) {
+            return false;
+        }
+        value = initial.front();
+        for (double x : initial) {
+            if (x != value) {
+                return false;
+            }
+        }
+        return std::isfinite(value);
+    };
+    bool changed = true;
+    while (changed) {
+        changed = false;
+        const std::size_t count = group.variables.size();
+        std::vector<int> assignments(count, 0);
+        std::vector<int> only(count, -1);
+        std::vector<int> first_read(count, -1);
+        for (std::size_t s = 0; s < step.size(); ++s) {
+            auto read = [&](int v) {
+                if (first_read[static_cast<std::size_t>(v)] < 0) {
+                    first_read[static_cast<std::size_t>(v)] = static_cast<int>(s);
+                }
+            };
+            if (step[s].guard >= 0) {
+                read(step[s].guard);
+            }
+            for (const auto& n : step[s].value.nodes) {
+                if (n.kind == op::variable) {
+                    read(n.variable);
+                }
+            }
+            if (step[s].kind != lems::ir::statement_kind::emit) {
+                ++assignments[static_cast<std::size_t>(step[s].target)];
+                only[static_cast<std::size_t>(step[s].target)] = static_cast<int>(s);
+            }
+        }
+        std::vector<bool> fixed(count, false);
+        std::vector<double> value(count, 0.0);
+        for (std::size_t v = 0; v < count; ++v) {
+            const auto& var = group.variables[v];
+            if (var.kind == lems::ir::storage::input) {
+                continue;
+            }
+            double initial = 0.0;
+            const bool uniform = same_everywhere(v, initial);
+            if (assignments[v] == 0) {
+                fixed[v] = uniform; // never assigned, equal in every neuron
+                value[v] = initial;
+                continue;
+            }
+            const auto& st = step[static_cast<std::size_t>(only[v])];
+            if (assignments[v] != 1 || st.guard >= 0) {
+                continue;
+            }
+            const node& root = st.value.at(st.value.root());
+            if (root.kind != op::constant) {
+                continue;
+            }
+            // Assigned one constant every step: it is that constant wherever it is read after the
+            // assignment, and everywhere when it also starts with it.
+            const bool starts_so = uniform && std::fabs(root.value - initial) <= 1e-12 * std::fabs(initial);
+            const bool read_after = first_read[v] < 0 || first_read[v] > only[v];
+            if (starts_so || read_after) {
+                fixed[v] = true;
+                value[v] = root.value;
+            }
+        }
+        for (auto& st : step) {
+            bool touched = false;
+            for (auto& n : st.value.nodes) {
+                if (n.kind == op::variable && fixed[static_cast<std::size_t>(n.variable)]) {
+                    n = node{op::constant, -1, -1, value[static_cast<std::size_t>(n.variable)], -1};
+                    touched = true;
+                }
+            }
+            if (touched) {
+                st.value = simplify(st.value);
+                changed = true;
+            }
+        }
+        // Assignments of such constants are needed only where an output records them; statements
+        // under a constant guard always or never run.
+        for (std::size_t s = step.size(); s-- > 0;) {
+            auto& st = step[s];
+            const bool fixed_target = st.kind != lems::ir::statement_kind::emit &&
+                                      fixed[static_cast<std::size_t>(st.target)] &&
+                                      !group.variables[static_cast<std::size_t>(st.target)].recorded;
+            const bool never = st.guard >= 0 && fixed[static_cast<std::size_t>(st.guard)] &&
+                               value[static_cast<std::size_t>(st.guard)] == 0.0;
+            if (fixed_target || never) {
+                step.erase(step.begin() + static_cast<std::ptrdiff_t>(s));
+                changed = true;
+            } else if (st.guard >= 0 && fixed[static_cast<std::size_t>(st.guard)]) {
+                st.guard = -1;
+                changed = true;
+            }
+        }
+    }
+}
+
 // Values computed once and read once later in the same step, by a statement that nothing between
 // could change the value for, are written into their reader: fewer words, instructions and
 // roundings. (The derivative of a cell's potential, read only by its update, is one.)
@@ -413,6 +520,7 @@ prepared_group prepare(const lems::ir::neuron_group& group, double dt, integrati
         definitions.erase(s.target);
         out.step.push_back(std::move(update));
     }
+    propagate_constants(group, out.step);
     inline_temporaries(group, out.step);
     return out;
 }

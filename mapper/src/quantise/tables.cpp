@@ -50,8 +50,8 @@ built_table build_table(const table_request& request) {
         for (int p = 0; p <= probes; ++p) {
             const double raw = x0 + span * p / probes;
             const double exact = request.function(raw * in_unit);
-            if (!std::isfinite(exact)) {
-                continue;
+            if (!std::isfinite(exact) || std::fabs(exact) > request.output.limit()) {
+                continue; // beyond the output format: clamped, and counted as such
             }
             const double core = std::ldexp(static_cast<double>(interpolate(t.image, static_cast<std::int32_t>(raw))),
                                            -request.output.frac_bits);

@@ -20,7 +20,7 @@ struct table_request {
 
 struct built_table {
     table_image image;
-    double max_error = 0.0;    // over the covered range, SI
+    double max_error = 0.0;    // over the covered range where the output format holds f, SI
     double output_range = 0.0; // largest |f| over the range, SI
     int clamped_samples = 0;
 };

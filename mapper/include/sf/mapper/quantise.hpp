@@ -22,7 +22,8 @@ enum class integration {
 struct quantise_options {
     integration integrator = integration::euler;
     // Steps of the float run that measures every value's range; -1 chooses as many as a budget
-    // of about 5e7 expression evaluations allows, the whole simulation when it is small.
+    // of about 1e9 expression evaluations allows (a few seconds), the whole simulation when it is
+    // small.
     std::int64_t range_steps = -1;
     // Extra bits above the largest value seen: state variables and intermediates.
     int state_headroom_bits = 2;
