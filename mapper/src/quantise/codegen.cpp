@@ -804,6 +804,15 @@ private:
         if (estimate > static_cast<double>(in_.steps) + 2.0) {
             return in_.steps + 2;
         }
+        if (estimate > 5e7) {
+            // Too far to accumulate step by step: the exact multiple, which the accumulated time
+            // differs from by rounding only.
+            auto n = static_cast<std::int64_t>(std::floor(estimate)) - 2;
+            while (!holds(static_cast<double>(n) * in_.dt)) {
+                ++n;
+            }
+            return n;
+        }
         double t = 0.0;
         for (std::int64_t n = 0; n <= in_.steps + 1; ++n) {
             if (holds(t)) {
@@ -899,10 +908,7 @@ private:
                 rd_index(isa::opcode::lds, r, slot_of(leaf));
                 input_format = in_.variable_format[static_cast<std::size_t>(leaf)];
                 const auto& seen = bounds(leaf_node).range;
-                const double width = seen.high - seen.low;
-                const double margin = width > 0.0 ? 0.1 * width : std::max(std::fabs(seen.low) * 0.1, input_format.unit());
-                low = seen.low - margin;
-                high = seen.high + margin;
+                widen(seen.low, seen.high, input_format, low, high);
                 std::vector<double> values(group_.variables.size(), 0.0);
                 function = [sub, values, leaf](double x) mutable {
                     values[static_cast<std::size_t>(leaf)] = x;
@@ -921,11 +927,9 @@ private:
     void table_of_operand(int r, int operand, fixed_format output, std::function<double(double)> function,
                           const std::string& text) {
         const value_bounds& b = bounds(operand);
-        double low = b.range.empty() ? 0.0 : b.range.low;
-        double high = b.range.empty() ? 0.0 : b.range.high;
-        const double margin = high > low ? 0.1 * (high - low) : std::max(std::fabs(low) * 0.1, format_of(operand).unit());
-        low -= margin;
-        high += margin;
+        double low = 0.0;
+        double high = 0.0;
+        widen(b.range.empty() ? 0.0 : b.range.low, b.range.empty() ? 0.0 : b.range.high, format_of(operand), low, high);
         add_table(r, std::move(function), format_of(operand), low, high, output, text, infix(current(), operand, group_));
     }
 
@@ -973,6 +977,21 @@ private:
         i.ra = static_cast<std::uint8_t>(r);
         i.index = static_cast<std::uint16_t>(index);
         emit(i);
+    }
+
+    // A table's input range: what was seen, 10 % wider on each side, but never across zero from
+    // a side that did not reach it (log, sqrt and reciprocals are not defined there).
+    static void widen(double seen_low, double seen_high, fixed_format input, double& low, double& high) {
+        const double width = seen_high - seen_low;
+        const double margin = width > 0.0 ? 0.1 * width : std::max(std::fabs(seen_low) * 0.1, input.unit());
+        low = seen_low - margin;
+        high = seen_high + margin;
+        if (seen_low > 0.0 && low <= 0.0) {
+            low = seen_low / 2.0;
+        }
+        if (seen_high < 0.0 && high >= 0.0) {
+            high = seen_high / 2.0;
+        }
     }
 
     static expr subtree(const expr& whole, int root) {

@@ -18,7 +18,7 @@ namespace {
 using lems::ir::value_range;
 
 // Expression evaluations the float run that measures ranges may take when choosing its length.
-constexpr double range_run_budget = 1e9;
+constexpr double range_run_budget = 4e8;
 
 std::int64_t choose_range_steps(const lems::ir::network& net, const std::vector<detail::prepared_group>& prepared,
                                 std::int64_t requested) {

@@ -22,7 +22,7 @@ enum class integration {
 struct quantise_options {
     integration integrator = integration::euler;
     // Steps of the float run that measures every value's range; -1 chooses as many as a budget
-    // of about 1e9 expression evaluations allows (a few seconds), the whole simulation when it is
+    // of about 4e8 expression evaluations allows (a few seconds), the whole simulation when it is
     // small.
     std::int64_t range_steps = -1;
     // Extra bits above the largest value seen: state variables and intermediates.
