@@ -1,3 +1,5 @@
+#include <algorithm>
+
 #include <sf/lems/network_ir.hpp>
 
 namespace sf::lems::ir {
@@ -80,6 +82,54 @@ expr expr::variable(int index) {
 int expr::add(node n) {
     nodes.push_back(n);
     return root();
+}
+
+expr expr::subtree(int top) const {
+    // Operands come before their node, so the subtree's nodes in post order are found by walking
+    // down from the top and keeping the visiting order.
+    expr out;
+    std::vector<int> stack{top};
+    std::vector<int> order;
+    while (!stack.empty()) {
+        const int n = stack.back();
+        stack.pop_back();
+        order.push_back(n);
+        const node& x = at(n);
+        if (x.a >= 0) {
+            stack.push_back(x.a);
+        }
+        if (x.b >= 0) {
+            stack.push_back(x.b);
+        }
+    }
+    std::sort(order.begin(), order.end());
+    order.erase(std::unique(order.begin(), order.end()), order.end());
+    std::vector<int> renumber(nodes.size(), -1);
+    for (int n : order) {
+        node x = at(n);
+        if (x.a >= 0) {
+            x.a = renumber[static_cast<std::size_t>(x.a)];
+        }
+        if (x.b >= 0) {
+            x.b = renumber[static_cast<std::size_t>(x.b)];
+        }
+        renumber[static_cast<std::size_t>(n)] = out.add(x);
+    }
+    return out;
+}
+
+bool is_boolean(op kind) {
+    switch (kind) {
+    case op::greater:
+    case op::less:
+    case op::greater_equal:
+    case op::less_equal:
+    case op::equal:
+    case op::not_equal:
+    case op::logical_and:
+    case op::logical_or: return true;
+    default: return false;
+    }
 }
 
 int expr::append(const expr& other) {

@@ -4,24 +4,11 @@
 #include <sf/lems/network_run.hpp>
 
 #include "engine/java_random.hpp"
+#include "engine/lems_functions.hpp"
 
 namespace sf::lems::ir {
 namespace {
 
-double heaviside(double x) {
-    if (std::isnan(x)) {
-        return x;
-    }
-    return x > 0 ? 1.0 : (x < 0 ? 0.0 : 0.5);
-}
-
-double factorial(double x) {
-    double result = 1.0;
-    for (int k = 2; k <= static_cast<int>(x); ++k) {
-        result *= k;
-    }
-    return result;
-}
 
 struct outgoing {
     int group;
@@ -72,9 +59,9 @@ double evaluate(const expr& e, const double* variables, double time, const std::
         case op::abs: r = std::fabs(a); break;
         case op::ceil: r = std::ceil(a); break;
         case op::floor: r = std::floor(a); break;
-        case op::heaviside: r = heaviside(a); break;
+        case op::heaviside: r = engine::heaviside(a); break;
         case op::random: r = a * (uniform ? uniform() : 0.5); break;
-        case op::factorial: r = factorial(a); break;
+        case op::factorial: r = engine::factorial(a); break;
         }
         v[i] = r;
     }

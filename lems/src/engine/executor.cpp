@@ -4,24 +4,11 @@
 #include <sf/lems/error.hpp>
 
 #include "executor.hpp"
+#include "lems_functions.hpp"
 
 namespace sf::lems::engine {
 namespace {
 
-double heaviside(double x) {
-    if (std::isnan(x)) {
-        return x;
-    }
-    return x > 0 ? 1.0 : (x < 0 ? 0.0 : 0.5);
-}
-
-double factorial(double x) {
-    double result = 1.0;
-    for (int k = 2; k <= static_cast<int>(x); ++k) {
-        result *= k;
-    }
-    return result;
-}
 
 std::vector<double>& column(kind& k, int c) { return k.columns[static_cast<std::size_t>(c)]; }
 const std::vector<double>& column(const kind& k, int c) { return k.columns[static_cast<std::size_t>(c)]; }

@@ -179,16 +179,6 @@ struct neuron_tree {
     std::string population;
 };
 
-void postorder(instance* inst, std::vector<instance*>& out) {
-    for (instance* child : inst->children) {
-        postorder(child, out);
-    }
-    for (instance* attached : inst->attachments) {
-        postorder(attached, out);
-    }
-    out.push_back(inst);
-}
-
 // Everything the flattening needs to know about the built runtime.
 struct runtime_index {
     const engine::runtime& rt;
@@ -220,7 +210,7 @@ private:
         if (inst->owner->has_dynamics) {
             neuron_tree tree;
             tree.root = inst;
-            postorder(inst, tree.order);
+            engine::postorder(inst, tree.order);
             const instance* parent = inst->parent;
             tree.population = parent != nullptr ? parent->comp->id : inst->comp->id;
             if (parent != nullptr) {
@@ -613,7 +603,7 @@ private:
 
     // Whether every statement of a handler adds to a variable something free of state and time:
     // such handlers see many events in one step as one event carrying their summed payload.
-    bool additive(const kind& k, int port, int payload_column, std::vector<std::pair<int, const engine::compiled_expression*>>& increments) const {
+    bool additive(const kind& k, int port) const {
         for (const auto& regime : k.regimes) {
             if (regime.on_event.count(port) != 0) {
                 return false;
@@ -661,9 +651,7 @@ private:
                     return false;
                 }
             }
-            increments.emplace_back(a.column, &a.value);
         }
-        (void)payload_column;
         return true;
     }
 
@@ -677,8 +665,7 @@ private:
         in.input = add_variable(std::move(v), origin{});
         group_.variables.back().kind = ir::storage::input;
         const int payload_column = payload.empty() ? -1 : k.column(payload);
-        std::vector<std::pair<int, const engine::compiled_expression*>> increments;
-        in.additive = additive(k, port, payload_column, increments);
+        in.additive = additive(k, port);
         if (!in.additive) {
             const int f = flag(binary(ir::op::not_equal, ir::expr::variable(in.input), ir::expr::constant(0.0)), -1,
                                "event on " + in.name);
@@ -713,7 +700,7 @@ private:
         for (auto& [target, whole] : rewritten) {
             const ir::node& root = whole.at(whole.root());
             const bool target_first = whole.at(root.a).kind == ir::op::variable && whole.at(root.a).variable == target;
-            increments_of.push_back(sub_expression(whole, target_first ? root.b : root.a));
+            increments_of.push_back(whole.subtree(target_first ? root.b : root.a));
         }
         if (reads_payload && !homogeneous(increments_of, in.input)) {
             // Not proportional to the payload: events cannot be summed before they are handled.
@@ -760,35 +747,6 @@ private:
             }
         }
         return true;
-    }
-
-    static ir::expr sub_expression(const ir::expr& whole, int root) {
-        // Nodes of a subtree are a contiguous run ending at its root in post order.
-        std::vector<int> keep;
-        std::function<void(int)> visit = [&](int n) {
-            const ir::node& node = whole.at(n);
-            if (node.a >= 0) {
-                visit(node.a);
-            }
-            if (node.b >= 0) {
-                visit(node.b);
-            }
-            keep.push_back(n);
-        };
-        visit(root);
-        ir::expr out;
-        std::map<int, int> renumber;
-        for (int n : keep) {
-            ir::node copy = whole.at(n);
-            if (copy.a >= 0) {
-                copy.a = renumber.at(copy.a);
-            }
-            if (copy.b >= 0) {
-                copy.b = renumber.at(copy.b);
-            }
-            renumber[n] = out.add(copy);
-        }
-        return out;
     }
 
     const runtime_index& index_;

@@ -600,6 +600,16 @@ std::size_t instance_graph::merge_superposing(const std::set<const instance*>& o
     return removed;
 }
 
+void postorder(instance* inst, std::vector<instance*>& out) {
+    for (instance* child : inst->children) {
+        postorder(child, out);
+    }
+    for (instance* attached : inst->attachments) {
+        postorder(attached, out);
+    }
+    out.push_back(inst);
+}
+
 std::vector<instance*> instance_graph::preorder() const {
     std::vector<instance*> order;
     std::function<void(instance*)> visit = [&](instance* inst) {

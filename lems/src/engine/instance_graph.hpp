@@ -49,6 +49,10 @@ struct pending_connection {
     double override_value = 0.0;
 };
 
+// Every instance under `inst` in the order the reference simulator advances them: children, then
+// attachments, then the instance itself; appended to `out`.
+void postorder(instance* inst, std::vector<instance*>& out);
+
 class instance_graph {
 public:
     // Limits that keep a malformed or self-referring structure from exhausting the machine.

@@ -74,16 +74,6 @@ block_plan plan_block(const std::vector<instance*>& members, const std::vector<p
     return plan;
 }
 
-void postorder(instance* inst, std::vector<instance*>& out) {
-    for (instance* child : inst->children) {
-        postorder(child, out);
-    }
-    for (instance* attached : inst->attachments) {
-        postorder(attached, out);
-    }
-    out.push_back(inst);
-}
-
 } // namespace
 
 std::vector<schedule_entry> plan_schedule(const instance_graph& graph,

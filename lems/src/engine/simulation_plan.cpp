@@ -10,8 +10,6 @@
 namespace sf::lems::engine {
 namespace fs = std::filesystem;
 
-namespace {
-
 const simulation_decl* simulation_element(const component& c, simulation_kind kind) {
     if (c.type == nullptr) {
         return nullptr;
@@ -23,6 +21,8 @@ const simulation_decl* simulation_element(const component& c, simulation_kind ki
     }
     return nullptr;
 }
+
+namespace {
 
 std::string text_member(const component& c, const std::string& member) {
     const auto it = c.texts.find(member);

@@ -24,6 +24,9 @@ struct simulation_plan {
 
 simulation_plan plan_simulation(const model& m, const std::string& id);
 
+// The element of a component's type that makes it part of a simulation (<Run>, <Record>, ...).
+const simulation_decl* simulation_element(const component& c, simulation_kind kind);
+
 // The paths of everything the simulation records, relative to its target: those instances keep
 // their identity when synapses are merged.
 std::vector<std::string> recorded_paths(const component& sim);

@@ -14,17 +14,7 @@ using engine::value_source;
 
 namespace {
 
-const simulation_decl* simulation_element(const component& c, simulation_kind kind) {
-    if (c.type == nullptr) {
-        return nullptr;
-    }
-    for (const simulation_decl& decl : c.type->simulation) {
-        if (decl.kind == kind) {
-            return &decl;
-        }
-    }
-    return nullptr;
-}
+using engine::simulation_element;
 
 struct column_recorder {
     value_source source;

@@ -28,21 +28,7 @@ constexpr int no_leaf = -1;
 constexpr int time_leaf = -2;
 constexpr int many_leaves = -3;
 
-bool tabulable(op kind) {
-    switch (kind) {
-    case op::greater:
-    case op::less:
-    case op::greater_equal:
-    case op::less_equal:
-    case op::equal:
-    case op::not_equal:
-    case op::logical_and:
-    case op::logical_or:
-    case op::heaviside:
-    case op::random: return false;
-    default: return true;
-    }
-}
+bool tabulable(op kind) { return !lems::ir::is_boolean(kind) && kind != op::heaviside && kind != op::random; }
 
 // Operations the datapath has no unit for: they become lookup tables.
 bool needs_table(const node& n, const expr& e) {
@@ -857,7 +843,7 @@ private:
     // each sample, interpolated between.
     int generate_table(int n) {
         const int leaf = plan_.leaf[static_cast<std::size_t>(n)];
-        const expr sub = subtree(current(), n);
+        const expr sub = current().subtree(n);
         // The values the variable had where this statement ran.
         int leaf_node = -1;
         std::function<void(int)> find = [&](int k) {
@@ -992,23 +978,6 @@ private:
         if (seen_high < 0.0 && high >= 0.0) {
             high = seen_high / 2.0;
         }
-    }
-
-    static expr subtree(const expr& whole, int root) {
-        expr out;
-        std::map<int, int> renumber;
-        std::function<int(int)> copy = [&](int n) {
-            node x = whole.at(n);
-            if (x.a >= 0) {
-                x.a = copy(x.a);
-            }
-            if (x.b >= 0) {
-                x.b = copy(x.b);
-            }
-            return out.add(x);
-        };
-        copy(root);
-        return out;
     }
 
 public:

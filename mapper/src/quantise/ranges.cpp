@@ -91,19 +91,7 @@ double value_bounds::magnitude() const {
     return std::max(std::fabs(range.low), std::fabs(range.high));
 }
 
-bool is_boolean(const node& n) {
-    switch (n.kind) {
-    case op::greater:
-    case op::less:
-    case op::greater_equal:
-    case op::less_equal:
-    case op::equal:
-    case op::not_equal:
-    case op::logical_and:
-    case op::logical_or: return true;
-    default: return false;
-    }
-}
+bool is_boolean(const node& n) { return lems::ir::is_boolean(n.kind); }
 
 group_bounds bound_group(const lems::ir::neuron_group& group, const std::vector<lems::ir::statement>& step,
                          const lems::ir::group_ranges& observed, const std::vector<value_range>& input_bounds,

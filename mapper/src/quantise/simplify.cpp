@@ -17,21 +17,8 @@ using lems::ir::op;
 bool foldable(op kind) { return kind != op::variable && kind != op::time && kind != op::random; }
 
 double evaluate_constant(const expr& e, int root) {
-    expr copy;
-    std::map<int, int> renumber;
-    std::function<int(int)> visit = [&](int n) {
-        node x = e.at(n);
-        if (x.a >= 0) {
-            x.a = visit(x.a);
-        }
-        if (x.b >= 0) {
-            x.b = visit(x.b);
-        }
-        return copy.add(x);
-    };
-    visit(root);
     std::vector<double> scratch;
-    return lems::ir::evaluate(copy, nullptr, 0.0, {}, scratch);
+    return lems::ir::evaluate(e.subtree(root), nullptr, 0.0, {}, scratch);
 }
 
 class rebuilder {

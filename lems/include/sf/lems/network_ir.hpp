@@ -77,7 +77,12 @@ struct expr {
     int add(node n);
     // Appends `other`'s nodes, renumbered; returns the index of its root.
     int append(const expr& other);
+    // The subtree under node `root` as an expression of its own.
+    expr subtree(int root) const;
 };
+
+// Comparisons and logical operations: their value is 1 or 0.
+bool is_boolean(op kind);
 
 enum class storage : std::uint8_t {
     neuron_constant, // one value per neuron that no statement assigns (a connection's weight)
