@@ -1,4 +1,5 @@
 #include <cmath>
+#include <cstdio>
 #include <functional>
 #include <map>
 #include <optional>
@@ -238,6 +239,17 @@ public:
             const double factor = evaluate_constant(e, other);
             const linear_part& inner = a.depends ? a : b;
             return {inner.coefficient * factor, true, inner.linear};
+        }
+        case op::divide: {
+            const linear_part a = of(e, x.a, depth);
+            const linear_part b = of(e, x.b, depth);
+            if (!a.depends && !b.depends) {
+                return {};
+            }
+            if (b.depends || !is_constant(e, x.b)) {
+                return {0.0, true, false};
+            }
+            return {a.coefficient / evaluate_constant(e, x.b), true, a.linear};
         }
         default: {
             bool depends = false;
@@ -495,8 +507,10 @@ prepared_group prepare(const lems::ir::neuron_group& group, double dt, integrati
             const linear_part part = linearity(s.target, definitions).of(s.value, s.value.root());
             if (part.depends && part.linear && part.coefficient != 0.0) {
                 step = std::expm1(part.coefficient * dt) / part.coefficient;
-                note = name + ": exact for d/dt = " + std::to_string(part.coefficient) + " x + b: step " +
-                       std::to_string(step) + " s instead of dt";
+                char text[160];
+                std::snprintf(text, sizeof text, ": exact for dx/dt = %.6g x + b: step %.9g s instead of dt %.9g s",
+                              part.coefficient, step, dt);
+                note = name + text;
             } else {
                 note = name + ": forward Euler (not linear in itself with a constant coefficient)";
             }
