@@ -40,22 +40,35 @@ core_array::core_array(std::vector<core_image> images) {
         cores_.push_back(std::move(rc));
     }
     first_.push_back(first);
-    pending_.resize(cores_.size());
     buffer_.resize(firmware::max_neurons);
     held_.resize(1);
 }
 
 void core_array::set_fan_out(std::vector<std::uint32_t> offsets, std::vector<fan_out_target> targets) {
-    offsets_ = std::move(offsets);
-    targets_ = std::move(targets);
+    // Each neuron's targets grouped by hold and core into rows the kernels take whole.
+    row_offsets_.assign(1, 0);
+    rows_.clear();
+    words_.clear();
+    words_.reserve(targets.size());
     std::uint32_t longest = 0;
-    for (const auto& t : targets_) {
-        longest = std::max(longest, t.hold);
+    for (std::size_t k = 0; k + 1 < offsets.size(); ++k) {
+        auto begin = targets.begin() + offsets[k];
+        auto end = targets.begin() + offsets[k + 1];
+        std::stable_sort(begin, end, [](const fan_out_target& a, const fan_out_target& b) {
+            return a.hold != b.hold ? a.hold < b.hold : a.core < b.core;
+        });
+        for (auto it = begin; it != end; ++it) {
+            if (rows_.size() == row_offsets_.back() || rows_.back().core != it->core || rows_.back().hold != it->hold) {
+                rows_.push_back(row{it->core, it->hold, static_cast<std::uint32_t>(words_.size()), 0});
+            }
+            words_.push_back(it->word);
+            ++rows_.back().count;
+            longest = std::max(longest, it->hold);
+        }
+        row_offsets_.push_back(static_cast<std::uint32_t>(rows_.size()));
     }
     held_.assign(static_cast<std::size_t>(longest) + 1, {});
 }
-
-void core_array::deliver(std::uint32_t core, std::uint32_t word) { pending_[core].push_back(word); }
 
 void core_array::step() {
     if (!ready()) {
@@ -72,31 +85,24 @@ void core_array::step() {
         }
     }
     const auto updated = clock::now();
-    // Words held back earlier that the rings can take now.
+    // Rows held back earlier that the rings can take now, then this step's spikes.
     auto& due = held_[step_ % held_.size()];
-    for (const auto& [core, word] : due) {
-        deliver(core, word);
+    for (const row& r : due) {
+        cores_[r.core].kernel->deliver(words_.data() + r.begin, r.count);
     }
     due.clear();
     for (std::uint32_t neuron : spiked_) {
-        if (static_cast<std::size_t>(neuron) + 1 >= offsets_.size()) {
+        if (static_cast<std::size_t>(neuron) + 1 >= row_offsets_.size()) {
             continue;
         }
-        for (std::uint32_t k = offsets_[neuron]; k < offsets_[neuron + 1]; ++k) {
-            const fan_out_target& t = targets_[k];
-            if (t.hold == 0) {
-                deliver(t.core, t.word);
+        for (std::uint32_t k = row_offsets_[neuron]; k < row_offsets_[neuron + 1]; ++k) {
+            const row& r = rows_[k];
+            if (r.hold == 0) {
+                cores_[r.core].kernel->deliver(words_.data() + r.begin, r.count);
             } else {
-                held_[(step_ + t.hold) % held_.size()].emplace_back(t.core, t.word);
-                ++held_words_;
+                held_[(step_ + r.hold) % held_.size()].push_back(r);
+                held_words_ += r.count;
             }
-        }
-    }
-    for (std::size_t c = 0; c < cores_.size(); ++c) {
-        auto& words = pending_[c];
-        if (!words.empty()) {
-            cores_[c].kernel->deliver(words.data(), words.size());
-            words.clear();
         }
     }
     const auto delivered = clock::now();

@@ -9,6 +9,7 @@
 #include <sf/mapper/compile_error.hpp>
 
 #include "codegen.hpp"
+#include "reloads.hpp"
 #include "simplify.hpp"
 #include "tables.hpp"
 
@@ -141,6 +142,7 @@ public:
             compile_statement(step[s]);
         }
         out_.constants = constants_;
+        remove_reloads(out_.code, out_.notes, in_.scratch_words);
         return std::move(out_);
     }
 
@@ -221,9 +223,13 @@ private:
     // ---- registers ----------------------------------------------------------------------
 
     int take() {
-        for (int r = 1; r < isa::register_count; ++r) {
+        // Round robin: a register just freed keeps its value longest, so that a word stored from
+        // it can be read back from it (remove_reloads).
+        for (int k = 0; k < isa::register_count - 1; ++k) {
+            const int r = 1 + (next_register_ + k) % (isa::register_count - 1);
             if (!busy_[r]) {
                 busy_[r] = true;
+                next_register_ = r % (isa::register_count - 1);
                 return r;
             }
         }
@@ -1004,6 +1010,7 @@ private:
     int guard_in_p1_ = -1;
     int statement_ = 0;
     int table_sites_ = 1;
+    int next_register_ = 0;
     statement_plan plan_;
     std::string pending_note_;
 };

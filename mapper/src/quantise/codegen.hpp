@@ -21,6 +21,7 @@ struct codegen_input {
     const group_bounds* bounds = nullptr;
     std::vector<fixed_format> variable_format; // per variable
     std::vector<int> slot;                     // per variable: state word, or -1
+    int scratch_words = 0;                     // words below this hold values within one step
     std::vector<double> channel_unit;          // per input channel
     double dt = 0.0;
     std::int64_t steps = 0;

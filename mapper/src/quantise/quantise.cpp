@@ -356,6 +356,7 @@ compiled_network quantise(const lems::ir::network& net, const board& target, con
         for (int k : scratch) {
             slots = std::max(slots, k + 1);
         }
+        const int scratch_words = slots;
         for (std::size_t v = 0; v < group.variables.size(); ++v) {
             const auto& var = group.variables[v];
             if (var.recorded) {
@@ -437,6 +438,7 @@ compiled_network quantise(const lems::ir::network& net, const board& target, con
         in.bounds = &bounds;
         in.variable_format = compiled.format;
         in.slot = compiled.slot;
+        in.scratch_words = scratch_words;
         in.channel_unit = compiled.channel_unit;
         in.dt = net.dt;
         in.steps = net.steps;

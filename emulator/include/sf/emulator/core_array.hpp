@@ -81,17 +81,23 @@ private:
         std::vector<std::uint32_t> arena;
         std::unique_ptr<firmware::kernel> kernel;
     };
-    void deliver(std::uint32_t core, std::uint32_t word);
+    // A neuron's words for one core with one hold, side by side in words_: a synaptic row.
+    struct row {
+        std::uint32_t core = 0;
+        std::uint32_t hold = 0;
+        std::uint32_t begin = 0;
+        std::uint32_t count = 0;
+    };
 
     std::vector<running_core> cores_;
     std::vector<std::size_t> first_;
-    std::vector<std::uint32_t> offsets_;
-    std::vector<fan_out_target> targets_;
+    std::vector<std::uint32_t> row_offsets_; // per neuron: rows_[row_offsets_[k] .. row_offsets_[k + 1])
+    std::vector<row> rows_;
+    std::vector<std::uint32_t> words_;
     std::vector<std::uint32_t> spiked_;
     std::vector<std::uint16_t> buffer_;
-    std::vector<std::vector<std::uint32_t>> pending_; // per core: words delivered after the step
-    // Held words by the step they are released in (a ring of buckets).
-    std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>> held_;
+    // Held rows by the step they are released in (a ring of buckets).
+    std::vector<std::vector<row>> held_;
     std::uint64_t step_ = 0;
     std::uint64_t held_words_ = 0;
     double update_seconds_ = 0.0;
