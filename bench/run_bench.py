@@ -5,6 +5,9 @@
       neurons and M <connection> elements; wall seconds and peak memory from /usr/bin/time -v.
   (b) simulation: Vogels-Abbott CUBA (4000 LIF, p = 0.02, dt 0.1 ms) with `spikeforge simulate`,
       beside Brian2 cpp_standalone (the peer script brian2_bench.py) run in the same invocation.
+  (c) kernel: the same CUBA network through `spikeforge simulate --backend fixed --board spinn5`
+      (the firmware kernel, every core on one host thread): neuron updates and synaptic events per
+      second beside Brian2 cpp_standalone, in the same invocation.
 
 Every number printed is measured in this invocation; nothing is extrapolated.
 """
@@ -267,10 +270,17 @@ def parse_summary(stdout):
                 build_s=float(b.group(1)), run_s=float(b.group(2)))
 
 
-def run_spikeforge_cuba(opts, sf, scratch, bio):
+def generate_cuba(scratch, bio):
+    """Writes the CUBA network of bench (b) for `bio` seconds; returns (path, connections)."""
     path = os.path.join(scratch, f'cuba_{bio:g}s.xml')
     gen_s, size, gen_out = generate(['cuba', '--bio', f'{bio:g}', '--seed', '1234'], path)
-    n_syn = int(re.search(r'(\d+) connections', gen_out).group(1))
+    return path, int(re.search(r'(\d+) connections', gen_out).group(1))
+
+
+def run_spikeforge_cuba(opts, sf, scratch, bio, network=None):
+    """The float simulator on CUBA. `network` = (path, connections) of a file generated already
+    (then kept); otherwise the file is generated here and deleted after the run."""
+    path, n_syn = network if network else generate_cuba(scratch, bio)
     outdir = os.path.join(scratch, f'cuba_{bio:g}s_out')
     os.makedirs(outdir, exist_ok=True)
     spikes_file = os.path.join(outdir, 'cuba.spikes')
@@ -311,7 +321,8 @@ def run_spikeforge_cuba(opts, sf, scratch, bio):
     if s:
         res['events_per_s'] = s['events_delivered'] / s['run_s'] if s['run_s'] > 0 else None
         res['load_s'] = r['wall_s'] - s['build_s'] - s['run_s']
-    os.remove(path)
+    if not network:
+        os.remove(path)
     return res
 
 
@@ -394,6 +405,174 @@ def bench_cuba(opts, sf, scratch, results):
     log()
 
 
+# ---------------------------------------------------------------- (c) fixed-point kernel on CUBA
+
+def parse_fixed_summary(stdout):
+    """The summary of `spikeforge simulate --backend fixed`."""
+    m = re.search(r'on (\d+) cores? of board (\S+) \(fixed point\): (\d+) steps of (\S+) ms, (\d+) neurons, '
+                  r'(\d+) spikes, (\d+) synaptic events', stdout)
+    t = re.search(r'compile (\S+) s, run (\S+) s \(neuron updates (\S+) s, spike delivery (\S+) s\)', stdout)
+    c = re.search(r'saturated results (\d+), input overflows (\d+), dropped synaptic words (\d+), '
+                  r'program faults (\d+), words held for long delays (\d+)', stdout)
+    if not m or not t:
+        return None
+    res = dict(cores=int(m.group(1)), board=m.group(2), steps=int(m.group(3)), step_ms=float(m.group(4)),
+               neurons=int(m.group(5)), spikes=int(m.group(6)), syn_events=int(m.group(7)),
+               compile_s=float(t.group(1)), run_s=float(t.group(2)), update_s=float(t.group(3)),
+               delivery_s=float(t.group(4)))
+    if c:
+        res.update(saturated=int(c.group(1)), input_overflows=int(c.group(2)), dropped_words=int(c.group(3)),
+                   program_faults=int(c.group(4)), held_words=int(c.group(5)))
+    return res
+
+
+def parse_program_length(report):
+    """Instructions per neuron update from `spikeforge compile`'s report: each group's line
+    `== LABEL (TYPE): N neurons, K instructions, ...`; with several groups, weighted by neurons."""
+    groups = [(int(n), int(k)) for n, k in re.findall(r'^== .*?: (\d+) neurons, (\d+) instructions', report, re.M)]
+    if not groups:
+        return None, []
+    total = sum(n for n, _ in groups)
+    return sum(n * k for n, k in groups) / total, groups
+
+
+def run_kernel_cuba(opts, sf, scratch, bio, network, board):
+    path, n_syn = network
+    res = dict(bio_s=bio, n_synapses=n_syn, board=board)
+    log(f'   spikeforge compile {os.path.relpath(path)} --board {board} ...')
+    r = timed([sf, 'compile', path, '--board', board], timeout=opts.sim_timeout,
+              mem_limit_bytes=opts.mem_limit_gib * GIB)
+    if r['timed_out'] or r['rc'] != 0:
+        res['compile_note'] = (f'stopped after {opts.sim_timeout:.0f} s' if r['timed_out']
+                               else f'failed: {r["program_stderr"][-300:]}')
+    else:
+        res['instructions'], res['program_groups'] = parse_program_length(r['stdout'])
+        res['compile_cmd_wall_s'] = r['wall_s']
+    outdir = os.path.join(scratch, f'cuba_{bio:g}s_fixed_out')
+    os.makedirs(outdir, exist_ok=True)
+    spikes_file = os.path.join(outdir, 'cuba.spikes')
+    if os.path.exists(spikes_file):
+        os.remove(spikes_file)
+    log(f'   spikeforge simulate --backend fixed --board {board} {os.path.relpath(path)} ...')
+    r = timed([sf, 'simulate', '--backend', 'fixed', '--board', board, path, '-o', outdir],
+              timeout=opts.sim_timeout, mem_limit_bytes=opts.mem_limit_gib * GIB)
+    res.update(wall_s=r['wall_s'], peak_rss_kib=r['peak_rss_kib'], rc=r['rc'], timed_out=r['timed_out'])
+    s = parse_fixed_summary(r['stdout'])
+    if r['timed_out'] or s is None:
+        res['note'] = (f'stopped after {opts.sim_timeout:.0f} s' if r['timed_out']
+                       else f'failed (exit {r["rc"]}): {r["program_stderr"][-300:]}')
+        return res
+    res.update(s)
+    if r['rc'] != 0:  # exit 1 after program faults; the figures are still reported
+        res['note'] = f'exit {r["rc"]}: {r["program_stderr"][-300:]}'
+    elif r['program_stderr']:
+        res['warnings'] = r['program_stderr'][-300:]
+    if os.path.exists(spikes_file):
+        with open(spikes_file) as f:
+            res['spike_file_lines'] = sum(1 for line in f if len(line.split()) == 2)
+    updates = s['neurons'] * s['steps']
+    res['neuron_updates'] = updates
+    res['updates_per_s'] = updates / s['update_s'] if s['update_s'] > 0 else None
+    res['events_per_delivery_s'] = s['syn_events'] / s['delivery_s'] if s['delivery_s'] > 0 else None
+    res['events_per_run_s'] = s['syn_events'] / s['run_s'] if s['run_s'] > 0 else None
+    res['rate_hz'] = s['spikes'] / s['neurons'] / bio
+    res['outside_s'] = r['wall_s'] - s['compile_s'] - s['run_s']
+    return res
+
+
+def bench_kernel(opts, sf, scratch, results):
+    bio = 0.1 if opts.quick else 1.0
+    board = 'spinn5'
+    log(f'== (c) fixed-point kernel on CUBA ({bio:g} s biological time, board {board}, one host thread), '
+        f'beside Brian2 cpp_standalone')
+    network = generate_cuba(scratch, bio)
+    kr = run_kernel_cuba(opts, sf, scratch, bio, network, board)
+    results['kernel_spikeforge'] = kr
+    if 'note' in kr:
+        log('   spikeforge (fixed): ' + kr['note'])
+    # The float backend and Brian2 on the same network: taken from (b) when it ran in this
+    # invocation for the same biological time, otherwise run here.
+    fl = results.get('cuba_spikeforge')
+    float_source = '(b), this invocation'
+    if not fl or fl.get('bio_s') != bio or 'run_s' not in fl:
+        fl = run_spikeforge_cuba(opts, sf, scratch, bio, network)
+        float_source = 'run here'
+    results['kernel_float'] = dict(fl, source=float_source)
+    br = results.get('cuba_brian2')
+    brian_source = '(b), this invocation'
+    if not br or 'unavailable' in br or br.get('bio_s') != bio:
+        br = run_brian2(opts, scratch, bio)
+        brian_source = 'run here'
+    results['kernel_brian2'] = dict(br, source=brian_source)
+    os.remove(network[0])
+    if 'unavailable' in br:
+        log('   ' + br['unavailable'])
+    peer = 'unavailable' not in br
+    ok = 'run_s' in kr
+
+    def k(key, f=fmt_s, unit=''):
+        v = kr.get(key)
+        return '—' if v is None else f(v) + unit
+
+    def b(key, f=fmt_s, unit=''):
+        v = br.get(key) if peer else None
+        return '—' if v is None else f(v) + unit
+
+    def mega(v):
+        return f'{v / 1e6:.3g} M'
+
+    steps_b = int(round(br['bio_s'] / 1e-4)) if peer else None
+    b_updates = br['N'] * steps_b / br['sim_loop_s'] if peer and br.get('sim_loop_s') else None
+    b_events = br['syn_events'] / br['sim_loop_s'] if peer and br.get('sim_loop_s') else None
+    rows = [
+        ['neurons / synapses', f'{kr["neurons"]} / {kr["n_synapses"]}' if ok else f'— / {kr["n_synapses"]}',
+         f'{br["N"]} / {br["n_synapses"]}' if peer else '—'],
+        ['time steps (0.1 ms)', k('steps', str), str(steps_b) if peer else '—'],
+        ['spikes (mean rate)', f'{kr["spikes"]} ({kr["rate_hz"]:.2f} Hz)' if ok else '—',
+         f'{br["spikes"]} ({br["mean_rate_hz"]:.2f} Hz)' if peer else '—'],
+        ['synaptic events', k('syn_events', str), b('syn_events', str)],
+        ['loop time (ours: run; Brian2: sim_loop_s)', k('run_s', unit=' s'), b('sim_loop_s', unit=' s')],
+        ['  of which neuron updates / spike delivery',
+         f'{fmt_s(kr["update_s"])} s / {fmt_s(kr["delivery_s"])} s' if ok else '—', '(not split)'],
+        ['neuron updates / s (ours: over neuron-update time; Brian2: over loop)',
+         k('updates_per_s', mega), mega(b_updates) if b_updates else '—'],
+        ['synaptic events / s over spike-delivery time (kernel synaptic rate)',
+         k('events_per_delivery_s', mega), '(not split)'],
+        ['synaptic events / s over the whole loop', k('events_per_run_s', mega), mega(b_events) if b_events else '—'],
+        ['instructions per neuron update (compile report)',
+         ('—' if kr.get('instructions') is None else f'{kr["instructions"]:g}'), '(compiled C++)'],
+        ['compile (ours: flatten + quantise + load cores; Brian2: codegen + C++ compile)',
+         k('compile_s', unit=' s'), b('codegen_compile_s', unit=' s')],
+        ['whole process wall', k('wall_s', unit=' s'), b('process_wall_s', unit=' s')],
+        ['peak RSS', fmt_mib(kr.get('peak_rss_kib')),
+         (fmt_mib(max(br['peak_rss_self_MiB'], br['peak_rss_children_MiB']) * 1024) + ' (max of python, binary)')
+         if peer else '—'],
+        [f'float backend loop, events / s over it ({float_source})',
+         f'{fmt_s(fl["run_s"])} s, {mega(fl["events_per_s"])}' if fl.get('events_per_s') else '—', ''],
+        ['fixed-point counters: saturated, input overflows, dropped, faults',
+         (f'{kr["saturated"]}, {kr["input_overflows"]}, {kr["dropped_words"]}, {kr["program_faults"]}'
+          if 'saturated' in kr else '—'), ''],
+    ]
+    if ok and peer and b_events:
+        rows.append(['ratio ours / Brian2: events/s (delivery; whole loop), updates/s',
+                     f'{kr["events_per_delivery_s"] / b_events:.2f}x; {kr["events_per_run_s"] / b_events:.2f}x, '
+                     f'{kr["updates_per_s"] / b_updates:.2f}x', ''])
+    results['kernel_table'] = table(
+        [f'CUBA, {bio:g} s', f'spikeforge fixed ({board}, {kr.get("cores", "?")} cores, 1 host thread)',
+         f'Brian2 2.5.1 cpp_standalone ({brian_source})'], rows)
+    log()
+    log(results['kernel_table'])
+    if ok and peer and b_events:
+        def verdict(v):
+            return 'met' if v >= b_events else 'not met'
+        results['kernel_goal'] = (
+            f'goal (synaptic events/s >= Brian2\'s {mega(b_events)}/s): '
+            f'{verdict(kr["events_per_delivery_s"])} by the kernel\'s synaptic rate ({mega(kr["events_per_delivery_s"])}/s), '
+            f'{verdict(kr["events_per_run_s"])} over the whole loop ({mega(kr["events_per_run_s"])}/s)')
+        log('   ' + results['kernel_goal'])
+    log()
+
+
 # ---------------------------------------------------------------- main
 
 def main():
@@ -402,7 +581,7 @@ def main():
     p.add_argument('--scratch', required=True)
     p.add_argument('--quick', action='store_true')
     p.add_argument('--peers-dir', required=True)
-    p.add_argument('--only', choices=['loading', 'cuba'])
+    p.add_argument('--only', choices=['loading', 'cuba', 'kernel'])
     p.add_argument('--timeout', type=float, default=float(os.environ.get('SF_LOAD_TIMEOUT', 600)),
                    help='seconds allowed for one info/validate run (default 600)')
     p.add_argument('--sim-timeout', type=float, default=float(os.environ.get('SF_SIM_TIMEOUT', 900)),
@@ -414,7 +593,8 @@ def main():
     sf = os.path.abspath(opts.spikeforge)
     t0 = time.monotonic()
     mi = machine_info()
-    results = dict(machine=mi, quick=opts.quick, command=' '.join(['bench/run.sh'] + (['--quick'] if opts.quick else [])))
+    results = dict(machine=mi, quick=opts.quick, command=' '.join(['bench/run.sh'] + (['--quick'] if opts.quick else [])
+                                                                + (['--only', opts.only] if opts.only else [])))
     log(f'== machine: {mi["cpu"]}, {mi["nproc"]} cores, {mi["mem_gib"]} GiB memory; Linux {mi["kernel"]}; {mi["date"]}')
     log(f'   limits: {opts.timeout:.0f} s per load run, {opts.sim_timeout:.0f} s per simulation, '
         f'{opts.mem_limit_gib:g} GiB address space; peers: {opts.peers_dir}')
@@ -423,6 +603,8 @@ def main():
         bench_loading(opts, sf, opts.scratch, results)
     if opts.only in (None, 'cuba'):
         bench_cuba(opts, sf, opts.scratch, results)
+    if opts.only in (None, 'kernel'):
+        bench_kernel(opts, sf, opts.scratch, results)
     results['total_s'] = time.monotonic() - t0
     out = os.path.join(opts.scratch, 'results.json')
     with open(out, 'w') as f:

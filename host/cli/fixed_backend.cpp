@@ -248,7 +248,8 @@ fixed_run_summary run_fixed(const lems::model& model, const mapper::board& board
         }
     }
     summary.report = std::move(compiled.report);
-    summary.files_written = lems::write_recordings(traces, events);
+    summary.traces = std::move(traces);
+    summary.events = std::move(events);
     return summary;
 }
 

@@ -6,11 +6,12 @@
 #include <vector>
 
 #include <sf/lems/model.hpp>
+#include <sf/lems/recordings.hpp>
 #include <sf/mapper/board.hpp>
 #include <sf/mapper/quantise.hpp>
 
 // `spikeforge simulate --backend fixed`: the model quantised for a board's cores and run by the
-// firmware kernel, one kernel per core, with the float simulator's output files.
+// firmware kernel, one kernel per core, recording what the float simulator records.
 namespace sf::cli {
 
 struct fixed_run_options {
@@ -39,9 +40,13 @@ struct fixed_run_summary {
     double update_seconds = 0.0;   // of run_seconds: the cores running their programs
     double delivery_seconds = 0.0; // of run_seconds: spikes delivered into ring buffers
     mapper::quantisation_report report;
-    std::vector<std::filesystem::path> files_written;
+    // What the simulation records, in the float simulator's formats, not yet written.
+    std::vector<lems::recorded_trace> traces;
+    std::vector<lems::recorded_events> events;
 };
 
+// Flattens, compiles and runs the model's Simulation; output paths are relative to
+// options.output_dir. Throws the errors of flattening and compiling.
 fixed_run_summary run_fixed(const lems::model& model, const mapper::board& board, const fixed_run_options& options);
 
 } // namespace sf::cli

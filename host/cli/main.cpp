@@ -11,6 +11,7 @@
 #include <sf/lems/flatten.hpp>
 #include <sf/lems/loader.hpp>
 #include <sf/lems/model_info.hpp>
+#include <sf/lems/recordings.hpp>
 #include <sf/lems/simulator.hpp>
 #include <sf/mapper/board_loader.hpp>
 #include <sf/mapper/compile_error.hpp>
@@ -145,6 +146,7 @@ int run_fixed(const sf::lems::model& model, const std::string& out_dir, const co
     options.output_dir = out_dir;
     options.quantise = compile.options();
     const sf::cli::fixed_run_summary s = sf::cli::run_fixed(model, board, options);
+    const auto written = sf::lems::write_recordings(s.traces, s.events);
     for (const auto& group : s.report.groups) {
         for (const auto& warning : group.warnings) {
             std::cerr << "warning: " << group.label << ": " << warning << "\n";
@@ -167,7 +169,7 @@ int run_fixed(const sf::lems::model& model, const std::string& out_dir, const co
     if (!s.first_fault.empty()) {
         std::cerr << "spikeforge: first program fault: " << s.first_fault << "\n";
     }
-    for (const auto& file : s.files_written) {
+    for (const auto& file : written) {
         std::cout << "wrote " << file.string() << "\n";
     }
     return s.program_faults > 0 ? exit_failed : exit_ok;
