@@ -158,23 +158,23 @@ TEST_CASE("interpreter: ldt reads the number of the step being computed",
     CHECK(n.result_of("li r1, 5\n(p1) ldt r1") == 5);
 }
 
-TEST_CASE("interpreter: rand draws the counter-based number of its place",
+TEST_CASE("interpreter: rand draws the counter-based number of its draw number",
           "[firmware][interpreter]") {
     bench_neuron n;
     n.seed = 0x5EED;
     n.neuron = 17;
     n.step = 42;
-    // Instruction 0 and instruction 2 of the same program draw different numbers.
-    REQUIRE(n.run("rand r1\nsts 0, r1\nrand r2\nsts 1, r2").status == isa::run_status::ok);
+    // Draws 0 and 2 of the same program give different numbers.
+    REQUIRE(n.run("rand r1, 0\nsts 0, r1\nrand r2, 2\nsts 1, r2").status == isa::run_status::ok);
     CHECK(n.state[0] == isa::random_fraction(0x5EED, 17, 42, 0));
     CHECK(n.state[1] == isa::random_fraction(0x5EED, 17, 42, 2));
     CHECK(n.state[0] != n.state[1]);
     CHECK(n.state[0] >= 0);
     CHECK(n.state[1] >= 0);
-    // The same place draws the same number again, whatever ran before it.
-    REQUIRE(n.run("nop\nnop\nrand r2\nsts 1, r2").status == isa::run_status::ok);
+    // The same draw number gives the same number again, wherever it stands in the program.
+    REQUIRE(n.run("nop\nnop\nnop\nrand r2, 2\nsts 1, r2").status == isa::run_status::ok);
     CHECK(n.state[1] == isa::random_fraction(0x5EED, 17, 42, 2));
-    CHECK(n.result_of("(p2) rand r1") == 0); // not drawn where its predicate is false
+    CHECK(n.result_of("(p2) rand r1, 0") == 0); // not drawn where its predicate is false
 }
 
 TEST_CASE("interpreter: a table descriptor outside the limits stops the run",

@@ -84,10 +84,10 @@ TEST_CASE("isa: the encoding puts each field where the document says", "[firmwar
     CHECK(word == (16u << 23 | 5u << 19 | 6u << 15 | 7u << 11 | 1u));
     REQUIRE(isa::encode(make(opcode::ldt, 9), word) == decode_status::ok);
     CHECK(word == (19u << 23 | 9u << 19));
-    instruction rand = make(opcode::rand, 15);
+    instruction rand = make(opcode::rand, 15, 0, 0, 2047);
     rand.predicate = 1;
     REQUIRE(isa::encode(rand, word) == decode_status::ok);
-    CHECK(word == (1u << 29 | 20u << 23 | 15u << 19));
+    CHECK(word == (1u << 29 | 20u << 23 | 15u << 19 | 2047u));
 }
 
 TEST_CASE("isa: invalid instructions are refused with their reason", "[firmware][isa]") {
@@ -111,7 +111,7 @@ TEST_CASE("isa: invalid instructions are refused with their reason", "[firmware]
         CHECK(isa::encode(make(opcode::sts, 1, 2, 0, 5), word) == decode_status::unused_field_set);
         CHECK(isa::encode(make(opcode::ldt, 1, 2), word) == decode_status::unused_field_set);
         CHECK(isa::encode(make(opcode::rand, 1, 0, 3), word) == decode_status::unused_field_set);
-        CHECK(isa::encode(make(opcode::rand, 1, 0, 0, 1), word) == decode_status::unused_field_set);
+        CHECK(isa::encode(make(opcode::rand, 1, 2), word) == decode_status::unused_field_set);
     }
     SECTION("p0 cannot be written") {
         CHECK(isa::encode(make(opcode::cmpgt, 0, 1, 2), word) == decode_status::writes_p0);
@@ -125,7 +125,8 @@ TEST_CASE("isa: words that are not instructions are refused", "[firmware][isa]")
     CHECK(isa::decode(63u << 23, out) == decode_status::unknown_opcode);
     CHECK(isa::decode(21u << 23, out) == decode_status::unknown_opcode);
     CHECK(isa::decode(19u << 23 | 1u << 15, out) == decode_status::unused_field_set); // ldt with ra
-    CHECK(isa::decode(20u << 23 | 1u, out) == decode_status::unused_field_set);       // rand with imm11
+    CHECK(isa::decode(20u << 23 | 1u << 15, out) == decode_status::unused_field_set); // rand with ra
+    CHECK(isa::decode(20u << 23 | 2047u, out) == decode_status::ok);                  // rand, draw 2047
     CHECK(isa::decode(18u << 23 | 1u, out) == decode_status::unused_field_set);       // spike with imm11
     CHECK(isa::decode(16u << 23 | 1u << 19 | 4u, out) == decode_status::unused_field_set); // sel, pd 4
     CHECK(isa::decode(13u << 23 | 1u << 15, out) == decode_status::writes_p0);

@@ -80,9 +80,13 @@ isa::instruction random_instruction(std::mt19937& random, const random_core& cor
             break;
         case isa::operand_form::rd_index:
             i.rd = reg();
-            available = i.op == isa::opcode::ldc
-                            ? c.constant_count
-                            : (i.op == isa::opcode::lds ? c.state_words : c.input_channels);
+            if (i.op == isa::opcode::rand) {
+                i.index = static_cast<std::uint16_t>(uniform(random, 0, isa::max_draw));
+                break;
+            }
+            available = i.op == isa::opcode::ldc   ? c.constant_count
+                        : i.op == isa::opcode::lds ? c.state_words
+                                                   : c.input_channels;
             i.index = some_index(random, available, isa::info(i.op).max_index, faults);
             break;
         case isa::operand_form::index_ra:

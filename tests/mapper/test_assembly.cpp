@@ -75,15 +75,17 @@ TEST_CASE("assembly: a program assembles, and disassembles to text that assemble
     CHECK(text.find("li r6, -262144\n") != std::string::npos);
 }
 
-TEST_CASE("assembly: ldt and rand take only a destination register", "[mapper][assembly]") {
-    const std::vector<std::uint32_t> words = assemble("ldt r3\n(!p2) RAND r15 ; noise\n");
+TEST_CASE("assembly: ldt takes a destination register, rand one and its draw number",
+          "[mapper][assembly]") {
+    const std::vector<std::uint32_t> words = assemble("ldt r3\n(!p2) RAND r15, 2047 ; noise\n");
     REQUIRE(words.size() == 2);
     CHECK(words[0] == (19u << 23 | 3u << 19));
-    CHECK(words[1] == (1u << 31 | 2u << 29 | 20u << 23 | 15u << 19));
-    CHECK(disassemble(words) == "ldt r3\n(!p2) rand r15\n");
+    CHECK(words[1] == (1u << 31 | 2u << 29 | 20u << 23 | 15u << 19 | 2047u));
+    CHECK(disassemble(words) == "ldt r3\n(!p2) rand r15, 2047\n");
     check_refused("ldt", 1, 4, "expected a register");
-    check_refused("rand r1, r2", 1, 8, "unexpected text after the operands of rand");
     check_refused("ldt p1", 1, 5, "expected a register");
+    CHECK_THROWS_AS(assemble("rand r1"), assembly_error);
+    CHECK_THROWS_AS(assemble("rand r1, 2048"), assembly_error);
 }
 
 TEST_CASE("assembly: numbers, case and comments", "[mapper][assembly]") {

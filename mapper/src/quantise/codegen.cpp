@@ -514,7 +514,10 @@ private:
         }
         case op::random: {
             const int uniform = take();
-            rd_only(isa::opcode::rand, uniform);
+            if (draws_ > isa::max_draw) {
+                fail("draws more than 2048 random numbers per step");
+            }
+            rd_index(isa::opcode::rand, uniform, draws_++);
             const int r = generate_node(x.a);
             product_into(uniform, fixed_format{31}, r, format_of(x.a), want);
             give(r);
@@ -522,7 +525,27 @@ private:
             return uniform;
         }
         case op::divide: {
-            // A divisor that varies: its reciprocal from a table, then a product.
+            // A divisor that varies: its reciprocal from a table, then a product. A divisor that
+            // reads one variable is tabulated as 1/divisor over that variable, in one table.
+            const int divisor_leaf = plan_.leaf[static_cast<std::size_t>(x.b)];
+            if (divisor_leaf >= 0 || divisor_leaf == time_leaf) {
+                const value_bounds& seen = bounds(x.b);
+                if (!seen.range.empty() && (seen.range.low > 0.0 || seen.range.high < 0.0)) {
+                    const double largest = 1.0 / std::min(std::fabs(seen.range.low), std::fabs(seen.range.high));
+                    const fixed_format reciprocal_format = fixed_format::holding(std::ldexp(largest, in_.value_headroom_bits));
+                    const int ra = generate_node(x.a);
+                    expr reciprocal = current().subtree(x.b);
+                    const int divisor_root = reciprocal.root();
+                    const int one = reciprocal.add(node{op::constant, -1, -1, 1.0, -1});
+                    reciprocal.add(node{op::divide, one, divisor_root, 0.0, -1});
+                    const int rb = table_over_leaf(reciprocal, divisor_leaf, x.b, reciprocal_format,
+                                                   "1/(" + infix(current(), x.b, group_) + ")");
+                    product_into(ra, format_of(x.a), rb, reciprocal_format, want);
+                    give(rb);
+                    produced = want;
+                    return ra;
+                }
+            }
             const int ra = generate_node(x.a);
             const value_bounds& divisor = bounds(x.b);
             if (divisor.range.empty() || (divisor.range.low <= 0.0 && divisor.range.high >= 0.0)) {
@@ -818,7 +841,8 @@ private:
     // ---- tables -------------------------------------------------------------------------
 
     void count_table_sites() {
-        int sites = 0;
+        // Tables of the same expression are usually one table: count each text once.
+        std::set<std::string> sites;
         const auto& step = *in_.step;
         for (std::size_t s = 0; s < step.size(); ++s) {
             if (!in_.live[s] || step[s].kind == lems::ir::statement_kind::emit) {
@@ -834,10 +858,12 @@ private:
             for (std::size_t n = 0; n < p.table_root.size(); ++n) {
                 const node& x = step[s].value.nodes[n];
                 const bool own_table = needs_table(x, step[s].value) && !p.table_root[n] && !covered[n];
-                sites += p.table_root[n] || own_table ? 1 : 0;
+                if (p.table_root[n] || own_table) {
+                    sites.insert(infix(step[s].value, static_cast<int>(n), group_));
+                }
             }
         }
-        table_sites_ = std::max(1, sites);
+        table_sites_ = std::max<int>(1, static_cast<int>(sites.size()));
     }
 
     int samples_allowed() const {
@@ -848,9 +874,13 @@ private:
     // A table over a whole subtree that reads one variable (or the time): evaluated exactly at
     // each sample, interpolated between.
     int generate_table(int n) {
-        const int leaf = plan_.leaf[static_cast<std::size_t>(n)];
-        const expr sub = current().subtree(n);
-        // The values the variable had where this statement ran.
+        return table_over_leaf(current().subtree(n), plan_.leaf[static_cast<std::size_t>(n)], n, format_of(n),
+                               infix(current(), n, group_));
+    }
+
+    // A table of `sub`, which reads only `leaf` (a variable, or the time), over the values the
+    // leaf had under node `within` of the statement where it ran.
+    int table_over_leaf(const expr& sub, int leaf, int within, fixed_format output, const std::string& text) {
         int leaf_node = -1;
         std::function<void(int)> find = [&](int k) {
             const node& x = at(k);
@@ -864,7 +894,7 @@ private:
                 }
             }
         };
-        find(n);
+        find(within);
         const int r = take();
         fixed_format input_format{0};
         double low = 0.0;
@@ -910,8 +940,7 @@ private:
             }
             input_name = v.name;
         }
-        const fixed_format output = format_of(n);
-        add_table(r, function, input_format, low, high, output, infix(current(), n, group_), input_name);
+        add_table(r, function, input_format, low, high, output, text, input_name);
         return r;
     }
 
@@ -1011,6 +1040,7 @@ private:
     int statement_ = 0;
     int table_sites_ = 1;
     int next_register_ = 0;
+    int draws_ = 0; // rand's draw numbers, in the order the program draws
     statement_plan plan_;
     std::string pending_note_;
 };

@@ -59,7 +59,12 @@ std::vector<value_range> intervals(const lems::ir::expr& e, const std::vector<va
         case op::abs: out = hull(0.0, std::max(std::fabs(a.low), std::fabs(a.high))); break;
         case op::ceil: out = hull(std::ceil(a.low), std::ceil(a.high)); break;
         case op::floor: out = hull(std::floor(a.low), std::floor(a.high)); break;
-        case op::random: out = hull(0.0, a.low, a.high); break;
+        case op::random: {
+            // rand gives at most 1 - 2^-31: 1 - random(1) stays above zero.
+            const double top = 1.0 - std::ldexp(1.0, -31);
+            out = hull(0.0, a.low * top, a.high * top);
+            break;
+        }
         case op::greater:
         case op::less:
         case op::greater_equal:
@@ -124,7 +129,8 @@ group_bounds bound_group(const lems::ir::neuron_group& group, const std::vector<
         }
         assigned[static_cast<std::size_t>(s.target)] = true;
         const node& root = s.value.at(s.value.root());
-        const bool whole = is_boolean(root) || (root.kind == op::constant && std::floor(root.value) == root.value);
+        const bool whole = is_boolean(root) || (root.kind == op::constant && std::floor(root.value) == root.value &&
+                                                std::fabs(root.value) < 2147483647.0);
         if (!whole) {
             b.integer[static_cast<std::size_t>(s.target)] = false;
         }
@@ -134,7 +140,7 @@ group_bounds bound_group(const lems::ir::neuron_group& group, const std::vector<
             b.integer[v] = false;
         }
         for (double x : group.variables[v].initial) {
-            if (std::floor(x) != x) {
+            if (std::floor(x) != x || std::fabs(x) >= 2147483647.0) {
                 b.integer[v] = false;
             }
         }

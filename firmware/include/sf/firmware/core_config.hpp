@@ -33,7 +33,7 @@ struct core_config {
     // neuron_count × state_words words, neuron-major (neuron n's words start at n × state_words);
     // null starts every state word at zero.
     const std::int32_t* initial_state = nullptr;
-    std::uint32_t seed = 0; // what rand hashes with the neuron, step and instruction
+    std::uint32_t seed = 0; // what rand hashes with the neuron, step and draw number
 };
 
 // Why a core refused to start; the checks run in this order and the first problem is named.

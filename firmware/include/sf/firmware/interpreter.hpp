@@ -184,8 +184,7 @@ inline run_result run_program(const std::uint32_t* program, std::size_t length, 
         case opcode::spike: result.spiked = true; break;
         case opcode::ldt: r[i.rd] = detail::as_signed(memory.step); break;
         case opcode::rand:
-            r[i.rd] = random_fraction(memory.seed, memory.neuron, memory.step,
-                                      static_cast<std::uint32_t>(at));
+            r[i.rd] = random_fraction(memory.seed, memory.neuron, memory.step, i.index);
             break;
         }
     }

@@ -13,6 +13,7 @@ constexpr int max_input_channel = 15;
 constexpr int max_table = 15;
 constexpr int max_multiply_shift = 63;
 constexpr int max_shift = 31;
+constexpr int max_draw = 2047; // rand's draw number
 constexpr std::int32_t min_immediate = -(1 << 18);
 constexpr std::int32_t max_immediate = (1 << 18) - 1;
 
@@ -44,9 +45,9 @@ constexpr int opcode_count = 21;
 // The operands an opcode uses; every other field of its encoding must be zero.
 enum class operand_form : std::uint8_t {
     none,          // nop, spike
-    rd_only,       // ldt rd, rand rd
+    rd_only,       // ldt rd
     rd_immediate,  // li rd, imm
-    rd_index,      // ldc, lds, ldin: ldc rd, k
+    rd_index,      // ldc, lds, ldin, rand: ldc rd, k
     index_ra,      // sts s, ra
     rd_ra_rb,      // add, sub, min, max
     rd_ra_rb_sh,   // mul rd, ra, rb, sh
@@ -84,7 +85,7 @@ constexpr opcode_info info(opcode op) {
     case opcode::lut: return {"lut", operand_form::rd_ra_table, max_table};
     case opcode::spike: return {"spike", operand_form::none, 0};
     case opcode::ldt: return {"ldt", operand_form::rd_only, 0};
-    case opcode::rand: return {"rand", operand_form::rd_only, 0};
+    case opcode::rand: return {"rand", operand_form::rd_index, max_draw};
     }
     return {"?", operand_form::none, 0};
 }

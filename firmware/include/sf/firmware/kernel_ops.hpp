@@ -15,7 +15,7 @@ namespace sf::firmware::detail {
 enum class op_kind : std::uint8_t {
     load,        // rd = arg: li's immediate, or the constant ldc names
     step_number, // ldt
-    random,      // rand; arg = its instruction index
+    random,      // rand; arg = its draw number
     load_state,  // lds; arg = slot
     store_state, // sts; arg = slot
     load_input,  // ldin; arg = channel
@@ -165,7 +165,7 @@ inline predecoded_program predecode(const core_config& config, std::uint32_t* ou
         case isa::opcode::li: o.arg = static_cast<std::uint32_t>(i.immediate); break;
         case isa::opcode::ldc: o.arg = static_cast<std::uint32_t>(config.constants[i.index]); break;
         case isa::opcode::sel: o.arg = i.pd; break;
-        case isa::opcode::rand: o.arg = static_cast<std::uint32_t>(at); break;
+        case isa::opcode::rand: o.arg = i.index; break;
         default: o.arg = i.index; break;
         }
         const operand_form form = isa::info(i.op).form;
