@@ -55,7 +55,7 @@ struct arena_layout {
     std::size_t predicates = 0; // p1 to p3, predicate-major, 0 or -1
     std::size_t spikes = 0;     // per neuron, 0 or -1
     std::size_t alive = 0;      // per neuron, -1 until a fault stops its program in this step
-    std::size_t routes = 0; // 256: ring offset of each delay and channel (synapse::route), or -1
+    std::size_t routes = 0; // 256: where each delay and channel (synapse::route) starts in a slot, or -1
     std::size_t total = 0;
 };
 
@@ -164,21 +164,21 @@ public:
         if (!ready_) {
             return;
         }
-        if (!routed_) {
-            route();
-        }
         const auto n = static_cast<std::uint32_t>(neurons_);
+        const auto mask = static_cast<std::uint32_t>(delay_slots_) - 1;
+        const auto slot_words = static_cast<std::uint32_t>(slot_words_);
         std::uint64_t dropped = 0;
         std::uint64_t overflows = 0;
         for (std::size_t w = 0; w < words; ++w) {
             const std::uint32_t word = row[w];
             const std::uint32_t target = synapse::target(word);
-            const std::int32_t offset = routes_[synapse::route(word)];
-            if ((offset < 0) | (target >= n)) {
+            const std::int32_t channel_offset = routes_[synapse::route(word)];
+            if ((channel_offset < 0) | (target >= n)) {
                 ++dropped;
                 continue;
             }
-            std::int32_t& sum = ring_[static_cast<std::uint32_t>(offset) + target];
+            const std::uint32_t slot = (step_ + synapse::delay(word)) & mask;
+            std::int32_t& sum = ring_[slot * slot_words + static_cast<std::uint32_t>(channel_offset) + target];
             const std::int64_t wide = std::int64_t{sum} + synapse::weight(word);
             if (static_cast<std::uint64_t>(wide + 0x80000000LL) >
                 0xFFFFFFFFu) { // rare: past an int32 limit
@@ -202,7 +202,6 @@ public:
             return 0;
         }
         ++step_;
-        routed_ = false;
         const std::size_t n = neurons_;
         std::int32_t* const input =
             ring_ + (step_ & (static_cast<std::uint32_t>(delay_slots_) - 1)) * slot_words_;
@@ -428,17 +427,17 @@ private:
     }
     // The ring offset of every delay and channel for rows delivered after the current step: one
     // table lookup per synaptic word instead of three range checks and an address computation.
+    // Whether each delay and channel (synapse::route) is one the core has, and if so where the
+    // channel's sums start within a ring slot: one table lookup per synaptic word instead of two
+    // range checks.
     void route() {
-        const std::uint32_t mask = static_cast<std::uint32_t>(delay_slots_) - 1;
         for (std::uint32_t key = 0; key < 256; ++key) {
             const std::uint32_t delay = (key >> 4) + 1;
             const std::uint32_t channel = key & 0xFu;
             routes_[key] = delay <= delay_slots_ && channel < input_channels_
-                               ? static_cast<std::int32_t>(((step_ + delay) & mask) * slot_words_ +
-                                                           channel * neurons_)
+                               ? static_cast<std::int32_t>(channel * neurons_)
                                : -1;
         }
-        routed_ = true;
     }
     std::int32_t* reg(std::uint8_t k) const { return registers_ + std::size_t{k} * neurons_; }
     // p1 to p3; p0 is never stored (an unguarded op has no mask).
@@ -466,7 +465,6 @@ private:
     std::size_t slot_words_ = 0;
     std::uint32_t seed_ = 0;
     std::uint32_t step_ = 0;
-    bool routed_ = false; // whether routes_ is made for the current step
     bool any_fault_last_step_ = false;
     kernel_counters counters_;
     fault_report first_fault_;
