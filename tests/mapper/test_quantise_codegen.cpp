@@ -780,12 +780,10 @@ std::vector<double> compute(const std::vector<std::vector<double>>& values, cons
 
 } // namespace
 
-// Bug: bound_group() calls a variable an integer when every assignment is a whole constant,
-// and an integer gets frac_bits 0 whatever its range; a whole constant of 2^31 or more (every
-// double above 2^53 is whole) then saturates its word: the report reads "y: 2^0, range 0 ..
-// 3e+09".
+// A variable assigned only whole constants is an integer, but not when they do not fit a word:
+// every double above 2^53 is whole, and 3e9 as an integer would saturate.
 TEST_CASE("quantise: a variable assigned a whole constant beyond 2^31 gets a format holding it",
-          "[mapper][quantise][!mayfail]") {
+          "[mapper][quantise]") {
     for (const double value : {3e9, -5e9, 1e20}) {
         INFO("y = " << value);
         fixed_format f;
@@ -799,13 +797,10 @@ TEST_CASE("quantise: a variable assigned a whole constant beyond 2^31 gets a for
     }
 }
 
-// Bug: a value the float run saw only at zero gets its range from interval arithmetic
-// (ranges.cpp), which treats s1 - s1 as the difference of two independent values; the sum it
-// is added to is then computed in a format for that range, although codegen means "an operand
-// never seen other than zero" not to constrain it. Here y = s0 + 1e6 * (s1 - s1) is computed
-// in units of 2^10 and s0 (0.25 .. 1) is lost, with no warning in the report.
+// Interval arithmetic would take s1 - s1 for the difference of two independent values and give
+// the sum a coarse format that loses s0; the term folds to zero first.
 TEST_CASE("quantise: a term the run only saw at zero does not coarsen the sum it is added to",
-          "[mapper][quantise][!mayfail]") {
+          "[mapper][quantise]") {
     const std::vector<std::vector<double>> values{{0.25, 0.5, 0.75, 1.0}, {1e5, 3e5, 6e5, 1e6}};
     const ir::expr zero = binary(ir::op::subtract, ir::expr::variable(1), ir::expr::variable(1));
     const ir::expr e = binary(ir::op::add, ir::expr::variable(0),

@@ -383,11 +383,13 @@ TEST_CASE("quantise: exp() becomes a lookup table with a small error", "[mapper]
         CHECK(table.low < -0.0706);
         CHECK(table.high > -0.0404);
         CHECK(table.output_range > 5e-9);
+        // The largest error is in the interval next to the first clamped sample, above the
+        // threshold, where the interpolation runs towards the clamped value.
         if (big) {
-            CHECK(table.max_error <= 1e-5 * table.output_range);
+            CHECK(table.max_error <= 1e-4 * table.output_range);
         } else {
             CHECK(table.samples <= 2048);
-            CHECK(table.max_error <= 1e-3 * table.output_range);
+            CHECK(table.max_error <= 1e-2 * table.output_range);
         }
         // The reported error is the core's: interpolate with the instruction set's lookup.
         const table_probe probe = probe_adex_table(m, false);
@@ -397,12 +399,10 @@ TEST_CASE("quantise: exp() becomes a lookup table with a small error", "[mapper]
     }
 }
 
-// Bug: build_table measures max_error only at probes whose exact value fits the output format,
-// 4097 of them over the range; in the interval that ends at the first clamped sample the
-// interpolation runs towards the clamped value, and the error there (6e-11 A for the AdEx
-// table on spinn5) is several times the reported max_error (1e-11 A).
+// In the interval that ends at the first clamped sample the interpolation runs towards the
+// clamped value; the reported max_error must include the error there.
 TEST_CASE("quantise: a table's max_error covers the interval next to its clamped samples",
-          "[mapper][quantise][!mayfail]") {
+          "[mapper][quantise]") {
     const compiled_model m = compile(cells_model);
     const auto& table = m.entry("ad[0]").tables.at(0);
     REQUIRE(table.clamped_samples > 0);

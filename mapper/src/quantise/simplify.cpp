@@ -131,6 +131,9 @@ private:
             if (is_const(x.b) && value(x.b) == 0.0) {
                 return x.a;
             }
+            if (same_variable(x.a, x.b)) {
+                return constant(0.0);
+            }
             break;
         case op::negate: {
             const node& inner = out_.at(x.a);

@@ -46,7 +46,8 @@ built_table build_table(const table_request& request) {
             t.clamped_samples += q.saturated ? 1 : 0;
         }
         // The error the core makes, over a fine grid of the covered inputs.
-        const int probes = 4096;
+        // Several probes in every interval, so that the one ending at a clamped sample is seen.
+        const int probes = std::max(4096, 16 * (1 << k));
         for (int p = 0; p <= probes; ++p) {
             const double raw = x0 + span * p / probes;
             const double exact = request.function(raw * in_unit);
