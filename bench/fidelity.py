@@ -44,6 +44,9 @@ import tempfile
 import time
 import xml.etree.ElementTree as ET
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import machine  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 GEN = os.path.join(HERE, 'gen_network.py')
@@ -72,25 +75,8 @@ def log(msg=''):
 # ---------------------------------------------------------------- machine and checkout
 
 def machine_info():
-    cpu = 'unknown CPU'
-    try:
-        with open('/proc/cpuinfo') as f:
-            for line in f:
-                if line.startswith('model name'):
-                    cpu = line.split(':', 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    mem_kib = 0
-    try:
-        with open('/proc/meminfo') as f:
-            for line in f:
-                if line.startswith('MemTotal:'):
-                    mem_kib = int(line.split()[1])
-    except OSError:
-        pass
     return dict(date=datetime.datetime.now().astimezone().strftime('%Y-%m-%d %H:%M %Z'),
-                cores=os.cpu_count(), cpu=cpu, mem_gib=mem_kib / (1 << 20))
+                cores=machine.cores(), cpu=machine.cpu_model(), mem_gib=machine.memory_gib())
 
 
 def checkout_info():

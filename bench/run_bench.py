@@ -23,6 +23,9 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import machine  # noqa: E402
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 GEN = os.path.join(HERE, 'gen_network.py')
 GIB = 1 << 30
@@ -149,25 +152,8 @@ def table(headers, rows):
 # ---------------------------------------------------------------- machine
 
 def machine_info():
-    cpu = '?'
-    try:
-        with open('/proc/cpuinfo') as f:
-            for line in f:
-                if line.startswith('model name'):
-                    cpu = line.split(':', 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    mem_kib = 0
-    try:
-        with open('/proc/meminfo') as f:
-            for line in f:
-                if line.startswith('MemTotal:'):
-                    mem_kib = int(line.split()[1])
-    except OSError:
-        pass
     return dict(date=datetime.datetime.now().astimezone().isoformat(timespec='seconds'),
-                nproc=os.cpu_count(), cpu=cpu, mem_gib=round(mem_kib / (1 << 20), 1),
+                nproc=machine.cores(), cpu=machine.cpu_model(), mem_gib=round(machine.memory_gib(), 1),
                 kernel=platform.release(), python=platform.python_version())
 
 

@@ -138,4 +138,23 @@ spike_comparison compare_spikes(const std::vector<std::vector<std::string>>& our
     return result;
 }
 
+file_comparison compare_output(const std::filesystem::path& produced, const std::filesystem::path& reference) {
+    file_comparison result;
+    const auto ours = read_table(produced);
+    const auto theirs = read_table(reference);
+    result.reference_rows = theirs.size();
+    result.reference_columns = theirs.empty() ? 0 : theirs.front().size() - 1;
+    const std::string name = produced.filename().string();
+    result.spikes_file = name.size() > 7 && name.substr(name.size() - 7) == ".spikes";
+    if (result.spikes_file) {
+        // ID_TIME files start with a whole number, TIME_ID files with a time.
+        const bool id_first = !theirs.empty() && theirs.front().front().find('.') == std::string::npos &&
+                              theirs.front().front().find('E') == std::string::npos;
+        result.spikes = compare_spikes(ours, theirs, id_first);
+    } else {
+        result.traces = compare_traces(ours, theirs);
+    }
+    return result;
+}
+
 } // namespace sf::conformance

@@ -42,4 +42,16 @@ struct spike_comparison {
 spike_comparison compare_spikes(const std::vector<std::vector<std::string>>& ours,
                                 const std::vector<std::vector<std::string>>& reference, bool id_first);
 
+// An output file against the reference output of the same name: a spike file (".spikes") train
+// by train, any other file column by column.
+struct file_comparison {
+    bool spikes_file = false;
+    spike_comparison spikes;
+    trace_deviation traces;
+    std::size_t reference_rows = 0;
+    std::size_t reference_columns = 0; // not counting the time column
+};
+
+file_comparison compare_output(const std::filesystem::path& produced, const std::filesystem::path& reference);
+
 } // namespace sf::conformance

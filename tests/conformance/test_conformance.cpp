@@ -85,12 +85,9 @@ void run_example(const std::string& example, core_types types) {
         const fs::path reference = reference_for(*corpus, example, name);
         INFO(label << ": " << name);
         REQUIRE_FALSE(reference.empty());
-        const auto ours = read_table(produced);
-        const auto theirs = read_table(reference);
-        if (name.size() > 7 && name.substr(name.size() - 7) == ".spikes") {
-            const bool id_first = !theirs.empty() && theirs.front().front().find('.') == std::string::npos &&
-                                  theirs.front().front().find('E') == std::string::npos;
-            const spike_comparison spikes = compare_spikes(ours, theirs, id_first);
+        const file_comparison compared = compare_output(produced, reference);
+        if (compared.spikes_file) {
+            const spike_comparison& spikes = compared.spikes;
             INFO(spikes.problem);
             CHECK(spikes.problem.empty());
             CHECK(spikes.count_mismatches == 0);
@@ -100,15 +97,15 @@ void run_example(const std::string& example, core_types types) {
                           std::to_string(spikes.count_mismatches) + "\t" + std::to_string(spikes.max_time_error) + "\t" +
                           std::to_string(seconds));
         } else {
-            const trace_deviation traces = compare_traces(ours, theirs);
+            const trace_deviation& traces = compared.traces;
             INFO(traces.problem << " worst column " << traces.worst_column);
             CHECK(traces.problem.empty());
             CHECK(traces.max_relative <= trace_tolerance);
             char deviation[32];
             std::snprintf(deviation, sizeof deviation, "%.3g", traces.max_relative);
             append_report(example + "\t" + (types == core_types::builtin ? "own" : "official") + "\t" + name +
-                          "\ttraces\t" + std::to_string(theirs.empty() ? 0 : theirs.front().size() - 1) + "\t" +
-                          std::to_string(theirs.size()) + "\t" + deviation + "\t\t" + std::to_string(seconds));
+                          "\ttraces\t" + std::to_string(compared.reference_columns) + "\t" +
+                          std::to_string(compared.reference_rows) + "\t" + deviation + "\t\t" + std::to_string(seconds));
         }
     }
 }

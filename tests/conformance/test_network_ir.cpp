@@ -47,19 +47,16 @@ void run_flattened(const expectation& e) {
         INFO(e.example << ": " << name);
         const fs::path reference = reference_for(*corpus, e.example, name);
         REQUIRE_FALSE(reference.empty());
-        const auto ours = read_table(produced);
-        const auto theirs = read_table(reference);
-        if (name.size() > 7 && name.substr(name.size() - 7) == ".spikes") {
-            const bool id_first = !theirs.empty() && theirs.front().front().find('.') == std::string::npos &&
-                                  theirs.front().front().find('E') == std::string::npos;
-            const spike_comparison spikes = compare_spikes(ours, theirs, id_first);
+        const file_comparison compared = compare_output(produced, reference);
+        if (compared.spikes_file) {
+            const spike_comparison& spikes = compared.spikes;
             INFO(spikes.problem << " trains " << spikes.trains << " spikes " << spikes.spikes << " mismatched "
                                 << spikes.count_mismatches << " max time error " << spikes.max_time_error);
             CHECK(spikes.problem.empty());
             CHECK(spikes.count_mismatches == 0);
             CHECK(spikes.max_time_error < net.dt / 2);
         } else {
-            const trace_deviation traces = compare_traces(ours, theirs);
+            const trace_deviation& traces = compared.traces;
             INFO(traces.problem << " worst column " << traces.worst_column << " deviation " << traces.max_relative);
             CHECK(traces.problem.empty());
             CHECK(traces.max_relative <= 1e-4);
