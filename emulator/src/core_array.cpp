@@ -27,6 +27,7 @@ core_array::core_array(std::vector<core_image> images) {
         config.delay_slots = rc.image.delay_slots;
         config.initial_state = rc.image.initial_state.empty() ? nullptr : rc.image.initial_state.data();
         config.seed = rc.image.seed;
+        config.first_neuron = rc.image.first_neuron;
         const std::size_t words = firmware::words_needed(config);
         rc.arena.assign(std::max<std::size_t>(words, 1), 0);
         rc.kernel = std::make_unique<firmware::kernel>();

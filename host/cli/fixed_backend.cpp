@@ -81,7 +81,8 @@ fixed_run_summary run_fixed(const lems::model& model, const mapper::board& board
             image.delay_slots = slots;
             const auto begin = cg.initial_state.begin() + static_cast<std::ptrdiff_t>(first * image.state_words);
             image.initial_state.assign(begin, begin + static_cast<std::ptrdiff_t>(count * image.state_words));
-            image.seed = static_cast<std::uint32_t>(net.seed) * 2654435761u + static_cast<std::uint32_t>(images.size());
+            image.seed = mapper::group_seed(net.seed, static_cast<int>(g));
+            image.first_neuron = static_cast<std::uint32_t>(first);
             image.label = group.population + "[" + std::to_string(group.members[first]) + ".." +
                           std::to_string(group.members[first + count - 1]) + "]";
             for (std::size_t n = 0; n < count; ++n) {

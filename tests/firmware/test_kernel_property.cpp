@@ -145,6 +145,7 @@ random_core make_core(std::mt19937& random, bool faults) {
     c.input_channels = static_cast<std::size_t>(uniform(random, 0, 4));
     c.delay_slots = std::size_t{1} << uniform(random, 0, 4);
     c.seed = static_cast<std::uint32_t>(interesting_word(random));
+    c.first_neuron = static_cast<std::uint32_t>(uniform(random, 0, 3) == 0 ? 0 : uniform(random, 0, 100000));
     core.constants.resize(static_cast<std::size_t>(uniform(random, 0, 6)));
     for (std::int32_t& k : core.constants) {
         k = interesting_word(random);
@@ -241,7 +242,7 @@ struct reference_core {
             memory.tables = c.tables;
             memory.table_count = c.table_count;
             memory.step = step_number;
-            memory.neuron = static_cast<std::uint32_t>(n);
+            memory.neuron = c.first_neuron + static_cast<std::uint32_t>(n);
             memory.seed = c.seed;
             fw::saturation_count saturations;
             const isa::run_result r =

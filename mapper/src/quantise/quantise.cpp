@@ -178,6 +178,17 @@ struct channel_weights {
 
 } // namespace
 
+std::uint32_t group_seed(std::int64_t simulation_seed, int group) {
+    // One round of a 32-bit finaliser over the seed and the group's number.
+    std::uint32_t x = static_cast<std::uint32_t>(simulation_seed) ^ (static_cast<std::uint32_t>(group) * 0x9E3779B9u);
+    x ^= x >> 16;
+    x *= 0x85EBCA6Bu;
+    x ^= x >> 13;
+    x *= 0xC2B2AE35u;
+    x ^= x >> 16;
+    return x;
+}
+
 compiled_network quantise(const lems::ir::network& net, const board& target, const quantise_options& options) {
     const core_limits& core = target.core;
     compiled_network out;

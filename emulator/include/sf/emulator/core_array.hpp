@@ -30,6 +30,7 @@ struct core_image {
     std::size_t delay_slots = 1;
     std::vector<std::int32_t> initial_state; // neuron-major
     std::uint32_t seed = 0;
+    std::uint32_t first_neuron = 0; // of the neurons sharing the seed (firmware::core_config)
     std::string label; // for messages: the population and neurons it holds
 };
 

@@ -34,6 +34,10 @@ struct core_config {
     // null starts every state word at zero.
     const std::int32_t* initial_state = nullptr;
     std::uint32_t seed = 0; // what rand hashes with the neuron, step and draw number
+    // The number of the core's first neuron among the neurons sharing its seed (its population):
+    // rand hashes first_neuron + n for neuron n, so a population draws the same numbers however
+    // it is split into cores.
+    std::uint32_t first_neuron = 0;
 };
 
 // Why a core refused to start; the checks run in this order and the first problem is named.

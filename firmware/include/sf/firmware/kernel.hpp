@@ -144,6 +144,7 @@ public:
         delay_slots_ = config.delay_slots;
         slot_words_ = config.input_channels * n;
         seed_ = config.seed;
+        first_neuron_ = config.first_neuron;
         step_ = 0;
         route();
         any_fault_last_step_ = false;
@@ -250,7 +251,7 @@ public:
                 break;
             case detail::op_kind::random:
                 detail::put(d, where, n, [&](std::size_t i) {
-                    return isa::random_fraction(seed_, static_cast<std::uint32_t>(i), step_, arg);
+                    return isa::random_fraction(seed_, first_neuron_ + static_cast<std::uint32_t>(i), step_, arg);
                 });
                 break;
             case detail::op_kind::load_state: {
@@ -464,6 +465,7 @@ private:
     std::size_t delay_slots_ = 1;
     std::size_t slot_words_ = 0;
     std::uint32_t seed_ = 0;
+    std::uint32_t first_neuron_ = 0;
     std::uint32_t step_ = 0;
     bool any_fault_last_step_ = false;
     kernel_counters counters_;

@@ -69,6 +69,10 @@ struct compiled_network {
     quantisation_report report;
 };
 
+// The random seed of a group's cores: a hash of the simulation's seed and the group, so that
+// every group draws its own numbers, the same however it is split into cores.
+std::uint32_t group_seed(std::int64_t simulation_seed, int group);
+
 // Compiles the network for cores with the board's limits. Throws compile_error naming the group
 // (population), the limit and what it needs when something does not fit or cannot be expressed.
 compiled_network quantise(const lems::ir::network& net, const board& target, const quantise_options& options = {});

@@ -1,0 +1,33 @@
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include <sf/lems/network_ir.hpp>
+#include <sf/mapper/board.hpp>
+#include <sf/mapper/quantise.hpp>
+
+// Partitioning: each compiled group split into slices that fit one neuron core of the board —
+// its neurons, their state words, and the synaptic rows of everything they receive.
+namespace sf::mapper {
+
+// Neurons [first, first + count) of a compiled group, on one core.
+struct slice {
+    int group = -1;
+    int first = 0;
+    int count = 0;
+};
+
+struct partition_result {
+    std::vector<slice> slices;                   // group by group, in neuron order
+    std::vector<std::vector<int>> slice_of;      // per group, per neuron: its slice
+    std::vector<std::uint64_t> synaptic_bytes;   // per slice: what its synaptic matrix takes
+};
+
+// Splits every group into as few slices as the core's limits allow: at most `neurons`, state
+// words of all its neurons within `state_memory_words`, synaptic rows within
+// `synaptic_memory_bytes` (synaptic_matrix.hpp says what a matrix takes). Throws compile_error
+// naming the population when one neuron alone does not fit a core.
+partition_result partition(const lems::ir::network& net, const compiled_network& compiled, const core_limits& core);
+
+} // namespace sf::mapper
