@@ -7,6 +7,7 @@
 #include <sf/lems/flatten.hpp>
 #include <sf/lems/recordings.hpp>
 #include <sf/mapper/compile_error.hpp>
+#include <sf/mapper/partition.hpp>
 
 #include "fixed_backend.hpp"
 
@@ -63,10 +64,8 @@ fixed_run_summary run_fixed(const lems::model& model, const mapper::board& board
         const std::size_t per_core = std::max<std::size_t>(
             1, std::min<std::size_t>({static_cast<std::size_t>(board.core.neurons), firmware::max_neurons,
                                       static_cast<std::size_t>(board.core.state_memory_words) / words}));
-        const std::size_t slots =
-            std::min<std::size_t>(next_power_of_two(longest[g]),
-                                  std::min<std::size_t>(firmware::max_delay_slots,
-                                                        static_cast<std::size_t>(std::max(1, board.core.delay_slots))));
+        const std::size_t slots = std::min<std::size_t>(next_power_of_two(longest[g]),
+                                                        static_cast<std::size_t>(mapper::ring_slots(board.core)));
         for (std::size_t first = 0; first < group.members.size(); first += per_core) {
             const std::size_t count = std::min(per_core, group.members.size() - first);
             emulator::core_image image;

@@ -15,9 +15,11 @@
 #include <sf/lems/simulator.hpp>
 #include <sf/mapper/board_loader.hpp>
 #include <sf/mapper/compile_error.hpp>
+#include <sf/mapper/image_file.hpp>
 #include <sf/mapper/quantise.hpp>
 
 #include "fixed_backend.hpp"
+#include "image_commands.hpp"
 
 namespace {
 
@@ -293,6 +295,41 @@ int main(int argc, char** argv) {
     compile_args.add_to(*compile);
     compile->add_option("--asm", asm_dir, "folder to write each population's core program to, as assembly");
 
+    std::string map_model;
+    std::string map_output;
+    compile_arguments map_args;
+    model_arguments map_includes;
+    CLI::App* map = app.add_subcommand("map", "map a model onto a board and write its board image");
+    map->add_option("file", map_model, "LEMS file with a <Simulation> and a <Target>")->required()->check(CLI::ExistingFile);
+    map->add_option("-o,--out", map_output, "the board image to write")->required();
+    map_args.add_to(*map);
+    map->add_option("-I,--include-path", map_includes.include_paths,
+                    "folder searched for <Include> files (before the built-in NeuroML2 core types)")
+        ->check(CLI::ExistingDirectory);
+    map->add_flag("--no-builtin-coretypes", map_includes.no_builtin_core_types,
+                  "do not search the built-in NeuroML2 core type definitions");
+
+    std::string inspect_image;
+    CLI::App* inspect = app.add_subcommand("inspect", "check a board image and summarise what it holds");
+    inspect->add_option("image", inspect_image, "board image (.sfimg)")->required()->check(CLI::ExistingFile);
+
+    std::string run_input;
+    std::string run_target = "functional";
+    std::string run_out;
+    compile_arguments run_args;
+    model_arguments run_includes;
+    CLI::App* run = app.add_subcommand("run", "run a board image, or a model mapped onto a board on the fly");
+    run->add_option("input", run_input, "board image (.sfimg) or LEMS file")->required()->check(CLI::ExistingFile);
+    run->add_option("--target", run_target, "functional: the multi-chip functional emulator")->capture_default_str();
+    run->add_option("-o,--out", run_out, "folder for output files (default: the current folder for an image, "
+                                         "beside the LEMS file for a model)");
+    run_args.add_to(*run);
+    run->add_option("-I,--include-path", run_includes.include_paths,
+                    "folder searched for <Include> files (before the built-in NeuroML2 core types)")
+        ->check(CLI::ExistingDirectory);
+    run->add_flag("--no-builtin-coretypes", run_includes.no_builtin_core_types,
+                  "do not search the built-in NeuroML2 core type definitions");
+
     if (argc > 1 && argv[1][0] != '-') {
         const std::string command = argv[1];
         bool known = false;
@@ -326,6 +363,23 @@ int main(int argc, char** argv) {
         if (compile->parsed()) {
             return run_compile(compile_model, compile_args, asm_dir);
         }
+        auto job_of = [](const compile_arguments& c, const model_arguments& m) {
+            sf::cli::image_job job;
+            job.include_paths = m.include_paths;
+            job.builtin_core_types = !m.no_builtin_core_types;
+            job.board = c.board;
+            job.options.quantise = c.options();
+            return job;
+        };
+        if (map->parsed()) {
+            return sf::cli::map_command(map_model, map_output, job_of(map_args, map_includes));
+        }
+        if (inspect->parsed()) {
+            return sf::cli::inspect_command(inspect_image);
+        }
+        if (run->parsed()) {
+            return sf::cli::run_command(run_input, run_target, run_out, job_of(run_args, run_includes));
+        }
     } catch (const sf::lems::parse_error& e) {
         std::cerr << e.what() << "\n";
         return exit_bad_input;
@@ -333,6 +387,9 @@ int main(int argc, char** argv) {
         std::cerr << e.what() << "\n";
         return exit_bad_input;
     } catch (const sf::mapper::compile_error& e) {
+        std::cerr << "spikeforge: " << e.what() << "\n";
+        return exit_bad_input;
+    } catch (const sf::mapper::image_file_error& e) {
         std::cerr << "spikeforge: " << e.what() << "\n";
         return exit_bad_input;
     } catch (const sf::error& e) {

@@ -79,10 +79,18 @@ std::uint64_t matrix_bytes(const compiled_network& compiled, const incoming_inde
 
 } // namespace
 
+int ring_slots(const core_limits& core) {
+    int slots = 1;
+    while (slots * 2 <= std::min(16, std::max(1, core.delay_slots))) {
+        slots *= 2;
+    }
+    return slots;
+}
+
 partition_result partition(const lems::ir::network& net, const compiled_network& compiled, const core_limits& core) {
     partition_result parts;
     const int most_neurons = std::max(1, std::min(core.neurons, 256));
-    const int delay_slots = std::max(1, std::min(core.delay_slots, 16));
+    const int delay_slots = ring_slots(core);
     // First by neurons and state memory; then slices whose matrix is too large are halved until
     // every one fits (a slice's matrix depends on how its sources are split, so until stable).
     for (std::size_t g = 0; g < net.groups.size(); ++g) {

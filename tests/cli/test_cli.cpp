@@ -546,3 +546,287 @@ TEST_CASE("cli: simulate --backend fixed writes nothing when the model does not 
     }
     CHECK(entries_of(out).empty());
 }
+
+// ---- board images: map, inspect, run -----------------------------------------------------------
+
+namespace {
+
+// A 2 x 2 mesh of one application core per chip: good_model's three cores take three chips.
+const std::string spread_board = R"(<board name="spread" time_step="1 ms">
+  <chips width="2" height="2" topology="mesh" cores="2" application_cores="1" router_entries="64"
+         link_bandwidth="1000000"/>
+  <core neurons="16" state_words_per_neuron="8" state_memory_words="128" synaptic_memory_bytes="4096"
+        program_words="64" constant_words="32" lookup_table_words="64" weight_bits="8"
+        weight_signed="true" delay_slots="8" input_channels="2"/>
+</board>
+)";
+
+// One chip of one core: good_model's three cores do not fit.
+const std::string single_core_board = R"(<board name="single" time_step="1 ms">
+  <chips width="1" height="1" topology="mesh" cores="1" router_entries="64" link_bandwidth="1000"/>
+  <core neurons="256" state_words_per_neuron="32" state_memory_words="8192"
+        synaptic_memory_bytes="1000000" program_words="1024" constant_words="1024"
+        lookup_table_words="2048" weight_bits="16" delay_slots="16" input_channels="2"/>
+</board>
+)";
+
+std::vector<std::uint32_t> words_of(const fs::path& file) {
+    const std::string bytes = read_text(file);
+    std::vector<std::uint32_t> words(bytes.size() / 4);
+    for (std::size_t w = 0; w < words.size(); ++w) {
+        for (int b = 0; b < 4; ++b) {
+            words[w] |= std::uint32_t{static_cast<unsigned char>(bytes[4 * w + static_cast<std::size_t>(b)])} << (8 * b);
+        }
+    }
+    return words;
+}
+
+void write_words(const fs::path& file, const std::vector<std::uint32_t>& words) {
+    std::string bytes;
+    for (const std::uint32_t w : words) {
+        for (int b = 0; b < 4; ++b) {
+            bytes += static_cast<char>((w >> (8 * b)) & 0xFFu);
+        }
+    }
+    std::ofstream(file, std::ios::binary | std::ios::trunc) << bytes;
+}
+
+// CRC-32 as zlib computes it, of the words' little-endian bytes.
+std::uint32_t crc32_of(const std::uint32_t* words, std::size_t count) {
+    std::uint32_t c = 0xFFFFFFFFu;
+    for (std::size_t w = 0; w < count; ++w) {
+        for (int b = 0; b < 4; ++b) {
+            c ^= (words[w] >> (8 * b)) & 0xFFu;
+            for (int k = 0; k < 8; ++k) {
+                c = (c & 1u) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+            }
+        }
+    }
+    return c ^ 0xFFFFFFFFu;
+}
+
+// Where each section of an image starts (docs/image-format.md: a 6-word header, then sections of
+// a 4-word header and their payload).
+std::vector<std::size_t> sections_of(const std::vector<std::uint32_t>& words) {
+    std::vector<std::size_t> starts;
+    std::size_t at = 6;
+    for (std::uint32_t s = 0; s < words.at(3); ++s) {
+        starts.push_back(at);
+        at += 4 + words.at(at + 1);
+    }
+    return starts;
+}
+
+// An image of good_model on `board`, written by `spikeforge map`.
+fs::path mapped_image(const temp_folder& dir, const std::string& board = "tiny") {
+    const fs::path model = dir.write("model.xml", good_model);
+    const fs::path image = dir.path() / "net.sfimg";
+    const run_result r = run("map " + quoted(model.string()) + " --board " + quoted(board) + " -o " + quoted(image.string()));
+    INFO(r.output);
+    REQUIRE(r.exit_code == 0);
+    return image;
+}
+
+} // namespace
+
+TEST_CASE("cli: --help lists map, inspect and run", "[cli][help][image]") {
+    const run_result r = run("--help");
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.output, Catch::Contains("map"));
+    CHECK_THAT(r.output, Catch::Contains("inspect"));
+    CHECK_THAT(r.output, Catch::Contains("run"));
+    const run_result m = run("map --help");
+    CHECK(m.exit_code == 0);
+    CHECK_THAT(m.output, Catch::Contains("--board"));
+    CHECK_THAT(m.output, Catch::Contains("--out"));
+    const run_result x = run("run --help");
+    CHECK(x.exit_code == 0);
+    CHECK_THAT(x.output, Catch::Contains("--target"));
+}
+
+TEST_CASE("cli: map writes a board image and prints how the model was mapped", "[cli][map]") {
+    temp_folder dir;
+    const fs::path model = dir.write("model.xml", good_model);
+    const fs::path board = dir.write("spread.xml", spread_board);
+    const fs::path image = dir.path() / "images" / "net.sfimg";
+    const run_result r =
+        run("map " + quoted(model.string()) + " --board " + quoted(board.string()) + " -o " + quoted(image.string()));
+    INFO(r.output);
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.output, Catch::StartsWith("board spread: 3 of 4 application cores on 3 chips\n"));
+    CHECK_THAT(r.output, Catch::Contains("cores (chip, core: population, neurons, synapses, synaptic bytes):"));
+    CHECK_THAT(r.output, Catch::Contains(": post[0..1] neurons 0..1, 2 synapses, "));
+    CHECK_THAT(r.output, Catch::Contains("routing tables (chip: entries before -> after compression, limit):"));
+    CHECK_THAT(r.output, Catch::Contains("  all chips: "));
+    CHECK_THAT(r.output, Catch::Contains("link load (packets per step if every neuron fires at 1 Hz):"));
+    CHECK_THAT(r.output, Catch::Contains(" links carry packets, "));
+    CHECK_THAT(r.output, Catch::Contains("quantisation:\n  pre[0] (iaf): "));
+    REQUIRE(fs::is_regular_file(image));
+    const auto bytes = fs::file_size(image);
+    CHECK_THAT(r.output, Catch::EndsWith("wrote " + image.string() + " (" + std::to_string(bytes) + " bytes)\n"));
+    CHECK(read_text(image).substr(0, 4) == "SFIM");
+    CHECK(bytes % 4 == 0);
+    CHECK(sorted_entries(dir.path()) == std::vector<std::string>{"images", "images/net.sfimg", "model.xml", "spread.xml"});
+}
+
+TEST_CASE("cli: inspect summarises a board image", "[cli][inspect]") {
+    temp_folder dir;
+    const fs::path image = mapped_image(dir);
+    const run_result r = run("inspect " + quoted(image.string()));
+    INFO(r.output);
+    CHECK(r.exit_code == 0);
+    CHECK_THAT(r.output, Catch::StartsWith(image.string() + ": board tiny (2 x 2 chips), time step 0.05 ms, 1200 steps\n"));
+    CHECK_THAT(r.output, Catch::Contains("3 cores, 5 neurons, 2 synapses, 4 chips, 2 routing entries, " +
+                                         std::to_string(fs::file_size(image)) +
+                                         " bytes; every section's checksum holds\n"));
+    CHECK_THAT(r.output, Catch::Contains("\nas mapped:\nboard tiny: 3 of 12 application cores on "));
+    CHECK_THAT(r.output, Catch::Contains("routing tables (chip: entries before -> after compression, limit):"));
+}
+
+TEST_CASE("cli: inspect and run of a damaged image exit 2 naming the word and section", "[cli][inspect]") {
+    temp_folder dir;
+    const fs::path image = mapped_image(dir);
+    std::vector<std::uint32_t> words = words_of(image);
+    const std::vector<std::size_t> starts = sections_of(words);
+    // The sections: machine, 4 chips, 3 cores, recording, report.
+    REQUIRE(starts.size() == 10);
+    const std::size_t core = starts[5];
+    REQUIRE(words[core] == 3);
+    std::string expected;
+    SECTION("a word changed without its checksum") {
+        words[core + 4 + 5] ^= 1u;
+        expected = image.string() + ": word " + std::to_string(core + 3) +
+                   ", section 5 (core 0): a section's checksum does not match";
+    }
+    SECTION("the header's checksum") {
+        words[4] = 1;
+        expected = image.string() + ": word 5, section 0 (header): the header's checksum does not match";
+    }
+    SECTION("a core's delay slots out of range, its checksum recomputed") {
+        words[core + 4 + 8] = 3;
+        words[core + 3] = crc32_of(words.data() + core + 4, words[core + 1]);
+        expected = image.string() + ": word ";
+    }
+    write_words(image, words);
+    const run_result r = run("inspect " + quoted(image.string()));
+    INFO(r.output);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.output, Catch::StartsWith("spikeforge inspect: " + expected));
+    if (words[core + 4 + 8] == 3) {
+        CHECK_THAT(r.output, Catch::Contains(", section 5 (core 0): a field outside its range (delay slots)\n"));
+    }
+    CHECK_THAT(r.output, !Catch::Contains("every section's checksum holds"));
+    const fs::path out = dir.path() / "out";
+    const run_result x = run("run " + quoted(image.string()) + " -o " + quoted(out.string()));
+    INFO(x.output);
+    CHECK(x.exit_code == 2);
+    CHECK_THAT(x.output, Catch::StartsWith("spikeforge run: " + image.string() + ": the image is refused: "));
+    CHECK_THAT(x.output, Catch::Contains("in section "));
+    CHECK_FALSE(fs::exists(out));
+}
+
+TEST_CASE("cli: inspect refuses a file that is not whole words", "[cli][inspect]") {
+    temp_folder dir;
+    const fs::path image = mapped_image(dir);
+    std::ofstream(image, std::ios::binary | std::ios::app) << "xy";
+    const run_result r = run("inspect " + quoted(image.string()));
+    INFO(r.output);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.output, Catch::Contains("bytes, not a whole number of 32-bit words: not a board image"));
+}
+
+TEST_CASE("cli: run of an image writes the model's output files, as simulate --backend fixed does",
+          "[cli][run]") {
+    temp_folder dir;
+    const fs::path image = mapped_image(dir);
+    const fs::path out = dir.path() / "functional";
+    const run_result r = run("run " + quoted(image.string()) + " -o " + quoted(out.string()));
+    INFO(r.output);
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.output, Catch::StartsWith("ran " + image.string() + " on the functional emulator: 1200 steps, 3 cores on 4 chips, "));
+    CHECK_THAT(r.output, Catch::Contains("\nrouters: "));
+    CHECK_THAT(r.output, Catch::Contains(" 0 dropped, "));
+    CHECK_THAT(r.output, Catch::Contains("; 0 keys no master table took, 0 looped, "));
+    CHECK_THAT(r.output, Catch::Contains("program faults 0\n"));
+    CHECK_THAT(r.output, Catch::Contains("wrote " + (out / "volts.dat").string() + "\n"));
+    CHECK_THAT(r.output, Catch::Contains("wrote " + (out / "spikes.dat").string() + "\n"));
+    CHECK_THAT(r.output, !Catch::Contains("warning"));
+    CHECK(sorted_entries(out) == std::vector<std::string>{"spikes.dat", "volts.dat"});
+
+    const fs::path model = dir.path() / "model.xml";
+    const fs::path fixed = dir.path() / "fixed";
+    const run_result f = run("simulate --backend fixed --board tiny " + quoted(model.string()) + " -o " + quoted(fixed.string()));
+    INFO(f.output);
+    REQUIRE(f.exit_code == 0);
+    for (const char* name : {"volts.dat", "spikes.dat"}) {
+        INFO(name);
+        CHECK(read_text(out / name) == read_text(fixed / name));
+    }
+    CHECK_FALSE(read_text(out / "spikes.dat").empty());
+}
+
+TEST_CASE("cli: run of a model maps it on the fly and writes beside it", "[cli][run]") {
+    temp_folder dir;
+    const fs::path model = dir.write("model.xml", good_model);
+    const run_result r = run("run " + quoted(model.string()) + " --board tiny");
+    INFO(r.output);
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.output, Catch::StartsWith("ran " + model.string() + " on the functional emulator: 1200 steps, "));
+    CHECK(sorted_entries(dir.path()) == std::vector<std::string>{"model.xml", "spikes.dat", "volts.dat"});
+    // The same files as from the image `map` writes.
+    const fs::path image = dir.path() / "net.sfimg";
+    REQUIRE(run("map " + quoted(model.string()) + " --board tiny -o " + quoted(image.string())).exit_code == 0);
+    const fs::path out = dir.path() / "out";
+    REQUIRE(run("run " + quoted(image.string()) + " -o " + quoted(out.string())).exit_code == 0);
+    for (const char* name : {"volts.dat", "spikes.dat"}) {
+        INFO(name);
+        CHECK(read_text(out / name) == read_text(dir.path() / name));
+    }
+}
+
+TEST_CASE("cli: run with target nonsense exits with 2", "[cli][run]") {
+    temp_folder dir;
+    const fs::path model = dir.write("model.xml", good_model);
+    const fs::path out = dir.path() / "out";
+    const run_result r = run("run " + quoted(model.string()) + " --board tiny --target nonsense -o " + quoted(out.string()));
+    INFO(r.output);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.output, Catch::Contains("spikeforge run: unknown target 'nonsense' (available: functional)"));
+    CHECK_FALSE(fs::exists(out));
+    CHECK(sorted_entries(dir.path()) == std::vector<std::string>{"model.xml"});
+}
+
+TEST_CASE("cli: a model that does not fit the board exits with 2 and writes no image", "[cli][map][run]") {
+    temp_folder dir;
+    const fs::path model = dir.write("model.xml", good_model);
+    const fs::path image = dir.path() / "net.sfimg";
+    fs::path board;
+    std::string says;
+    SECTION("its neurons need more state words than a core gives") {
+        board = dir.write("cramped.xml", cramped_board);
+        says = "board cramped's cores hold 2";
+    }
+    SECTION("its cores are more than the board has") {
+        board = dir.write("single.xml", single_core_board);
+        says = "spikeforge: placement: 3 slices need 3 application cores, one each, but board 'single' has 1";
+    }
+    SECTION("an unknown board") {
+        board = "nosuch";
+        says = "bss2, spinn5, tiny";
+    }
+    const std::vector<std::string> before = sorted_entries(dir.path());
+    const run_result r = run("map " + quoted(model.string()) + " --board " + quoted(board.string()) + " -o " + quoted(image.string()));
+    INFO(r.output);
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.output, Catch::Contains(says));
+    CHECK_THAT(r.output, !Catch::Contains("wrote"));
+    CHECK_FALSE(fs::exists(image));
+    CHECK_FALSE(fs::exists(image.string() + ".partial"));
+    const fs::path out = dir.path() / "out";
+    const run_result x = run("run " + quoted(model.string()) + " --board " + quoted(board.string()) + " -o " + quoted(out.string()));
+    INFO(x.output);
+    CHECK(x.exit_code == 2);
+    CHECK_THAT(x.output, Catch::Contains(says));
+    CHECK_FALSE(fs::exists(out));
+    CHECK(sorted_entries(dir.path()) == before);
+}

@@ -127,7 +127,7 @@ TEST_CASE("board: bss2 loads as one accelerated chip of two 256-neuron halves", 
     CHECK(b.application_core_count() == 2);
     CHECK(b.neuron_capacity() == 512);
     CHECK(b.links.empty());
-    CHECK(b.chips.front().router_entries == 0);
+    CHECK(b.chips.front().router_entries == 256);
     CHECK(b.core.neurons == 256);
     CHECK(b.core.weight_bits == 6);
     CHECK_FALSE(b.core.weights_signed);

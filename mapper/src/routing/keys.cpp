@@ -10,7 +10,9 @@
 namespace sf::mapper {
 namespace {
 
-int free_bits(std::uint32_t mask) { return 32 - static_cast<int>(std::bitset<32>(mask).count()); }
+int free_bits(std::uint32_t mask) {
+    return 32 - static_cast<int>(std::bitset<32>(mask).count());
+}
 
 // Masks of the form 1…10…0: their key spaces are intervals [key, key + size).
 bool high_bits_only(std::uint32_t mask) {
@@ -28,9 +30,13 @@ int bits_for(int neurons) {
 
 } // namespace
 
-bool well_formed(key_space s) { return (s.key & ~s.mask) == 0; }
+bool well_formed(key_space s) {
+    return (s.key & ~s.mask) == 0;
+}
 
-bool matches(key_space s, std::uint32_t key) { return (key & s.mask) == s.key; }
+bool matches(key_space s, std::uint32_t key) {
+    return (key & s.mask) == s.key;
+}
 
 std::uint64_t size(key_space s) {
     return well_formed(s) ? std::uint64_t{1} << free_bits(s.mask) : 0;
@@ -65,8 +71,8 @@ std::vector<key_space> subtract(key_space from, key_space taken) {
         pieces.push_back(from);
         return pieces;
     }
-    // Bits `taken` fixes and `from` leaves free: the keys that differ from `taken` at the first such
-    // bit, then those that agree there and differ at the next, and so on.
+    // Bits `taken` fixes and `from` leaves free: the keys that differ from `taken` at the first
+    // such bit, then those that agree there and differ at the next, and so on.
     key_space rest = from;
     const std::uint32_t split = taken.mask & ~from.mask;
     for (int bit = 0; bit < 32; ++bit) {
@@ -116,7 +122,8 @@ std::vector<key_space> allocate_keys(const std::vector<int>& neurons_per_source)
     return result;
 }
 
-std::optional<std::pair<std::size_t, std::size_t>> find_overlap(const std::vector<key_space>& spaces) {
+std::optional<std::pair<std::size_t, std::size_t>>
+find_overlap(const std::vector<key_space>& spaces) {
     std::optional<std::pair<std::size_t, std::size_t>> found;
     const auto note = [&found](std::size_t a, std::size_t b) {
         const std::pair<std::size_t, std::size_t> pair{std::min(a, b), std::max(a, b)};

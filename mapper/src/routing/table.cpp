@@ -7,9 +7,7 @@ namespace sf::mapper {
 
 std::string route_string(std::uint32_t route) {
     std::string text;
-    const auto add = [&text](const std::string& word) {
-        text += text.empty() ? word : " " + word;
-    };
+    const auto add = [&text](const std::string& word) { text += text.empty() ? word : " " + word; };
     for (int d = 0; d < route_link_bits; ++d) {
         if ((route & (1u << d)) != 0) {
             add(to_string(static_cast<direction>(d)));

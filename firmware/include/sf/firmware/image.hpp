@@ -13,8 +13,9 @@ constexpr std::uint32_t version = 1;
 constexpr std::size_t header_words = 6;
 constexpr std::size_t section_header_words = 4;
 constexpr std::uint32_t constant_column = 0xFFFFFFFFu;
+constexpr std::uint32_t max_hold = 1u << 24; // steps a row may wait after its spike arrives
 
-enum class section_kind : std::uint32_t { machine = 1, chip = 2, core = 3, recording = 4 };
+enum class section_kind : std::uint32_t { machine = 1, chip = 2, core = 3, recording = 4, report = 5 };
 
 namespace detail {
 
@@ -143,14 +144,17 @@ public:
         const std::uint32_t* body = words((std::uint64_t{length} + 3) / 4, field);
         return body != nullptr ? reinterpret_cast<const char*>(body) : nullptr;
     }
-    // Marks a value outside its range.
-    constexpr void refuse(const char* field) {
+    // Marks a value outside its range, at the word holding it (by default where the cursor is).
+    constexpr void refuse(const char* field, const std::uint32_t* at = nullptr) {
         if (ok_) {
             ok_ = false;
             range_ = true;
             field_ = field;
+            bad_ = at;
         }
     }
+    // Where the problem is: the refused word, or where reading stopped.
+    constexpr const std::uint32_t* problem_position() const { return bad_ != nullptr ? bad_ : at_; }
 
 private:
     constexpr void fail(const char* field) {
@@ -165,14 +169,20 @@ private:
     bool ok_ = true;
     bool range_ = false;
     const char* field_ = "";
+    const std::uint32_t* bad_ = nullptr;
 };
 
 struct machine_view {
+    const std::uint32_t* fields = nullptr; // the section's first word
     double dt = 0.0;
     std::uint64_t steps = 0;
     std::uint32_t seed = 0;
     std::uint32_t width = 0;
     std::uint32_t height = 0;
+    std::uint32_t topology = 0; // 0 mesh, 1 torus, 2 hexagonal
+    std::uint32_t wraps = 0;
+    std::uint32_t dead_links = 0;
+    const std::uint32_t* dead = nullptr; // x, y, direction per dead link
     std::uint32_t chips = 0;
     std::uint32_t cores = 0;
     std::uint32_t groups = 0;
@@ -182,6 +192,7 @@ struct machine_view {
 };
 
 struct chip_view {
+    const std::uint32_t* fields = nullptr;
     std::uint32_t x = 0;
     std::uint32_t y = 0;
     std::uint32_t entries = 0;
@@ -189,6 +200,7 @@ struct chip_view {
 };
 
 struct core_view {
+    const std::uint32_t* fields = nullptr; // field k of the table in docs/image-format.md at fields + k
     std::uint32_t x = 0;
     std::uint32_t y = 0;
     std::uint32_t core = 0;
@@ -201,6 +213,7 @@ struct core_view {
     std::uint32_t seed = 0;
     std::uint32_t key = 0;
     std::uint32_t mask = 0;
+    std::uint32_t sends = 0;
     std::uint32_t program_words = 0;
     std::uint32_t constant_count = 0;
     std::uint32_t table_count = 0;
@@ -221,11 +234,16 @@ struct core_view {
 // The fields of a machine, chip or core section; false when the payload does not hold them (the
 // cursor says which field). Ranges are checked by check_image.
 inline bool read_machine(cursor& c, machine_view& m) {
+    m.fields = c.position();
     m.dt = c.real("time step");
     m.steps = c.wide("steps");
     m.seed = c.word("seed");
     m.width = c.word("grid width");
     m.height = c.word("grid height");
+    m.topology = c.word("topology");
+    m.wraps = c.word("wraps");
+    m.dead_links = c.word("dead links");
+    m.dead = c.words(std::uint64_t{m.dead_links} * 3, "dead links");
     m.chips = c.word("chips");
     m.cores = c.word("cores");
     m.groups = c.word("groups");
@@ -239,6 +257,7 @@ inline bool read_machine(cursor& c, machine_view& m) {
 }
 
 inline bool read_chip(cursor& c, chip_view& chip) {
+    chip.fields = c.position();
     chip.x = c.word("x");
     chip.y = c.word("y");
     chip.entries = c.word("routing entries");
@@ -247,6 +266,7 @@ inline bool read_chip(cursor& c, chip_view& chip) {
 }
 
 inline bool read_core(cursor& c, core_view& v) {
+    v.fields = c.position();
     v.x = c.word("chip x");
     v.y = c.word("chip y");
     v.core = c.word("core");
@@ -259,6 +279,7 @@ inline bool read_core(cursor& c, core_view& v) {
     v.seed = c.word("seed");
     v.key = c.word("key");
     v.mask = c.word("mask");
+    v.sends = c.word("sends");
     v.program_words = c.word("program words");
     v.constant_count = c.word("constants");
     v.table_count = c.word("tables");
@@ -271,10 +292,12 @@ inline bool read_core(cursor& c, core_view& v) {
     v.tables = c.position();
     for (std::uint32_t t = 0; t < v.table_count && c.ok(); ++t) {
         c.word("table x0");
+        const std::uint32_t* shape_at = c.position();
         const std::uint32_t shape = c.word("table step and size");
         const std::uint32_t log2 = (shape >> 8) & 0xFFu;
         if (c.ok() && ((shape & 0xFFu) > 30 || log2 > 16 || (shape >> 16) != 0)) {
-            c.refuse("table step and size");
+            c.refuse("table step and size", shape_at);
+            break;
         }
         c.words((std::uint64_t{1} << log2) + 1, "table samples");
     }
@@ -292,54 +315,64 @@ constexpr bool power_of_two(std::uint32_t n) { return n != 0 && (n & (n - 1)) ==
 
 // Everything a core section's fields must satisfy besides their presence.
 inline void check_core(cursor& c, const core_view& v, const machine_view& m) {
-    if (v.x >= m.width || v.y >= m.height) {
-        c.refuse("chip x or y");
+    const std::uint32_t* f = v.fields;
+    if (v.x >= m.width) {
+        c.refuse("chip x", f + 0);
+    } else if (v.y >= m.height) {
+        c.refuse("chip y", f + 1);
     } else if (v.core > 25) {
-        c.refuse("core");
+        c.refuse("core", f + 2);
     } else if (v.group >= m.groups) {
-        c.refuse("group");
+        c.refuse("group", f + 3);
     } else if (v.neurons == 0 || v.neurons > 256) {
-        c.refuse("neurons");
+        c.refuse("neurons", f + 5);
     } else if (v.state_words > 1024) {
-        c.refuse("state words");
+        c.refuse("state words", f + 6);
     } else if (v.input_channels > 16) {
-        c.refuse("input channels");
+        c.refuse("input channels", f + 7);
     } else if (!power_of_two(v.delay_slots) || v.delay_slots > 16) {
-        c.refuse("delay slots");
-    } else if (v.program_words > 4096) {
-        c.refuse("program words");
-    } else if (v.constant_count > 1024) {
-        c.refuse("constants");
-    } else if (v.table_count > 16) {
-        c.refuse("tables");
+        c.refuse("delay slots", f + 8);
     } else if ((v.key & ~v.mask) != 0 || (~v.mask & 0xFFFFFF00u) != 0 || (~v.mask) + 1u < v.neurons) {
-        c.refuse("key and mask");
+        c.refuse("key and mask", f + 10);
+    } else if (v.sends > 1) {
+        c.refuse("sends", f + 12);
+    } else if (v.program_words > 4096) {
+        c.refuse("program words", f + 13);
+    } else if (v.constant_count > 1024) {
+        c.refuse("constants", f + 14);
+    } else if (v.table_count > 16) {
+        c.refuse("tables", f + 15);
     }
     if (!c.ok()) {
         return;
     }
-    // The synaptic matrix: every block and offset inside its arrays, offsets non-decreasing.
+    // The synaptic matrix: every block and offset inside its arrays, offsets non-decreasing,
+    // holds within what a run can wait.
     for (std::uint32_t e = 0; e < v.master_entries; ++e) {
         const std::uint32_t* entry = v.master + 4 * e;
         if ((entry[0] & ~entry[1]) != 0 || std::uint64_t{entry[2]} + entry[3] > v.blocks) {
-            c.refuse("master table entry");
+            c.refuse("master table entry", entry);
             return;
         }
         if (e > 0 && entry[0] <= v.master[4 * (e - 1)]) {
-            c.refuse("master table order");
+            c.refuse("master table order", entry);
             return;
         }
     }
     for (std::uint32_t b = 0; b < v.blocks; ++b) {
         const std::uint32_t* block = v.block_words + 3 * b;
+        if (block[0] > max_hold) {
+            c.refuse("row block hold", block);
+            return;
+        }
         if (block[1] > 256 || std::uint64_t{block[2]} + block[1] + 1 > v.offsets) {
-            c.refuse("row block");
+            c.refuse("row block", block + 1);
             return;
         }
     }
     for (std::uint32_t o = 0; o < v.offsets; ++o) {
         if (v.row_offsets[o] > v.synaptic_words) {
-            c.refuse("row offset");
+            c.refuse("row offset", v.row_offsets + o);
             return;
         }
     }
@@ -347,7 +380,7 @@ inline void check_core(cursor& c, const core_view& v, const machine_view& m) {
         const std::uint32_t* block = v.block_words + 3 * b;
         for (std::uint32_t i = 0; i < block[1]; ++i) {
             if (v.row_offsets[block[2] + i] > v.row_offsets[block[2] + i + 1]) {
-                c.refuse("row offsets order");
+                c.refuse("row offsets order", v.row_offsets + block[2] + i + 1);
                 return;
             }
         }
@@ -365,29 +398,32 @@ inline void check_recording(cursor& c, const machine_view& m) {
         skip_text(c, "trace path");
         const std::uint32_t columns = c.word("trace columns");
         for (std::uint32_t k = 0; k < columns && c.ok(); ++k) {
+            const std::uint32_t* column = c.position();
             const std::uint32_t core = c.word("column core");
             const std::uint32_t neuron = c.word("column neuron");
             const std::uint32_t slot = c.word("column state word");
             c.wide("column unit");
             if (c.ok() && core != constant_column && (core >= m.cores || neuron > 255 || slot > 1023)) {
-                c.refuse("trace column");
+                c.refuse("trace column", column);
             }
         }
     }
     const std::uint32_t event_files = c.word("event files");
     for (std::uint32_t f = 0; f < event_files && c.ok(); ++f) {
         skip_text(c, "event path");
+        const std::uint32_t* format = c.position();
         const std::uint32_t id_first = c.word("event format");
         if (c.ok() && id_first > 1) {
-            c.refuse("event format");
+            c.refuse("event format", format);
         }
         const std::uint32_t selections = c.word("event selections");
         for (std::uint32_t s = 0; s < selections && c.ok(); ++s) {
+            const std::uint32_t* selection = c.position();
             const std::uint32_t core = c.word("selection core");
             const std::uint32_t neuron = c.word("selection neuron");
             skip_text(c, "selection id");
             if (c.ok() && (core >= m.cores || neuron > 255)) {
-                c.refuse("event selection");
+                c.refuse("event selection", selection);
             }
         }
     }
@@ -424,6 +460,7 @@ inline check_result check_image(const std::uint32_t* words, std::size_t count) {
     std::uint32_t chips = 0;
     std::uint32_t cores = 0;
     std::uint32_t last_kind = 0;
+    bool recording = false;
     std::size_t at = header_words;
     for (std::uint32_t s = 0; s < sections; ++s) {
         r.section = s;
@@ -444,9 +481,11 @@ inline check_result check_image(const std::uint32_t* words, std::size_t count) {
         if (checksum(words + payload, length) != words[at + 3]) {
             return fail(problem::bad_section_checksum, at + 3);
         }
-        // Order: machine first (once), then chips, then cores, then the recording (once).
-        const bool known = kind >= 1 && kind <= 4;
-        const bool in_order = known && (s == 0 ? kind == 1 : (kind != 1 && kind >= last_kind && !(kind == 4 && last_kind == 4)));
+        // Order: machine first (once), then chips, then cores, then the recording (once), then the
+        // report (once, optional).
+        const bool known = kind >= 1 && kind <= 5;
+        const bool once = kind == 4 || kind == 5;
+        const bool in_order = known && (s == 0 ? kind == 1 : (kind != 1 && kind >= last_kind && !(once && kind == last_kind)));
         if (!in_order) {
             return fail(problem::bad_section_kind, at);
         }
@@ -459,16 +498,32 @@ inline check_result check_image(const std::uint32_t* words, std::size_t count) {
         switch (static_cast<section_kind>(kind)) {
         case section_kind::machine:
             if (read_machine(c, machine)) {
-                if (!(machine.dt > 0.0) || machine.width == 0 || machine.height == 0 || machine.width > 4096 ||
-                    machine.height > 4096 || machine.groups == 0) {
-                    c.refuse("machine");
+                const std::uint32_t* f = machine.fields;
+                if (!(machine.dt > 0.0)) {
+                    c.refuse("time step", f);
+                } else if (machine.width == 0 || machine.width > 4096) {
+                    c.refuse("grid width", f + 5);
+                } else if (machine.height == 0 || machine.height > 4096) {
+                    c.refuse("grid height", f + 6);
+                } else if (machine.topology > 2) {
+                    c.refuse("topology", f + 7);
+                } else if (machine.wraps > 1) {
+                    c.refuse("wraps", f + 8);
+                } else if (machine.groups == 0) {
+                    c.refuse("groups", machine.dead + 3 * machine.dead_links + 2);
+                }
+                for (std::uint32_t d = 0; d < machine.dead_links && c.ok(); ++d) {
+                    const std::uint32_t* link = machine.dead + 3 * d;
+                    if (link[0] >= machine.width || link[1] >= machine.height || link[2] > 5) {
+                        c.refuse("dead link", link);
+                    }
                 }
             }
             break;
         case section_kind::chip: {
             chip_view chip;
             if (read_chip(c, chip) && (chip.x >= machine.width || chip.y >= machine.height)) {
-                c.refuse("chip x or y");
+                c.refuse("chip x or y", chip.x >= machine.width ? chip.fields : chip.fields + 1);
             }
             ++chips;
             break;
@@ -481,12 +536,16 @@ inline check_result check_image(const std::uint32_t* words, std::size_t count) {
             ++cores;
             break;
         }
-        case section_kind::recording: detail::check_recording(c, machine); break;
+        case section_kind::recording:
+            recording = true;
+            detail::check_recording(c, machine);
+            break;
+        case section_kind::report: detail::skip_text(c, "report"); break;
         }
         if (!c.ok()) {
             r.field = c.failed_field();
             return fail(c.out_of_range() ? problem::bad_field : problem::truncated_field,
-                        static_cast<std::size_t>(c.position() - words));
+                        static_cast<std::size_t>(c.problem_position() - words));
         }
         if (!c.done()) {
             return fail(problem::trailing_words, static_cast<std::size_t>(c.position() - words));
@@ -499,7 +558,7 @@ inline check_result check_image(const std::uint32_t* words, std::size_t count) {
     if (at != count) {
         return fail(problem::trailing_words, at);
     }
-    if (sections < 2 || last_kind != 4 || chips != machine.chips || cores != machine.cores) {
+    if (sections < 2 || !recording || chips != machine.chips || cores != machine.cores) {
         return fail(problem::bad_section_count, 3);
     }
     return r;

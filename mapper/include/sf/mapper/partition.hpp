@@ -24,6 +24,10 @@ struct partition_result {
     std::vector<std::uint64_t> synaptic_bytes;   // per slice: what its synaptic matrix takes
 };
 
+// The ring-buffer slots of the board's cores: the largest power of two within the board's delay
+// slots and the kernel's 16. Longer delays are carried as holds (synaptic_matrix.hpp).
+int ring_slots(const core_limits& core);
+
 // Splits every group into as few slices as the core's limits allow: at most `neurons`, state
 // words of all its neurons within `state_memory_words`, synaptic rows within
 // `synaptic_memory_bytes` (synaptic_matrix.hpp says what a matrix takes). Throws compile_error

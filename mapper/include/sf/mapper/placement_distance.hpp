@@ -37,7 +37,7 @@ public:
 
     // Available chips are numbered 0 .. chip_count() - 1 in row order (the order of board::chips).
     int chip_count() const { return static_cast<int>(chips_.size()); }
-    chip_coordinates chip(int index) const { return chips_[static_cast<std::size_t>(index)]; }
+    chip_coordinates chip_at(int index) const { return chips_[static_cast<std::size_t>(index)]; }
     // The number of an available chip; -1 for a position with no chip or an unavailable one.
     int index(chip_coordinates where) const;
     // Chips share a component when a path of available links joins them; numbered from 0.
@@ -46,8 +46,8 @@ public:
     // Between two chips by number; -1 when no path joins them.
     int between(int a, int b) const {
         if (!table_.empty()) {
-            const std::uint16_t d = table_[static_cast<std::size_t>(a) * chips_.size() +
-                                           static_cast<std::size_t>(b)];
+            const std::uint16_t d =
+                table_[static_cast<std::size_t>(a) * chips_.size() + static_cast<std::size_t>(b)];
             return d == no_path ? -1 : d;
         }
         return formula_between(a, b);

@@ -15,9 +15,9 @@ namespace sf::mapper {
 // For each table (same order): the keys that reach its chip over a link and match none of its
 // entries, so that the router's default route carries them on. Found by replaying every source
 // through the tables as check_routes does; each source's keys at most once per chip, sorted.
-std::vector<std::vector<key_space>> default_routed_keys(const board& machine,
-                                                        const std::vector<routing_table>& tables,
-                                                        const std::vector<multicast_source>& sources);
+std::vector<std::vector<key_space>>
+default_routed_keys(const board& machine, const std::vector<routing_table>& tables,
+                    const std::vector<multicast_source>& sources);
 
 // The same table with fewer entries, keeping the route of every key that matches one of its
 // entries and keeping every key of `default_routed` matched by none. Keys in neither may change:

@@ -48,6 +48,7 @@ std::vector<key_space> allocate_keys(const std::vector<int>& neurons_per_source)
 
 // Two sources whose key spaces overlap (lower index first), or nothing. Takes n log n for key
 // spaces whose masks are high bits only (as allocate_keys makes), longer for others.
-std::optional<std::pair<std::size_t, std::size_t>> find_overlap(const std::vector<key_space>& spaces);
+std::optional<std::pair<std::size_t, std::size_t>>
+find_overlap(const std::vector<key_space>& spaces);
 
 } // namespace sf::mapper

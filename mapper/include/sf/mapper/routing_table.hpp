@@ -16,8 +16,12 @@ namespace sf::mapper {
 constexpr int route_link_bits = 6;
 constexpr int max_routed_cores = 32 - route_link_bits; // 26
 
-constexpr std::uint32_t link_bit(direction way) { return 1u << static_cast<int>(way); }
-constexpr std::uint32_t core_bit(int core) { return 1u << (route_link_bits + core); }
+constexpr std::uint32_t link_bit(direction way) {
+    return 1u << static_cast<int>(way);
+}
+constexpr std::uint32_t core_bit(int core) {
+    return 1u << (route_link_bits + core);
+}
 constexpr std::uint32_t link_bits_of(std::uint32_t route) {
     return route & ((1u << route_link_bits) - 1u);
 }

@@ -1,0 +1,171 @@
+#include <chrono>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+
+#include <sf/emulator/functional.hpp>
+#include <sf/firmware/image.hpp>
+#include <sf/lems/flatten.hpp>
+#include <sf/lems/recordings.hpp>
+#include <sf/mapper/board_loader.hpp>
+#include <sf/mapper/image_file.hpp>
+
+#include "image_commands.hpp"
+
+namespace sf::cli {
+namespace fs = std::filesystem;
+namespace image = firmware::image;
+
+namespace {
+
+constexpr int exit_ok = 0;
+constexpr int exit_failed = 1;
+constexpr int exit_bad_input = 2;
+
+lems::model load(const std::string& file, const image_job& job) {
+    lems::load_options options;
+    for (const auto& path : job.include_paths) {
+        options.include_paths.emplace_back(path);
+    }
+    options.builtin_core_types = job.builtin_core_types;
+    return lems::load_model({fs::path(file)}, options);
+}
+
+// The model mapped, its output paths relative to the Simulation's own folder.
+mapper::mapped_network map_model(const std::string& file, const image_job& job) {
+    const lems::model model = load(file, job);
+    const mapper::board machine = mapper::find_board(job.board);
+    lems::flatten_options flat;
+    flat.output_dir = ".";
+    return mapper::map_network(lems::flatten(model, flat), machine, job.options);
+}
+
+bool is_image(const std::string& file) {
+    std::ifstream in(file, std::ios::binary);
+    std::uint32_t word = 0;
+    in.read(reinterpret_cast<char*>(&word), sizeof word);
+    return in && word == image::magic;
+}
+
+std::string refusal(const std::string& file, const image::check_result& r) {
+    static const char* kinds[] = {"header", "machine", "chip", "core", "recording", "report"};
+    const bool header = r.offset < image::header_words;
+    const char* kind = header ? kinds[0] : (r.kind >= 1 && r.kind <= 5 ? kinds[r.kind] : "unknown kind");
+    return file + ": word " + std::to_string(r.offset) + ", section " + std::to_string(r.section) + " (" + kind +
+           (r.kind == 2 || r.kind == 3 ? " " + std::to_string(r.index) : std::string()) + "): " +
+           image::describe(r.what) + (r.field[0] != '\0' ? std::string(" (") + r.field + ")" : std::string());
+}
+
+int run_emulator(const std::vector<std::uint32_t>& words, const std::string& name, const fs::path& out_dir) {
+    using clock = std::chrono::steady_clock;
+    emulator::functional_emulator board(words.data(), words.size());
+    if (!board.ready()) {
+        std::cerr << "spikeforge run: " << name << ": " << board.problem() << "\n";
+        return exit_bad_input;
+    }
+    const auto started = clock::now();
+    board.run(board.steps());
+    const double seconds = std::chrono::duration<double>(clock::now() - started).count();
+    const emulator::functional_counters c = board.counters();
+    std::vector<lems::recorded_trace> traces;
+    for (const auto& t : board.traces()) {
+        traces.push_back({out_dir / t.path, t.columns, t.rows});
+    }
+    std::vector<lems::recorded_events> events;
+    for (const auto& e : board.events()) {
+        events.push_back({out_dir / e.path, e.id_first, e.events});
+    }
+    const auto written = lems::write_recordings(traces, events);
+    std::cout << "ran " << name << " on the functional emulator: " << board.steps() << " steps, "
+              << board.core_count() << " cores on " << board.chip_count() << " chips, " << c.cores.spikes
+              << " spikes, " << c.cores.delivered_words << " synaptic events, " << seconds << " s\n"
+              << "routers: " << c.routers.packets << " packets, " << c.routers.routed << " by an entry, "
+              << c.routers.default_routed << " by default route, " << c.routers.dropped << " dropped, "
+              << c.routers.lost << " lost on dead links or missing chips, "
+              << c.routers.delivered << " delivered to cores; " << c.unmatched_keys << " keys no master table took, "
+              << c.looped << " looped, " << c.held_rows << " rows held for long delays\n"
+              << "cores: saturated results " << c.cores.saturations << ", input overflows " << c.cores.input_overflows
+              << ", dropped synaptic words " << c.cores.dropped_words << ", program faults " << c.cores.program_faults
+              << "\n";
+    for (const auto& file : written) {
+        std::cout << "wrote " << file.string() << "\n";
+    }
+    const bool lost = c.routers.dropped + c.routers.lost + c.unmatched_keys + c.looped + c.cores.dropped_words > 0;
+    if (lost) {
+        std::cerr << "warning: packets or synaptic words were lost (counted above)\n";
+    }
+    return c.cores.program_faults > 0 ? exit_failed : exit_ok;
+}
+
+} // namespace
+
+int map_command(const std::string& model_file, const std::string& image_file, const image_job& job) {
+    const mapper::mapped_network mapped = map_model(model_file, job);
+    const std::vector<std::uint32_t> words = mapper::encode_image(mapped);
+    mapper::save_image(image_file, words);
+    std::cout << mapped.summary() << "wrote " << image_file << " (" << words.size() * 4 << " bytes)\n";
+    return exit_ok;
+}
+
+int inspect_command(const std::string& image_file) {
+    const std::vector<std::uint32_t> words = mapper::load_image(image_file);
+    const image::check_result checked = image::check_image(words.data(), words.size());
+    if (!checked) {
+        std::cerr << "spikeforge inspect: " << refusal(image_file, checked) << "\n";
+        return exit_bad_input;
+    }
+    image::sections walk(words.data(), words.size());
+    image::section_view s;
+    std::uint64_t neurons = 0;
+    std::uint64_t synapses = 0;
+    std::uint64_t entries = 0;
+    std::size_t cores = 0;
+    std::size_t chips = 0;
+    std::string report;
+    while (walk.next(s)) {
+        image::cursor c(s.payload, s.payload + s.length);
+        if (s.kind == image::section_kind::machine) {
+            image::machine_view m;
+            image::read_machine(c, m);
+            std::cout << image_file << ": board " << std::string(m.board, m.board_length) << " (" << m.width << " x "
+                      << m.height << " chips), time step " << m.dt * 1e3 << " ms, " << m.steps << " steps\n";
+        } else if (s.kind == image::section_kind::chip) {
+            image::chip_view chip;
+            image::read_chip(c, chip);
+            ++chips;
+            entries += chip.entries;
+        } else if (s.kind == image::section_kind::core) {
+            image::core_view core;
+            image::read_core(c, core);
+            ++cores;
+            neurons += core.neurons;
+            synapses += core.synaptic_words;
+        } else if (s.kind == image::section_kind::report) {
+            std::uint32_t length = 0;
+            const char* text = c.text(length, "report");
+            report.assign(text, length);
+        }
+    }
+    std::cout << cores << " cores, " << neurons << " neurons, " << synapses << " synapses, " << chips << " chips, "
+              << entries << " routing entries, " << words.size() * 4 << " bytes; every section's checksum holds\n";
+    if (!report.empty()) {
+        std::cout << "\nas mapped:\n" << report;
+    }
+    return exit_ok;
+}
+
+int run_command(const std::string& input, const std::string& target, const std::string& out_dir, const image_job& job) {
+    if (target != "functional") {
+        std::cerr << "spikeforge run: unknown target '" << target << "' (available: functional)\n";
+        return exit_bad_input;
+    }
+    if (is_image(input)) {
+        return run_emulator(mapper::load_image(input), input, out_dir.empty() ? fs::path(".") : fs::path(out_dir));
+    }
+    // A model: mapped on the fly, its outputs beside it unless -o says otherwise.
+    const mapper::mapped_network mapped = map_model(input, job);
+    const fs::path folder = out_dir.empty() ? fs::path(input).parent_path() : fs::path(out_dir);
+    return run_emulator(mapper::encode_image(mapped), input, folder.empty() ? fs::path(".") : folder);
+}
+
+} // namespace sf::cli

@@ -1,0 +1,22 @@
+#pragma once
+
+#include <sf/lems/network_ir.hpp>
+#include <sf/mapper/board.hpp>
+#include <sf/mapper/mapped_network.hpp>
+#include <sf/mapper/placement.hpp>
+#include <sf/mapper/quantise.hpp>
+
+namespace sf::mapper {
+
+struct map_options {
+    quantise_options quantise;
+    placement_options placement;
+};
+
+// A flattened network on a board: quantised, partitioned into core-sized slices, placed, given
+// keys, routed (trees, tables compressed under each router's limit and checked by replaying every
+// key), with each core's synaptic matrix and the recordings located. Throws compile_error naming
+// what does not fit (population, limit, need, available) or cannot be routed.
+mapped_network map_network(const lems::ir::network& net, const board& machine, const map_options& options = {});
+
+} // namespace sf::mapper

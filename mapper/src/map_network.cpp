@@ -1,0 +1,172 @@
+#include <algorithm>
+#include <chrono>
+#include <map>
+
+#include <sf/mapper/compile_error.hpp>
+#include <sf/mapper/map_network.hpp>
+#include <sf/mapper/routing.hpp>
+#include <sf/mapper/routing_check.hpp>
+#include <sf/mapper/routing_compress.hpp>
+#include <sf/mapper/routing_keys.hpp>
+
+namespace sf::mapper {
+namespace {
+
+using clock = std::chrono::steady_clock;
+
+double seconds_since(clock::time_point start) {
+    return std::chrono::duration<double>(clock::now() - start).count();
+}
+
+} // namespace
+
+mapped_network map_network(const lems::ir::network& net, const board& machine, const map_options& options) {
+    mapped_network m;
+    m.machine = machine;
+    m.dt = net.dt;
+    m.steps = net.steps;
+    m.seed = net.seed;
+    for (const auto& g : net.groups) {
+        m.group_labels.push_back(g.label);
+    }
+    m.compiled = quantise(net, machine, options.quantise);
+    mapping_report& report = m.report;
+    report.board = machine.name;
+
+    auto started = clock::now();
+    m.parts = partition(net, m.compiled, machine.core);
+    report.partition_seconds = seconds_since(started);
+    const std::size_t slices = m.parts.slices.size();
+
+    // Placement by synapses between slices.
+    started = clock::now();
+    std::map<std::pair<int, int>, double> pairs;
+    for (const auto& c : m.compiled.connections) {
+        const int source = m.parts.slice_of[static_cast<std::size_t>(c.source.group)][static_cast<std::size_t>(c.source.neuron)];
+        const int target = m.parts.slice_of[static_cast<std::size_t>(c.target.group)][static_cast<std::size_t>(c.target.neuron)];
+        pairs[{source, target}] += 1.0;
+    }
+    std::vector<slice_traffic> traffic;
+    traffic.reserve(pairs.size());
+    for (const auto& [pair, weight] : pairs) {
+        traffic.push_back({pair.first, pair.second, weight});
+    }
+    placement_options placing = options.placement;
+    placing.groups.clear();
+    for (const slice& s : m.parts.slices) {
+        placing.groups.push_back(s.group);
+    }
+    const placement_result placed = place_detailed(machine, slices, traffic, placing);
+    report.placement_seconds = seconds_since(started);
+    report.placement_cost = placed.cost;
+    report.constructive_cost = placed.constructive_cost;
+
+    // Keys, trees, tables.
+    started = clock::now();
+    std::vector<int> neurons;
+    for (const slice& s : m.parts.slices) {
+        neurons.push_back(s.count);
+    }
+    const std::vector<key_space> keys = allocate_keys(neurons);
+    std::vector<multicast_source> sources(slices);
+    for (std::size_t s = 0; s < slices; ++s) {
+        sources[s].keys = keys[s];
+        sources[s].source = placed.cores[s];
+    }
+    for (const auto& [pair, weight] : pairs) {
+        sources[static_cast<std::size_t>(pair.first)].targets.push_back(placed.cores[static_cast<std::size_t>(pair.second)]);
+    }
+    const std::vector<routing_table> trees = build_routes(machine, sources);
+    m.tables = compress_routes(machine, trees, sources);
+    const route_check check = check_routes(machine, m.tables, sources);
+    if (!check.ok()) {
+        throw compile_error("", std::string("the routing tables do not deliver every spike once: ") + check.what);
+    }
+    for (std::size_t t = 0; t < m.tables.size(); ++t) {
+        const chip* c = machine.find_chip(m.tables[t].chip);
+        report.routes.push_back({m.tables[t].chip, trees[t].entries.size(), m.tables[t].entries.size(),
+                                 static_cast<std::size_t>(c != nullptr ? c->application_router_entries : 0)});
+    }
+    // Link load assuming every neuron spikes once per second of model time.
+    std::vector<double> rates;
+    for (const slice& s : m.parts.slices) {
+        rates.push_back(static_cast<double>(s.count) * net.dt);
+    }
+    for (const link_load& l : link_loads(machine, m.tables, sources, rates)) {
+        if (l.packets_per_step > 0.0) {
+            report.links.push_back(l);
+        }
+    }
+    report.link_load_basis = "packets per step if every neuron fires at 1 Hz";
+    report.routing_seconds = seconds_since(started);
+
+    // Synaptic matrices and the cores.
+    started = clock::now();
+    const int slots = ring_slots(machine.core);
+    std::vector<std::uint32_t> slice_keys;
+    std::vector<std::uint32_t> slice_masks;
+    for (const key_space& k : keys) {
+        slice_keys.push_back(k.key);
+        slice_masks.push_back(k.mask);
+    }
+    std::vector<synaptic_matrix> matrices = build_synaptic_matrices(m.compiled, m.parts, slice_keys, slice_masks, slots);
+    std::map<chip_coordinates, int> chips_used;
+    for (std::size_t s = 0; s < slices; ++s) {
+        const slice& sl = m.parts.slices[s];
+        mapped_core core;
+        core.where = placed.cores[s];
+        core.group = sl.group;
+        core.first = sl.first;
+        core.count = sl.count;
+        core.keys = keys[s];
+        core.sends = !sources[s].targets.empty();
+        core.seed = group_seed(net.seed, sl.group);
+        core.delay_slots = slots;
+        core.matrix = std::move(matrices[s]);
+        report.cores.push_back({core.where, core.count, core.matrix.words.size(), core.matrix.bytes()});
+        ++chips_used[core.where.chip];
+        m.cores.push_back(std::move(core));
+    }
+    report.matrix_seconds = seconds_since(started);
+    report.cores_used = slices;
+    report.cores_available = static_cast<std::size_t>(machine.application_core_count());
+    report.chips_used = chips_used.size();
+
+    // Recordings: neurons by core and local index.
+    auto locate = [&](const lems::ir::neuron_ref& n) {
+        const int s = m.parts.slice_of[static_cast<std::size_t>(n.group)][static_cast<std::size_t>(n.neuron)];
+        return std::make_pair(s, n.neuron - m.parts.slices[static_cast<std::size_t>(s)].first);
+    };
+    for (const auto& t : net.traces) {
+        mapped_trace trace;
+        trace.path = t.path.lexically_normal().generic_string();
+        for (const auto& q : t.columns) {
+            mapped_column column;
+            if (q.variable < 0) {
+                column.unit = q.value;
+            } else {
+                const auto [core, neuron] = locate(q.neuron);
+                const compiled_group& g = m.compiled.groups[static_cast<std::size_t>(q.neuron.group)];
+                column.core = core;
+                column.neuron = neuron;
+                column.slot = g.slot[static_cast<std::size_t>(q.variable)];
+                column.unit = g.format[static_cast<std::size_t>(q.variable)].unit();
+            }
+            trace.columns.push_back(column);
+        }
+        m.traces.push_back(std::move(trace));
+    }
+    for (const auto& e : net.events) {
+        mapped_events events;
+        events.path = e.path.lexically_normal().generic_string();
+        events.id_first = e.id_first;
+        for (const auto& s : e.selections) {
+            const auto [core, neuron] = locate(s.neuron);
+            events.selections.push_back({core, neuron, s.id});
+        }
+        m.events.push_back(std::move(events));
+    }
+    return m;
+}
+
+} // namespace sf::mapper

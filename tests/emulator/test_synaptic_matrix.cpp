@@ -1,0 +1,266 @@
+// Synaptic matrices (sf/mapper/synaptic_matrix.hpp): every connection is one synaptic word in the
+// row of its source neuron, in the block of its source slice and hold, on its target's core;
+// delays beyond the ring become holds; master tables are sorted by key.
+#include <algorithm>
+#include <iostream>
+#include <random>
+#include <tuple>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include <sf/firmware/synapse.hpp>
+#include <sf/mapper/compile_error.hpp>
+#include <sf/mapper/routing_keys.hpp>
+#include <sf/mapper/synaptic_matrix.hpp>
+
+namespace {
+
+namespace mapper = sf::mapper;
+namespace synapse = sf::firmware::synapse;
+
+// Groups of the given sizes cut into slices of at most `per_slice` neurons.
+mapper::partition_result cut(const std::vector<int>& groups, int per_slice) {
+    mapper::partition_result parts;
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+        parts.slice_of.emplace_back();
+        for (int first = 0; first < groups[g]; first += per_slice) {
+            const int count = std::min(per_slice, groups[g] - first);
+            for (int n = 0; n < count; ++n) {
+                parts.slice_of[g].push_back(static_cast<int>(parts.slices.size()));
+            }
+            parts.slices.push_back({static_cast<int>(g), first, count});
+        }
+    }
+    return parts;
+}
+
+struct keys {
+    std::vector<std::uint32_t> key;
+    std::vector<std::uint32_t> mask;
+};
+
+keys keys_of(const mapper::partition_result& parts) {
+    std::vector<int> neurons;
+    for (const auto& s : parts.slices) {
+        neurons.push_back(s.count);
+    }
+    keys k;
+    for (const mapper::key_space& space : mapper::allocate_keys(neurons)) {
+        k.key.push_back(space.key);
+        k.mask.push_back(space.mask);
+    }
+    return k;
+}
+
+mapper::quantised_connection connection(int source_group, int source, int target_group, int target, int channel,
+                                        std::int32_t weight, int delay) {
+    mapper::quantised_connection c;
+    c.source = {source_group, source};
+    c.target = {target_group, target};
+    c.channel = channel;
+    c.weight = weight;
+    c.delay_steps = delay;
+    return c;
+}
+
+// A word as the matrices hold it: target slice, source key, hold, source neuron's row, word.
+using placed = std::tuple<std::uint32_t, std::uint32_t, std::uint32_t, std::uint32_t, std::uint32_t>;
+
+// Every word of every matrix, where it is, after checking the matrices' structure.
+std::vector<placed> words_of(const std::vector<mapper::synaptic_matrix>& matrices, const mapper::partition_result& parts,
+                             const keys& k) {
+    std::vector<placed> all;
+    for (std::size_t t = 0; t < matrices.size(); ++t) {
+        INFO("matrix of slice " << t);
+        const mapper::synaptic_matrix& m = matrices[t];
+        CHECK(m.bytes() == 16 * m.master.size() + 12 * m.blocks.size() + 4 * m.row_offsets.size() + 4 * m.words.size());
+        CHECK(m.bytes() == mapper::synaptic_bytes(m.master.size(), m.blocks.size(), m.row_offsets.size(), m.words.size()));
+        std::vector<bool> block_used(m.blocks.size(), false);
+        std::vector<bool> word_used(m.words.size(), false);
+        for (std::size_t e = 0; e < m.master.size(); ++e) {
+            const mapper::master_entry& entry = m.master[e];
+            if (e > 0) {
+                CHECK(m.master[e - 1].key < entry.key); // sorted, each source once
+            }
+            const auto source = static_cast<std::size_t>(
+                std::find(k.key.begin(), k.key.end(), entry.key) - k.key.begin());
+            REQUIRE(source < k.key.size());
+            CHECK(entry.mask == k.mask[source]);
+            CHECK(entry.block_count >= 1);
+            REQUIRE(entry.first_block + entry.block_count <= m.blocks.size());
+            std::vector<std::uint32_t> holds;
+            for (std::uint32_t b = entry.first_block; b < entry.first_block + entry.block_count; ++b) {
+                CHECK_FALSE(block_used[b]);
+                block_used[b] = true;
+                const mapper::row_block& block = m.blocks[b];
+                holds.push_back(block.hold);
+                CHECK(block.neurons == static_cast<std::uint32_t>(parts.slices[source].count));
+                REQUIRE(block.first_offset + block.neurons + 1 <= m.row_offsets.size());
+                for (std::uint32_t row = 0; row < block.neurons; ++row) {
+                    const std::uint32_t begin = m.row_offsets[block.first_offset + row];
+                    const std::uint32_t end = m.row_offsets[block.first_offset + row + 1];
+                    REQUIRE(begin <= end);
+                    REQUIRE(end <= m.words.size());
+                    for (std::uint32_t w = begin; w < end; ++w) {
+                        CHECK_FALSE(word_used[w]);
+                        word_used[w] = true;
+                        all.emplace_back(static_cast<std::uint32_t>(t), entry.key, block.hold, row, m.words[w]);
+                    }
+                }
+            }
+            CHECK(std::is_sorted(holds.begin(), holds.end()));
+            CHECK(std::adjacent_find(holds.begin(), holds.end()) == holds.end()); // one block per hold
+        }
+        CHECK(std::find(block_used.begin(), block_used.end(), false) == block_used.end());
+        CHECK(std::find(word_used.begin(), word_used.end(), false) == word_used.end());
+    }
+    std::sort(all.begin(), all.end());
+    return all;
+}
+
+// Where each connection must be.
+std::vector<placed> expected_words(const mapper::compiled_network& compiled, const mapper::partition_result& parts,
+                                   const keys& k, int slots) {
+    std::vector<placed> all;
+    for (const auto& c : compiled.connections) {
+        const int s = parts.slice_of[static_cast<std::size_t>(c.source.group)][static_cast<std::size_t>(c.source.neuron)];
+        const int t = parts.slice_of[static_cast<std::size_t>(c.target.group)][static_cast<std::size_t>(c.target.neuron)];
+        const int ring = std::min(c.delay_steps, slots);
+        synapse::fields f;
+        f.weight = c.weight;
+        f.delay = static_cast<std::uint32_t>(ring);
+        f.channel = static_cast<std::uint32_t>(c.channel);
+        f.target = static_cast<std::uint32_t>(c.target.neuron - parts.slices[static_cast<std::size_t>(t)].first);
+        std::uint32_t word = 0;
+        REQUIRE(synapse::encode(f, word));
+        all.emplace_back(static_cast<std::uint32_t>(t), k.key[static_cast<std::size_t>(s)],
+                         static_cast<std::uint32_t>(c.delay_steps - ring),
+                         static_cast<std::uint32_t>(c.source.neuron - parts.slices[static_cast<std::size_t>(s)].first), word);
+    }
+    std::sort(all.begin(), all.end());
+    return all;
+}
+
+} // namespace
+
+TEST_CASE("synaptic_matrix: a small network's rows, blocks and master tables", "[emulator][synaptic_matrix]") {
+    // Group 0: 3 neurons in slices {0, 1} and {2}; group 1: 2 neurons in one slice.
+    const mapper::partition_result parts = cut({3, 2}, 2);
+    REQUIRE(parts.slices.size() == 3);
+    const keys k = keys_of(parts);
+    mapper::compiled_network compiled;
+    compiled.connections = {
+        connection(0, 1, 1, 0, 0, 100, 3),  // slice 0 neuron 1 -> slice 2 neuron 0, within a ring of 8
+        connection(0, 0, 1, 1, 1, 7, 20),   // slice 0 neuron 0 -> slice 2 neuron 1: a hold of 12
+        connection(0, 2, 1, 1, 0, 5, 8),    // slice 1 -> slice 2: the ring's last slot
+        connection(0, 1, 1, 1, 0, 9, 9),    // slice 0 neuron 1, a hold of 1
+        connection(1, 0, 0, 2, 0, 1, 1),    // slice 2 -> slice 1
+    };
+    const std::vector<mapper::synaptic_matrix> m = mapper::build_synaptic_matrices(compiled, parts, k.key, k.mask, 8);
+    REQUIRE(m.size() == 3);
+    CHECK(m[0].master.empty());
+    CHECK(m[0].bytes() == 0);
+    REQUIRE(m[1].master.size() == 1);
+    CHECK(m[1].master[0].key == k.key[2]);
+
+    const mapper::synaptic_matrix& target = m[2];
+    REQUIRE(target.master.size() == 2); // from slices 0 and 1, in key order
+    CHECK(target.master[0].key < target.master[1].key);
+    const mapper::master_entry& from0 =
+        target.master[0].key == k.key[0] ? target.master[0] : target.master[1];
+    REQUIRE(from0.block_count == 3); // holds 0, 1 and 12
+    const mapper::row_block& plain = target.blocks[from0.first_block];
+    const mapper::row_block& held1 = target.blocks[from0.first_block + 1];
+    const mapper::row_block& held12 = target.blocks[from0.first_block + 2];
+    CHECK(plain.hold == 0);
+    CHECK(held1.hold == 1);
+    CHECK(held12.hold == 12);
+    CHECK(plain.neurons == 2);
+    // Hold 0: neuron 0's row is empty, neuron 1's row holds weight 100, delay 3, channel 0, target 0.
+    CHECK(target.row_offsets[plain.first_offset] == target.row_offsets[plain.first_offset + 1]);
+    const std::uint32_t w = target.row_offsets[plain.first_offset + 1];
+    REQUIRE(target.row_offsets[plain.first_offset + 2] == w + 1);
+    CHECK(synapse::weight(target.words[w]) == 100);
+    CHECK(synapse::delay(target.words[w]) == 3);
+    CHECK(synapse::channel(target.words[w]) == 0);
+    CHECK(synapse::target(target.words[w]) == 0);
+    // Hold 12: neuron 0's row, delay 8 in the ring, channel 1, target 1.
+    const std::uint32_t h = target.row_offsets[held12.first_offset];
+    REQUIRE(target.row_offsets[held12.first_offset + 1] == h + 1);
+    CHECK(synapse::delay(target.words[h]) == 8);
+    CHECK(synapse::channel(target.words[h]) == 1);
+    CHECK(synapse::target(target.words[h]) == 1);
+    CHECK(target.bytes() == 16 * 2 + 12 * 4 + 4 * (3 * 3 + 2) + 4 * 4);
+    CHECK(words_of(m, parts, k) == expected_words(compiled, parts, k, 8));
+}
+
+TEST_CASE("synaptic_matrix: random networks, every connection once where it belongs", "[emulator][synaptic_matrix]") {
+    const std::uint32_t seed = 20240611;
+    std::cout << "synaptic_matrix random networks: seed " << seed << "\n";
+    std::mt19937 random(seed);
+    for (int round = 0; round < 12; ++round) {
+        const int slots = 1 << (round % 5); // 1 to 16
+        std::vector<int> groups;
+        const int group_count = 1 + static_cast<int>(random() % 4);
+        for (int g = 0; g < group_count; ++g) {
+            groups.push_back(1 + static_cast<int>(random() % 40));
+        }
+        const int per_slice = 1 + static_cast<int>(random() % 16);
+        const mapper::partition_result parts = cut(groups, per_slice);
+        const keys k = keys_of(parts);
+        mapper::compiled_network compiled;
+        const int connections = static_cast<int>(random() % 400);
+        for (int c = 0; c < connections; ++c) {
+            const int sg = static_cast<int>(random() % groups.size());
+            const int tg = static_cast<int>(random() % groups.size());
+            compiled.connections.push_back(connection(
+                sg, static_cast<int>(random() % static_cast<std::uint32_t>(groups[static_cast<std::size_t>(sg)])), tg,
+                static_cast<int>(random() % static_cast<std::uint32_t>(groups[static_cast<std::size_t>(tg)])),
+                static_cast<int>(random() % 2), static_cast<std::int32_t>(random() % 65536) - 32768,
+                1 + static_cast<int>(random() % 40)));
+        }
+        INFO("round " << round << ": " << slots << " slots, " << parts.slices.size() << " slices, " << connections
+                      << " connections");
+        const std::vector<mapper::synaptic_matrix> m =
+            mapper::build_synaptic_matrices(compiled, parts, k.key, k.mask, slots);
+        REQUIRE(m.size() == parts.slices.size());
+        CHECK(words_of(m, parts, k) == expected_words(compiled, parts, k, slots));
+        std::uint64_t words = 0;
+        for (const auto& matrix : m) {
+            words += matrix.words.size();
+            for (const auto& b : matrix.blocks) {
+                CHECK(b.hold <= 40u - static_cast<std::uint32_t>(std::min(40, slots)));
+            }
+            for (const std::uint32_t word : matrix.words) {
+                CHECK(synapse::delay(word) <= static_cast<std::uint32_t>(slots));
+            }
+        }
+        CHECK(words == compiled.connections.size());
+    }
+}
+
+TEST_CASE("synaptic_matrix: a connection that does not fit a synaptic word is an error", "[emulator][synaptic_matrix]") {
+    const mapper::partition_result parts = cut({2, 300}, 300);
+    const keys k = keys_of(parts);
+    mapper::compiled_network compiled;
+    SECTION("a weight beyond 16 bits") { compiled.connections = {connection(0, 0, 0, 1, 0, 32768, 1)}; }
+    SECTION("a weight below -2^15") { compiled.connections = {connection(0, 0, 0, 1, 0, -32769, 1)}; }
+    SECTION("channel 16") { compiled.connections = {connection(0, 0, 0, 1, 16, 1, 1)}; }
+    SECTION("target neuron 256 of a slice") { compiled.connections = {connection(0, 0, 1, 256, 0, 1, 1)}; }
+    SECTION("no delay") { compiled.connections = {connection(0, 0, 0, 1, 0, 1, 0)}; }
+    CHECK_THROWS_AS(mapper::build_synaptic_matrices(compiled, parts, k.key, k.mask, 16), mapper::compile_error);
+    CHECK_THROWS_WITH(mapper::build_synaptic_matrices(compiled, parts, k.key, k.mask, 16),
+                      Catch::StartsWith("a connection does not fit a synaptic word (weight "));
+}
+
+TEST_CASE("synaptic_matrix: the largest values of a synaptic word fit", "[emulator][synaptic_matrix]") {
+    const mapper::partition_result parts = cut({1, 256}, 256);
+    const keys k = keys_of(parts);
+    mapper::compiled_network compiled;
+    compiled.connections = {connection(0, 0, 1, 255, 15, 32767, 16), connection(0, 0, 1, 0, 0, -32768, 1000)};
+    const std::vector<mapper::synaptic_matrix> m = mapper::build_synaptic_matrices(compiled, parts, k.key, k.mask, 16);
+    CHECK(words_of(m, parts, k) == expected_words(compiled, parts, k, 16));
+    REQUIRE(m[1].blocks.size() == 2);
+    CHECK(m[1].blocks[1].hold == 984);
+}
