@@ -115,16 +115,7 @@ array_counters core_array::counters() const {
     array_counters total;
     for (const auto& rc : cores_) {
         const firmware::kernel_counters& k = rc.kernel->counters();
-        total.cores.steps = std::max(total.cores.steps, k.steps);
-        total.cores.neuron_updates += k.neuron_updates;
-        total.cores.instructions += k.instructions;
-        total.cores.spikes += k.spikes;
-        total.cores.unreported_spikes += k.unreported_spikes;
-        total.cores.delivered_words += k.delivered_words;
-        total.cores.input_overflows += k.input_overflows;
-        total.cores.dropped_words += k.dropped_words;
-        total.cores.saturations += k.saturations;
-        total.cores.program_faults += k.program_faults;
+        firmware::accumulate(total.cores, k);
     }
     total.held_words = held_words_;
     total.update_seconds = update_seconds_;

@@ -373,16 +373,7 @@ functional_counters functional_emulator::counters() const {
     functional_counters total;
     for (const auto& core : cores_) {
         const firmware::kernel_counters& k = core->kernel.counters();
-        total.cores.steps = std::max(total.cores.steps, k.steps);
-        total.cores.neuron_updates += k.neuron_updates;
-        total.cores.instructions += k.instructions;
-        total.cores.spikes += k.spikes;
-        total.cores.unreported_spikes += k.unreported_spikes;
-        total.cores.delivered_words += k.delivered_words;
-        total.cores.input_overflows += k.input_overflows;
-        total.cores.dropped_words += k.dropped_words;
-        total.cores.saturations += k.saturations;
-        total.cores.program_faults += k.program_faults;
+        firmware::accumulate(total.cores, k);
     }
     for (const auto& chip : chips_) {
         total.routers.packets += chip->counters.packets;

@@ -34,6 +34,20 @@ struct kernel_counters {
     std::uint64_t program_faults = 0; // neuron programs stopped by a fault
 };
 
+// Counters of several cores together: sums, and the most steps any of them ran.
+constexpr void accumulate(kernel_counters& total, const kernel_counters& k) {
+    total.steps = total.steps > k.steps ? total.steps : k.steps;
+    total.neuron_updates += k.neuron_updates;
+    total.instructions += k.instructions;
+    total.spikes += k.spikes;
+    total.unreported_spikes += k.unreported_spikes;
+    total.delivered_words += k.delivered_words;
+    total.input_overflows += k.input_overflows;
+    total.dropped_words += k.dropped_words;
+    total.saturations += k.saturations;
+    total.program_faults += k.program_faults;
+}
+
 // The first program fault since start-up: the earliest step, and in it the lowest neuron.
 struct fault_report {
     bool happened = false;
