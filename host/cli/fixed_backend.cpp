@@ -47,10 +47,10 @@ fixed_run_summary run_fixed(const lems::model& model, const mapper::board& board
 
     // The longest ring each group's cores need.
     std::vector<std::size_t> longest(net.groups.size(), 1);
-    for (const auto& c : compiled.connections) {
+    mapper::for_each_quantised(compiled, net.connections, [&](const mapper::quantised_connection& c) {
         auto& l = longest[static_cast<std::size_t>(c.target.group)];
         l = std::max<std::size_t>(l, static_cast<std::size_t>(c.delay_steps));
-    }
+    });
 
     // Each group split into cores of at most as many neurons as a core holds.
     std::vector<emulator::core_image> images;
@@ -105,15 +105,17 @@ fixed_run_summary run_fixed(const lems::model& model, const mapper::board& board
     // Every connection as a synaptic word for its target core, by source neuron.
     {
         std::vector<std::uint32_t> offsets(global + 1, 0);
-        for (const auto& c : compiled.connections) {
-            ++offsets[where.global[static_cast<std::size_t>(c.source.group)][static_cast<std::size_t>(c.source.neuron)] + 1];
+        for (const auto& p : net.connections.projections()) {
+            for (std::uint32_t n : p.source) {
+                ++offsets[where.global[static_cast<std::size_t>(p.source_group)][n] + 1];
+            }
         }
         for (std::size_t k = 1; k < offsets.size(); ++k) {
             offsets[k] += offsets[k - 1];
         }
-        std::vector<emulator::fan_out_target> targets(compiled.connections.size());
+        std::vector<emulator::fan_out_target> targets(offsets.back());
         std::vector<std::uint32_t> fill(offsets.begin(), offsets.end() - 1);
-        for (const auto& c : compiled.connections) {
+        mapper::for_each_quantised(compiled, net.connections, [&](const mapper::quantised_connection& c) {
             const std::uint32_t source =
                 where.global[static_cast<std::size_t>(c.source.group)][static_cast<std::size_t>(c.source.neuron)];
             const std::uint32_t target =
@@ -135,7 +137,7 @@ fixed_run_summary run_fixed(const lems::model& model, const mapper::board& board
                                                 ", channel " + std::to_string(c.channel) + ")");
             }
             targets[fill[source]++] = t;
-        }
+        });
         cores.set_fan_out(std::move(offsets), std::move(targets));
     }
 

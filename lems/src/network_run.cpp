@@ -10,13 +10,6 @@ namespace sf::lems::ir {
 namespace {
 
 
-struct outgoing {
-    int group;
-    int neuron;
-    int channel;
-    double payload;
-    std::int64_t steps; // 0: handled as it is sent
-};
 
 } // namespace
 
@@ -85,6 +78,10 @@ run_result run(const network& net, const run_options& options) {
         return options.reference_timing ? reference_stream.next_double() : unit(generator);
     };
 
+    auto step_of = [&](std::size_t g) -> const std::vector<statement>& {
+        return options.statements != nullptr ? (*options.statements)[g] : net.groups[g].step;
+    };
+
     // Variables neuron-major per group; inputs per (neuron, channel) in a ring of delay slots.
     const std::size_t groups = net.groups.size();
     std::vector<std::vector<double>> values(groups);
@@ -107,22 +104,58 @@ run_result run(const network& net, const run_options& options) {
             times[k] = times[k - 1] + net.dt;
         }
     }
-    std::vector<std::vector<std::vector<outgoing>>> out(groups); // per group, per neuron*ports+port
-    std::vector<std::vector<std::vector<double>>> delays(groups);   // the same, in seconds
+    // Every neuron port's connections: per group, offsets per neuron*ports+port into a list of
+    // (projection, index) pairs, so that a spike finds its connections without a copy of them.
+    const auto& projections = net.connections.projections();
+    std::vector<std::size_t> ports(groups);
+    std::vector<std::vector<std::size_t>> first_out(groups);
     for (std::size_t g = 0; g < groups; ++g) {
-        out[g].resize(net.groups[g].members.size() * std::max<std::size_t>(1, net.groups[g].outputs.size()));
-        delays[g].resize(out[g].size());
+        ports[g] = std::max<std::size_t>(1, net.groups[g].outputs.size());
+        first_out[g].assign(net.groups[g].members.size() * ports[g] + 1, 0);
     }
-    for (const connection& c : net.connections) {
-        const std::int64_t d = options.reference_timing && c.delay <= 0.0 ? 0 : delay_steps(c.delay, net.dt);
-        longest = std::max(longest, d + (options.reference_timing ? 1 : 0));
-        const auto& sg = net.groups[static_cast<std::size_t>(c.source.group)];
-        out[static_cast<std::size_t>(c.source.group)]
-           [static_cast<std::size_t>(c.source.neuron) * std::max<std::size_t>(1, sg.outputs.size()) + static_cast<std::size_t>(c.source_port)]
-               .push_back({c.target.group, c.target.neuron, c.channel, c.payload, d});
-        delays[static_cast<std::size_t>(c.source.group)]
-              [static_cast<std::size_t>(c.source.neuron) * std::max<std::size_t>(1, sg.outputs.size()) + static_cast<std::size_t>(c.source_port)]
-                  .push_back(c.delay);
+    std::vector<std::vector<std::int64_t>> coded_steps(projections.size()); // per distinct delay
+    auto steps_of = [&](double delay) {
+        return options.reference_timing && delay <= 0.0 ? 0 : delay_steps(delay, net.dt);
+    };
+    for (std::size_t p = 0; p < projections.size(); ++p) {
+        const projection& pr = projections[p];
+        const auto g = static_cast<std::size_t>(pr.source_group);
+        for (std::uint32_t n : pr.source) {
+            ++first_out[g][n * ports[g] + static_cast<std::size_t>(pr.source_port) + 1];
+        }
+        if (pr.delay.coded()) {
+            for (double d : pr.delay.distinct()) {
+                coded_steps[p].push_back(steps_of(d));
+            }
+            for (std::int64_t d : coded_steps[p]) {
+                longest = std::max(longest, d + (options.reference_timing ? 1 : 0));
+            }
+        } else {
+            for (std::size_t k = 0; k < pr.size(); ++k) {
+                longest = std::max(longest, steps_of(pr.delay[k]) + (options.reference_timing ? 1 : 0));
+            }
+        }
+    }
+    std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>> out(groups);
+    for (std::size_t g = 0; g < groups; ++g) {
+        for (std::size_t k = 1; k < first_out[g].size(); ++k) {
+            first_out[g][k] += first_out[g][k - 1];
+        }
+        out[g].resize(first_out[g].back());
+    }
+    {
+        std::vector<std::vector<std::size_t>> fill(groups);
+        for (std::size_t g = 0; g < groups; ++g) {
+            fill[g].assign(first_out[g].begin(), first_out[g].end() - 1);
+        }
+        for (std::size_t p = 0; p < projections.size(); ++p) {
+            const projection& pr = projections[p];
+            const auto g = static_cast<std::size_t>(pr.source_group);
+            for (std::size_t k = 0; k < pr.size(); ++k) {
+                out[g][fill[g][pr.source[k] * ports[g] + static_cast<std::size_t>(pr.source_port)]++] = {
+                    static_cast<std::uint32_t>(p), static_cast<std::uint32_t>(k)};
+            }
+        }
     }
     const auto slots = static_cast<std::size_t>(longest + 1);
     std::vector<std::vector<double>> ring(groups);
@@ -141,9 +174,10 @@ run_result run(const network& net, const run_options& options) {
                     r.variables[v].include(x);
                 }
             }
-            r.nodes.resize(group.step.size());
-            for (std::size_t s = 0; s < group.step.size(); ++s) {
-                r.nodes[s].resize(group.step[s].value.nodes.size());
+            const std::vector<statement>& statements = step_of(g);
+            r.nodes.resize(statements.size());
+            for (std::size_t s = 0; s < statements.size(); ++s) {
+                r.nodes[s].resize(statements[s].value.nodes.size());
             }
         }
     }
@@ -164,7 +198,7 @@ run_result run(const network& net, const run_options& options) {
     // Which event files want a neuron's port.
     std::vector<std::vector<std::vector<std::pair<std::size_t, const std::string*>>>> listeners(groups);
     for (std::size_t g = 0; g < groups; ++g) {
-        listeners[g].resize(out[g].size());
+        listeners[g].resize(first_out[g].size() - 1);
     }
     if (options.record) {
         for (std::size_t f = 0; f < net.events.size(); ++f) {
@@ -197,38 +231,42 @@ run_result run(const network& net, const run_options& options) {
     double t = 0.0;
     std::function<void(std::size_t, std::size_t, std::size_t, std::size_t, std::int64_t)> run_statements =
         [&](std::size_t g, std::size_t n, std::size_t first, std::size_t end, std::int64_t step) {
-            const neuron_group& group = net.groups[g];
-            const std::size_t ports = std::max<std::size_t>(1, group.outputs.size());
+            const std::vector<statement>& statements = step_of(g);
             double* vars = values[g].data() + n * width[g];
             for (std::size_t s = first; s < end; ++s) {
-                const statement& st = group.step[s];
+                const statement& st = statements[s];
                 if (st.guard >= 0 && vars[st.guard] == 0.0) {
                     continue;
                 }
                 if (st.kind == statement_kind::emit) {
                     ++result.spikes;
-                    const std::size_t at = n * ports + static_cast<std::size_t>(st.target);
+                    const std::size_t at = n * ports[g] + static_cast<std::size_t>(st.target);
                     for (const auto& [file, id] : listeners[g][at]) {
                         result.events[file].events.emplace_back(t, *id);
                     }
-                    for (std::size_t k = 0; k < out[g][at].size(); ++k) {
-                        const outgoing& o = out[g][at][k];
+                    for (std::size_t e = first_out[g][at]; e < first_out[g][at + 1]; ++e) {
+                        const auto [p, k] = out[g][e];
+                        const projection& pr = projections[p];
+                        const double payload = pr.payload[k];
+                        const std::int64_t delay = pr.delay.coded() ? coded_steps[p][pr.delay.code(k)] : steps_of(pr.delay[k]);
+                        const auto tn = static_cast<std::size_t>(pr.target[k]);
+                        const auto channel = static_cast<std::size_t>(pr.channel);
                         ++result.events_delivered;
-                        const auto tg = static_cast<std::size_t>(o.group);
+                        const auto tg = static_cast<std::size_t>(pr.target_group);
                         const neuron_group& target_group = net.groups[tg];
-                        if (o.steps == 0) {
-                            const input_channel& in = target_group.inputs[static_cast<std::size_t>(o.channel)];
-                            double& input = values[tg][static_cast<std::size_t>(o.neuron) * width[tg] + static_cast<std::size_t>(in.input)];
+                        if (delay == 0) {
+                            const input_channel& in = target_group.inputs[channel];
+                            double& input = values[tg][tn * width[tg] + static_cast<std::size_t>(in.input)];
                             const double before = input;
-                            input = o.payload;
-                            run_statements(tg, static_cast<std::size_t>(o.neuron), static_cast<std::size_t>(in.first_statement),
+                            input = payload;
+                            run_statements(tg, tn, static_cast<std::size_t>(in.first_statement),
                                            static_cast<std::size_t>(in.first_statement + in.statement_count), step);
                             input = before;
                             continue;
                         }
-                        std::int64_t due = step + o.steps;
+                        std::int64_t due = step + delay;
                         if (options.reference_timing) {
-                            const double at_time = t + delays[g][at][k];
+                            const double at_time = t + pr.delay[k];
                             while (due > step + 1 && due - 1 < static_cast<std::int64_t>(times.size()) &&
                                    times[static_cast<std::size_t>(due - 1)] >= at_time) {
                                 --due;
@@ -238,9 +276,8 @@ run_result run(const network& net, const run_options& options) {
                             }
                         }
                         const std::size_t target_slot = static_cast<std::size_t>(due) % slots;
-                        ring[tg][(target_slot * target_group.members.size() + static_cast<std::size_t>(o.neuron)) *
-                                     target_group.inputs.size() +
-                                 static_cast<std::size_t>(o.channel)] += o.payload;
+                        ring[tg][(target_slot * target_group.members.size() + tn) * target_group.inputs.size() + channel] +=
+                            payload;
                     }
                     continue;
                 }
@@ -280,7 +317,7 @@ run_result run(const network& net, const run_options& options) {
         }
         for (std::size_t g = 0; g < groups; ++g) {
             for (std::size_t n = 0; n < net.groups[g].members.size(); ++n) {
-                run_statements(g, n, 0, net.groups[g].step.size(), step);
+                run_statements(g, n, 0, step_of(g).size(), step);
             }
         }
         record_row(t);

@@ -34,23 +34,15 @@ mapped_network map_network(const lems::ir::network& net, const board& machine, c
     report.board = machine.name;
 
     auto started = clock::now();
-    m.parts = partition(net, m.compiled, machine.core);
+    const int slots = ring_slots(machine.core);
+    const incoming_synapses incoming = index_incoming(net, m.compiled, slots);
+    m.parts = partition(net, m.compiled, incoming, machine.core);
     report.partition_seconds = seconds_since(started);
     const std::size_t slices = m.parts.slices.size();
 
     // Placement by synapses between slices.
     started = clock::now();
-    std::map<std::pair<int, int>, double> pairs;
-    for (const auto& c : m.compiled.connections) {
-        const int source = m.parts.slice_of[static_cast<std::size_t>(c.source.group)][static_cast<std::size_t>(c.source.neuron)];
-        const int target = m.parts.slice_of[static_cast<std::size_t>(c.target.group)][static_cast<std::size_t>(c.target.neuron)];
-        pairs[{source, target}] += 1.0;
-    }
-    std::vector<slice_traffic> traffic;
-    traffic.reserve(pairs.size());
-    for (const auto& [pair, weight] : pairs) {
-        traffic.push_back({pair.first, pair.second, weight});
-    }
+    const std::vector<slice_traffic> traffic = synapses_between_slices(incoming, m.parts);
     placement_options placing = options.placement;
     placing.groups.clear();
     for (const slice& s : m.parts.slices) {
@@ -73,8 +65,8 @@ mapped_network map_network(const lems::ir::network& net, const board& machine, c
         sources[s].keys = keys[s];
         sources[s].source = placed.cores[s];
     }
-    for (const auto& [pair, weight] : pairs) {
-        sources[static_cast<std::size_t>(pair.first)].targets.push_back(placed.cores[static_cast<std::size_t>(pair.second)]);
+    for (const slice_traffic& t : traffic) {
+        sources[static_cast<std::size_t>(t.source)].targets.push_back(placed.cores[static_cast<std::size_t>(t.target)]);
     }
     const std::vector<routing_table> trees = build_routes(machine, sources);
     m.tables = compress_routes(machine, trees, sources);
@@ -102,14 +94,13 @@ mapped_network map_network(const lems::ir::network& net, const board& machine, c
 
     // Synaptic matrices and the cores.
     started = clock::now();
-    const int slots = ring_slots(machine.core);
     std::vector<std::uint32_t> slice_keys;
     std::vector<std::uint32_t> slice_masks;
     for (const key_space& k : keys) {
         slice_keys.push_back(k.key);
         slice_masks.push_back(k.mask);
     }
-    std::vector<synaptic_matrix> matrices = build_synaptic_matrices(m.compiled, m.parts, slice_keys, slice_masks, slots);
+    std::vector<synaptic_matrix> matrices = build_synaptic_matrices(incoming, m.parts, slice_keys, slice_masks);
     std::map<chip_coordinates, int> chips_used;
     for (std::size_t s = 0; s < slices; ++s) {
         const slice& sl = m.parts.slices[s];

@@ -7,74 +7,45 @@
 namespace sf::mapper {
 namespace {
 
-// Connections by target neuron: for each group, offsets into one list of connection indices.
-struct incoming_index {
-    std::vector<std::vector<std::uint32_t>> offsets; // per group: neurons + 1
-    std::vector<std::uint32_t> connections;
-};
-
-incoming_index index_incoming(const lems::ir::network& net, const compiled_network& compiled) {
-    incoming_index in;
-    const std::size_t groups = net.groups.size();
-    std::vector<std::vector<std::uint32_t>> counts(groups);
-    for (std::size_t g = 0; g < groups; ++g) {
-        counts[g].assign(net.groups[g].members.size(), 0);
-    }
-    for (const auto& c : compiled.connections) {
-        ++counts[static_cast<std::size_t>(c.target.group)][static_cast<std::size_t>(c.target.neuron)];
-    }
-    in.offsets.resize(groups);
-    std::uint32_t total = 0;
-    for (std::size_t g = 0; g < groups; ++g) {
-        in.offsets[g].reserve(counts[g].size() + 1);
-        in.offsets[g].push_back(total);
-        for (std::uint32_t count : counts[g]) {
-            total += count;
-            in.offsets[g].push_back(total);
-        }
-    }
-    in.connections.resize(total);
-    std::vector<std::vector<std::uint32_t>> fill(groups);
-    for (std::size_t g = 0; g < groups; ++g) {
-        fill[g].assign(in.offsets[g].begin(), in.offsets[g].end() - 1);
-    }
-    for (std::size_t k = 0; k < compiled.connections.size(); ++k) {
-        const auto& c = compiled.connections[k];
-        in.connections[fill[static_cast<std::size_t>(c.target.group)][static_cast<std::size_t>(c.target.neuron)]++] =
-            static_cast<std::uint32_t>(k);
-    }
-    return in;
-}
-
-std::uint32_t hold_of(int delay_steps, int delay_slots) {
-    return delay_steps > delay_slots ? static_cast<std::uint32_t>(delay_steps - delay_slots) : 0u;
-}
-
-// What the synaptic matrix of neurons [first, first + count) of group g takes, given where every
-// neuron is (slice_of); slices not yet assigned count as slices of their own.
-std::uint64_t matrix_bytes(const compiled_network& compiled, const incoming_index& in, const partition_result& parts,
-                           int g, int first, int count, int delay_slots) {
-    std::vector<std::uint64_t> blocks; // (source slice << 32) | hold
-    std::uint64_t words = 0;
-    const auto& o = in.offsets[static_cast<std::size_t>(g)];
-    for (int n = first; n < first + count; ++n) {
-        for (std::uint32_t k = o[static_cast<std::size_t>(n)]; k < o[static_cast<std::size_t>(n) + 1]; ++k) {
-            const auto& c = compiled.connections[in.connections[k]];
-            const int source = parts.slice_of[static_cast<std::size_t>(c.source.group)][static_cast<std::size_t>(c.source.neuron)];
-            blocks.push_back(static_cast<std::uint64_t>(source) << 32 | hold_of(c.delay_steps, delay_slots));
-            ++words;
-        }
-    }
-    std::sort(blocks.begin(), blocks.end());
-    blocks.erase(std::unique(blocks.begin(), blocks.end()), blocks.end());
+// What the synaptic matrix of slice `s` takes, given where every source neuron is
+// (slice_of_global). A source slice is counted once where stamp[source] != mark, then marked.
+std::uint64_t matrix_bytes(const incoming_synapses& in, const partition_result& parts,
+                           const std::vector<std::uint32_t>& slice_of_global, const slice& s,
+                           std::vector<std::uint32_t>& stamp, std::uint32_t mark) {
+    const std::uint32_t first = in.global(s.group, s.first);
+    const std::uint64_t begin = in.first[first];
+    const std::uint64_t end = in.first[first + static_cast<std::uint32_t>(s.count)];
     std::uint64_t entries = 0;
+    std::uint64_t blocks = 0;
     std::uint64_t offsets = 0;
-    for (std::size_t b = 0; b < blocks.size(); ++b) {
-        const auto source = static_cast<std::size_t>(blocks[b] >> 32);
-        entries += b == 0 || (blocks[b - 1] >> 32) != (blocks[b] >> 32) ? 1 : 0;
-        offsets += static_cast<std::uint64_t>(parts.slices[source].count) + 1;
+    std::vector<std::uint64_t> held; // (source slice << 32) | hold
+    std::vector<std::uint32_t> sources;
+    for (std::uint64_t e = begin; e < end; ++e) {
+        const std::uint32_t source = slice_of_global[in.source[e]];
+        if (in.hold[e] != 0) {
+            held.push_back(static_cast<std::uint64_t>(source) << 32 | in.hold[e]);
+            continue;
+        }
+        if (stamp[source] != mark) {
+            stamp[source] = mark;
+            sources.push_back(source);
+            ++blocks;
+            offsets += static_cast<std::uint64_t>(parts.slices[source].count) + 1;
+        }
     }
-    return synaptic_bytes(entries, blocks.size(), offsets, words);
+    std::sort(held.begin(), held.end());
+    held.erase(std::unique(held.begin(), held.end()), held.end());
+    for (std::uint64_t h : held) {
+        const auto source = static_cast<std::uint32_t>(h >> 32);
+        ++blocks;
+        offsets += static_cast<std::uint64_t>(parts.slices[source].count) + 1;
+        if (stamp[source] != mark) {
+            stamp[source] = mark;
+            sources.push_back(source);
+        }
+    }
+    entries = sources.size();
+    return synaptic_bytes(entries, blocks, offsets, end - begin);
 }
 
 } // namespace
@@ -88,9 +59,13 @@ int ring_slots(const core_limits& core) {
 }
 
 partition_result partition(const lems::ir::network& net, const compiled_network& compiled, const core_limits& core) {
+    return partition(net, compiled, index_incoming(net, compiled, ring_slots(core)), core);
+}
+
+partition_result partition(const lems::ir::network& net, const compiled_network& compiled, const incoming_synapses& in,
+                           const core_limits& core) {
     partition_result parts;
     const int most_neurons = std::max(1, std::min(core.neurons, 256));
-    const int delay_slots = ring_slots(core);
     // First by neurons and state memory; then slices whose matrix is too large are halved until
     // every one fits (a slice's matrix depends on how its sources are split, so until stable).
     for (std::size_t g = 0; g < net.groups.size(); ++g) {
@@ -111,13 +86,34 @@ partition_result partition(const lems::ir::network& net, const compiled_network&
             parts.slices.push_back({static_cast<int>(g), first, count});
         }
     }
-    const incoming_index in = index_incoming(net, compiled);
+    std::vector<std::uint32_t> slice_of_global(in.first.size() - 1, 0);
+    std::vector<std::uint32_t> stamp;
+    std::uint32_t mark = 0;
+    auto measure = [&](const slice& s) {
+        if (stamp.size() < parts.slices.size()) {
+            stamp.resize(parts.slices.size(), 0);
+        }
+        if (++mark == 0) { // wrapped: forget every old mark
+            std::fill(stamp.begin(), stamp.end(), 0);
+            mark = 1;
+        }
+        return matrix_bytes(in, parts, slice_of_global, s, stamp, mark);
+    };
+    auto locate = [&]() {
+        for (std::size_t k = 0; k < parts.slices.size(); ++k) {
+            const slice& s = parts.slices[k];
+            for (int n = 0; n < s.count; ++n) {
+                slice_of_global[in.global(s.group, s.first + n)] = static_cast<std::uint32_t>(k);
+            }
+        }
+    };
+    locate();
     const auto budget = static_cast<std::uint64_t>(std::max<std::int64_t>(0, core.synaptic_memory_bytes));
     for (int round = 0; round < 64; ++round) {
         bool split = false;
         std::vector<slice> next;
         for (const slice& s : parts.slices) {
-            const std::uint64_t bytes = matrix_bytes(compiled, in, parts, s.group, s.first, s.count, delay_slots);
+            const std::uint64_t bytes = measure(s);
             if (bytes <= budget) {
                 next.push_back(s);
                 continue;
@@ -140,15 +136,48 @@ partition_result partition(const lems::ir::network& net, const compiled_network&
                 parts.slice_of[static_cast<std::size_t>(s.group)][static_cast<std::size_t>(n)] = static_cast<int>(k);
             }
         }
+        locate();
         if (!split) {
             break;
         }
     }
     parts.synaptic_bytes.clear();
     for (const slice& s : parts.slices) {
-        parts.synaptic_bytes.push_back(matrix_bytes(compiled, in, parts, s.group, s.first, s.count, delay_slots));
+        parts.synaptic_bytes.push_back(measure(s));
     }
     return parts;
+}
+
+std::vector<slice_traffic> synapses_between_slices(const incoming_synapses& in, const partition_result& parts) {
+    std::vector<std::uint32_t> slice_of_global(in.first.size() - 1, 0);
+    for (std::size_t k = 0; k < parts.slices.size(); ++k) {
+        const slice& s = parts.slices[k];
+        for (int n = 0; n < s.count; ++n) {
+            slice_of_global[in.global(s.group, s.first + n)] = static_cast<std::uint32_t>(k);
+        }
+    }
+    std::vector<slice_traffic> traffic;
+    std::vector<std::uint64_t> count(parts.slices.size(), 0);
+    std::vector<std::uint32_t> sources;
+    for (std::size_t t = 0; t < parts.slices.size(); ++t) {
+        const slice& s = parts.slices[t];
+        const std::uint32_t first = in.global(s.group, s.first);
+        for (std::uint64_t e = in.first[first]; e < in.first[first + static_cast<std::uint32_t>(s.count)]; ++e) {
+            const std::uint32_t source = slice_of_global[in.source[e]];
+            if (count[source]++ == 0) {
+                sources.push_back(source);
+            }
+        }
+        for (std::uint32_t source : sources) {
+            traffic.push_back({static_cast<int>(source), static_cast<int>(t), static_cast<double>(count[source])});
+            count[source] = 0;
+        }
+        sources.clear();
+    }
+    std::sort(traffic.begin(), traffic.end(), [](const slice_traffic& a, const slice_traffic& b) {
+        return a.source != b.source ? a.source < b.source : a.target < b.target;
+    });
+    return traffic;
 }
 
 } // namespace sf::mapper

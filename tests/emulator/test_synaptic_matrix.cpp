@@ -53,16 +53,42 @@ keys keys_of(const mapper::partition_result& parts) {
     return k;
 }
 
-mapper::quantised_connection connection(int source_group, int source, int target_group, int target, int channel,
-                                        std::int32_t weight, int delay) {
-    mapper::quantised_connection c;
-    c.source = {source_group, source};
-    c.target = {target_group, target};
-    c.channel = channel;
-    c.weight = weight;
-    c.delay_steps = delay;
-    return c;
-}
+// Groups of the given sizes with 17 input channels each, compiled with a weight unit of 1 and a
+// time step of 1 s, so that a connection's payload is its weight and its delay its steps.
+struct test_network {
+    sf::lems::ir::network net;
+    mapper::compiled_network compiled;
+
+    explicit test_network(const std::vector<int>& sizes) {
+        net.dt = 1.0;
+        compiled.dt = 1.0;
+        compiled.min_weight = -(1 << 20); // wider than a word, so that the word's limit shows
+        compiled.max_weight = 1 << 20;
+        for (int size : sizes) {
+            sf::lems::ir::neuron_group g;
+            for (int n = 0; n < size; ++n) {
+                g.members.push_back(n);
+            }
+            net.groups.push_back(g);
+            mapper::compiled_group cg;
+            cg.channel_unit.assign(17, 1.0);
+            compiled.groups.push_back(cg);
+        }
+    }
+    void connect(int source_group, int source, int target_group, int target, int channel, std::int32_t weight,
+                 int delay) {
+        sf::lems::ir::connection c;
+        c.source = {source_group, source};
+        c.target = {target_group, target};
+        c.channel = channel;
+        c.payload = weight;
+        c.delay = delay;
+        net.connections.push_back(c);
+    }
+    std::vector<mapper::synaptic_matrix> matrices(const mapper::partition_result& parts, const keys& k, int slots) const {
+        return mapper::build_synaptic_matrices(mapper::index_incoming(net, compiled, slots), parts, k.key, k.mask);
+    }
+};
 
 // A word as the matrices hold it: target slice, source key, hold, source neuron's row, word.
 using placed = std::tuple<std::uint32_t, std::uint32_t, std::uint32_t, std::uint32_t, std::uint32_t>;
@@ -120,10 +146,10 @@ std::vector<placed> words_of(const std::vector<mapper::synaptic_matrix>& matrice
 }
 
 // Where each connection must be.
-std::vector<placed> expected_words(const mapper::compiled_network& compiled, const mapper::partition_result& parts,
-                                   const keys& k, int slots) {
+std::vector<placed> expected_words(const test_network& network, const mapper::partition_result& parts, const keys& k,
+                                   int slots) {
     std::vector<placed> all;
-    for (const auto& c : compiled.connections) {
+    mapper::for_each_quantised(network.compiled, network.net.connections, [&](const mapper::quantised_connection& c) {
         const int s = parts.slice_of[static_cast<std::size_t>(c.source.group)][static_cast<std::size_t>(c.source.neuron)];
         const int t = parts.slice_of[static_cast<std::size_t>(c.target.group)][static_cast<std::size_t>(c.target.neuron)];
         const int ring = std::min(c.delay_steps, slots);
@@ -137,7 +163,7 @@ std::vector<placed> expected_words(const mapper::compiled_network& compiled, con
         all.emplace_back(static_cast<std::uint32_t>(t), k.key[static_cast<std::size_t>(s)],
                          static_cast<std::uint32_t>(c.delay_steps - ring),
                          static_cast<std::uint32_t>(c.source.neuron - parts.slices[static_cast<std::size_t>(s)].first), word);
-    }
+    });
     std::sort(all.begin(), all.end());
     return all;
 }
@@ -149,15 +175,13 @@ TEST_CASE("synaptic_matrix: a small network's rows, blocks and master tables", "
     const mapper::partition_result parts = cut({3, 2}, 2);
     REQUIRE(parts.slices.size() == 3);
     const keys k = keys_of(parts);
-    mapper::compiled_network compiled;
-    compiled.connections = {
-        connection(0, 1, 1, 0, 0, 100, 3),  // slice 0 neuron 1 -> slice 2 neuron 0, within a ring of 8
-        connection(0, 0, 1, 1, 1, 7, 20),   // slice 0 neuron 0 -> slice 2 neuron 1: a hold of 12
-        connection(0, 2, 1, 1, 0, 5, 8),    // slice 1 -> slice 2: the ring's last slot
-        connection(0, 1, 1, 1, 0, 9, 9),    // slice 0 neuron 1, a hold of 1
-        connection(1, 0, 0, 2, 0, 1, 1),    // slice 2 -> slice 1
-    };
-    const std::vector<mapper::synaptic_matrix> m = mapper::build_synaptic_matrices(compiled, parts, k.key, k.mask, 8);
+    test_network t({3, 2});
+    t.connect(0, 1, 1, 0, 0, 100, 3); // slice 0 neuron 1 -> slice 2 neuron 0, within a ring of 8
+    t.connect(0, 0, 1, 1, 1, 7, 20);  // slice 0 neuron 0 -> slice 2 neuron 1: a hold of 12
+    t.connect(0, 2, 1, 1, 0, 5, 8);   // slice 1 -> slice 2: the ring's last slot
+    t.connect(0, 1, 1, 1, 0, 9, 9);   // slice 0 neuron 1, a hold of 1
+    t.connect(1, 0, 0, 2, 0, 1, 1);   // slice 2 -> slice 1
+    const std::vector<mapper::synaptic_matrix> m = t.matrices(parts, k, 8);
     REQUIRE(m.size() == 3);
     CHECK(m[0].master.empty());
     CHECK(m[0].bytes() == 0);
@@ -192,7 +216,7 @@ TEST_CASE("synaptic_matrix: a small network's rows, blocks and master tables", "
     CHECK(synapse::channel(target.words[h]) == 1);
     CHECK(synapse::target(target.words[h]) == 1);
     CHECK(target.bytes() == 16 * 2 + 12 * 4 + 4 * (3 * 3 + 2) + 4 * 4);
-    CHECK(words_of(m, parts, k) == expected_words(compiled, parts, k, 8));
+    CHECK(words_of(m, parts, k) == expected_words(t, parts, k, 8));
 }
 
 TEST_CASE("synaptic_matrix: random networks, every connection once where it belongs", "[emulator][synaptic_matrix]") {
@@ -209,23 +233,21 @@ TEST_CASE("synaptic_matrix: random networks, every connection once where it belo
         const int per_slice = 1 + static_cast<int>(random() % 16);
         const mapper::partition_result parts = cut(groups, per_slice);
         const keys k = keys_of(parts);
-        mapper::compiled_network compiled;
+        test_network t(groups);
         const int connections = static_cast<int>(random() % 400);
         for (int c = 0; c < connections; ++c) {
             const int sg = static_cast<int>(random() % groups.size());
             const int tg = static_cast<int>(random() % groups.size());
-            compiled.connections.push_back(connection(
-                sg, static_cast<int>(random() % static_cast<std::uint32_t>(groups[static_cast<std::size_t>(sg)])), tg,
-                static_cast<int>(random() % static_cast<std::uint32_t>(groups[static_cast<std::size_t>(tg)])),
-                static_cast<int>(random() % 2), static_cast<std::int32_t>(random() % 65536) - 32768,
-                1 + static_cast<int>(random() % 40)));
+            t.connect(sg, static_cast<int>(random() % static_cast<std::uint32_t>(groups[static_cast<std::size_t>(sg)])), tg,
+                      static_cast<int>(random() % static_cast<std::uint32_t>(groups[static_cast<std::size_t>(tg)])),
+                      static_cast<int>(random() % 2), static_cast<std::int32_t>(random() % 65536) - 32768,
+                      1 + static_cast<int>(random() % 40));
         }
         INFO("round " << round << ": " << slots << " slots, " << parts.slices.size() << " slices, " << connections
                       << " connections");
-        const std::vector<mapper::synaptic_matrix> m =
-            mapper::build_synaptic_matrices(compiled, parts, k.key, k.mask, slots);
+        const std::vector<mapper::synaptic_matrix> m = t.matrices(parts, k, slots);
         REQUIRE(m.size() == parts.slices.size());
-        CHECK(words_of(m, parts, k) == expected_words(compiled, parts, k, slots));
+        CHECK(words_of(m, parts, k) == expected_words(t, parts, k, slots));
         std::uint64_t words = 0;
         for (const auto& matrix : m) {
             words += matrix.words.size();
@@ -236,31 +258,30 @@ TEST_CASE("synaptic_matrix: random networks, every connection once where it belo
                 CHECK(synapse::delay(word) <= static_cast<std::uint32_t>(slots));
             }
         }
-        CHECK(words == compiled.connections.size());
+        CHECK(words == t.net.connections.size());
     }
 }
 
 TEST_CASE("synaptic_matrix: a connection that does not fit a synaptic word is an error", "[emulator][synaptic_matrix]") {
     const mapper::partition_result parts = cut({2, 300}, 300);
     const keys k = keys_of(parts);
-    mapper::compiled_network compiled;
-    SECTION("a weight beyond 16 bits") { compiled.connections = {connection(0, 0, 0, 1, 0, 32768, 1)}; }
-    SECTION("a weight below -2^15") { compiled.connections = {connection(0, 0, 0, 1, 0, -32769, 1)}; }
-    SECTION("channel 16") { compiled.connections = {connection(0, 0, 0, 1, 16, 1, 1)}; }
-    SECTION("target neuron 256 of a slice") { compiled.connections = {connection(0, 0, 1, 256, 0, 1, 1)}; }
-    SECTION("no delay") { compiled.connections = {connection(0, 0, 0, 1, 0, 1, 0)}; }
-    CHECK_THROWS_AS(mapper::build_synaptic_matrices(compiled, parts, k.key, k.mask, 16), mapper::compile_error);
-    CHECK_THROWS_WITH(mapper::build_synaptic_matrices(compiled, parts, k.key, k.mask, 16),
-                      Catch::StartsWith("a connection does not fit a synaptic word (weight "));
+    test_network t({2, 300});
+    SECTION("a weight beyond 16 bits") { t.connect(0, 0, 0, 1, 0, 32768, 1); }
+    SECTION("a weight below -2^15") { t.connect(0, 0, 0, 1, 0, -32769, 1); }
+    SECTION("channel 16") { t.connect(0, 0, 0, 1, 16, 1, 1); }
+    SECTION("target neuron 256 of a slice") { t.connect(0, 0, 1, 256, 0, 1, 1); }
+    CHECK_THROWS_AS(t.matrices(parts, k, 16), mapper::compile_error);
+    CHECK_THROWS_WITH(t.matrices(parts, k, 16), Catch::StartsWith("a connection does not fit a synaptic word (weight "));
 }
 
 TEST_CASE("synaptic_matrix: the largest values of a synaptic word fit", "[emulator][synaptic_matrix]") {
     const mapper::partition_result parts = cut({1, 256}, 256);
     const keys k = keys_of(parts);
-    mapper::compiled_network compiled;
-    compiled.connections = {connection(0, 0, 1, 255, 15, 32767, 16), connection(0, 0, 1, 0, 0, -32768, 1000)};
-    const std::vector<mapper::synaptic_matrix> m = mapper::build_synaptic_matrices(compiled, parts, k.key, k.mask, 16);
-    CHECK(words_of(m, parts, k) == expected_words(compiled, parts, k, 16));
+    test_network t({1, 256});
+    t.connect(0, 0, 1, 255, 15, 32767, 16);
+    t.connect(0, 0, 1, 0, 0, -32768, 1000);
+    const std::vector<mapper::synaptic_matrix> m = t.matrices(parts, k, 16);
+    CHECK(words_of(m, parts, k) == expected_words(t, parts, k, 16));
     REQUIRE(m[1].blocks.size() == 2);
     CHECK(m[1].blocks[1].hold == 984);
 }

@@ -210,55 +210,68 @@ compiled_network quantise(const lems::ir::network& net, const board& target, con
     }
 
     // The float run over the statements as they will be compiled, measuring every value.
-    lems::ir::network measured = net;
-    for (std::size_t g = 0; g < net.groups.size(); ++g) {
-        measured.groups[g].step = prepared[g].step;
+    std::vector<std::vector<lems::ir::statement>> statements;
+    for (const auto& p : prepared) {
+        statements.push_back(p.step);
     }
     lems::ir::run_options run;
     run.steps = choose_range_steps(net, prepared, options.range_steps);
     run.ranges = true;
     run.record = false;
     run.seed = static_cast<std::uint64_t>(net.seed);
-    const lems::ir::run_result ranges = lems::ir::run(measured, run);
+    run.statements = &statements;
+    const lems::ir::run_result ranges = lems::ir::run(net, run);
     report.range_steps = ranges.steps;
 
     // What one step can bring to each channel, and each channel's weight unit.
     std::vector<std::vector<value_range>> input_bounds(net.groups.size());
     std::vector<std::vector<channel_weights>> weights(net.groups.size());
     {
-        std::vector<std::map<std::pair<int, int>, std::pair<double, double>>> sums(net.groups.size());
+        // Per group, per neuron and channel: the sums of its positive and of its negative payloads.
+        std::vector<std::vector<std::pair<double, double>>> sums(net.groups.size());
+        std::vector<std::vector<std::uint8_t>> connected(net.groups.size()); // the same, 1 where any
         std::vector<std::vector<double>> largest(net.groups.size());
         std::vector<std::vector<int>> signs(net.groups.size());
-        for (std::size_t g = 0; g < net.groups.size(); ++g) {
-            largest[g].assign(net.groups[g].inputs.size(), 0.0);
-            signs[g].assign(net.groups[g].inputs.size(), 0);
-            weights[g].resize(net.groups[g].inputs.size());
-            input_bounds[g].resize(net.groups[g].inputs.size());
-        }
-        std::map<int, int> fan_in_over;
         std::vector<std::vector<int>> fan_in(net.groups.size());
         for (std::size_t g = 0; g < net.groups.size(); ++g) {
+            const std::size_t channels = net.groups[g].inputs.size();
+            sums[g].assign(net.groups[g].members.size() * channels, {0.0, 0.0});
+            connected[g].assign(sums[g].size(), 0);
+            largest[g].assign(channels, 0.0);
+            signs[g].assign(channels, 0);
+            weights[g].resize(channels);
+            input_bounds[g].resize(channels);
             fan_in[g].assign(net.groups[g].members.size(), 0);
         }
-        for (const auto& c : net.connections) {
-            const auto g = static_cast<std::size_t>(c.target.group);
-            auto& [positive, negative] = sums[g][{c.target.neuron, c.channel}];
-            (c.payload >= 0 ? positive : negative) += c.payload;
-            auto& big = largest[g][static_cast<std::size_t>(c.channel)];
-            big = std::max(big, std::fabs(c.payload));
-            int& sign = signs[g][static_cast<std::size_t>(c.channel)];
-            if (c.payload != 0.0) {
-                const int s = c.payload > 0 ? 1 : -1;
-                sign = sign == 0 || sign == s ? s : 2;
+        for (const lems::ir::projection& p : net.connections.projections()) {
+            const auto g = static_cast<std::size_t>(p.target_group);
+            const auto channel = static_cast<std::size_t>(p.channel);
+            const std::size_t channels = net.groups[g].inputs.size();
+            double& big = largest[g][channel];
+            int& sign = signs[g][channel];
+            for (std::size_t k = 0; k < p.size(); ++k) {
+                const double payload = p.payload[k];
+                auto& [positive, negative] = sums[g][p.target[k] * channels + channel];
+                connected[g][p.target[k] * channels + channel] = 1;
+                (payload >= 0 ? positive : negative) += payload;
+                big = std::max(big, std::fabs(payload));
+                if (payload != 0.0) {
+                    const int s = payload > 0 ? 1 : -1;
+                    sign = sign == 0 || sign == s ? s : 2;
+                }
+                ++fan_in[g][p.target[k]];
             }
-            ++weights[g][static_cast<std::size_t>(c.channel)].entry.connections;
-            ++fan_in[g][static_cast<std::size_t>(c.target.neuron)];
+            weights[g][channel].entry.connections += static_cast<std::int64_t>(p.size());
         }
         for (std::size_t g = 0; g < net.groups.size(); ++g) {
-            for (const auto& [key, sum] : sums[g]) {
-                auto& bound = input_bounds[g][static_cast<std::size_t>(key.second)];
-                bound.include(sum.first);
-                bound.include(sum.second);
+            const std::size_t channels = net.groups[g].inputs.size();
+            for (std::size_t k = 0; k < sums[g].size(); ++k) {
+                if (connected[g][k] == 0) {
+                    continue;
+                }
+                auto& bound = input_bounds[g][k % channels];
+                bound.include(sums[g][k].first);
+                bound.include(sums[g][k].second);
             }
             if (core.max_fan_in > 0) {
                 const int most = fan_in[g].empty() ? 0 : *std::max_element(fan_in[g].begin(), fan_in[g].end());
@@ -268,7 +281,7 @@ compiled_network quantise(const lems::ir::network& net, const board& target, con
                                                                  std::to_string(core.max_fan_in));
                 }
             }
-            for (std::size_t c = 0; c < net.groups[g].inputs.size(); ++c) {
+            for (std::size_t c = 0; c < channels; ++c) {
                 channel_weights& w = weights[g][c];
                 w.entry.name = net.groups[g].inputs[c].name;
                 const double max_code = largest_code(core);
@@ -285,46 +298,69 @@ compiled_network quantise(const lems::ir::network& net, const board& target, con
         }
     }
 
-    // Weights and delays of every connection.
-    const double max_code = largest_code(core);
-    const double min_code = core.weights_signed ? -max_code - 1.0 : 0.0;
-    std::map<std::pair<double, std::int64_t>, std::int64_t> delays;
-    out.connections.reserve(net.connections.size());
-    for (const auto& c : net.connections) {
-        channel_weights& w = weights[static_cast<std::size_t>(c.target.group)][static_cast<std::size_t>(c.channel)];
-        const double code = std::round(c.payload / w.unit);
-        const double clamped = std::clamp(code, min_code, max_code);
-        if (clamped != code) {
-            ++w.entry.saturated_weights;
+    // Weights and delays of every connection, as the cores will carry them.
+    out.max_weight = static_cast<std::int32_t>(largest_code(core));
+    out.min_weight = core.weights_signed ? -out.max_weight - 1 : 0;
+    out.dt = net.dt;
+    std::map<std::int64_t, delay_entry> delays; // by whole steps
+    std::int64_t undelayed = 0;
+    auto count_delay = [&](double seconds, std::int64_t steps, std::int64_t count) {
+        if (seconds <= 0.0) {
+            undelayed += count;
         }
-        if (clamped == 0.0 && c.payload != 0.0) {
-            ++w.entry.zero_weights;
+        auto [at, added] = delays.try_emplace(steps);
+        delay_entry& d = at->second;
+        if (added) {
+            d.steps = static_cast<int>(std::min<std::int64_t>(steps, 1 << 30));
+            d.seconds = d.seconds_high = seconds;
         }
-        if (c.payload != 0.0) {
-            w.entry.max_relative_error =
-                std::max(w.entry.max_relative_error, std::fabs(clamped * w.unit - c.payload) / std::fabs(c.payload));
+        d.seconds = std::min(d.seconds, seconds);
+        d.seconds_high = std::max(d.seconds_high, seconds);
+        d.connections += count;
+    };
+    for (const lems::ir::projection& p : net.connections.projections()) {
+        channel_weights& w = weights[static_cast<std::size_t>(p.target_group)][static_cast<std::size_t>(p.channel)];
+        for (std::size_t k = 0; k < p.size(); ++k) {
+            const double payload = p.payload[k];
+            const double code = std::round(payload / w.unit);
+            const double clamped = std::clamp(code, static_cast<double>(out.min_weight), static_cast<double>(out.max_weight));
+            if (clamped != code) {
+                ++w.entry.saturated_weights;
+            }
+            if (clamped == 0.0 && payload != 0.0) {
+                ++w.entry.zero_weights;
+            }
+            if (payload != 0.0) {
+                w.entry.max_relative_error =
+                    std::max(w.entry.max_relative_error, std::fabs(clamped * w.unit - payload) / std::fabs(payload));
+            }
         }
-        quantised_connection q;
-        q.source = c.source;
-        q.target = c.target;
-        q.channel = c.channel;
-        q.weight = static_cast<std::int32_t>(clamped);
-        const std::int64_t steps = lems::ir::delay_steps(c.delay, net.dt);
-        q.delay_steps = static_cast<int>(std::min<std::int64_t>(steps, 1 << 30));
-        ++delays[{c.delay, steps}];
-        out.connections.push_back(q);
+        if (p.delay.coded()) {
+            std::vector<std::int64_t> uses(p.delay.distinct().size(), 0);
+            for (std::size_t k = 0; k < p.size(); ++k) {
+                ++uses[p.delay.code(k)];
+            }
+            for (std::size_t d = 0; d < uses.size(); ++d) {
+                const double seconds = p.delay.distinct()[d];
+                count_delay(seconds, lems::ir::delay_steps(seconds, net.dt), uses[d]);
+            }
+        } else {
+            for (std::size_t k = 0; k < p.size(); ++k) {
+                count_delay(p.delay[k], lems::ir::delay_steps(p.delay[k], net.dt), 1);
+            }
+        }
     }
-    for (const auto& [key, count] : delays) {
-        report.delays.push_back(delay_entry{key.first, static_cast<int>(key.second), count});
-        if (key.first <= 0.0) {
-            report.warnings.push_back(std::to_string(count) +
-                                      " connections have no delay; on the cores a spike arrives one step later, at "
-                                      "the start of the next step");
-        }
-        if (key.second > core.delay_slots) {
-            report.warnings.push_back(std::to_string(count) + " connections are delayed " + std::to_string(key.second) +
-                                      " steps, more than the cores' " + std::to_string(core.delay_slots) +
-                                      " delay slots: they are held back before delivery");
+    if (undelayed > 0) {
+        report.warnings.push_back(std::to_string(undelayed) +
+                                  " connections have no delay; on the cores a spike arrives one step later, at "
+                                  "the start of the next step");
+    }
+    for (const auto& [steps, entry] : delays) {
+        report.delays.push_back(entry);
+        if (steps > core.delay_slots) {
+            report.warnings.push_back(std::to_string(entry.connections) + " connections are delayed " +
+                                      std::to_string(steps) + " steps, more than the cores' " +
+                                      std::to_string(core.delay_slots) + " delay slots: they are held back before delivery");
         }
     }
 

@@ -85,7 +85,8 @@ std::string quantisation_report::text() const {
     if (!delays.empty()) {
         t += "\ndelays (as written -> whole steps, connections):\n";
         for (const auto& d : delays) {
-            t += "  " + g(d.seconds) + " s -> " + std::to_string(d.steps) + " steps: " + std::to_string(d.connections) + "\n";
+            t += "  " + g(d.seconds) + (d.seconds_high > d.seconds ? " .. " + g(d.seconds_high) : std::string()) +
+                 " s -> " + std::to_string(d.steps) + " steps: " + std::to_string(d.connections) + "\n";
         }
     }
     for (const auto& w : warnings) {

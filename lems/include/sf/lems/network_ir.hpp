@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include <sf/lems/connection_list.hpp>
 #include <sf/lems/dimension.hpp>
 #include <sf/lems/error.hpp>
 
@@ -141,21 +142,6 @@ struct neuron_group {
     std::vector<statement> step;      // one time step of one neuron, in order
 };
 
-struct neuron_ref {
-    int group = -1;
-    int neuron = -1; // index into the group's members
-};
-
-// A spike path between neurons.
-struct connection {
-    neuron_ref source;
-    int source_port = 0;
-    neuron_ref target;
-    int channel = -1;     // input channel of the target group
-    double payload = 1.0; // added to the channel's input when the event arrives
-    double delay = 0.0;   // seconds, as written
-};
-
 struct recorded_quantity {
     neuron_ref neuron;
     int variable = -1;    // -1: a parameter, recorded as `value`
@@ -193,7 +179,7 @@ struct network {
     // initialised the network, so that a float run can draw the numbers it draws.
     std::uint64_t reference_random_state = 0;
     std::vector<neuron_group> groups;
-    std::vector<connection> connections;
+    connection_list connections;
     std::vector<trace_output> traces;
     std::vector<event_output> events;
 };

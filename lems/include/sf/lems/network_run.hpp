@@ -61,6 +61,9 @@ struct run_options {
     bool ranges = false;
     bool record = true;      // collect the network's traces and spikes
     std::uint64_t seed = 1;  // for random(), unless reference_timing
+    // Per group, the statements to run in place of the group's own step (the same variables and
+    // the same input channel handlers, rewritten), or null for the groups' own.
+    const std::vector<std::vector<statement>>* statements = nullptr;
 };
 
 struct run_result {

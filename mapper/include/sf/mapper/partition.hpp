@@ -5,6 +5,8 @@
 
 #include <sf/lems/network_ir.hpp>
 #include <sf/mapper/board.hpp>
+#include <sf/mapper/incoming_synapses.hpp>
+#include <sf/mapper/placement.hpp>
 #include <sf/mapper/quantise.hpp>
 
 // Partitioning: each compiled group split into slices that fit one neuron core of the board —
@@ -33,5 +35,13 @@ int ring_slots(const core_limits& core);
 // `synaptic_memory_bytes` (synaptic_matrix.hpp says what a matrix takes). Throws compile_error
 // naming the population when one neuron alone does not fit a core.
 partition_result partition(const lems::ir::network& net, const compiled_network& compiled, const core_limits& core);
+// The same with the connections already indexed for the core's ring (index_incoming with
+// ring_slots(core)), as the mapper does to index them once.
+partition_result partition(const lems::ir::network& net, const compiled_network& compiled, const incoming_synapses& in,
+                           const core_limits& core);
+
+// Synapses from each slice to each other, as placement weighs traffic: one entry per pair of
+// slices with any, by source slice and then target slice.
+std::vector<slice_traffic> synapses_between_slices(const incoming_synapses& in, const partition_result& parts);
 
 } // namespace sf::mapper

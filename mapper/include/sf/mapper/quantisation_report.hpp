@@ -44,15 +44,17 @@ struct table_entry {
 
 struct channel_entry {
     std::string name;
-    int connections = 0;
-    double unit = 0.0;           // SI payload of one unit of a synaptic word's weight
+    std::int64_t connections = 0;
+    double unit = 0.0;                  // SI payload of one unit of a synaptic word's weight
     double max_relative_error = 0.0;
-    int zero_weights = 0;        // non-zero payloads that became a zero weight
-    int saturated_weights = 0;   // payloads beyond the weight bits, clamped
+    std::int64_t zero_weights = 0;      // non-zero payloads that became a zero weight
+    std::int64_t saturated_weights = 0; // payloads beyond the weight bits, clamped
 };
 
+// The connections delayed by one whole number of steps, and the delays written for them.
 struct delay_entry {
-    double seconds = 0.0;
+    double seconds = 0.0;      // the shortest written
+    double seconds_high = 0.0; // the longest written
     int steps = 0;
     std::int64_t connections = 0;
 };

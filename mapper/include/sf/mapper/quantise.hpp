@@ -65,9 +65,45 @@ struct quantised_connection {
 
 struct compiled_network {
     std::vector<compiled_group> groups;
-    std::vector<quantised_connection> connections;
+    std::int32_t min_weight = 0; // the weight codes the board's synaptic words carry
+    std::int32_t max_weight = 0;
+    double dt = 0.0;             // seconds
     quantisation_report report;
 };
+
+// A projection's connections as the cores carry them, converted on the fly so that no second
+// copy of a large network's connections is made: weights in units of the target channel,
+// rounded and clamped to the board's weight range; delays in whole steps (each distinct written
+// delay converted once).
+class quantised_projection {
+public:
+    quantised_projection(const compiled_network& compiled, const lems::ir::projection& p);
+
+    std::size_t size() const { return p_->size(); }
+    std::int32_t weight(std::size_t k) const;
+    int delay_steps(std::size_t k) const;
+    quantised_connection at(std::size_t k) const;
+    const lems::ir::projection& projection() const { return *p_; }
+
+private:
+    const lems::ir::projection* p_;
+    double unit_ = 1.0;
+    double min_weight_ = 0.0;
+    double max_weight_ = 0.0;
+    double dt_ = 0.0;
+    std::vector<int> coded_steps_; // per distinct delay, when the delays are coded
+};
+
+// Calls f(quantised_connection) for every connection, projection by projection.
+template <typename F>
+void for_each_quantised(const compiled_network& compiled, const lems::ir::connection_list& connections, F&& f) {
+    for (const lems::ir::projection& p : connections.projections()) {
+        const quantised_projection q(compiled, p);
+        for (std::size_t k = 0; k < q.size(); ++k) {
+            f(q.at(k));
+        }
+    }
+}
 
 // The random seed of a group's cores: a hash of the simulation's seed and the group, so that
 // every group draws its own numbers, the same however it is split into cores.

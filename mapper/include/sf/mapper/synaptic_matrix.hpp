@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <vector>
 
+#include <sf/mapper/incoming_synapses.hpp>
 #include <sf/mapper/partition.hpp>
 
 // A core's synaptic matrix: what a spike arriving with a key does there. The master table finds
@@ -42,10 +43,10 @@ std::uint64_t synaptic_bytes(std::uint64_t master_entries, std::uint64_t blocks,
                              std::uint64_t words);
 
 // The matrix of every slice: the connections reaching it, grouped by source slice (whose packets
-// carry key | neuron, for the slice's key and mask) and hold. `delay_slots` is the ring of the
-// target cores; longer delays become holds.
-std::vector<synaptic_matrix> build_synaptic_matrices(const compiled_network& compiled, const partition_result& parts,
+// carry key | neuron, for the slice's key and mask) and hold, each row's words in ascending order.
+// Throws compile_error when a target neuron is beyond a synaptic word's target field.
+std::vector<synaptic_matrix> build_synaptic_matrices(const incoming_synapses& in, const partition_result& parts,
                                                      const std::vector<std::uint32_t>& slice_keys,
-                                                     const std::vector<std::uint32_t>& slice_masks, int delay_slots);
+                                                     const std::vector<std::uint32_t>& slice_masks);
 
 } // namespace sf::mapper

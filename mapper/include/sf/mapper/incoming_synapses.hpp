@@ -1,0 +1,34 @@
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include <sf/lems/network_ir.hpp>
+#include <sf/mapper/quantise.hpp>
+
+// Every connection of a compiled network as the synaptic word it becomes, filed under the neuron
+// it reaches: what partitioning measures slices by and what the synaptic matrices are built
+// from, in one pass over the network's connections and 12 bytes per synapse.
+namespace sf::mapper {
+
+struct incoming_synapses {
+    std::vector<std::uint32_t> group_base;     // per group: global number of its first neuron
+    std::vector<std::uint64_t> first;          // per global neuron + 1: offsets into the arrays below
+    std::vector<std::uint32_t> source;         // the source neuron's global number
+    std::vector<std::uint32_t> word;           // the synaptic word, its target field 0
+    std::vector<std::uint32_t> hold;           // steps the word waits before its ring delay
+    int delay_slots = 1;                       // of the target cores' rings
+
+    std::uint64_t size() const { return source.size(); }
+    std::uint32_t global(int group, int neuron) const {
+        return group_base[static_cast<std::size_t>(group)] + static_cast<std::uint32_t>(neuron);
+    }
+};
+
+// Indexes every connection of `net` for cores with `delay_slots` ring slots: delays up to the
+// ring go into the word, longer ones are the ring's last slot plus a hold. Within a neuron,
+// connections keep the network's order. Throws compile_error naming the target population when
+// a weight, delay or channel does not fit a synaptic word.
+incoming_synapses index_incoming(const lems::ir::network& net, const compiled_network& compiled, int delay_slots);
+
+} // namespace sf::mapper

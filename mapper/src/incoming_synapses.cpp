@@ -1,0 +1,66 @@
+#include <algorithm>
+#include <string>
+
+#include <sf/firmware/synapse.hpp>
+#include <sf/mapper/compile_error.hpp>
+#include <sf/mapper/incoming_synapses.hpp>
+
+namespace sf::mapper {
+
+incoming_synapses index_incoming(const lems::ir::network& net, const compiled_network& compiled, int delay_slots) {
+    incoming_synapses in;
+    in.delay_slots = delay_slots;
+    std::uint64_t neurons = 0;
+    for (const auto& g : net.groups) {
+        in.group_base.push_back(static_cast<std::uint32_t>(neurons));
+        neurons += g.members.size();
+    }
+    if (neurons > UINT32_MAX) {
+        throw compile_error("", "the network has " + std::to_string(neurons) + " neurons; the mapper numbers at most " +
+                                    std::to_string(UINT32_MAX));
+    }
+
+    in.first.assign(neurons + 1, 0);
+    for (const auto& p : net.connections.projections()) {
+        const std::uint32_t base = in.group_base[static_cast<std::size_t>(p.target_group)];
+        for (std::uint32_t t : p.target) {
+            ++in.first[base + t + 1];
+        }
+    }
+    for (std::size_t n = 1; n < in.first.size(); ++n) {
+        in.first[n] += in.first[n - 1];
+    }
+    const std::uint64_t total = in.first.back();
+    in.source.resize(total);
+    in.word.resize(total);
+    in.hold.resize(total);
+
+    std::vector<std::uint64_t> fill(in.first.begin(), in.first.end() - 1);
+    for (const auto& p : net.connections.projections()) {
+        const quantised_projection q(compiled, p);
+        const std::uint32_t source_base = in.group_base[static_cast<std::size_t>(p.source_group)];
+        const std::uint32_t target_base = in.group_base[static_cast<std::size_t>(p.target_group)];
+        for (std::size_t k = 0; k < q.size(); ++k) {
+            const int delay = q.delay_steps(k);
+            const int ring_delay = std::min(delay, delay_slots);
+            firmware::synapse::fields f;
+            f.weight = q.weight(k);
+            f.delay = static_cast<std::uint32_t>(ring_delay);
+            f.channel = static_cast<std::uint32_t>(p.channel);
+            std::uint32_t word = 0;
+            if (!firmware::synapse::encode(f, word)) {
+                throw compile_error(net.groups[static_cast<std::size_t>(p.target_group)].label,
+                                    "a connection does not fit a synaptic word (weight " + std::to_string(f.weight) +
+                                        ", delay " + std::to_string(ring_delay) + ", channel " +
+                                        std::to_string(p.channel) + ")");
+            }
+            const std::uint64_t at = fill[target_base + p.target[k]]++;
+            in.source[at] = source_base + p.source[k];
+            in.word[at] = word;
+            in.hold[at] = static_cast<std::uint32_t>(delay - ring_delay);
+        }
+    }
+    return in;
+}
+
+} // namespace sf::mapper
