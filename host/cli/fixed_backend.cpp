@@ -121,16 +121,15 @@ fixed_run_summary run_fixed(const lems::model& model, const mapper::board& board
             const std::uint32_t target =
                 where.global[static_cast<std::size_t>(c.target.group)][static_cast<std::size_t>(c.target.neuron)];
             const std::uint32_t core = where.core_of[target];
-            const auto reach = static_cast<std::uint32_t>(ring[core]);
-            const auto delay = static_cast<std::uint32_t>(c.delay_steps);
+            const mapper::ring_split split = mapper::split_delay(c.delay_steps, static_cast<int>(ring[core]));
             firmware::synapse::fields f;
             f.weight = c.weight;
-            f.delay = std::min(delay, reach);
+            f.delay = static_cast<std::uint32_t>(split.ring);
             f.channel = static_cast<std::uint32_t>(c.channel);
             f.target = where.local[target];
             emulator::fan_out_target t;
             t.core = core;
-            t.hold = delay - f.delay;
+            t.hold = static_cast<std::uint32_t>(split.hold);
             if (!firmware::synapse::encode(f, t.word)) {
                 throw mapper::compile_error(net.groups[static_cast<std::size_t>(c.target.group)].label,
                                             "a connection does not fit a synaptic word (weight " + std::to_string(c.weight) +

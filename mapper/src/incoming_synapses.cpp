@@ -41,8 +41,8 @@ incoming_synapses index_incoming(const lems::ir::network& net, const compiled_ne
         const std::uint32_t source_base = in.group_base[static_cast<std::size_t>(p.source_group)];
         const std::uint32_t target_base = in.group_base[static_cast<std::size_t>(p.target_group)];
         for (std::size_t k = 0; k < q.size(); ++k) {
-            const int delay = q.delay_steps(k);
-            const int ring_delay = std::min(delay, delay_slots);
+            const ring_split split = split_delay(q.delay_steps(k), delay_slots);
+            const int ring_delay = split.ring;
             firmware::synapse::fields f;
             f.weight = q.weight(k);
             f.delay = static_cast<std::uint32_t>(ring_delay);
@@ -57,7 +57,7 @@ incoming_synapses index_incoming(const lems::ir::network& net, const compiled_ne
             const std::uint64_t at = fill[target_base + p.target[k]]++;
             in.source[at] = source_base + p.source[k];
             in.word[at] = word;
-            in.hold[at] = static_cast<std::uint32_t>(delay - ring_delay);
+            in.hold[at] = static_cast<std::uint32_t>(split.hold);
         }
     }
     return in;

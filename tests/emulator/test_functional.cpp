@@ -356,7 +356,7 @@ const std::string line_model = R"(<Lems>
             <connectionWD id="1" preCellId="../src[0]" postCellId="../cells[1]" weight="2" delay="2.5ms"/>
         </projection>
     </network>
-    <Simulation id="sim" length="29ms" step="0.1ms" target="net">
+    <Simulation id="sim" length="29.9ms" step="0.1ms" target="net">
         <OutputFile id="volts" fileName="volts.dat">
             <OutputColumn id="v0" quantity="cells[0]/v"/>
             <OutputColumn id="v1" quantity="cells[1]/v"/>
@@ -415,7 +415,7 @@ line_run run_line(const line& l) {
     r.e->run(r.e->steps());
     r.sent = r.e->core(l.source).counters().spikes;
     r.received = r.e->core(l.cells).counters().delivered_words;
-    CHECK(r.sent == 14); // the last one's held row (25 steps) arrives before the end
+    CHECK(r.sent == 14); // the last one's held row (a hold of 24 steps, 1 in the ring) arrives before the end
     return r;
 }
 

@@ -245,7 +245,7 @@ TEST_CASE("partition: a slice's synaptic matrix fits the core's synaptic memory"
 TEST_CASE("partition: delays beyond the ring take a block per hold in the budget", "[emulator][partition]") {
     temp_folder dir("sf_test_partition");
     // Two cells, one reached after 5 steps and one after 30: on any ring shorter than 30 slots the
-    // second row waits in a block of its own (with 8 slots, 22 steps). One slice of both: 1 entry,
+    // second row waits in a block of its own (with 8 slots, 24 steps: three whole rings). One slice of both: 1 entry,
     // 2 blocks, 2 x 2 offsets, 2 words = 16 + 24 + 16 + 8 bytes.
     const compiled_model m = compile(dir, driven_cells(2, {"0.5ms", "3ms"}), board_with(256, 8192, 1000000));
     SECTION("a ring of 8") {
@@ -287,9 +287,9 @@ TEST_CASE("partition: the budgeted bytes are those of the matrices map_network b
 TEST_CASE("partition: a ring that is not a power of two is budgeted as the matrices use it",
           "[emulator][partition]") {
     // The kernel's ring is the largest power of two within the board's slots: with 10 slots a
-    // ring of 8, so delays of 9 and 10 steps are holds of 1 and 2 in two blocks (64 bytes), and
-    // partitioning budgets them so: on a core of 44 bytes the neuron does not fit, on one of 64
-    // it does, each matrix as large as budgeted.
+    // ring of 8, so delays of 10 and 11 steps are both a hold of 8, one block (44 bytes; a ring of
+    // 10 would need two, 64 bytes), and partitioning budgets them so: on a core of 43 bytes the
+    // neuron does not fit, on one of 44 it does, each matrix as large as budgeted.
     temp_folder dir("sf_test_partition");
     const std::string text = R"(<Lems>
     <Target component="sim"/>
@@ -303,21 +303,21 @@ TEST_CASE("partition: a ring that is not a power of two is budgeted as the matri
         <population id="src" component="gen" size="1"/>
         <population id="cells" component="iaf" size="1"/>
         <projection id="a" presynapticPopulation="src" postsynapticPopulation="cells" synapse="syn">
-            <connectionWD id="0" preCellId="../src[0]" postCellId="../cells[0]" weight="1" delay="0.9ms"/>
+            <connectionWD id="0" preCellId="../src[0]" postCellId="../cells[0]" weight="1" delay="1ms"/>
         </projection>
         <projection id="b" presynapticPopulation="src" postsynapticPopulation="cells" synapse="syn">
-            <connectionWD id="0" preCellId="../src[0]" postCellId="../cells[0]" weight="1" delay="1ms"/>
+            <connectionWD id="0" preCellId="../src[0]" postCellId="../cells[0]" weight="1" delay="1.1ms"/>
         </projection>
     </network>
     <Simulation id="sim" length="2ms" step="0.1ms" target="net"/>
 </Lems>
 )";
-    CHECK_THROWS_WITH(map_text(dir, text, board_with(256, 8192, 44, 10)),
-                      Catch::Contains("needing 64 bytes of synaptic matrix; a core holds 44"));
-    const mapper::mapped_network m = map_text(dir, text, board_with(256, 8192, 64, 10));
+    CHECK_THROWS_WITH(map_text(dir, text, board_with(256, 8192, 43, 10)),
+                      Catch::Contains("needing 44 bytes of synaptic matrix; a core holds 43"));
+    const mapper::mapped_network m = map_text(dir, text, board_with(256, 8192, 44, 10));
     for (std::size_t s = 0; s < m.cores.size(); ++s) {
         INFO("slice " << s);
         CHECK(m.cores[s].matrix.bytes() == m.parts.synaptic_bytes[s]);
-        CHECK(m.cores[s].matrix.bytes() <= 64);
+        CHECK(m.cores[s].matrix.bytes() <= 44);
     }
 }

@@ -152,7 +152,8 @@ std::vector<placed> expected_words(const test_network& network, const mapper::pa
     mapper::for_each_quantised(network.compiled, network.net.connections, [&](const mapper::quantised_connection& c) {
         const int s = parts.slice_of[static_cast<std::size_t>(c.source.group)][static_cast<std::size_t>(c.source.neuron)];
         const int t = parts.slice_of[static_cast<std::size_t>(c.target.group)][static_cast<std::size_t>(c.target.neuron)];
-        const int ring = std::min(c.delay_steps, slots);
+        const int hold = (c.delay_steps - 1) / slots * slots; // whole rings
+        const int ring = c.delay_steps - hold;
         synapse::fields f;
         f.weight = c.weight;
         f.delay = static_cast<std::uint32_t>(ring);
@@ -161,7 +162,7 @@ std::vector<placed> expected_words(const test_network& network, const mapper::pa
         std::uint32_t word = 0;
         REQUIRE(synapse::encode(f, word));
         all.emplace_back(static_cast<std::uint32_t>(t), k.key[static_cast<std::size_t>(s)],
-                         static_cast<std::uint32_t>(c.delay_steps - ring),
+                         static_cast<std::uint32_t>(hold),
                          static_cast<std::uint32_t>(c.source.neuron - parts.slices[static_cast<std::size_t>(s)].first), word);
     });
     std::sort(all.begin(), all.end());
@@ -177,9 +178,9 @@ TEST_CASE("synaptic_matrix: a small network's rows, blocks and master tables", "
     const keys k = keys_of(parts);
     test_network t({3, 2});
     t.connect(0, 1, 1, 0, 0, 100, 3); // slice 0 neuron 1 -> slice 2 neuron 0, within a ring of 8
-    t.connect(0, 0, 1, 1, 1, 7, 20);  // slice 0 neuron 0 -> slice 2 neuron 1: a hold of 12
+    t.connect(0, 0, 1, 1, 1, 7, 20);  // slice 0 neuron 0 -> slice 2 neuron 1: a hold of 16, then 4
     t.connect(0, 2, 1, 1, 0, 5, 8);   // slice 1 -> slice 2: the ring's last slot
-    t.connect(0, 1, 1, 1, 0, 9, 9);   // slice 0 neuron 1, a hold of 1
+    t.connect(0, 1, 1, 1, 0, 9, 9);   // slice 0 neuron 1, a hold of 8, then 1
     t.connect(1, 0, 0, 2, 0, 1, 1);   // slice 2 -> slice 1
     const std::vector<mapper::synaptic_matrix> m = t.matrices(parts, k, 8);
     REQUIRE(m.size() == 3);
@@ -193,13 +194,13 @@ TEST_CASE("synaptic_matrix: a small network's rows, blocks and master tables", "
     CHECK(target.master[0].key < target.master[1].key);
     const mapper::master_entry& from0 =
         target.master[0].key == k.key[0] ? target.master[0] : target.master[1];
-    REQUIRE(from0.block_count == 3); // holds 0, 1 and 12
+    REQUIRE(from0.block_count == 3); // holds 0, 8 and 16: whole rings
     const mapper::row_block& plain = target.blocks[from0.first_block];
-    const mapper::row_block& held1 = target.blocks[from0.first_block + 1];
-    const mapper::row_block& held12 = target.blocks[from0.first_block + 2];
+    const mapper::row_block& held8 = target.blocks[from0.first_block + 1];
+    const mapper::row_block& held16 = target.blocks[from0.first_block + 2];
     CHECK(plain.hold == 0);
-    CHECK(held1.hold == 1);
-    CHECK(held12.hold == 12);
+    CHECK(held8.hold == 8);
+    CHECK(held16.hold == 16);
     CHECK(plain.neurons == 2);
     // Hold 0: neuron 0's row is empty, neuron 1's row holds weight 100, delay 3, channel 0, target 0.
     CHECK(target.row_offsets[plain.first_offset] == target.row_offsets[plain.first_offset + 1]);
@@ -209,10 +210,10 @@ TEST_CASE("synaptic_matrix: a small network's rows, blocks and master tables", "
     CHECK(synapse::delay(target.words[w]) == 3);
     CHECK(synapse::channel(target.words[w]) == 0);
     CHECK(synapse::target(target.words[w]) == 0);
-    // Hold 12: neuron 0's row, delay 8 in the ring, channel 1, target 1.
-    const std::uint32_t h = target.row_offsets[held12.first_offset];
-    REQUIRE(target.row_offsets[held12.first_offset + 1] == h + 1);
-    CHECK(synapse::delay(target.words[h]) == 8);
+    // Hold 16: neuron 0's row, delay 4 in the ring, channel 1, target 1.
+    const std::uint32_t h = target.row_offsets[held16.first_offset];
+    REQUIRE(target.row_offsets[held16.first_offset + 1] == h + 1);
+    CHECK(synapse::delay(target.words[h]) == 4);
     CHECK(synapse::channel(target.words[h]) == 1);
     CHECK(synapse::target(target.words[h]) == 1);
     CHECK(target.bytes() == 16 * 2 + 12 * 4 + 4 * (3 * 3 + 2) + 4 * 4);
@@ -252,7 +253,8 @@ TEST_CASE("synaptic_matrix: random networks, every connection once where it belo
         for (const auto& matrix : m) {
             words += matrix.words.size();
             for (const auto& b : matrix.blocks) {
-                CHECK(b.hold <= 40u - static_cast<std::uint32_t>(std::min(40, slots)));
+                CHECK(b.hold % static_cast<std::uint32_t>(slots) == 0); // whole rings
+                CHECK(b.hold < 40u);
             }
             for (const std::uint32_t word : matrix.words) {
                 CHECK(synapse::delay(word) <= static_cast<std::uint32_t>(slots));
@@ -283,5 +285,5 @@ TEST_CASE("synaptic_matrix: the largest values of a synaptic word fit", "[emulat
     const std::vector<mapper::synaptic_matrix> m = t.matrices(parts, k, 16);
     CHECK(words_of(m, parts, k) == expected_words(t, parts, k, 16));
     REQUIRE(m[1].blocks.size() == 2);
-    CHECK(m[1].blocks[1].hold == 984);
+    CHECK(m[1].blocks[1].hold == 992); // 62 rings of 16, then 8 steps
 }

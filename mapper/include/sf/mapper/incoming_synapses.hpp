@@ -11,6 +11,17 @@
 // from, in one pass over the network's connections and 12 bytes per synapse.
 namespace sf::mapper {
 
+// A delay of `delay` steps (at least 1) on cores with a ring of `slots`: whole rings held back
+// before delivery and the rest, 1 to `slots`, in the synaptic word.
+struct ring_split {
+    int hold = 0;
+    int ring = 1;
+};
+constexpr ring_split split_delay(int delay, int slots) {
+    const int hold = (delay - 1) / slots * slots;
+    return {hold, delay - hold};
+}
+
 struct incoming_synapses {
     std::vector<std::uint32_t> group_base;     // per group: global number of its first neuron
     std::vector<std::uint64_t> first;          // per global neuron + 1: offsets into the arrays below
@@ -26,7 +37,8 @@ struct incoming_synapses {
 };
 
 // Indexes every connection of `net` for cores with `delay_slots` ring slots: delays up to the
-// ring go into the word, longer ones are the ring's last slot plus a hold. Within a neuron,
+// ring go into the word; a longer one is a hold of whole rings plus the rest in the word (1 to
+// delay_slots), so that a source slice needs one block of rows per ring of delay. Within a neuron,
 // connections keep the network's order. Throws compile_error naming the target population when
 // a weight, delay or channel does not fit a synaptic word.
 incoming_synapses index_incoming(const lems::ir::network& net, const compiled_network& compiled, int delay_slots);
