@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every spikeforge benchmark and prints tables with the peer's figures beside ours.
 #
-#   bench/run.sh [--quick] [--only loading|cuba|kernel]
+#   bench/run.sh [--quick] [--only loading|cuba|kernel|mapping]
 #
 #   --quick   smaller sizes for a smoke run (loading up to 1M connections, CUBA 0.1 s)
 #
@@ -49,7 +49,7 @@ fi
 echo "   machine:  $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
 echo "   compiler: $(c++ --version 2>/dev/null | head -1)"
 
-# Release build of the spikeforge binary only (the tests are not needed and not built here).
+# Release build of the spikeforge binary and the mapping driver (the tests are not built here).
 if [[ ! -f "$build_dir/build.ninja" ]]; then
     echo "== configuring Release build in $build_dir"
     cmake -S "$repo" -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSF_TESTS=OFF >/dev/null
@@ -59,8 +59,8 @@ if [[ "$build_type" != "Release" ]]; then
     echo "bench/run.sh: $build_dir is a '$build_type' build; use a Release build folder (SF_BUILD_DIR)" >&2
     exit 2
 fi
-echo "== building spikeforge (Release, ninja -j2)"
-ninja -C "$build_dir" -j2 spikeforge | tail -1
+echo "== building spikeforge and sf_bench_map (Release, ninja -j2)"
+ninja -C "$build_dir" -j2 spikeforge sf_bench_map | tail -1
 spikeforge="$build_dir/host/cli/spikeforge"
 
 if [[ ! -f "$peers/brian2_bench.py" ]]; then

@@ -29,11 +29,13 @@ mapped_network map_network(const lems::ir::network& net, const board& machine, c
     for (const auto& g : net.groups) {
         m.group_labels.push_back(g.label);
     }
+    auto started = clock::now();
     m.compiled = quantise(net, machine, options.quantise);
     mapping_report& report = m.report;
     report.board = machine.name;
+    report.quantise_seconds = seconds_since(started);
 
-    auto started = clock::now();
+    started = clock::now();
     const int slots = ring_slots(machine.core);
     const incoming_synapses incoming = index_incoming(net, m.compiled, slots);
     m.parts = partition(net, m.compiled, incoming, machine.core);

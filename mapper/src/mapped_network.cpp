@@ -21,7 +21,8 @@ std::string mapped_network::summary() const {
     std::string t;
     t += "board " + r.board + ": " + std::to_string(r.cores_used) + " of " + std::to_string(r.cores_available) +
          " application cores on " + std::to_string(r.chips_used) + (r.chips_used == 1 ? " chip\n" : " chips\n");
-    t += "mapping: partition " + number(r.partition_seconds) + " s, placement " + number(r.placement_seconds) +
+    t += "mapping: quantise " + number(r.quantise_seconds) + " s, partition " + number(r.partition_seconds) +
+         " s, placement " + number(r.placement_seconds) +
          " s (cost " + number(r.constructive_cost) + " constructive, " + number(r.placement_cost) +
          " improved: synapses x hops), routing " + number(r.routing_seconds) + " s, synaptic matrices " +
          number(r.matrix_seconds) + " s\n";
