@@ -37,6 +37,7 @@ struct functional_emulator::chip_state {
     std::vector<int> cores;      // per application core index: index into cores_, or -1
     bool dead[direction_count] = {};
     router_counters counters;
+    std::uint64_t reached_by = 0; // the last spike whose packet reached this chip (serials start at 1)
 };
 
 functional_emulator::functional_emulator(const std::uint32_t* words, std::size_t count) {
@@ -69,7 +70,6 @@ void functional_emulator::load(const std::uint32_t* words, std::size_t count) {
             dt_ = machine.dt;
             steps_ = machine.steps;
             chip_at_.assign(static_cast<std::size_t>(width_) * height_, -1);
-            hop_limit_ = static_cast<int>(2 * (width_ + height_)) + 16;
             break;
         }
         case image::section_kind::chip: {
@@ -247,13 +247,17 @@ void functional_emulator::deliver(std::size_t core, std::uint32_t key) {
     }
 }
 
-void functional_emulator::route(std::size_t chip_index, std::uint32_t key, int arrived_from, int hops) {
+void functional_emulator::route(std::size_t chip_index, std::uint32_t key, int arrived_from) {
     chip_state& chip = *chips_[chip_index];
     ++chip.counters.packets;
-    if (hops > hop_limit_) {
+    // A correct multicast tree reaches each chip once per spike. A copy that reaches a chip again
+    // is on a loop or a second path; stopping it bounds a step's work by the chips, whatever the
+    // tables say, where a hop limit alone would let branching routes multiply copies exponentially.
+    if (chip.reached_by == spike_serial_) {
         ++looped_;
         return;
     }
+    chip.reached_by = spike_serial_;
     std::uint32_t route = 0;
     bool matched = false;
     for (std::uint32_t e = 0; e < chip.view.entries; ++e) {
@@ -302,7 +306,7 @@ void functional_emulator::route(std::size_t chip_index, std::uint32_t key, int a
             continue;
         }
         // The packet arrives on the link pointing back.
-        route_later_.push_back({static_cast<std::size_t>(next), key, (d + 3) % direction_count, hops + 1});
+        route_later_.push_back({static_cast<std::size_t>(next), key, (d + 3) % direction_count});
     }
 }
 
@@ -334,11 +338,12 @@ void functional_emulator::step() {
         if (c.view.sends == 0) {
             continue;
         }
-        route_later_.push_back({c.chip, c.view.key | neuron, from_core, 0});
+        ++spike_serial_;
+        route_later_.push_back({c.chip, c.view.key | neuron, from_core});
         while (!route_later_.empty()) {
             const pending packet = route_later_.back();
             route_later_.pop_back();
-            route(packet.chip, packet.key, packet.arrived_from, packet.hops);
+            route(packet.chip, packet.key, packet.arrived_from);
         }
     }
     record();

@@ -293,6 +293,18 @@ run_result run(const network& net, const run_options& options) {
                 }
             }
         };
+    // The work a step costs, for options.max_work: a unit per expression node and statement of
+    // every neuron, and event_work units per delivered event (a scattered write).
+    constexpr double event_work = 4.0;
+    double work_per_step = 0.0;
+    double work = 0.0;
+    for (std::size_t g = 0; g < groups; ++g) {
+        double nodes = 0.0;
+        for (const statement& st : step_of(g)) {
+            nodes += static_cast<double>(st.value.nodes.size()) + 1.0;
+        }
+        work_per_step += nodes * static_cast<double>(net.groups[g].members.size());
+    }
     record_row(t);
     for (std::int64_t step = 1; step <= steps; ++step) {
         t += net.dt; // accumulated, as the reference simulator does
@@ -321,6 +333,13 @@ run_result run(const network& net, const run_options& options) {
             }
         }
         record_row(t);
+        if (options.max_work > 0.0) {
+            work += work_per_step;
+            if (step >= options.min_steps && work + event_work * static_cast<double>(result.events_delivered) >= options.max_work) {
+                result.steps = step;
+                break;
+            }
+        }
     }
     return result;
 }

@@ -500,13 +500,23 @@ TEST_CASE("functional: routers count what they drop and what loops", "[emulator]
         CHECK(r.e->counters().unmatched_keys == r.sent);
         CHECK(r.e->counters().routers.delivered == 2 * r.sent);
     }
-    SECTION("a loop between two chips is cut by the hop limit") {
+    SECTION("a loop between two chips is cut where it comes back") {
         l.m.tables[1].entries = {{l.keys.key, l.keys.mask, west}};
         const line_run r = run_line(l);
         CHECK(r.received == 0);
         CHECK(r.e->counters().looped == r.sent);
-        // 2 (4 + 1) + 16 hops, then the packet is stopped at the next chip.
-        CHECK(r.e->counters().routers.packets == r.sent * (2 * (4 + 1) + 16 + 2));
+        // Chip 0, chip 1, and chip 0 again, where the copy is stopped.
+        CHECK(r.e->counters().routers.packets == r.sent * 3);
+    }
+    SECTION("routes that branch back and forth cost one visit per chip") {
+        for (auto& table : l.m.tables) {
+            table.entries = {{l.keys.key, l.keys.mask, east | west}};
+        }
+        const line_run r = run_line(l);
+        CHECK(r.received == 0);
+        // Each chip routes a spike once and is reached once more from each neighbour it sent to.
+        CHECK(r.e->counters().routers.routed == r.sent * 4);
+        CHECK(r.e->counters().looped == r.sent * 3);
     }
 }
 

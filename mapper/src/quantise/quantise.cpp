@@ -220,6 +220,10 @@ compiled_network quantise(const lems::ir::network& net, const board& target, con
     run.record = false;
     run.seed = static_cast<std::uint64_t>(net.seed);
     run.statements = &statements;
+    if (options.range_steps < 0) {
+        run.max_work = range_run_budget; // large networks: their events count too
+        run.min_steps = std::min<std::int64_t>(run.steps, 100);
+    }
     const lems::ir::run_result ranges = lems::ir::run(net, run);
     report.range_steps = ranges.steps;
 

@@ -31,7 +31,7 @@ struct functional_counters {
     firmware::kernel_counters cores;   // summed over the cores
     router_counters routers;           // summed over the chips
     std::uint64_t unmatched_keys = 0;  // packets reaching a core whose master table has no entry for them
-    std::uint64_t looped = 0;          // packets stopped by the hop limit
+    std::uint64_t looped = 0;          // copies stopped at a chip their spike had already reached (a loop or a second path)
     std::uint64_t held_rows = 0;       // rows delivered after a hold
 };
 
@@ -84,7 +84,7 @@ private:
     struct chip_state;
 
     void load(const std::uint32_t* words, std::size_t count);
-    void route(std::size_t chip, std::uint32_t key, int arrived_from, int hops);
+    void route(std::size_t chip, std::uint32_t key, int arrived_from);
     void deliver(std::size_t core, std::uint32_t key);
     void record();
 
@@ -99,14 +99,13 @@ private:
         std::size_t chip;
         std::uint32_t key;
         int arrived_from;
-        int hops;
     };
     std::vector<pending> route_later_;
     double dt_ = 0.0;
     std::uint64_t steps_ = 0;
     std::uint64_t step_ = 0;
     double time_ = 0.0;
-    int hop_limit_ = 0;
+    std::uint64_t spike_serial_ = 0; // numbers each spike sent, for chip_state::reached_by
     std::vector<recorded_trace> traces_;
     std::vector<recorded_events> events_;
     struct column {

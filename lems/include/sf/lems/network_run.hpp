@@ -61,6 +61,11 @@ struct run_options {
     bool ranges = false;
     bool record = true;      // collect the network's traces and spikes
     std::uint64_t seed = 1;  // for random(), unless reference_timing
+    // Stop after the step at which the work done reaches this many units (one per expression
+    // node and statement evaluated, four per delivered event), or 0 for no limit; run_result's
+    // steps says how many ran; at least min_steps run whatever the work.
+    double max_work = 0.0;
+    std::int64_t min_steps = 0;
     // Per group, the statements to run in place of the group's own step (the same variables and
     // the same input channel handlers, rewritten), or null for the groups' own.
     const std::vector<std::vector<statement>>* statements = nullptr;
