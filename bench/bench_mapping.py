@@ -150,12 +150,14 @@ def bench_emulator_speed(opts, sf, bench_map, scratch, results, generate_cuba):
     if m:
         steps, spikes, events, run_s = int(m.group(1)), int(m.group(2)), int(m.group(3)), float(m.group(4))
         cuba.update(steps=steps, spikes=spikes, events=events, run_s=run_s, bio_s=steps * 1e-4)
+        packets = re.search(r'routers: (\d+) packets', r['stdout'])
+        cuba['packets'] = int(packets.group(1)) if packets else None
         rows.append(['CUBA (4000 cells, 16 spinn5 cores)', f'{steps * 1e-4:g} s', str(spikes), str(events),
-                     f'{fmt_s(run_s)} s', f'{events / run_s / 1e6:.3g} M' if run_s > 0 else '—',
+                     str(cuba['packets']) if packets else '—', f'{fmt_s(run_s)} s', f'{events / run_s / 1e6:.3g} M' if run_s > 0 else '—',
                      f'{run_s / (steps * 1e-4):.3g}'])
     else:
         cuba['note'] = f'failed (exit {r["rc"]}): {r["program_stderr"][-300:]}'
-        rows.append(['CUBA', '—', '—', '—', cuba['note'], '—', '—'])
+        rows.append(['CUBA', '—', '—', '—', '—', cuba['note'], '—', '—'])
     os.remove(path)
     results['emulator_cuba'] = cuba
     run_ms = '20' if opts.quick else '100'
@@ -164,13 +166,14 @@ def bench_emulator_speed(opts, sf, bench_map, scratch, results, generate_cuba):
     results['emulator_microcircuit'] = mc
     if 'run_s' in mc:
         rows.append([f'microcircuit x {scale} ({mc["cores"]} spinn5 cores)', f'{mc["run_bio_s"]:g} s',
-                     str(mc['spikes']), str(mc['synaptic_events']), f'{fmt_s(mc["run_s"])} s',
+                     str(mc['spikes']), str(mc['synaptic_events']), str(mc['packets']), f'{fmt_s(mc["run_s"])} s',
                      f'{mc["synaptic_events"] / mc["run_s"] / 1e6:.3g} M' if mc['run_s'] > 0 else '—',
                      f'{mc["run_s"] / mc["run_bio_s"]:.3g}'])
     else:
-        rows.append([f'microcircuit x {scale}', '—', '—', '—', mc.get('note', 'failed'), '—', '—'])
+        rows.append([f'microcircuit x {scale}', '—', '—', '—', '—', mc.get('note', 'failed'), '—', '—'])
     results['emulator_table'] = table(
-        ['network', 'biological time', 'spikes', 'synaptic events', 'emulator run', 'synaptic events / s',
+        ['network', 'biological time', 'spikes', 'synaptic events', 'packets through routers', 'emulator run',
+         'synaptic events / s',
          'run time / biological time'], rows)
     log()
     log(results['emulator_table'])

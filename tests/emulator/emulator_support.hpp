@@ -84,6 +84,14 @@ inline std::optional<fs::path> corpus_dir() {
     return dir;
 }
 
+// A LEMS file of `body` (components, a network and a Simulation "sim") with the NeuroML2 core types
+// it needs included.
+inline std::string lems_with_core_types(const std::string& body) {
+    return "<Lems>\n    <Target component=\"sim\"/>\n    <Include file=\"Cells.xml\"/>\n"
+           "    <Include file=\"Networks.xml\"/>\n    <Include file=\"Simulation.xml\"/>\n" +
+           body + "</Lems>\n";
+}
+
 // A spike source driving three integrate-and-fire cells (two in one group: pre[1] receives
 // nothing and compiles alone) and two Izhikevich cells, with connections without delay, with
 // delays within an 8-slot ring (5 steps) and beyond it (25 and 30 steps); a trace of two

@@ -35,12 +35,7 @@ std::string fan_in_model(int extra) {
         connect(0, 0);
     }
     connect(1, 1);
-    return R"(<Lems>
-    <Target component="sim"/>
-    <Include file="Cells.xml"/>
-    <Include file="Networks.xml"/>
-    <Include file="Simulation.xml"/>
-    <iafCell id="iaf" C="1nF" thresh="-50mV" reset="-70mV" leakConductance="10nS" leakReversal="-70mV"/>
+    return lems_with_core_types(R"(    <iafCell id="iaf" C="1nF" thresh="-50mV" reset="-70mV" leakConductance="10nS" leakReversal="-70mV"/>
     <spikeGenerator id="gen" period="1ms"/>
     <expOneSynapse id="syn" gbase="0.5nS" erev="0mV" tauDecay="2ms"/>
     <network id="net">
@@ -50,8 +45,7 @@ std::string fan_in_model(int extra) {
 )" + connections + R"(        </projection>
     </network>
     <Simulation id="sim" length="5ms" step="0.1ms" target="net"/>
-</Lems>
-)";
+)");
 }
 
 } // namespace

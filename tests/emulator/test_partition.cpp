@@ -291,12 +291,7 @@ TEST_CASE("partition: a ring that is not a power of two is budgeted as the matri
     // 10 would need two, 64 bytes), and partitioning budgets them so: on a core of 43 bytes the
     // neuron does not fit, on one of 44 it does, each matrix as large as budgeted.
     temp_folder dir("sf_test_partition");
-    const std::string text = R"(<Lems>
-    <Target component="sim"/>
-    <Include file="Cells.xml"/>
-    <Include file="Networks.xml"/>
-    <Include file="Simulation.xml"/>
-    <iafCell id="iaf" C="1nF" thresh="-50mV" reset="-70mV" leakConductance="10nS" leakReversal="-70mV"/>
+    const std::string text = lems_with_core_types(R"(    <iafCell id="iaf" C="1nF" thresh="-50mV" reset="-70mV" leakConductance="10nS" leakReversal="-70mV"/>
     <spikeGenerator id="gen" period="2ms"/>
     <expOneSynapse id="syn" gbase="5nS" erev="0mV" tauDecay="2ms"/>
     <network id="net">
@@ -310,8 +305,7 @@ TEST_CASE("partition: a ring that is not a power of two is budgeted as the matri
         </projection>
     </network>
     <Simulation id="sim" length="2ms" step="0.1ms" target="net"/>
-</Lems>
-)";
+)");
     CHECK_THROWS_WITH(map_text(dir, text, board_with(256, 8192, 43, 10)),
                       Catch::Contains("needing 44 bytes of synaptic matrix; a core holds 43"));
     const mapper::mapped_network m = map_text(dir, text, board_with(256, 8192, 44, 10));
