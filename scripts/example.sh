@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Builds spikeforge, simulates the bundled example network in double precision, then compiles it
-# for the default board's neuron cores and runs it there in fixed point. Recordings go to
-# build/example-output/float and build/example-output/fixed, the quantisation report beside them.
+# Builds spikeforge, maps the bundled example network onto the default board (spinn5), runs the board
+# image on the functional emulator, and simulates the network in double precision for comparison.
+# Recordings go to build/example-output/board and build/example-output/float, the image to
+# build/example-output/net.sfimg.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/build.sh
@@ -10,7 +11,7 @@ out=build/example-output
 rm -rf "$out"
 mkdir -p "$out"
 build/release/host/cli/spikeforge info "$model"
+build/release/host/cli/spikeforge map "$model" --board spinn5 -o "$out/net.sfimg"
+build/release/host/cli/spikeforge inspect "$out/net.sfimg"
+build/release/host/cli/spikeforge run "$out/net.sfimg" -o "$out/board"
 build/release/host/cli/spikeforge simulate "$model" -o "$out/float"
-build/release/host/cli/spikeforge compile "$model" --board spinn5 > "$out/quantisation-report.txt"
-echo "quantisation report: $out/quantisation-report.txt"
-build/release/host/cli/spikeforge simulate --backend fixed --board spinn5 "$model" -o "$out/fixed"

@@ -10,7 +10,9 @@ fuzz_seconds="${SF_FUZZ_SECONDS:-30}"
 scripts/build.sh
 ctest --test-dir build/release --output-on-failure -j"$jobs"
 
-cmake -S . -B build/sanitize -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSF_SANITIZE=ON >/dev/null
+# -O1 with line tables only: the sanitizers' usual setting, and half the compile time of -O2 -g.
+cmake -S . -B build/sanitize -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" -DSF_SANITIZE=ON >/dev/null
 cmake --build build/sanitize -j"$jobs"
 ctest --test-dir build/sanitize --output-on-failure -j"$jobs"
 

@@ -114,7 +114,7 @@ struct compile_arguments {
 
     void add_to(CLI::App& command) {
         command.add_option("--board", board, "board description: a built-in name (" + known_board_names() +
-                                                 "), NAME x N for N joined boards, or a file")
+                                                 "), NAME x N for N joined boards, NAME x auto for as many as the network needs, or a file")
             ->capture_default_str();
         command.add_option("--integrator", integrator,
                            "euler: forward Euler as the reference simulator; exact: linear equations "

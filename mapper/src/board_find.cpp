@@ -76,6 +76,11 @@ board find_board(const std::string& name_or_path, const std::vector<fs::path>& s
     }
     if (const auto joined = parse_joined_name(name_or_path)) {
         if (const auto file = resolve(joined->base, dirs)) {
+            if (joined->as_needed) {
+                board one = load_board(*file);
+                one.join_as_needed = true;
+                return one;
+            }
             return join(load_board(*file), joined->count);
         }
     }
@@ -93,7 +98,8 @@ board find_board(const std::string& name_or_path, const std::vector<fs::path>& s
     throw board_error(
         name_or_path, 0, "board",
         "unknown board; expected a board file or one of: " + (known.empty() ? "(none)" : known) +
-            ", optionally followed by \" x N\" to join N boards (searched " + searched + ")");
+            ", optionally followed by \" x N\" to join N boards or \" x auto\" for as many as the network "
+            "needs (searched " + searched + ")");
 }
 
 } // namespace sf::mapper

@@ -109,6 +109,18 @@ layout side_by_side_layout(const board& one, int count) {
 
 std::optional<joined_name> parse_joined_name(std::string_view text) {
     text = trim(text);
+    constexpr std::string_view automatic = "auto";
+    if (text.size() > automatic.size() && text.substr(text.size() - automatic.size()) == automatic) {
+        std::string_view rest = trim(text.substr(0, text.size() - automatic.size()));
+        if (rest.empty() || (rest.back() != 'x' && rest.back() != 'X')) {
+            return std::nullopt;
+        }
+        rest = trim(rest.substr(0, rest.size() - 1));
+        if (rest.empty()) {
+            return std::nullopt;
+        }
+        return joined_name{std::string(rest), 1, true};
+    }
     std::size_t digits = text.size();
     while (digits > 0 && std::isdigit(static_cast<unsigned char>(text[digits - 1])) != 0) {
         --digits;

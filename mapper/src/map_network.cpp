@@ -2,6 +2,7 @@
 #include <chrono>
 #include <map>
 
+#include <sf/mapper/board_join.hpp>
 #include <sf/mapper/compile_error.hpp>
 #include <sf/mapper/map_network.hpp>
 #include <sf/mapper/routing.hpp>
@@ -18,11 +19,34 @@ double seconds_since(clock::time_point start) {
     return std::chrono::duration<double>(clock::now() - start).count();
 }
 
+// The machine the slices are placed on: the board itself, or for a board asked for "x auto" as
+// many copies joined as give every slice an application core. The partition depends only on the
+// core's limits, which joining does not change, so it is known before the count is.
+board machine_for(const board& asked, std::size_t slices) {
+    if (!asked.join_as_needed) {
+        return asked;
+    }
+    const std::int64_t per_board = asked.application_core_count();
+    if (per_board <= 0) {
+        return asked; // placement names the missing cores
+    }
+    const std::uint64_t needed = (static_cast<std::uint64_t>(slices) + static_cast<std::uint64_t>(per_board) - 1) /
+                                 static_cast<std::uint64_t>(per_board);
+    if (needed > static_cast<std::uint64_t>(max_join_count)) {
+        throw compile_error("placement", std::to_string(slices) + " slices need " + std::to_string(slices) +
+                                             " application cores, " + std::to_string(needed) + " " + asked.name +
+                                             " boards of " + std::to_string(per_board) + "; at most " +
+                                             std::to_string(max_join_count) + " boards can be joined");
+    }
+    board joined = join(asked, static_cast<int>(std::max<std::uint64_t>(needed, 1)));
+    joined.join_as_needed = false;
+    return joined;
+}
+
 } // namespace
 
-mapped_network map_network(const lems::ir::network& net, const board& machine, const map_options& options) {
+mapped_network map_network(const lems::ir::network& net, const board& asked, const map_options& options) {
     mapped_network m;
-    m.machine = machine;
     m.dt = net.dt;
     m.steps = net.steps;
     m.seed = net.seed;
@@ -30,17 +54,19 @@ mapped_network map_network(const lems::ir::network& net, const board& machine, c
         m.group_labels.push_back(g.label);
     }
     auto started = clock::now();
-    m.compiled = quantise(net, machine, options.quantise);
+    m.compiled = quantise(net, asked, options.quantise);
     mapping_report& report = m.report;
-    report.board = machine.name;
     report.quantise_seconds = seconds_since(started);
 
     started = clock::now();
-    const int slots = ring_slots(machine.core);
+    const int slots = ring_slots(asked.core);
     const incoming_synapses incoming = index_incoming(net, m.compiled, slots);
-    m.parts = partition(net, m.compiled, incoming, machine.core);
+    m.parts = partition(net, m.compiled, incoming, asked.core);
     report.partition_seconds = seconds_since(started);
     const std::size_t slices = m.parts.slices.size();
+    m.machine = machine_for(asked, slices);
+    const board& machine = m.machine;
+    report.board = machine.name;
 
     // Placement by synapses between slices.
     started = clock::now();

@@ -669,6 +669,19 @@ TEST_CASE("cli: map writes a board image and prints how the model was mapped", "
     CHECK(sorted_entries(dir.path()) == std::vector<std::string>{"images", "images/net.sfimg", "model.xml", "spread.xml"});
 }
 
+TEST_CASE("cli: map onto \"NAME x auto\" joins as many boards as the model needs", "[cli][map]") {
+    temp_folder dir;
+    const fs::path model = dir.write("model.xml", good_model);
+    const fs::path board = dir.write("single.xml", single_core_board);
+    const fs::path image = dir.path() / "net.sfimg";
+    const run_result r = run("map " + quoted(model.string()) + " --board " + quoted(board.string() + " x auto") +
+                             " -o " + quoted(image.string()));
+    INFO(r.output);
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.output, Catch::StartsWith("board single x 3: 3 of 3 application cores on 3 chips\n"));
+    CHECK(fs::is_regular_file(image));
+}
+
 TEST_CASE("cli: inspect summarises a board image", "[cli][inspect]") {
     temp_folder dir;
     const fs::path image = mapped_image(dir);

@@ -58,6 +58,16 @@ TEST_CASE("board find: a name with a join suffix joins that many boards", "[mapp
     REQUIRE_THROWS_AS(find_board("spinn5 x 0"), board_error);
 }
 
+TEST_CASE("board find: \"x auto\" is one board that the mapper may join", "[mapper][board_find]") {
+    const sf::mapper::board one = find_board("spinn5 x auto");
+    CHECK(one.join_as_needed);
+    CHECK(one.name == "spinn5");
+    CHECK(one.chip_count() == 48);
+    CHECK_FALSE(find_board("spinn5").join_as_needed);
+    CHECK_FALSE(find_board("spinn5 x 2").join_as_needed);
+    REQUIRE_THROWS_AS(find_board("spinn9 x auto"), board_error);
+}
+
 TEST_CASE("board find: a path to a board file", "[mapper][board_find]") {
     const scratch_folder folder("path");
     const fs::path file = folder.path() / "lab.xml";

@@ -47,6 +47,17 @@ TEST_CASE("board join: names with a join suffix", "[mapper][board_join]") {
     check("boards/my.xml x 2", "boards/my.xml", 2);
     check("spinn5 x 0", "spinn5", 0);
     check("spinn5 x 99999999999999", "spinn5", std::numeric_limits<int>::max());
+    for (const std::string text : {"spinn5 x auto", "spinn5xauto", " spinn5 X auto "}) {
+        INFO(text);
+        const auto parsed = parse_joined_name(text);
+        REQUIRE(parsed.has_value());
+        CHECK(parsed->base == "spinn5");
+        CHECK(parsed->as_needed);
+    }
+    CHECK_FALSE(parse_joined_name("spinn5 x 24")->as_needed);
+    CHECK_FALSE(parse_joined_name("x auto").has_value());
+    CHECK_FALSE(parse_joined_name("auto").has_value());
+    CHECK_FALSE(parse_joined_name("spinn5 auto").has_value());
     CHECK_FALSE(parse_joined_name("spinn5").has_value());
     CHECK_FALSE(parse_joined_name("bss2").has_value());
     CHECK_FALSE(parse_joined_name("spinn5 x").has_value());

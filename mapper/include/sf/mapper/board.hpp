@@ -95,6 +95,9 @@ struct board {
     core_limits core;
     std::vector<chip> chips; // in row order (chip_coordinates::operator<), one per position at most
     std::vector<link> links; // ordered by `from` in row order, then by direction
+    // Set by a name such as "spinn5 x auto": the machine is as many of these boards, joined, as
+    // the network mapped onto it needs application cores (map_network.hpp).
+    bool join_as_needed = false;
 
     // The chip at a position, or nullptr when the outline leaves it out.
     const chip* find_chip(chip_coordinates where) const;

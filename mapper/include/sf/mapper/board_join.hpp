@@ -14,11 +14,13 @@ namespace sf::mapper {
 constexpr int max_join_count = 4096;
 
 // A board name with a join suffix: "spinn5 x 24", "spinn5x24" and "spinn5 X 24" are
-// {"spinn5", 24}. Nothing when the text has no "x N" suffix after a non-empty name. The count is
-// not checked here (join() does); one too large for an int reads as the largest int.
+// {"spinn5", 24}; "spinn5 x auto" is {"spinn5", as_needed}. Nothing when the text has no "x N" or
+// "x auto" suffix after a non-empty name. The count is not checked here (join() does); one too
+// large for an int reads as the largest int.
 struct joined_name {
     std::string base;
     int count = 1;
+    bool as_needed = false; // "x auto": as many as the mapping needs; count is then 1
 };
 std::optional<joined_name> parse_joined_name(std::string_view text);
 
