@@ -137,34 +137,47 @@ private:
         }
     }
 
-    // `depth` counts the types below this one in the `extends` chain being resolved.
-    void resolve_type(component_type& type, int depth = 0) {
-        if (resolved_types_.count(&type) != 0) {
-            return;
-        }
-        if (resolving_types_.count(&type) != 0) {
-            report(type.where, "ComponentType " + type.name, "extends itself through '" + type.extends + "'");
-            type.extends.clear();
-            return;
-        }
-        if (depth > max_chain_length && !type.extends.empty()) {
-            // Resolution recurses along the chain; an absurdly long one would overflow the stack.
-            report(type.where, "ComponentType " + type.name,
-                   "extends through a chain of more than " + std::to_string(max_chain_length) + " ComponentTypes");
-            type.extends.clear();
-        }
-        resolving_types_.insert(&type);
-        if (!type.extends.empty()) {
-            auto* base = const_cast<component_type*>(model_.find_type(type.extends));
-            if (base == nullptr) {
-                report(type.where, "ComponentType " + type.name,
-                       "extends unknown ComponentType '" + type.extends + "'");
-            } else {
-                resolve_type(*base, depth + 1);
-                type.base = base;
-                inherit_members(type, *base);
+    // Resolves a type after the types it extends. The chain is followed in a loop, not by
+    // recursion, so that its length costs no stack; chains beyond max_chain_length are cut.
+    void resolve_type(component_type& type) {
+        struct link {
+            component_type* type;
+            component_type* base;
+        };
+        std::vector<link> chain;
+        for (component_type* at = &type; at != nullptr && resolved_types_.count(at) == 0;) {
+            if (resolving_types_.count(at) != 0) {
+                report(at->where, "ComponentType " + at->name, "extends itself through '" + at->extends + "'");
+                at->extends.clear();
+                break;
             }
+            if (chain.size() > static_cast<std::size_t>(max_chain_length) && !at->extends.empty()) {
+                report(at->where, "ComponentType " + at->name,
+                       "extends through a chain of more than " + std::to_string(max_chain_length) + " ComponentTypes");
+                at->extends.clear();
+            }
+            resolving_types_.insert(at);
+            component_type* base = nullptr;
+            if (!at->extends.empty()) {
+                base = const_cast<component_type*>(model_.find_type(at->extends));
+                if (base == nullptr) {
+                    report(at->where, "ComponentType " + at->name, "extends unknown ComponentType '" + at->extends + "'");
+                }
+            }
+            chain.push_back({at, base});
+            at = base;
         }
+        for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+            if (it->base != nullptr) {
+                it->type->base = it->base;
+                inherit_members(*it->type, *it->base);
+            }
+            resolve_members(*it->type);
+        }
+    }
+
+    // The dimensions and constants of a type whose base, if any, is resolved.
+    void resolve_members(component_type& type) {
         for (auto& decl : type.parameters) {
             resolve_dimension(decl, type.name);
         }
