@@ -1,5 +1,4 @@
 #include <algorithm>
-#include <functional>
 
 #include <sf/emulator/functional.hpp>
 
@@ -240,8 +239,12 @@ void functional_emulator::deliver(std::size_t core, std::uint32_t key) {
         if (block[0] == 0) {
             c.kernel.deliver(v.words + begin, end - begin);
         } else {
-            held_.push_back({step_ + block[0], core, v.words + begin, end - begin});
-            std::push_heap(held_.begin(), held_.end(), std::greater<held_row>());
+            const auto [list, added] = held_.try_emplace(step_ + block[0]);
+            if (added && !spare_lists_.empty()) {
+                list->second = std::move(spare_lists_.back());
+                spare_lists_.pop_back();
+            }
+            list->second.push_back({core, v.words + begin, end - begin});
             ++held_rows_;
         }
     }
@@ -324,11 +327,14 @@ void functional_emulator::step() {
         }
     }
     // Rows whose hold ends now, then this step's packets.
-    while (!held_.empty() && held_.front().due <= step_) {
-        const held_row row = held_.front();
-        std::pop_heap(held_.begin(), held_.end(), std::greater<held_row>());
-        held_.pop_back();
-        cores_[row.core]->kernel.deliver(row.words, row.count);
+    if (const auto due = held_.find(step_); due != held_.end()) {
+        std::vector<held_row> rows = std::move(due->second);
+        held_.erase(due);
+        for (const held_row& row : rows) {
+            cores_[row.core]->kernel.deliver(row.words, row.count);
+        }
+        rows.clear();
+        spare_lists_.push_back(std::move(rows));
     }
     for (const auto& [core, neuron] : sent) {
         for (const auto& [file, id] : listeners_[core][neuron]) {

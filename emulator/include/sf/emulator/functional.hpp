@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -117,16 +118,16 @@ private:
     std::vector<std::vector<column>> columns_; // per trace
     // Per core, per neuron: the event files and ids its spikes go to.
     std::vector<std::vector<std::vector<std::pair<std::size_t, std::string>>>> listeners_;
-    // Rows waiting for their hold, by the step they are delivered after (a heap: memory for the
-    // rows waiting, whatever the holds).
+    // Rows waiting for their hold, listed by the step they are delivered in: one list per step
+    // that has any, so memory follows the rows waiting, whatever the holds; emptied lists are
+    // kept for reuse.
     struct held_row {
-        std::uint64_t due;
         std::size_t core;
         const std::uint32_t* words;
         std::uint32_t count;
-        bool operator>(const held_row& other) const { return due > other.due; }
     };
-    std::vector<held_row> held_;
+    std::unordered_map<std::uint64_t, std::vector<held_row>> held_;
+    std::vector<std::vector<held_row>> spare_lists_;
     std::vector<std::uint16_t> buffer_;
     std::uint64_t unmatched_ = 0;
     std::uint64_t looped_ = 0;
