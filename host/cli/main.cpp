@@ -43,6 +43,11 @@ struct model_arguments {
                 ->expected(1)
                 ->check(CLI::ExistingFile);
         }
+        add_search_options_to(command);
+    }
+
+    // Only -I and --no-builtin-coretypes, for commands that name their input themselves.
+    void add_search_options_to(CLI::App& command) {
         command.add_option("-I,--include-path", include_paths,
                            "folder searched for <Include> files (before the built-in NeuroML2 core types)")
             ->check(CLI::ExistingDirectory);
@@ -303,11 +308,7 @@ int main(int argc, char** argv) {
     map->add_option("file", map_model, "LEMS file with a <Simulation> and a <Target>")->required()->check(CLI::ExistingFile);
     map->add_option("-o,--out", map_output, "the board image to write")->required();
     map_args.add_to(*map);
-    map->add_option("-I,--include-path", map_includes.include_paths,
-                    "folder searched for <Include> files (before the built-in NeuroML2 core types)")
-        ->check(CLI::ExistingDirectory);
-    map->add_flag("--no-builtin-coretypes", map_includes.no_builtin_core_types,
-                  "do not search the built-in NeuroML2 core type definitions");
+    map_includes.add_search_options_to(*map);
 
     std::string inspect_image;
     CLI::App* inspect = app.add_subcommand("inspect", "check a board image and summarise what it holds");
@@ -324,11 +325,7 @@ int main(int argc, char** argv) {
     run->add_option("-o,--out", run_out, "folder for output files (default: the current folder for an image, "
                                          "beside the LEMS file for a model)");
     run_args.add_to(*run);
-    run->add_option("-I,--include-path", run_includes.include_paths,
-                    "folder searched for <Include> files (before the built-in NeuroML2 core types)")
-        ->check(CLI::ExistingDirectory);
-    run->add_flag("--no-builtin-coretypes", run_includes.no_builtin_core_types,
-                  "do not search the built-in NeuroML2 core type definitions");
+    run_includes.add_search_options_to(*run);
 
     if (argc > 1 && argv[1][0] != '-') {
         const std::string command = argv[1];

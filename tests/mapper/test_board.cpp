@@ -23,10 +23,6 @@ using sf::mapper::load_board;
 using sf::mapper::load_board_text;
 using sf::mapper::topology;
 
-board builtin(const std::string& name) {
-    return load_board(sf::mapper::builtin_board_dirs().front() / (name + ".xml"));
-}
-
 std::vector<chip_coordinates> coords(std::initializer_list<chip_coordinates> list) { return list; }
 
 // A small board with the given <chips> attributes and body; the core limits do not matter here.
@@ -44,7 +40,7 @@ board small(const std::string& chips_attributes, const std::string& body = "") {
 } // namespace
 
 TEST_CASE("board: tiny loads as a 2 x 2 mesh with small limits", "[mapper][board]") {
-    const board b = builtin("tiny");
+    const board b = sf::mapper::find_board("tiny");
     CHECK(b.name == "tiny");
     CHECK(b.time_step == std::chrono::microseconds(1000));
     CHECK(b.speedup == 1.0);
@@ -69,7 +65,7 @@ TEST_CASE("board: tiny loads as a 2 x 2 mesh with small limits", "[mapper][board
 }
 
 TEST_CASE("board: spinn5 loads as the 48-chip hexagonal SpiNN-5 board", "[mapper][board]") {
-    const board b = builtin("spinn5");
+    const board b = sf::mapper::find_board("spinn5");
     CHECK(b.name == "spinn5");
     CHECK(b.time_step == std::chrono::microseconds(1000));
     CHECK(b.speedup == 1.0);
@@ -119,7 +115,7 @@ TEST_CASE("board: spinn5 loads as the 48-chip hexagonal SpiNN-5 board", "[mapper
 }
 
 TEST_CASE("board: bss2 loads as one accelerated chip of two 256-neuron halves", "[mapper][board]") {
-    const board b = builtin("bss2");
+    const board b = sf::mapper::find_board("bss2");
     CHECK(b.name == "bss2");
     CHECK(b.time_step == std::chrono::microseconds(100));
     CHECK(b.speedup == 1000.0);
@@ -151,7 +147,7 @@ TEST_CASE("board: every board file's name is its file name", "[mapper][board]") 
 }
 
 TEST_CASE("board: chips and links are kept in row order so lookups can search", "[mapper][board]") {
-    const board b = builtin("spinn5");
+    const board b = sf::mapper::find_board("spinn5");
     CHECK(std::is_sorted(b.chips.begin(), b.chips.end(), [](const auto& x, const auto& y) {
         return x.coordinates() < y.coordinates();
     }));

@@ -20,10 +20,6 @@ using sf::mapper::join;
 using sf::mapper::parse_joined_name;
 using sf::mapper::topology;
 
-board builtin(const std::string& name) {
-    return sf::mapper::load_board(sf::mapper::builtin_board_dirs().front() / (name + ".xml"));
-}
-
 void check_every_chip_has_six_neighbours(const board& b) {
     for (const auto& c : b.chips) {
         INFO("chip (" << c.x << "," << c.y << ")");
@@ -67,7 +63,7 @@ TEST_CASE("board join: names with a join suffix", "[mapper][board_join]") {
 }
 
 TEST_CASE("board join: one board joined once is itself", "[mapper][board_join]") {
-    const board one = builtin("spinn5");
+    const board one = sf::mapper::find_board("spinn5");
     const board same = join(one, 1);
     CHECK(same.name == "spinn5");
     CHECK(same.chips.size() == 48);
@@ -76,7 +72,7 @@ TEST_CASE("board join: one board joined once is itself", "[mapper][board_join]")
 
 TEST_CASE("board join: three SpiNN-5 boards close into a 12 x 12 hexagonal torus",
           "[mapper][board_join]") {
-    const board b = join(builtin("spinn5"), 3);
+    const board b = join(sf::mapper::find_board("spinn5"), 3);
     CHECK(b.name == "spinn5 x 3");
     CHECK(b.grid.width == 12);
     CHECK(b.grid.height == 12);
@@ -95,7 +91,7 @@ TEST_CASE("board join: three SpiNN-5 boards close into a 12 x 12 hexagonal torus
 
 TEST_CASE("board join: 24 SpiNN-5 boards make a 48 x 24 torus of eight triads",
           "[mapper][board_join]") {
-    const board b = join(builtin("spinn5"), 24);
+    const board b = join(sf::mapper::find_board("spinn5"), 24);
     CHECK(b.name == "spinn5 x 24");
     CHECK(b.grid.width == 48);
     CHECK(b.grid.height == 24);
@@ -108,7 +104,7 @@ TEST_CASE("board join: 24 SpiNN-5 boards make a 48 x 24 torus of eight triads",
 }
 
 TEST_CASE("board join: boards that do not fill whole triads do not wrap", "[mapper][board_join]") {
-    const board b = join(builtin("spinn5"), 2);
+    const board b = join(sf::mapper::find_board("spinn5"), 2);
     CHECK(b.grid.width == 16);
     CHECK(b.grid.height == 16);
     CHECK_FALSE(b.grid.wraps);
@@ -119,7 +115,7 @@ TEST_CASE("board join: boards that do not fill whole triads do not wrap", "[mapp
     CHECK(across->to == chip_coordinates{8, 4});
     CHECK(across->available);
     CHECK(b.find_link({15, 11}, direction::east) == nullptr);
-    const board five = join(builtin("spinn5"), 5);
+    const board five = join(sf::mapper::find_board("spinn5"), 5);
     CHECK(five.grid.width == 2 * 12 + 4);
     CHECK(five.grid.height == 12 + 4);
     CHECK(five.chip_count() == 5 * 48);
@@ -128,7 +124,7 @@ TEST_CASE("board join: boards that do not fill whole triads do not wrap", "[mapp
 TEST_CASE("board join: other boards are tiled side by side with links across their edges",
           "[mapper][board_join]") {
     SECTION("four 2 x 2 meshes make a 4 x 4 mesh") {
-        const board b = join(builtin("tiny"), 4);
+        const board b = join(sf::mapper::find_board("tiny"), 4);
         CHECK(b.grid.width == 4);
         CHECK(b.grid.height == 4);
         CHECK(b.grid.kind == topology::mesh);
@@ -140,12 +136,12 @@ TEST_CASE("board join: other boards are tiled side by side with links across the
         CHECK(b.neighbours({1, 1}).size() == 4);
     }
     SECTION("the squarest grid of exactly that many boards") {
-        CHECK(join(builtin("tiny"), 6).grid.width == 6);
-        CHECK(join(builtin("tiny"), 6).grid.height == 4);
-        CHECK(join(builtin("tiny"), 7).grid.width == 14);
+        CHECK(join(sf::mapper::find_board("tiny"), 6).grid.width == 6);
+        CHECK(join(sf::mapper::find_board("tiny"), 6).grid.height == 4);
+        CHECK(join(sf::mapper::find_board("tiny"), 7).grid.width == 14);
     }
     SECTION("single chips become a mesh of chips") {
-        const board b = join(builtin("bss2"), 4);
+        const board b = join(sf::mapper::find_board("bss2"), 4);
         CHECK(b.grid.width == 2);
         CHECK(b.grid.height == 2);
         CHECK(b.application_core_count() == 8);
@@ -177,7 +173,7 @@ TEST_CASE("board join: every copy keeps the board's failed chips and links",
 }
 
 TEST_CASE("board join: counts out of range and machines too large", "[mapper][board_join]") {
-    const board one = builtin("spinn5");
+    const board one = sf::mapper::find_board("spinn5");
     try {
         join(one, 0);
         FAIL("joined no boards");

@@ -29,10 +29,6 @@ using sf::mapper::placement_cost;
 using sf::mapper::placement_options;
 using sf::mapper::slice_traffic;
 
-board builtin(const std::string& name) {
-    return sf::mapper::load_board(sf::mapper::builtin_board_dirs().front() / (name + ".xml"));
-}
-
 // A board with the given <chips> attributes and body; core limits do not matter to placement.
 board grid_board(const std::string& chips_attributes, const std::string& body = "") {
     return sf::mapper::load_board_text(R"(<board name="grid" time_step="1 ms">
@@ -133,9 +129,9 @@ TEST_CASE("placement: every slice gets its own application core on an available 
         check_valid(b, place(b, 40, random_traffic(40, 300, 8), options), 40);
     }
     SECTION("on the built-in boards") {
-        const board tiny = builtin("tiny");
+        const board tiny = sf::mapper::find_board("tiny");
         check_valid(tiny, place(tiny, 12, random_traffic(12, 40, 1)), 12);
-        const board spinn5 = builtin("spinn5");
+        const board spinn5 = sf::mapper::find_board("spinn5");
         check_valid(spinn5, place(spinn5, 700, random_traffic(700, 5000, 2)), 700);
     }
 }
@@ -162,7 +158,7 @@ TEST_CASE("placement: too many slices name what they need and what the board has
 }
 
 TEST_CASE("placement: traffic and options that cannot be used are refused", "[mapper][placement]") {
-    const board b = builtin("tiny");
+    const board b = sf::mapper::find_board("tiny");
     CHECK_THROWS_AS(place(b, 4, {{0, 4, 1.0}}), compile_error);
     CHECK_THROWS_AS(place(b, 4, {{-1, 0, 1.0}}), compile_error);
     CHECK_THROWS_AS(place(b, 4, {{0, 1, -1.0}}), compile_error);
@@ -194,7 +190,7 @@ TEST_CASE("placement: the cost counts weight times hops between chips", "[mapper
 }
 
 TEST_CASE("placement: slices that talk share a chip", "[mapper][placement]") {
-    const board b = builtin("spinn5");
+    const board b = sf::mapper::find_board("spinn5");
     // Four clusters of 16 all-to-all slices, numbered so that clusters interleave.
     std::vector<slice_traffic> traffic;
     for (int i = 0; i < 64; ++i) {
@@ -214,7 +210,7 @@ TEST_CASE("placement: slices that talk share a chip", "[mapper][placement]") {
 }
 
 TEST_CASE("placement: the same seed gives the same placement", "[mapper][placement]") {
-    const board b = builtin("spinn5");
+    const board b = sf::mapper::find_board("spinn5");
     const auto traffic = random_traffic(500, 4000, 11);
     placement_options options;
     options.seed = 42;
@@ -231,7 +227,7 @@ TEST_CASE("placement: the same seed gives the same placement", "[mapper][placeme
 
 TEST_CASE("placement: improvement never makes the constructive placement worse",
           "[mapper][placement]") {
-    const board b = join(builtin("spinn5"), 3);
+    const board b = join(sf::mapper::find_board("spinn5"), 3);
     for (const int seed : {1, 2}) {
         for (const int slices : {50, 400, 2304}) {
             for (const double seconds : {0.002, 0.05}) {
@@ -259,7 +255,7 @@ TEST_CASE("placement: improvement never makes the constructive placement worse",
 
 TEST_CASE("placement: a chain comes close to one hop per chip boundary", "[mapper][placement]") {
     // 320 slices fill 20 chips of 16 cores: at best 19 boundaries of one hop each.
-    const board b = builtin("spinn5");
+    const board b = sf::mapper::find_board("spinn5");
     for (const std::uint32_t seed : {1U, 2U}) {
         const auto traffic = shuffled_chain(320, seed);
         const auto result = place_detailed(b, 320, traffic);

@@ -23,10 +23,6 @@ using sf::mapper::hops;
 using sf::mapper::join;
 using sf::mapper::topology;
 
-board builtin(const std::string& name) {
-    return sf::mapper::load_board(sf::mapper::builtin_board_dirs().front() / (name + ".xml"));
-}
-
 // A board with the given <chips> attributes and body; core limits do not matter here.
 board grid_board(const std::string& chips_attributes, const std::string& body = "") {
     return sf::mapper::load_board_text(R"(<board name="grid" time_step="1 ms">
@@ -106,10 +102,10 @@ TEST_CASE("placement distance: the formula is the shortest path on complete grid
                         true);
     }
     SECTION("three SpiNN-5 boards: the hexagonal outlines close into a 12 x 12 torus") {
-        check_all_pairs(join(builtin("spinn5"), 3), true);
+        check_all_pairs(join(sf::mapper::find_board("spinn5"), 3), true);
     }
     SECTION("one SpiNN-5 board: its hexagon is convex on the triangular mesh") {
-        check_all_pairs(builtin("spinn5"), true);
+        check_all_pairs(sf::mapper::find_board("spinn5"), true);
     }
 }
 
@@ -142,7 +138,7 @@ TEST_CASE("placement distance: failed chips and dead links make paths longer",
         check_all_pairs(b, false);
     }
     SECTION("failed chips on joined SpiNN-5 boards") {
-        board b = join(builtin("spinn5"), 3);
+        board b = join(sf::mapper::find_board("spinn5"), 3);
         for (const chip_coordinates c : {chip_coordinates{1, 1}, chip_coordinates{2, 1},
                                          chip_coordinates{9, 9}, chip_coordinates{5, 10}}) {
             auto it = std::find_if(b.chips.begin(), b.chips.end(),

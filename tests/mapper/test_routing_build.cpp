@@ -40,10 +40,6 @@ using sf::mapper::multicast_source;
 using sf::mapper::route_entry;
 using sf::mapper::routing_table;
 
-board builtin(const std::string& name) {
-    return sf::mapper::load_board(sf::mapper::builtin_board_dirs().front() / (name + ".xml"));
-}
-
 const std::string core_attributes =
     R"(neurons="16" state_words_per_neuron="8" state_memory_words="128" synaptic_memory_bytes="0" )"
     R"(program_words="8" constant_words="0" lookup_table_words="0" weight_bits="8" delay_slots="1" )"
@@ -171,7 +167,7 @@ void check_random_routes(const board& b, unsigned seed, int count, int most_targ
 
 TEST_CASE("routing: a tree on tiny delivers to cores of its own chip and of others",
           "[mapper][routing]") {
-    const board b = builtin("tiny");
+    const board b = sf::mapper::find_board("tiny");
     const std::vector<multicast_source> sources = {
         source({0x100, 0xffffff00u}, {{0, 0}, 0},
                {{{1, 1}, 2}, {{0, 0}, 1}, {{0, 0}, 0}, {{1, 1}, 2}}),
@@ -224,7 +220,7 @@ TEST_CASE("routing: chips a tree passes straight through get no entry", "[mapper
         CHECK(defaults[2] == std::vector<key_space>{{0x000, 0xffffff00u}});
     }
     SECTION("a SpiNN-5 board's diagonal and its rows") {
-        const board b = builtin("spinn5");
+        const board b = sf::mapper::find_board("spinn5");
         const std::vector<multicast_source> sources = {
             source({0x000, 0xffffff00u}, {{0, 0}, 3}, {{{7, 7}, 15}}),
             source({0x100, 0xffffff00u}, {{0, 3}, 0}, {{{7, 3}, 0}}),
@@ -253,19 +249,19 @@ TEST_CASE("routing: random sources on tiny, spinn5 and spinn5 x 3 pass the check
           "after compression",
           "[mapper][routing]") {
     SECTION("tiny") {
-        check_random_routes(builtin("tiny"), 11, 40, 6);
+        check_random_routes(sf::mapper::find_board("tiny"), 11, 40, 6);
     }
     SECTION("tiny x 4, a 4 x 4 mesh") {
-        check_random_routes(sf::mapper::join(builtin("tiny"), 4), 12, 100, 8);
+        check_random_routes(sf::mapper::join(sf::mapper::find_board("tiny"), 4), 12, 100, 8);
     }
     SECTION("spinn5") {
-        check_random_routes(builtin("spinn5"), 13, 400, 8);
+        check_random_routes(sf::mapper::find_board("spinn5"), 13, 400, 8);
     }
     SECTION("spinn5 x 3, a torus") {
-        check_random_routes(sf::mapper::join(builtin("spinn5"), 3), 14, 400, 12);
+        check_random_routes(sf::mapper::join(sf::mapper::find_board("spinn5"), 3), 14, 400, 12);
     }
     SECTION("spinn5 x 2, not wrapped") {
-        check_random_routes(sf::mapper::join(builtin("spinn5"), 2), 15, 200, 6);
+        check_random_routes(sf::mapper::join(sf::mapper::find_board("spinn5"), 2), 15, 200, 6);
     }
 }
 
@@ -327,7 +323,7 @@ TEST_CASE("routing: an unreachable target is named with its source", "[mapper][r
 }
 
 TEST_CASE("routing: sources and targets the board cannot have are refused", "[mapper][routing]") {
-    const board b = builtin("tiny");
+    const board b = sf::mapper::find_board("tiny");
     const auto refused = [&b](const std::vector<multicast_source>& sources,
                               const std::string& message) {
         try {
@@ -362,7 +358,7 @@ TEST_CASE("routing: sources and targets the board cannot have are refused", "[ma
 
 TEST_CASE("routing: statistics of three joined spinn5 boards with 1000 sources",
           "[mapper][routing][.slow]") {
-    const board b = sf::mapper::join(builtin("spinn5"), 3);
+    const board b = sf::mapper::join(sf::mapper::find_board("spinn5"), 3);
     const unsigned seed = 2024;
     std::mt19937 random(seed);
     const auto sources = random_sources(b, random, 1000, 8);

@@ -30,10 +30,6 @@ constexpr std::uint32_t block = 0xffffff00u; // 256 keys
 const std::uint32_t east = link_bit(direction::east);
 const std::uint32_t north = link_bit(direction::north);
 
-sf::mapper::board builtin(const std::string& name) {
-    return sf::mapper::load_board(sf::mapper::builtin_board_dirs().front() / (name + ".xml"));
-}
-
 // Whether every key of `keys` takes `route` in `table` (first match wins), or matches no entry
 // when `route` is nothing.
 bool all_take(const routing_table& table, key_space keys, std::optional<std::uint32_t> route) {
@@ -170,7 +166,7 @@ TEST_CASE("routing compression: a spinn5 chip with more than 1023 entries is bro
     const unsigned seed = 99;
     INFO("seed " << seed);
     std::mt19937 random(seed);
-    const sf::mapper::board b = builtin("spinn5");
+    const sf::mapper::board b = sf::mapper::find_board("spinn5");
     // 1500 key spaces from cores all over the board, each to one of four cores near (4,4): the
     // chips there need an entry for most of them.
     std::vector<int> neurons(1500);
@@ -218,7 +214,7 @@ TEST_CASE("routing compression: a table that cannot fit is refused, naming chip,
                              "before); the chip has room for 5");
     }
     // On a board: tiny's chips have room for 63 entries.
-    const sf::mapper::board tiny = builtin("tiny");
+    const sf::mapper::board tiny = sf::mapper::find_board("tiny");
     std::vector<sf::mapper::multicast_source> sources;
     for (int i = 0; i < 70; ++i) {
         // Every route different: each source to its own set of cores of (1,1).

@@ -22,10 +22,6 @@ using sf::mapper::link_loads;
 using sf::mapper::multicast_source;
 using sf::mapper::routing_table;
 
-board builtin(const std::string& name) {
-    return sf::mapper::load_board(sf::mapper::builtin_board_dirs().front() / (name + ".xml"));
-}
-
 // Steps between two chips over available links, found here independently of the router.
 int distance(const board& b, chip_coordinates from, chip_coordinates to) {
     std::map<std::pair<int, int>, int> seen{{{from.x, from.y}, 0}};
@@ -58,7 +54,7 @@ double sum(const std::vector<sf::mapper::link_load>& loads) {
 
 TEST_CASE("routing load: one link per step of the path carries the source's packets",
           "[mapper][routing]") {
-    const board b = builtin("spinn5");
+    const board b = sf::mapper::find_board("spinn5");
     const std::vector<multicast_source> sources = {
         {{0x000, 0xffffff00u}, {{0, 3}, 0}, {{{4, 3}, 0}}}};
     const auto tables = sf::mapper::build_routes(b, sources);
@@ -81,7 +77,7 @@ TEST_CASE("routing load: loads add up over sources and follow shortest paths",
     const unsigned seed = 31337;
     INFO("seed " << seed);
     std::mt19937 random(seed);
-    const board b = builtin("spinn5");
+    const board b = sf::mapper::find_board("spinn5");
     std::vector<multicast_source> single;
     std::vector<multicast_source> multiple;
     std::vector<double> rates;
@@ -152,7 +148,7 @@ TEST_CASE("routing load: loads add up over sources and follow shortest paths",
 }
 
 TEST_CASE("routing load: keys split between routes carry their share", "[mapper][routing]") {
-    const board b = builtin("tiny");
+    const board b = sf::mapper::find_board("tiny");
     const std::vector<multicast_source> sources = {{{0x000, 0xffffff00u}, {{0, 0}, 0}, {}}};
     // Half the keys go east, a quarter north, a quarter nowhere.
     const std::vector<routing_table> tables = {

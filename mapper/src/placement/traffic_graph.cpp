@@ -84,7 +84,7 @@ void traversal::append(const std::vector<int>& members, std::vector<int>& out) {
     std::size_t cursor = 0;
     for (;;) {
         while (!heap_.empty()) {
-            const entry top = heap_.top();
+            const keyed_vertex top = heap_.top();
             heap_.pop();
             if (done_[at(top.vertex)] == 0 && top.key == attached_[at(top.vertex)]) {
                 take(top.vertex, out);

@@ -12,6 +12,19 @@ namespace sf::mapper::placing {
 
 inline std::size_t at(int index) { return static_cast<std::size_t>(index); }
 
+// Vertices by a key, largest first; of equal keys the lowest vertex, so that ties resolve the same
+// way on every platform.
+struct keyed_vertex {
+    double key;
+    int vertex;
+};
+struct keyed_vertex_lower {
+    bool operator()(const keyed_vertex& x, const keyed_vertex& y) const {
+        return x.key != y.key ? x.key < y.key : x.vertex > y.vertex;
+    }
+};
+using vertex_heap = std::priority_queue<keyed_vertex, std::vector<keyed_vertex>, keyed_vertex_lower>;
+
 // SplitMix64: the same numbers on every platform and standard library (std::shuffle's are not).
 class random_stream {
 public:
@@ -66,16 +79,6 @@ public:
     void forget(const std::vector<int>& members);
 
 private:
-    struct entry {
-        double key;
-        int vertex;
-    };
-    struct lower {
-        bool operator()(const entry& x, const entry& y) const {
-            return x.key != y.key ? x.key < y.key : x.vertex > y.vertex;
-        }
-    };
-
     void take(int v, std::vector<int>& out);
     int far_end(int from);
 
@@ -85,7 +88,7 @@ private:
     std::vector<char> member_;
     std::vector<int> seen_;
     int stamp_ = 0;
-    std::priority_queue<entry, std::vector<entry>, lower> heap_;
+    vertex_heap heap_;
 };
 
 } // namespace sf::mapper::placing

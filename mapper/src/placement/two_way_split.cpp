@@ -155,7 +155,7 @@ public:
                     if (h.empty()) {
                         continue;
                     }
-                    const entry top = h.top();
+                    const keyed_vertex top = h.top();
                     const std::int64_t after =
                         first + (s == 0 ? -l_.size[at(top.vertex)] : l_.size[at(top.vertex)]);
                     const bool allowed = (after >= low_ - slack && after <= high_ + slack) ||
@@ -206,16 +206,7 @@ public:
     }
 
 private:
-    struct entry {
-        double key;
-        int vertex;
-    };
-    struct lower {
-        bool operator()(const entry& x, const entry& y) const {
-            return x.key != y.key ? x.key < y.key : x.vertex > y.vertex;
-        }
-    };
-    using heap = std::priority_queue<entry, std::vector<entry>, lower>;
+    using heap = vertex_heap;
 
     // How far the first half's slices are outside what this level can reach: its vertices hold
     // up to `largest` slices, so coarse levels may miss the bounds by less than that.

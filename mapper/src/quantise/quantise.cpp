@@ -2,6 +2,7 @@
 #include <cmath>
 #include <map>
 
+#include <sf/firmware/random.hpp>
 #include <sf/lems/network_run.hpp>
 #include <sf/mapper/assembly.hpp>
 #include <sf/mapper/compile_error.hpp>
@@ -179,14 +180,9 @@ struct channel_weights {
 } // namespace
 
 std::uint32_t group_seed(std::int64_t simulation_seed, int group) {
-    // One round of a 32-bit finaliser over the seed and the group's number.
-    std::uint32_t x = static_cast<std::uint32_t>(simulation_seed) ^ (static_cast<std::uint32_t>(group) * 0x9E3779B9u);
-    x ^= x >> 16;
-    x *= 0x85EBCA6Bu;
-    x ^= x >> 13;
-    x *= 0xC2B2AE35u;
-    x ^= x >> 16;
-    return x;
+    // The rand instruction's mix over the seed and the group's number, spread as steps are.
+    return firmware::isa::mix32(static_cast<std::uint32_t>(simulation_seed) ^
+                                (static_cast<std::uint32_t>(group) * firmware::isa::random_step_spread));
 }
 
 compiled_network quantise(const lems::ir::network& net, const board& target, const quantise_options& options) {
