@@ -340,12 +340,7 @@ namespace {
 
 // A spike source and two cells it drives, one after 3 steps and one after 25 (a hold of 9 on the
 // 16-slot ring), on a line of four chips of one core each.
-const std::string line_model = R"(<Lems>
-    <Target component="sim"/>
-    <Include file="Cells.xml"/>
-    <Include file="Networks.xml"/>
-    <Include file="Simulation.xml"/>
-    <iafCell id="iaf" C="1nF" thresh="-50mV" reset="-70mV" leakConductance="10nS" leakReversal="-70mV"/>
+const std::string line_model = lems_with_core_types(R"(    <iafCell id="iaf" C="1nF" thresh="-50mV" reset="-70mV" leakConductance="10nS" leakReversal="-70mV"/>
     <spikeGenerator id="gen" period="2ms"/>
     <expOneSynapse id="syn" gbase="100nS" erev="0mV" tauDecay="2ms"/>
     <network id="net">
@@ -366,8 +361,7 @@ const std::string line_model = R"(<Lems>
             <EventSelection id="1" select="cells[1]" eventPort="spike"/>
         </EventOutputFile>
     </Simulation>
-</Lems>
-)";
+)");
 
 constexpr std::uint32_t east = mapper::link_bit(mapper::direction::east);
 constexpr std::uint32_t west = mapper::link_bit(mapper::direction::west);

@@ -39,12 +39,7 @@ std::string driven_cells(int cells, const std::vector<std::string>& delays = {"0
         }
         recurrent += "</projection>";
     }
-    return R"(<Lems>
-    <Target component="sim"/>
-    <Include file="Cells.xml"/>
-    <Include file="Networks.xml"/>
-    <Include file="Simulation.xml"/>
-    <iafCell id="iaf" C="1nF" thresh="-50mV" reset="-70mV" leakConductance="10nS" leakReversal="-70mV"/>
+    return lems_with_core_types(R"(    <iafCell id="iaf" C="1nF" thresh="-50mV" reset="-70mV" leakConductance="10nS" leakReversal="-70mV"/>
     <spikeGenerator id="gen" period="2ms"/>
     <expOneSynapse id="syn" gbase="5nS" erev="0mV" tauDecay="2ms"/>
     <network id="net">
@@ -58,8 +53,7 @@ std::string driven_cells(int cells, const std::vector<std::string>& delays = {"0
            R"(
     </network>
     <Simulation id="sim" length="2ms" step="0.1ms" target="net"/>
-</Lems>
-)";
+)");
 }
 
 // A board of one chip whose cores hold `neurons`, `state_memory` words and `synaptic_bytes`.
