@@ -109,27 +109,22 @@ layout side_by_side_layout(const board& one, int count) {
 
 std::optional<joined_name> parse_joined_name(std::string_view text) {
     text = trim(text);
+    // The count: "auto", or the digits the text ends with.
     constexpr std::string_view automatic = "auto";
-    if (text.size() > automatic.size() && text.substr(text.size() - automatic.size()) == automatic) {
-        std::string_view rest = trim(text.substr(0, text.size() - automatic.size()));
-        if (rest.empty() || (rest.back() != 'x' && rest.back() != 'X')) {
-            return std::nullopt;
+    const bool as_needed = text.size() > automatic.size() && text.substr(text.size() - automatic.size()) == automatic;
+    std::size_t count_at = text.size();
+    if (as_needed) {
+        count_at -= automatic.size();
+    } else {
+        while (count_at > 0 && std::isdigit(static_cast<unsigned char>(text[count_at - 1])) != 0) {
+            --count_at;
         }
-        rest = trim(rest.substr(0, rest.size() - 1));
-        if (rest.empty()) {
-            return std::nullopt;
-        }
-        return joined_name{std::string(rest), 1, true};
     }
-    std::size_t digits = text.size();
-    while (digits > 0 && std::isdigit(static_cast<unsigned char>(text[digits - 1])) != 0) {
-        --digits;
-    }
-    if (digits == text.size()) {
+    if (count_at == text.size()) {
         return std::nullopt;
     }
-    const std::string_view number = text.substr(digits);
-    std::string_view rest = trim(text.substr(0, digits));
+    // Before it, an "x" after a non-empty name.
+    std::string_view rest = trim(text.substr(0, count_at));
     if (rest.empty() || (rest.back() != 'x' && rest.back() != 'X')) {
         return std::nullopt;
     }
@@ -139,11 +134,14 @@ std::optional<joined_name> parse_joined_name(std::string_view text) {
     }
     joined_name result;
     result.base = std::string(rest);
-    const auto [stop, status] =
-        std::from_chars(number.data(), number.data() + number.size(), result.count);
-    static_cast<void>(stop);
-    if (status != std::errc()) {
-        result.count = std::numeric_limits<int>::max();
+    result.as_needed = as_needed;
+    if (!as_needed) {
+        const std::string_view number = text.substr(count_at);
+        const auto [stop, status] = std::from_chars(number.data(), number.data() + number.size(), result.count);
+        static_cast<void>(stop);
+        if (status != std::errc()) {
+            result.count = std::numeric_limits<int>::max();
+        }
     }
     return result;
 }
