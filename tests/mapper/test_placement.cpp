@@ -17,9 +17,12 @@
 #include <sf/mapper/compile_error.hpp>
 #include <sf/mapper/placement.hpp>
 
+#include "grid_board.hpp"
+
 namespace {
 
 using sf::mapper::board;
+using sf::mapper::test::grid_board;
 using sf::mapper::compile_error;
 using sf::mapper::core_location;
 using sf::mapper::join;
@@ -28,18 +31,6 @@ using sf::mapper::place_detailed;
 using sf::mapper::placement_cost;
 using sf::mapper::placement_options;
 using sf::mapper::slice_traffic;
-
-// A board with the given <chips> attributes and body; core limits do not matter to placement.
-board grid_board(const std::string& chips_attributes, const std::string& body = "") {
-    return sf::mapper::load_board_text(R"(<board name="grid" time_step="1 ms">
-<chips )" + chips_attributes + R"( router_entries="8" link_bandwidth="100">
-)" + body + R"(</chips>
-<core neurons="4" state_words_per_neuron="1" state_memory_words="4" synaptic_memory_bytes="0" program_words="8"
-      constant_words="0" lookup_table_words="0" weight_bits="8" delay_slots="1" input_channels="1"/>
-</board>
-)",
-                                       "grid.xml");
-}
 
 // Random traffic: `entries` pairs drawn uniformly (self-loops and repeats included), weights 1-10.
 std::vector<slice_traffic> random_traffic(int slices, int entries, std::uint32_t seed) {

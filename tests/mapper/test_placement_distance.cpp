@@ -12,9 +12,12 @@
 #include <sf/mapper/board_loader.hpp>
 #include <sf/mapper/placement_distance.hpp>
 
+#include "grid_board.hpp"
+
 namespace {
 
 using sf::mapper::board;
+using sf::mapper::test::grid_board;
 using sf::mapper::chip_coordinates;
 using sf::mapper::grid_hops;
 using sf::mapper::grid_shape;
@@ -22,18 +25,6 @@ using sf::mapper::hop_distances;
 using sf::mapper::hops;
 using sf::mapper::join;
 using sf::mapper::topology;
-
-// A board with the given <chips> attributes and body; core limits do not matter here.
-board grid_board(const std::string& chips_attributes, const std::string& body = "") {
-    return sf::mapper::load_board_text(R"(<board name="grid" time_step="1 ms">
-<chips )" + chips_attributes + R"( cores="2" router_entries="8" link_bandwidth="100">
-)" + body + R"(</chips>
-<core neurons="4" state_words_per_neuron="1" state_memory_words="4" synaptic_memory_bytes="0" program_words="8"
-      constant_words="0" lookup_table_words="0" weight_bits="8" delay_slots="1" input_channels="1"/>
-</board>
-)",
-                                       "grid.xml");
-}
 
 // Every pair of chips: the table, the formula (on a complete grid) and one search agree.
 void check_all_pairs(const board& b, bool formula_too) {
@@ -90,15 +81,15 @@ TEST_CASE("placement distance: hand-computed hops on each topology", "[mapper][p
 TEST_CASE("placement distance: the formula is the shortest path on complete grids",
           "[mapper][placement]") {
     SECTION("mesh") {
-        check_all_pairs(grid_board(R"(width="5" height="4" topology="mesh")"), true);
+        check_all_pairs(grid_board(R"(cores="2" width="5" height="4" topology="mesh")"), true);
     }
     SECTION("torus") {
-        check_all_pairs(grid_board(R"(width="5" height="4" topology="torus")"), true);
-        check_all_pairs(grid_board(R"(width="2" height="3" topology="torus")"), true);
+        check_all_pairs(grid_board(R"(cores="2" width="5" height="4" topology="torus")"), true);
+        check_all_pairs(grid_board(R"(cores="2" width="2" height="3" topology="torus")"), true);
     }
     SECTION("hexagonal") {
-        check_all_pairs(grid_board(R"(width="6" height="5" topology="hexagonal")"), true);
-        check_all_pairs(grid_board(R"(width="5" height="7" topology="hexagonal" wrap="true")"),
+        check_all_pairs(grid_board(R"(cores="2" width="6" height="5" topology="hexagonal")"), true);
+        check_all_pairs(grid_board(R"(cores="2" width="5" height="7" topology="hexagonal" wrap="true")"),
                         true);
     }
     SECTION("three SpiNN-5 boards: the hexagonal outlines close into a 12 x 12 torus") {
@@ -113,7 +104,7 @@ TEST_CASE("placement distance: failed chips and dead links make paths longer",
           "[mapper][placement]") {
     SECTION("a failed chip is walked around") {
         const board b =
-            grid_board(R"(width="3" height="3" topology="mesh")", R"(<unavailable_chip x="1" y="1"/>
+            grid_board(R"(cores="2" width="3" height="3" topology="mesh")", R"(<unavailable_chip x="1" y="1"/>
 )");
         const hop_distances d(b);
         CHECK(d.exact());
@@ -127,7 +118,7 @@ TEST_CASE("placement distance: failed chips and dead links make paths longer",
         check_all_pairs(b, false);
     }
     SECTION("a dead link is walked around") {
-        const board b = grid_board(R"(width="3" height="3" topology="hexagonal")",
+        const board b = grid_board(R"(cores="2" width="3" height="3" topology="hexagonal")",
                                    R"(<unavailable_link x="1" y="1" direction="NE"/>
 )");
         const hop_distances d(b);
@@ -151,7 +142,7 @@ TEST_CASE("placement distance: failed chips and dead links make paths longer",
     }
     SECTION("chips that no path joins") {
         const board b =
-            grid_board(R"(width="3" height="1" topology="mesh")", R"(<unavailable_chip x="1" y="0"/>
+            grid_board(R"(cores="2" width="3" height="1" topology="mesh")", R"(<unavailable_chip x="1" y="0"/>
 )");
         const hop_distances d(b);
         CHECK(d({0, 0}, {2, 0}) == -1);
@@ -165,7 +156,7 @@ TEST_CASE("placement distance: failed chips and dead links make paths longer",
 
 TEST_CASE("placement distance: boards past the table size use the formula", "[mapper][placement]") {
     SECTION("a complete grid: exact") {
-        const board b = grid_board(R"(width="70" height="60" topology="hexagonal" wrap="true")");
+        const board b = grid_board(R"(cores="2" width="70" height="60" topology="hexagonal" wrap="true")");
         const hop_distances d(b);
         REQUIRE(d.chip_count() > hop_distances::max_table_chips);
         CHECK(d.exact());
@@ -179,7 +170,7 @@ TEST_CASE("placement distance: boards past the table size use the formula", "[ma
         for (int x = 0; x < 70; ++x) {
             body += R"(<unavailable_chip x=")" + std::to_string(x) + R"(" y="30"/>)" + "\n";
         }
-        const board b = grid_board(R"(width="70" height="61" topology="mesh")", body);
+        const board b = grid_board(R"(cores="2" width="70" height="61" topology="mesh")", body);
         const hop_distances d(b);
         REQUIRE(d.chip_count() > hop_distances::max_table_chips);
         CHECK_FALSE(d.exact());
