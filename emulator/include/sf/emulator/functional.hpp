@@ -3,37 +3,26 @@
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include <sf/emulator/chip_network.hpp>
+#include <sf/emulator/lockstep_board.hpp>
 #include <sf/firmware/image.hpp>
 #include <sf/firmware/kernel.hpp>
 
 // The functional emulator: a board image run core by core and chip by chip, one time step at a
-// time. Every core runs the firmware kernel; a spike leaves its core as a multicast packet
-// (key | neuron) and travels through the routers of the image's chips — first matching entry,
-// default route straight on, dropped when nothing routes it — to the cores it reaches, whose
-// master tables turn it into synaptic rows. Untimed: all packets of a step arrive before the next.
-// Each chip is handled on its own (its router, its cores), so that chips can later be spread over
-// processes exchanging the packets of each step.
+// time, untimed: every core runs the firmware kernel (kernel_core), every spike travels through
+// the image's routers (chip_network) within its step, and the board steps them in lockstep
+// (lockstep_board). It adds to them the image's start-up and its recordings.
 namespace sf::emulator {
 
-struct router_counters {
-    std::uint64_t packets = 0;         // packets handled (from a link or from a core of the chip)
-    std::uint64_t routed = 0;          // matched an entry
-    std::uint64_t default_routed = 0;  // matched none and went straight on
-    std::uint64_t dropped = 0;         // matched none and came from a core of the chip
-    std::uint64_t lost = 0;            // copies sent to a dead link, off the grid, to a failed chip or a missing core
-    std::uint64_t delivered = 0;       // copies given to cores of the chip
-};
-
 struct functional_counters {
-    firmware::kernel_counters cores;   // summed over the cores
-    router_counters routers;           // summed over the chips
-    std::uint64_t unmatched_keys = 0;  // packets reaching a core whose master table has no entry for them
-    std::uint64_t looped = 0;          // copies stopped at a chip their spike had already reached (a loop or a second path)
-    std::uint64_t held_rows = 0;       // rows delivered after a hold
+    firmware::kernel_counters cores;  // summed over the cores
+    router_counters routers;          // summed over the chips
+    std::uint64_t unmatched_keys = 0; // packets reaching a core whose master table has no entry for them
+    std::uint64_t looped = 0; // copies stopped at a chip their spike had already reached (a loop or a second path)
+    std::uint64_t held_rows = 0; // rows delivered after a hold
 };
 
 // What the image's recording section asks for, filled step by step.
@@ -76,63 +65,40 @@ public:
     std::size_t core_count() const;
     std::size_t chip_count() const;
     const router_counters& router(std::size_t chip) const;
-    const firmware::kernel& core(std::size_t c) const;
+    const neuron_core& core(std::size_t c) const;
     // The first program fault of any core: the core's number and the report.
     std::pair<std::size_t, firmware::fault_report> first_fault() const;
 
 private:
-    struct core_state;
-    struct chip_state;
-
-    void load(const std::uint32_t* words, std::size_t count);
-    void route(std::size_t chip, std::uint32_t key, int arrived_from);
-    void deliver(std::size_t core, std::uint32_t key);
-    void record();
-
-    std::vector<std::unique_ptr<core_state>> cores_;
-    std::vector<std::unique_ptr<chip_state>> chips_;
-    std::vector<int> chip_at_;      // width × height: index into chips_, or -1
-    std::uint32_t width_ = 0;
-    std::uint32_t height_ = 0;
-    bool wraps_ = false;
-    // Packets still travelling in this step: the chip they reach and the link they came in on.
-    struct pending {
-        std::size_t chip;
-        std::uint32_t key;
-        int arrived_from;
-    };
-    std::vector<pending> route_later_;
-    double dt_ = 0.0;
-    std::uint64_t steps_ = 0;
-    std::uint64_t step_ = 0;
-    double time_ = 0.0;
-    std::uint64_t spike_serial_ = 0; // numbers each spike sent, for chip_state::reached_by
-    std::vector<recorded_trace> traces_;
-    std::vector<recorded_events> events_;
     struct column {
         std::uint32_t core = firmware::image::constant_column;
         std::uint32_t neuron = 0;
         std::uint32_t slot = 0;
         double unit = 0.0;
     };
-    std::vector<std::vector<column>> columns_; // per trace
     // Per core, per neuron: the event files and ids its spikes go to.
-    std::vector<std::vector<std::vector<std::pair<std::size_t, std::string>>>> listeners_;
-    // Rows waiting for their hold, listed by the step they are delivered in: one list per step
-    // that has any, so memory follows the rows waiting, whatever the holds; emptied lists are
-    // kept for reuse.
-    struct held_row {
-        std::size_t core;
-        const std::uint32_t* words;
-        std::uint32_t count;
-    };
-    std::unordered_map<std::uint64_t, std::vector<held_row>> held_;
-    std::vector<std::vector<held_row>> spare_lists_;
-    std::vector<std::uint16_t> buffer_;
-    std::uint64_t unmatched_ = 0;
-    std::uint64_t looped_ = 0;
-    std::uint64_t held_rows_ = 0;
-    std::vector<std::uint32_t> image_; // the image, kept: views point into it
+    using listener_list = std::vector<std::pair<std::size_t, std::string>>;
+
+    void load(const std::uint32_t* words, std::size_t count);
+    void load_core(const firmware::image::core_view& view, std::uint32_t index);
+    void load_traces(firmware::image::cursor& c);
+    void load_event_files(firmware::image::cursor& c);
+    void record();
+
+    std::unique_ptr<chip_network> network_owned_; // until the board takes it
+    chip_network* network_ = nullptr;
+    std::vector<std::unique_ptr<neuron_core>> cores_; // until the board takes them
+    std::vector<std::uint32_t> neurons_;              // per core
+    std::vector<std::uint32_t> state_words_;          // per core
+    std::unique_ptr<lockstep_board> board_;
+    double dt_ = 0.0;
+    std::uint64_t steps_ = 0;
+    double time_ = 0.0;
+    std::vector<recorded_trace> traces_;
+    std::vector<recorded_events> events_;
+    std::vector<std::vector<column>> columns_; // per trace
+    std::vector<std::vector<listener_list>> listeners_;
+    std::vector<std::uint32_t> image_; // the image, kept: the cores' rows point into it
     std::string problem_;
 };
 

@@ -69,7 +69,7 @@ struct arena_layout {
     std::size_t predicates = 0; // p1 to p3, predicate-major, 0 or -1
     std::size_t spikes = 0;     // per neuron, 0 or -1
     std::size_t alive = 0;      // per neuron, -1 until a fault stops its program in this step
-    std::size_t routes = 0; // 256: where each delay and channel (synapse::route) starts in a slot, or -1
+    std::size_t routes = 0; // synapse::route_count: where each delay and channel (synapse::route) starts in a slot, or -1
     std::size_t total = 0;
 };
 
@@ -90,7 +90,7 @@ constexpr arena_layout layout_of(const core_config& config) {
     at.spikes = at.predicates + (isa::predicate_count - 1) * n;
     at.alive = at.spikes + n;
     at.routes = at.alive + n;
-    at.total = at.routes + 256;
+    at.total = at.routes + synapse::route_count;
     return at;
 }
 
@@ -217,191 +217,14 @@ public:
             return 0;
         }
         ++step_;
-        const std::size_t n = neurons_;
-        std::int32_t* const input =
-            ring_ + (step_ & (static_cast<std::uint32_t>(delay_slots_) - 1)) * slot_words_;
-        for (int k = 0; k < isa::register_count; ++k) {
-            if ((zero_registers_ >> k & 1u) != 0) {
-                fill(reg(static_cast<std::uint8_t>(k)), n, 0);
-            }
-        }
-        for (int p = 1; p < isa::predicate_count; ++p) {
-            if ((zero_predicates_ >> p & 1u) != 0) {
-                fill(pred(static_cast<std::uint8_t>(p)), n, 0);
-            }
-        }
-        if (any_fault_last_step_) {
-            fill(alive_, n, -1);
-        }
-        bool any_fault = false;
-        bool fault_reported_now = false;
-        std::uint64_t saturations = 0;
-        std::uint64_t faults = 0;
-        std::uint64_t unissued = 0; // instructions after a fault
-        const std::int32_t step_value = isa::detail::as_signed(step_);
+        std::int32_t* const input = begin_step();
+        step_tally tally;
         for (std::size_t k = 0; k < op_count_; ++k) {
-            const detail::op o = detail::unpack(ops_ + detail::op_words * k);
-            detail::lanes where;
-            if (o.guard != 0) {
-                where.guard = pred(static_cast<std::uint8_t>(o.guard & 3u));
-                where.flip = (o.guard & 4u) != 0 ? -1 : 0;
-                where.alive = alive_;
-            } else if (any_fault) {
-                where.guard = alive_;
-                where.alive = alive_;
-            }
-            std::int32_t* const d = reg(o.rd);
-            const std::int32_t* const a = reg(o.ra);
-            const std::int32_t* const b = reg(o.rb);
-            const std::uint32_t arg = o.arg;
-            switch (o.kind) {
-            case detail::op_kind::load: {
-                const std::int32_t value = isa::detail::as_signed(arg);
-                detail::put(d, where, n, [&](std::size_t) { return value; });
-                break;
-            }
-            case detail::op_kind::step_number:
-                detail::put(d, where, n, [&](std::size_t) { return step_value; });
-                break;
-            case detail::op_kind::random:
-                detail::put(d, where, n, [&](std::size_t i) {
-                    return isa::random_fraction(seed_, first_neuron_ + static_cast<std::uint32_t>(i), step_, arg);
-                });
-                break;
-            case detail::op_kind::load_state: {
-                const std::int32_t* const slot = state_ + arg * n;
-                detail::put(d, where, n, [&](std::size_t i) { return slot[i]; });
-                break;
-            }
-            case detail::op_kind::store_state:
-                detail::put(state_ + arg * n, where, n, [&](std::size_t i) { return a[i]; });
-                break;
-            case detail::op_kind::load_input: {
-                const std::int32_t* const channel = input + arg * n;
-                detail::put(d, where, n, [&](std::size_t i) { return channel[i]; });
-                break;
-            }
-            case detail::op_kind::add:
-                saturations +=
-                    detail::put_counted(d, where, n, [&](std::size_t i, std::uint32_t& clamped) {
-                        return detail::add_saturated(a[i], b[i], clamped);
-                    });
-                break;
-            case detail::op_kind::sub:
-                saturations +=
-                    detail::put_counted(d, where, n, [&](std::size_t i, std::uint32_t& clamped) {
-                        return detail::sub_saturated(a[i], b[i], clamped);
-                    });
-                break;
-            case detail::op_kind::mul: {
-                const int shift = static_cast<int>(arg);
-                saturations += detail::put_clamped(d, where, n, [&](std::size_t i) {
-                    return firmware::detail::shift_right_rounded(std::int64_t{a[i]} * b[i], shift);
-                });
-                break;
-            }
-            case detail::op_kind::shl: {
-                const int shift = static_cast<int>(arg);
-                saturations +=
-                    detail::put_counted(d, where, n, [&](std::size_t i, std::uint32_t& clamped) {
-                        return detail::shl_saturated(a[i], shift, clamped);
-                    });
-                break;
-            }
-            case detail::op_kind::shr: {
-                const int shift = static_cast<int>(arg);
-                if (shift == 0) {
-                    detail::put(d, where, n, [&](std::size_t i) { return a[i]; });
-                } else {
-                    detail::put(d, where, n,
-                                [&](std::size_t i) { return detail::shr_rounded(a[i], shift); });
-                }
-                break;
-            }
-            case detail::op_kind::min:
-                detail::put(d, where, n, [&](std::size_t i) { return a[i] < b[i] ? a[i] : b[i]; });
-                break;
-            case detail::op_kind::max:
-                detail::put(d, where, n, [&](std::size_t i) { return a[i] > b[i] ? a[i] : b[i]; });
-                break;
-            case detail::op_kind::cmpgt:
-                detail::put(pred(o.rd), where, n,
-                            [&](std::size_t i) { return a[i] > b[i] ? -1 : 0; });
-                break;
-            case detail::op_kind::cmpge:
-                detail::put(pred(o.rd), where, n,
-                            [&](std::size_t i) { return a[i] >= b[i] ? -1 : 0; });
-                break;
-            case detail::op_kind::cmpeq:
-                detail::put(pred(o.rd), where, n,
-                            [&](std::size_t i) { return a[i] == b[i] ? -1 : 0; });
-                break;
-            case detail::op_kind::sel: {
-                const std::int32_t* const select = pred(static_cast<std::uint8_t>(arg));
-                detail::put(d, where, n, [&](std::size_t i) {
-                    return (a[i] & select[i]) | (b[i] & ~select[i]);
-                });
-                break;
-            }
-            case detail::op_kind::lut: {
-                // Interpolation gathers from the table, so this loop branches on the guard rather
-                // than computing every neuron and masking.
-                const isa::lookup_table& table = tables_[arg];
-                saturation_count count;
-                for (std::size_t i = 0; i < n; ++i) {
-                    if (where.guard == nullptr || where.mask(i) != 0) {
-                        d[i] = isa::detail::look_up(table, a[i], count);
-                    }
-                }
-                saturations += count.events;
-                break;
-            }
-            case detail::op_kind::spike:
-                detail::put(spikes_, where, n, [](std::size_t) { return -1; });
-                break;
-            case detail::op_kind::fault:
-                for (std::size_t i = 0; i < n; ++i) {
-                    if (where.guard != nullptr && where.mask(i) == 0) {
-                        continue;
-                    }
-                    alive_[i] = 0;
-                    any_fault = true;
-                    ++faults;
-                    unissued += program_length_ - arg - 1;
-                    if (!first_fault_.happened || (fault_reported_now && i < first_fault_.neuron)) {
-                        first_fault_ = {true, step_, static_cast<std::uint32_t>(i), arg,
-                                        static_cast<isa::run_status>(o.rd)};
-                        fault_reported_now = true;
-                    }
-                }
-                break;
-            }
+            execute(detail::unpack(ops_ + detail::op_words * k), input, tally);
         }
         fill(input, slot_words_, 0);
-        std::size_t written = 0;
-        std::uint64_t spikes = 0;
-        std::int32_t any_spike = 0; // most steps have no spike: one vectorised pass tells
-        for (std::size_t i = 0; i < n; ++i) {
-            any_spike |= spikes_[i];
-        }
-        for (std::size_t i = 0; any_spike != 0 && i < n; ++i) {
-            if (spikes_[i] == 0) {
-                continue;
-            }
-            spikes_[i] = 0;
-            ++spikes;
-            if (written < capacity) {
-                spiked[written++] = static_cast<std::uint16_t>(i);
-            }
-        }
-        any_fault_last_step_ = any_fault;
-        counters_.steps += 1;
-        counters_.neuron_updates += n;
-        counters_.instructions += std::uint64_t{n} * program_length_ - unissued;
-        counters_.spikes += spikes;
-        counters_.unreported_spikes += spikes - written;
-        counters_.saturations += saturations;
-        counters_.program_faults += faults;
+        const std::size_t written = collect_spikes(spiked, capacity, tally);
+        finish_step(tally, written);
         return written;
     }
 
@@ -435,23 +258,266 @@ public:
     const fault_report& first_fault() const { return first_fault_; }
 
 private:
+    // What one step's ops did, counted as they run and added to the counters once at its end.
+    struct step_tally {
+        bool any_fault = false;
+        bool fault_reported_now = false;
+        std::uint64_t saturations = 0;
+        std::uint64_t faults = 0;
+        std::uint64_t unissued = 0; // instructions after a fault
+        std::uint64_t spikes = 0;
+    };
+
+    // Registers and predicates the program reads before writing start at zero, and neurons stopped
+    // by a fault in the last step run again; returns this step's ring slot.
+    std::int32_t* begin_step() {
+        const std::size_t n = neurons_;
+        for (int k = 0; k < isa::register_count; ++k) {
+            if ((zero_registers_ >> k & 1u) != 0) {
+                fill(reg(static_cast<std::uint8_t>(k)), n, 0);
+            }
+        }
+        for (int p = 1; p < isa::predicate_count; ++p) {
+            if ((zero_predicates_ >> p & 1u) != 0) {
+                fill(pred(static_cast<std::uint8_t>(p)), n, 0);
+            }
+        }
+        if (any_fault_last_step_) {
+            fill(alive_, n, -1);
+        }
+        return ring_ + (step_ & (static_cast<std::uint32_t>(delay_slots_) - 1)) * slot_words_;
+    }
+
+    // The neurons an op takes effect for: those whose guard holds and that have not faulted.
+    detail::lanes lanes_of(const detail::op& o, bool any_fault) const {
+        detail::lanes where;
+        if (o.guard != 0) {
+            where.guard = pred(static_cast<std::uint8_t>(o.guard & 3u));
+            where.flip = (o.guard & 4u) != 0 ? -1 : 0;
+            where.alive = alive_;
+        } else if (any_fault) {
+            where.guard = alive_;
+            where.alive = alive_;
+        }
+        return where;
+    }
+
+    // One op over every neuron of the core.
+    void execute(const detail::op& o, const std::int32_t* input, step_tally& tally) {
+        const detail::lanes where = lanes_of(o, tally.any_fault);
+        switch (o.kind) {
+        case detail::op_kind::load:
+        case detail::op_kind::step_number:
+        case detail::op_kind::random:
+        case detail::op_kind::load_state:
+        case detail::op_kind::store_state:
+        case detail::op_kind::load_input: move(o, where, input); break;
+        case detail::op_kind::add:
+        case detail::op_kind::sub:
+        case detail::op_kind::mul:
+        case detail::op_kind::shl:
+        case detail::op_kind::shr:
+        case detail::op_kind::min:
+        case detail::op_kind::max: tally.saturations += arithmetic(o, where); break;
+        case detail::op_kind::cmpgt:
+        case detail::op_kind::cmpge:
+        case detail::op_kind::cmpeq:
+        case detail::op_kind::sel: compare(o, where); break;
+        case detail::op_kind::lut: tally.saturations += look_up(o, where); break;
+        case detail::op_kind::spike:
+            detail::put(spikes_, where, neurons_, [](std::size_t) { return -1; });
+            break;
+        case detail::op_kind::fault: fault(o, where, tally); break;
+        }
+    }
+
+    // Loads and stores: immediates, the step number, random numbers, state words and inputs.
+    void move(const detail::op& o, const detail::lanes& where, const std::int32_t* input) {
+        const std::size_t n = neurons_;
+        std::int32_t* const d = reg(o.rd);
+        const std::uint32_t arg = o.arg;
+        switch (o.kind) {
+        case detail::op_kind::load: {
+            const std::int32_t value = isa::detail::as_signed(arg);
+            detail::put(d, where, n, [&](std::size_t) { return value; });
+            break;
+        }
+        case detail::op_kind::step_number: {
+            const std::int32_t step_value = isa::detail::as_signed(step_);
+            detail::put(d, where, n, [&](std::size_t) { return step_value; });
+            break;
+        }
+        case detail::op_kind::random:
+            detail::put(d, where, n, [&](std::size_t i) {
+                return isa::random_fraction(seed_, first_neuron_ + static_cast<std::uint32_t>(i),
+                                            step_, arg);
+            });
+            break;
+        case detail::op_kind::load_state: {
+            const std::int32_t* const slot = state_ + arg * n;
+            detail::put(d, where, n, [&](std::size_t i) { return slot[i]; });
+            break;
+        }
+        case detail::op_kind::store_state: {
+            const std::int32_t* const a = reg(o.ra);
+            detail::put(state_ + arg * n, where, n, [&](std::size_t i) { return a[i]; });
+            break;
+        }
+        default: {
+            const std::int32_t* const channel = input + arg * n;
+            detail::put(d, where, n, [&](std::size_t i) { return channel[i]; });
+            break;
+        }
+        }
+    }
+
+    // Saturating arithmetic, shifts, min and max; returns how many results were clamped.
+    std::uint64_t arithmetic(const detail::op& o, const detail::lanes& where) {
+        const std::size_t n = neurons_;
+        std::int32_t* const d = reg(o.rd);
+        const std::int32_t* const a = reg(o.ra);
+        const std::int32_t* const b = reg(o.rb);
+        const int shift = static_cast<int>(o.arg);
+        switch (o.kind) {
+        case detail::op_kind::add:
+            return detail::put_counted(d, where, n, [&](std::size_t i, std::uint32_t& clamped) {
+                return detail::add_saturated(a[i], b[i], clamped);
+            });
+        case detail::op_kind::sub:
+            return detail::put_counted(d, where, n, [&](std::size_t i, std::uint32_t& clamped) {
+                return detail::sub_saturated(a[i], b[i], clamped);
+            });
+        case detail::op_kind::mul:
+            return detail::put_clamped(d, where, n, [&](std::size_t i) {
+                return firmware::detail::shift_right_rounded(std::int64_t{a[i]} * b[i], shift);
+            });
+        case detail::op_kind::shl:
+            return detail::put_counted(d, where, n, [&](std::size_t i, std::uint32_t& clamped) {
+                return detail::shl_saturated(a[i], shift, clamped);
+            });
+        case detail::op_kind::shr:
+            if (shift == 0) {
+                detail::put(d, where, n, [&](std::size_t i) { return a[i]; });
+            } else {
+                detail::put(d, where, n,
+                            [&](std::size_t i) { return detail::shr_rounded(a[i], shift); });
+            }
+            return 0;
+        case detail::op_kind::min:
+            detail::put(d, where, n, [&](std::size_t i) { return a[i] < b[i] ? a[i] : b[i]; });
+            return 0;
+        default:
+            detail::put(d, where, n, [&](std::size_t i) { return a[i] > b[i] ? a[i] : b[i]; });
+            return 0;
+        }
+    }
+
+    // Comparisons into predicates, and selection on one.
+    void compare(const detail::op& o, const detail::lanes& where) {
+        const std::size_t n = neurons_;
+        const std::int32_t* const a = reg(o.ra);
+        const std::int32_t* const b = reg(o.rb);
+        switch (o.kind) {
+        case detail::op_kind::cmpgt:
+            detail::put(pred(o.rd), where, n, [&](std::size_t i) { return a[i] > b[i] ? -1 : 0; });
+            break;
+        case detail::op_kind::cmpge:
+            detail::put(pred(o.rd), where, n,
+                        [&](std::size_t i) { return a[i] >= b[i] ? -1 : 0; });
+            break;
+        case detail::op_kind::cmpeq:
+            detail::put(pred(o.rd), where, n,
+                        [&](std::size_t i) { return a[i] == b[i] ? -1 : 0; });
+            break;
+        default: {
+            const std::int32_t* const select = pred(static_cast<std::uint8_t>(o.arg));
+            detail::put(reg(o.rd), where, n,
+                        [&](std::size_t i) { return (a[i] & select[i]) | (b[i] & ~select[i]); });
+            break;
+        }
+        }
+    }
+
+    // Table interpolation gathers from the table, so this loop branches on the guard rather than
+    // computing every neuron and masking. Returns how many results were clamped.
+    std::uint64_t look_up(const detail::op& o, const detail::lanes& where) {
+        const isa::lookup_table& table = tables_[o.arg];
+        std::int32_t* const d = reg(o.rd);
+        const std::int32_t* const a = reg(o.ra);
+        saturation_count count;
+        for (std::size_t i = 0; i < neurons_; ++i) {
+            if (where.guard == nullptr || where.mask(i) != 0) {
+                d[i] = isa::detail::look_up(table, a[i], count);
+            }
+        }
+        return count.events;
+    }
+
+    // An access the core cannot serve stops the program of every neuron that reaches it; the
+    // first such fault since start-up is kept (earliest step, lowest neuron).
+    void fault(const detail::op& o, const detail::lanes& where, step_tally& tally) {
+        for (std::size_t i = 0; i < neurons_; ++i) {
+            if (where.guard != nullptr && where.mask(i) == 0) {
+                continue;
+            }
+            alive_[i] = 0;
+            tally.any_fault = true;
+            ++tally.faults;
+            tally.unissued += program_length_ - o.arg - 1;
+            if (!first_fault_.happened || (tally.fault_reported_now && i < first_fault_.neuron)) {
+                first_fault_ = {true, step_, static_cast<std::uint32_t>(i), o.arg,
+                                static_cast<isa::run_status>(o.rd)};
+                tally.fault_reported_now = true;
+            }
+        }
+    }
+
+    // The neurons that spiked, written in increasing order up to `capacity`; their flags cleared.
+    std::size_t collect_spikes(std::uint16_t* spiked, std::size_t capacity, step_tally& tally) {
+        const std::size_t n = neurons_;
+        std::size_t written = 0;
+        std::int32_t any_spike = 0; // most steps have no spike: one vectorised pass tells
+        for (std::size_t i = 0; i < n; ++i) {
+            any_spike |= spikes_[i];
+        }
+        for (std::size_t i = 0; any_spike != 0 && i < n; ++i) {
+            if (spikes_[i] == 0) {
+                continue;
+            }
+            spikes_[i] = 0;
+            ++tally.spikes;
+            if (written < capacity) {
+                spiked[written++] = static_cast<std::uint16_t>(i);
+            }
+        }
+        return written;
+    }
+
+    void finish_step(const step_tally& tally, std::size_t written) {
+        any_fault_last_step_ = tally.any_fault;
+        counters_.steps += 1;
+        counters_.neuron_updates += neurons_;
+        counters_.instructions += std::uint64_t{neurons_} * program_length_ - tally.unissued;
+        counters_.spikes += tally.spikes;
+        counters_.unreported_spikes += tally.spikes - written;
+        counters_.saturations += tally.saturations;
+        counters_.program_faults += tally.faults;
+    }
+
     static void fill(std::int32_t* words, std::size_t count, std::int32_t value) {
         for (std::size_t w = 0; w < count; ++w) {
             words[w] = value;
         }
     }
-    // The ring offset of every delay and channel for rows delivered after the current step: one
-    // table lookup per synaptic word instead of three range checks and an address computation.
     // Whether each delay and channel (synapse::route) is one the core has, and if so where the
     // channel's sums start within a ring slot: one table lookup per synaptic word instead of two
-    // range checks.
+    // range checks and an address computation.
     void route() {
-        for (std::uint32_t key = 0; key < 256; ++key) {
-            const std::uint32_t delay = (key >> 4) + 1;
-            const std::uint32_t channel = key & 0xFu;
-            routes_[key] = delay <= delay_slots_ && channel < input_channels_
-                               ? static_cast<std::int32_t>(channel * neurons_)
-                               : -1;
+        for (std::uint32_t r = 0; r < synapse::route_count; ++r) {
+            routes_[r] = synapse::route_delay(r) <= delay_slots_ &&
+                                 synapse::route_channel(r) < input_channels_
+                             ? static_cast<std::int32_t>(synapse::route_channel(r) * neurons_)
+                             : -1;
         }
     }
     std::int32_t* reg(std::uint8_t k) const { return registers_ + std::size_t{k} * neurons_; }

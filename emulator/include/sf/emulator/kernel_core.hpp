@@ -1,0 +1,42 @@
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include <sf/emulator/neuron_core.hpp>
+#include <sf/firmware/image_views.hpp>
+#include <sf/firmware/kernel.hpp>
+
+namespace sf::emulator {
+
+// A neuron core running the firmware kernel on the host, started from its section of a board
+// image. The kernel copies what it needs at start-up, so the section may go away afterwards.
+class kernel_core final : public neuron_core {
+public:
+    explicit kernel_core(const firmware::image::core_view& section);
+
+    // ok, or why the kernel refused the section's configuration.
+    firmware::init_status status() const { return status_; }
+
+    std::size_t step(std::uint16_t* spiked, std::size_t capacity) override {
+        return kernel_.step(spiked, capacity);
+    }
+    void deliver(const std::uint32_t* row, std::size_t words) override {
+        kernel_.deliver(row, words);
+    }
+    std::size_t neuron_count() const override { return kernel_.neuron_count(); }
+    std::int32_t state(std::size_t neuron, std::size_t slot) const override {
+        return kernel_.state(neuron, slot);
+    }
+    const firmware::kernel_counters& counters() const override { return kernel_.counters(); }
+    const firmware::fault_report& first_fault() const override { return kernel_.first_fault(); }
+
+    const firmware::kernel& kernel() const { return kernel_; }
+
+private:
+    std::vector<std::uint32_t> arena_;
+    firmware::kernel kernel_;
+    firmware::init_status status_ = firmware::init_status::ok;
+};
+
+} // namespace sf::emulator

@@ -1,0 +1,79 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include <sf/emulator/held_rows.hpp>
+#include <sf/emulator/neuron_core.hpp>
+#include <sf/firmware/master_table.hpp>
+
+namespace sf::emulator {
+
+// Where the synaptic rows of a spike go: to a core now, or held for whole steps first.
+class row_sink {
+public:
+    virtual void deliver_row(std::size_t core, const firmware::synaptic_row& row) = 0;
+
+protected:
+    ~row_sink() = default;
+};
+
+// How the spike of one neuron reaches the rows of the cores it targets: through the routers of a
+// board image's chips (chip_network), or straight through a table of targets (fan_out).
+class spike_router {
+public:
+    virtual ~spike_router() = default;
+    virtual void send(std::size_t core, std::uint32_t neuron, row_sink& rows) = 0;
+};
+
+struct spike {
+    std::uint32_t core = 0;
+    std::uint32_t neuron = 0; // within its core
+};
+
+struct board_counters {
+    firmware::kernel_counters cores; // summed over the cores
+    std::uint64_t held_rows = 0;     // rows delivered after a hold
+    std::uint64_t held_words = 0;    // their synaptic words
+    double update_seconds = 0.0;     // wall time in the cores' steps (the neuron programs)
+    double delivery_seconds = 0.0;   // wall time routing spikes and delivering rows
+};
+
+// A board's cores stepping in lockstep, untimed: in each time step every core computes, then the
+// rows whose hold ends are delivered, then every spike of the step travels through the router to
+// its rows, all before the next step.
+class lockstep_board final : private row_sink {
+public:
+    lockstep_board(std::vector<std::unique_ptr<neuron_core>> cores,
+                   std::unique_ptr<spike_router> router);
+
+    void step();
+    // The number of the step computed last: 0 before the first.
+    std::uint64_t step_number() const { return step_; }
+    // The spikes of the last step, core by core, neurons in increasing order.
+    const std::vector<spike>& spikes() const { return spikes_; }
+
+    std::size_t core_count() const { return cores_.size(); }
+    const neuron_core& core(std::size_t c) const { return *cores_[c]; }
+    const spike_router& router() const { return *router_; }
+    board_counters counters() const;
+    // The first program fault of any core (earliest step): the core's number and the report.
+    std::pair<std::size_t, firmware::fault_report> first_fault() const;
+
+private:
+    void deliver_row(std::size_t core, const firmware::synaptic_row& row) override;
+
+    std::vector<std::unique_ptr<neuron_core>> cores_;
+    std::unique_ptr<spike_router> router_;
+    held_rows held_;
+    std::vector<spike> spikes_;
+    std::vector<std::uint16_t> buffer_;
+    std::uint64_t step_ = 0;
+    double update_seconds_ = 0.0;
+    double delivery_seconds_ = 0.0;
+};
+
+} // namespace sf::emulator
