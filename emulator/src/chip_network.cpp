@@ -140,8 +140,8 @@ void chip_network::send_on_links(chip_state& chip, std::uint32_t route, std::uin
         if ((route & image::route_to_link(static_cast<unsigned>(d))) == 0) {
             continue;
         }
-        const int next = chip_at(static_cast<long>(chip.view.x) + dx[d],
-                                 static_cast<long>(chip.view.y) + dy[d]);
+        const int next =
+            chip_at(static_cast<long>(chip.view.x) + dx[d], static_cast<long>(chip.view.y) + dy[d]);
         if (chip.dead[d] || next < 0) {
             ++chip.counters.lost;
             continue;
@@ -156,8 +156,10 @@ int chip_network::chip_at(long x, long y) const {
         x = (x + width_) % width_;
         y = (y + height_) % height_;
     }
-    const bool on_grid = x >= 0 && y >= 0 && x < static_cast<long>(width_) && y < static_cast<long>(height_);
-    return on_grid ? chip_at_[static_cast<std::size_t>(y) * width_ + static_cast<std::size_t>(x)] : -1;
+    const bool on_grid =
+        x >= 0 && y >= 0 && x < static_cast<long>(width_) && y < static_cast<long>(height_);
+    return on_grid ? chip_at_[static_cast<std::size_t>(y) * width_ + static_cast<std::size_t>(x)]
+                   : -1;
 }
 
 router_counters chip_network::routers() const {

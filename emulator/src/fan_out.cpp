@@ -20,7 +20,8 @@ fan_out::fan_out(std::vector<std::uint32_t> first_neuron, const std::vector<std:
         for (auto it = begin; it != end; ++it) {
             if (rows_.size() == row_offsets_.back() || rows_.back().core != it->core ||
                 rows_.back().hold != it->hold) {
-                rows_.push_back(row{it->core, it->hold, static_cast<std::uint32_t>(words_.size()), 0});
+                rows_.push_back(
+                    row{it->core, it->hold, static_cast<std::uint32_t>(words_.size()), 0});
             }
             words_.push_back(it->word);
             ++rows_.back().count;
@@ -36,7 +37,8 @@ void fan_out::send(std::size_t core, std::uint32_t neuron, row_sink& rows) {
     }
     for (std::uint32_t r = row_offsets_[k]; r < row_offsets_[k + 1]; ++r) {
         const row& to = rows_[r];
-        rows.deliver_row(to.core, firmware::synaptic_row{to.hold, words_.data() + to.begin, to.count});
+        rows.deliver_row(to.core,
+                         firmware::synaptic_row{to.hold, words_.data() + to.begin, to.count});
     }
 }
 

@@ -17,8 +17,8 @@ std::string describe(const image::check_result& checked) {
     return std::string("the image is refused: ") + image::describe(checked.what) +
            (checked.field[0] != '\0' ? std::string(" (") + checked.field + ")" : std::string()) +
            " in section " + std::to_string(checked.section) + " (kind " +
-           std::to_string(checked.kind) + ", index " + std::to_string(checked.index) + ") at word " +
-           std::to_string(checked.offset);
+           std::to_string(checked.kind) + ", index " + std::to_string(checked.index) +
+           ") at word " + std::to_string(checked.offset);
 }
 
 } // namespace
@@ -176,7 +176,8 @@ void functional_emulator::record() {
             const double value =
                 col.core == image::constant_column
                     ? col.unit
-                    : static_cast<double>(board_->core(col.core).state(col.neuron, col.slot)) * col.unit;
+                    : static_cast<double>(board_->core(col.core).state(col.neuron, col.slot)) *
+                          col.unit;
             rows.push_back(static_cast<float>(value));
         }
     }

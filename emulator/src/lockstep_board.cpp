@@ -23,7 +23,8 @@ void lockstep_board::step() {
         }
     }
     const auto updated = clock::now();
-    held_.release(step_, [this](const held_rows::row& r) { cores_[r.core]->deliver(r.words, r.count); });
+    held_.release(step_,
+                  [this](const held_rows::row& r) { cores_[r.core]->deliver(r.words, r.count); });
     for (const spike& s : spikes_) {
         router_->send(s.core, s.neuron, *this);
     }

@@ -66,10 +66,11 @@ struct placement {
 std::vector<std::size_t> longest_delays(const lems::ir::network& net,
                                         const mapper::compiled_network& compiled) {
     std::vector<std::size_t> longest(net.groups.size(), 1);
-    mapper::for_each_quantised(compiled, net.connections, [&](const mapper::quantised_connection& c) {
-        auto& l = longest[static_cast<std::size_t>(c.target.group)];
-        l = std::max<std::size_t>(l, static_cast<std::size_t>(c.delay_steps));
-    });
+    mapper::for_each_quantised(
+        compiled, net.connections, [&](const mapper::quantised_connection& c) {
+            auto& l = longest[static_cast<std::size_t>(c.target.group)];
+            l = std::max<std::size_t>(l, static_cast<std::size_t>(c.delay_steps));
+        });
     return longest;
 }
 
@@ -110,10 +111,12 @@ std::vector<core_source> split_into_cores(const lems::ir::network& net,
         const lems::ir::neuron_group& group = net.groups[g];
         const std::size_t words = static_cast<std::size_t>(std::max(1, cg.state_words));
         const std::size_t per_core = std::max<std::size_t>(
-            1, std::min<std::size_t>({static_cast<std::size_t>(board.core.neurons), firmware::max_neurons,
-                                      static_cast<std::size_t>(board.core.state_memory_words) / words}));
-        const std::size_t slots = std::min<std::size_t>(
-            next_power_of_two(longest[g]), static_cast<std::size_t>(mapper::ring_slots(board.core)));
+            1, std::min<std::size_t>(
+                   {static_cast<std::size_t>(board.core.neurons), firmware::max_neurons,
+                    static_cast<std::size_t>(board.core.state_memory_words) / words}));
+        const std::size_t slots =
+            std::min<std::size_t>(next_power_of_two(longest[g]),
+                                  static_cast<std::size_t>(mapper::ring_slots(board.core)));
         for (std::size_t first = 0; first < group.members.size(); first += per_core) {
             const std::size_t count = std::min(per_core, group.members.size() - first);
             core_source core = core_of_group(cg, first, count);
@@ -166,30 +169,31 @@ std::unique_ptr<emulator::fan_out> wire(const lems::ir::network& net,
     }
     std::vector<emulator::fan_out_target> targets(offsets.back());
     std::vector<std::uint32_t> fill(offsets.begin(), offsets.end() - 1);
-    mapper::for_each_quantised(compiled, net.connections, [&](const mapper::quantised_connection& c) {
-        const std::uint32_t source =
-            where.global[static_cast<std::size_t>(c.source.group)][static_cast<std::size_t>(c.source.neuron)];
-        const std::uint32_t target =
-            where.global[static_cast<std::size_t>(c.target.group)][static_cast<std::size_t>(c.target.neuron)];
-        const std::uint32_t core = where.core_of[target];
-        const mapper::ring_split split =
-            mapper::split_delay(c.delay_steps, static_cast<int>(where.ring[core]));
-        firmware::synapse::fields f;
-        f.weight = c.weight;
-        f.delay = static_cast<std::uint32_t>(split.ring);
-        f.channel = static_cast<std::uint32_t>(c.channel);
-        f.target = where.local[target];
-        emulator::fan_out_target t;
-        t.core = core;
-        t.hold = static_cast<std::uint32_t>(split.hold);
-        if (!firmware::synapse::encode(f, t.word)) {
-            throw mapper::compile_error(net.groups[static_cast<std::size_t>(c.target.group)].label,
-                                        "a connection does not fit a synaptic word (weight " +
-                                            std::to_string(c.weight) + ", channel " +
-                                            std::to_string(c.channel) + ")");
-        }
-        targets[fill[source]++] = t;
-    });
+    mapper::for_each_quantised(
+        compiled, net.connections, [&](const mapper::quantised_connection& c) {
+            const std::uint32_t source = where.global[static_cast<std::size_t>(c.source.group)]
+                                                     [static_cast<std::size_t>(c.source.neuron)];
+            const std::uint32_t target = where.global[static_cast<std::size_t>(c.target.group)]
+                                                     [static_cast<std::size_t>(c.target.neuron)];
+            const std::uint32_t core = where.core_of[target];
+            const mapper::ring_split split =
+                mapper::split_delay(c.delay_steps, static_cast<int>(where.ring[core]));
+            firmware::synapse::fields f;
+            f.weight = c.weight;
+            f.delay = static_cast<std::uint32_t>(split.ring);
+            f.channel = static_cast<std::uint32_t>(c.channel);
+            f.target = where.local[target];
+            emulator::fan_out_target t;
+            t.core = core;
+            t.hold = static_cast<std::uint32_t>(split.hold);
+            if (!firmware::synapse::encode(f, t.word)) {
+                throw mapper::compile_error(
+                    net.groups[static_cast<std::size_t>(c.target.group)].label,
+                    "a connection does not fit a synaptic word (weight " +
+                        std::to_string(c.weight) + ", channel " + std::to_string(c.channel) + ")");
+            }
+            targets[fill[source]++] = t;
+        });
     return std::make_unique<emulator::fan_out>(where.first_of_core, offsets, std::move(targets));
 }
 
@@ -205,8 +209,9 @@ public:
             const auto& e = net.events[f];
             events_.push_back(lems::recorded_events{e.path, e.id_first, {}});
             for (const auto& s : e.selections) {
-                const std::uint32_t neuron = where.global[static_cast<std::size_t>(s.neuron.group)]
-                                                         [static_cast<std::size_t>(s.neuron.neuron)];
+                const std::uint32_t neuron =
+                    where.global[static_cast<std::size_t>(s.neuron.group)]
+                                [static_cast<std::size_t>(s.neuron.neuron)];
                 listeners_[neuron].emplace_back(f, &s.id);
             }
         }
@@ -218,8 +223,9 @@ public:
             rows.push_back(static_cast<float>(t));
             for (const column_source& s : columns_[f]) {
                 const double value =
-                    s.constant ? s.value
-                               : static_cast<double>(board.core(s.core).state(s.neuron, s.slot)) * s.unit;
+                    s.constant
+                        ? s.value
+                        : static_cast<double>(board.core(s.core).state(s.neuron, s.slot)) * s.unit;
                 rows.push_back(static_cast<float>(value));
             }
         }
@@ -261,11 +267,13 @@ private:
                     s.value = q.value;
                 } else {
                     const auto& cg = compiled.groups[static_cast<std::size_t>(q.neuron.group)];
-                    const std::uint32_t neuron = where.global[static_cast<std::size_t>(q.neuron.group)]
-                                                             [static_cast<std::size_t>(q.neuron.neuron)];
+                    const std::uint32_t neuron =
+                        where.global[static_cast<std::size_t>(q.neuron.group)]
+                                    [static_cast<std::size_t>(q.neuron.neuron)];
                     s.core = where.core_of[neuron];
                     s.neuron = where.local[neuron];
-                    s.slot = static_cast<std::size_t>(cg.slot[static_cast<std::size_t>(q.variable)]);
+                    s.slot =
+                        static_cast<std::size_t>(cg.slot[static_cast<std::size_t>(q.variable)]);
                     s.unit = cg.format[static_cast<std::size_t>(q.variable)].unit();
                 }
                 sources.push_back(s);
@@ -312,9 +320,9 @@ void summarise(const emulator::lockstep_board& board, const lems::ir::network& n
     }
     for (std::size_t g = 0; g < by_group.size(); ++g) {
         if (by_group[g].first + by_group[g].second > 0) {
-            summary.trouble.push_back(net.groups[g].label + ": " + std::to_string(by_group[g].first) +
-                                      " saturated results, " + std::to_string(by_group[g].second) +
-                                      " input overflows");
+            summary.trouble.push_back(net.groups[g].label + ": " +
+                                      std::to_string(by_group[g].first) + " saturated results, " +
+                                      std::to_string(by_group[g].second) + " input overflows");
         }
     }
 }

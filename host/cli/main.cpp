@@ -1,5 +1,5 @@
 // spikeforge: the command-line entry point. Exit codes: 0 success, 1 the job failed,
-// 2 bad input or usage.
+// 2 bad input or usage, 3 a bug in spikeforge (a broken invariant, see SF_ASSERT).
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <sf/firmware/assert.hpp>
 #include <sf/lems/flatten.hpp>
 #include <sf/lems/loader.hpp>
 #include <sf/lems/model_info.hpp>
@@ -28,6 +29,10 @@ namespace fs = std::filesystem;
 constexpr int exit_ok = 0;
 constexpr int exit_failed = 1;
 constexpr int exit_bad_input = 2;
+static_assert(sf::firmware::assertion_exit_status != exit_ok &&
+                  sf::firmware::assertion_exit_status != exit_failed &&
+                  sf::firmware::assertion_exit_status != exit_bad_input,
+              "a bug in spikeforge has an exit status of its own");
 
 struct model_arguments {
     std::vector<std::string> files;
@@ -36,7 +41,9 @@ struct model_arguments {
 
     void add_to(CLI::App& command, bool many_files) {
         if (many_files) {
-            command.add_option("files", files, "LEMS or NeuroML2 files")->required()->check(CLI::ExistingFile);
+            command.add_option("files", files, "LEMS or NeuroML2 files")
+                ->required()
+                ->check(CLI::ExistingFile);
         } else {
             command.add_option("file", files, "LEMS file with a <Simulation> and a <Target>")
                 ->required()
@@ -48,8 +55,10 @@ struct model_arguments {
 
     // Only -I and --no-builtin-coretypes, for commands that name their input themselves.
     void add_search_options_to(CLI::App& command) {
-        command.add_option("-I,--include-path", include_paths,
-                           "folder searched for <Include> files (before the built-in NeuroML2 core types)")
+        command
+            .add_option(
+                "-I,--include-path", include_paths,
+                "folder searched for <Include> files (before the built-in NeuroML2 core types)")
             ->check(CLI::ExistingDirectory);
         command.add_flag("--no-builtin-coretypes", no_builtin_core_types,
                          "do not search the built-in NeuroML2 core type definitions");
@@ -96,8 +105,8 @@ int run_validate(const model_arguments& args) {
         return exit_bad_input;
     }
     print_warnings(problems);
-    std::cout << "valid: " << model.files.size() << " files, " << model.types.size() << " component types, "
-              << model.components.size() << " top-level components\n";
+    std::cout << "valid: " << model.files.size() << " files, " << model.types.size()
+              << " component types, " << model.components.size() << " top-level components\n";
     return exit_ok;
 }
 
@@ -118,17 +127,22 @@ struct compile_arguments {
     std::int64_t range_steps = -1;
 
     void add_to(CLI::App& command) {
-        command.add_option("--board", board, "board description: a built-in name (" + known_board_names() +
-                                                 "), NAME x N for N joined boards, NAME x auto for as many as the network needs, or a file")
+        command
+            .add_option("--board", board,
+                        "board description: a built-in name (" + known_board_names() +
+                            "), NAME x N for N joined boards, NAME x auto for as many as the "
+                            "network needs, or a file")
             ->capture_default_str();
-        command.add_option("--integrator", integrator,
-                           "euler: forward Euler as the reference simulator; exact: linear equations "
-                           "advanced with their exact propagators")
+        command
+            .add_option("--integrator", integrator,
+                        "euler: forward Euler as the reference simulator; exact: linear equations "
+                        "advanced with their exact propagators")
             ->check(CLI::IsMember({"euler", "exact"}))
             ->capture_default_str();
-        command.add_option("--range-steps", range_steps,
-                           "steps of the float run that measures value ranges (default: as many as a "
-                           "budget allows, the whole run when small)");
+        command.add_option(
+            "--range-steps", range_steps,
+            "steps of the float run that measures value ranges (default: as many as a "
+            "budget allows, the whole run when small)");
     }
 
     static std::string known_board_names() {
@@ -141,13 +155,15 @@ struct compile_arguments {
 
     sf::mapper::quantise_options options() const {
         sf::mapper::quantise_options result;
-        result.integrator = integrator == "exact" ? sf::mapper::integration::exact : sf::mapper::integration::euler;
+        result.integrator =
+            integrator == "exact" ? sf::mapper::integration::exact : sf::mapper::integration::euler;
         result.range_steps = range_steps;
         return result;
     }
 };
 
-int run_fixed(const sf::lems::model& model, const std::string& out_dir, const compile_arguments& compile) {
+int run_fixed(const sf::lems::model& model, const std::string& out_dir,
+              const compile_arguments& compile) {
     const sf::mapper::board board = sf::mapper::find_board(compile.board);
     sf::cli::fixed_run_options options;
     options.output_dir = out_dir;
@@ -162,14 +178,17 @@ int run_fixed(const sf::lems::model& model, const std::string& out_dir, const co
     for (const auto& warning : s.report.warnings) {
         std::cerr << "warning: " << warning << "\n";
     }
-    std::cout << "simulation " << s.simulation << " on " << s.cores << (s.cores == 1 ? " core" : " cores") << " of board "
-              << s.report.board << " (fixed point): " << s.steps << " steps of " << s.dt * 1e3 << " ms, " << s.neurons
-              << " neurons, " << s.spikes << " spikes, " << s.synaptic_events << " synaptic events\n"
-              << "compile " << s.compile_seconds << " s, run " << s.run_seconds << " s (neuron updates "
-              << s.update_seconds << " s, spike delivery " << s.delivery_seconds << " s)\n"
+    std::cout << "simulation " << s.simulation << " on " << s.cores
+              << (s.cores == 1 ? " core" : " cores") << " of board " << s.report.board
+              << " (fixed point): " << s.steps << " steps of " << s.dt * 1e3 << " ms, " << s.neurons
+              << " neurons, " << s.spikes << " spikes, " << s.synaptic_events
+              << " synaptic events\n"
+              << "compile " << s.compile_seconds << " s, run " << s.run_seconds
+              << " s (neuron updates " << s.update_seconds << " s, spike delivery "
+              << s.delivery_seconds << " s)\n"
               << "saturated results " << s.saturations << ", input overflows " << s.input_overflows
-              << ", dropped synaptic words " << s.dropped_words << ", program faults " << s.program_faults
-              << ", words held for long delays " << s.held_words << "\n";
+              << ", dropped synaptic words " << s.dropped_words << ", program faults "
+              << s.program_faults << ", words held for long delays " << s.held_words << "\n";
     for (const auto& line : s.trouble) {
         std::cerr << "warning: " << line << "\n";
     }
@@ -182,10 +201,12 @@ int run_fixed(const sf::lems::model& model, const std::string& out_dir, const co
     return s.program_faults > 0 ? exit_failed : exit_ok;
 }
 
-int run_simulate(const model_arguments& args, const std::string& out_dir, const std::string& backend,
-                 bool reference_order, const std::string& native, const compile_arguments& compile) {
+int run_simulate(const model_arguments& args, const std::string& out_dir,
+                 const std::string& backend, bool reference_order, const std::string& native,
+                 const compile_arguments& compile) {
     if (backend != "float" && backend != "fixed") {
-        std::cerr << "spikeforge simulate: unknown backend '" << backend << "' (available: float, fixed)\n";
+        std::cerr << "spikeforge simulate: unknown backend '" << backend
+                  << "' (available: float, fixed)\n";
         return exit_bad_input;
     }
     sf::lems::diagnostics problems;
@@ -204,9 +225,10 @@ int run_simulate(const model_arguments& args, const std::string& out_dir, const 
                      : native == "never" ? sf::lems::simulation_options::native_code::never
                                          : sf::lems::simulation_options::native_code::automatic;
     const sf::lems::simulation_summary summary = sf::lems::simulate(model, options);
-    std::cout << "simulation " << summary.simulation_id << " of " << summary.target_id << ": " << summary.steps
-              << " steps of " << summary.step * 1e3 << " ms, " << summary.instances << " instances, "
-              << summary.events_sent << " events sent, " << summary.events_delivered << " delivered\n"
+    std::cout << "simulation " << summary.simulation_id << " of " << summary.target_id << ": "
+              << summary.steps << " steps of " << summary.step * 1e3 << " ms, " << summary.instances
+              << " instances, " << summary.events_sent << " events sent, "
+              << summary.events_delivered << " delivered\n"
               << "build " << summary.build_seconds << " s, run " << summary.run_seconds << " s, "
               << summary.execution << "\n";
     for (const auto& file : summary.files_written) {
@@ -215,7 +237,8 @@ int run_simulate(const model_arguments& args, const std::string& out_dir, const 
     return exit_ok;
 }
 
-int run_compile(const model_arguments& args, const compile_arguments& compile, const std::string& asm_dir) {
+int run_compile(const model_arguments& args, const compile_arguments& compile,
+                const std::string& asm_dir) {
     sf::lems::diagnostics problems;
     const sf::lems::model model = sf::lems::load_model(args.paths(), args.options(), problems);
     if (!problems.empty()) {
@@ -224,7 +247,8 @@ int run_compile(const model_arguments& args, const compile_arguments& compile, c
     }
     const sf::mapper::board board = sf::mapper::find_board(compile.board);
     const sf::lems::ir::network net = sf::lems::flatten(model);
-    const sf::mapper::compiled_network compiled = sf::mapper::quantise(net, board, compile.options());
+    const sf::mapper::compiled_network compiled =
+        sf::mapper::quantise(net, board, compile.options());
     std::cout << compiled.report.text();
     if (!asm_dir.empty()) {
         std::vector<std::pair<fs::path, std::string>> files;
@@ -236,7 +260,8 @@ int run_compile(const model_arguments& args, const compile_arguments& compile, c
                     c = '_';
                 }
             }
-            files.emplace_back(fs::path(asm_dir) / (name + ".s"), "; " + g.label + " (" + g.component + ")\n" + group.assembly);
+            files.emplace_back(fs::path(asm_dir) / (name + ".s"),
+                               "; " + g.label + " (" + g.component + ")\n" + group.assembly);
         }
         std::error_code ec;
         fs::create_directories(asm_dir, ec);
@@ -253,101 +278,122 @@ int run_compile(const model_arguments& args, const compile_arguments& compile, c
     return exit_ok;
 }
 
-} // namespace
-
-int main(int argc, char** argv) {
-    CLI::App app{"spikeforge: NeuroML2/LEMS networks on neuromorphic hardware"};
-    app.require_subcommand(1);
-    app.set_version_flag("--version", "spikeforge 0.1.0");
-
+// Every subcommand with its arguments.
+struct commands {
     model_arguments validate_args;
-    CLI::App* validate = app.add_subcommand("validate", "check models and report every problem found");
-    validate_args.add_to(*validate, true);
-
+    CLI::App* validate = nullptr;
     model_arguments info_args;
-    CLI::App* info = app.add_subcommand("info", "summarise a model: types, populations, projections, inputs");
-    info_args.add_to(*info, true);
+    CLI::App* info = nullptr;
 
     model_arguments simulate_args;
     std::string out_dir;
     std::string backend = "float";
-    CLI::App* simulate = app.add_subcommand("simulate", "run a LEMS Simulation and write its output files");
-    simulate_args.add_to(*simulate, false);
-    simulate->add_option("-o,--out", out_dir, "folder for output files (default: beside the LEMS file)");
-    simulate->add_option("--backend", backend,
-                         "float: double-precision reference simulator; fixed: quantised for --board's "
-                         "neuron cores and run by the firmware kernel")
-        ->capture_default_str();
     compile_arguments simulate_compile;
-    simulate_compile.add_to(*simulate);
     bool reference_order = false;
     std::string native = "auto";
-    simulate->add_option("--native-code", native,
-                         "auto: compile population groups with the system C++ compiler when the run "
-                         "is long enough; always; never")
-        ->check(CLI::IsMember({"auto", "always", "never"}))
-        ->capture_default_str();
-    simulate->add_flag("--reference-order", reference_order,
-                       "advance instances one at a time in the reference simulator's order and keep "
-                       "every synapse separate (same results, slower)");
+    CLI::App* simulate = nullptr;
 
     model_arguments compile_model;
     compile_arguments compile_args;
     std::string asm_dir;
-    CLI::App* compile = app.add_subcommand(
-        "compile", "quantise a model for a board's neuron cores and print the quantisation report");
-    compile_model.add_to(*compile, false);
-    compile_args.add_to(*compile);
-    compile->add_option("--asm", asm_dir, "folder to write each population's core program to, as assembly");
+    CLI::App* compile = nullptr;
 
     std::string map_model;
     std::string map_output;
     compile_arguments map_args;
     model_arguments map_includes;
-    CLI::App* map = app.add_subcommand("map", "map a model onto a board and write its board image");
-    map->add_option("file", map_model, "LEMS file with a <Simulation> and a <Target>")->required()->check(CLI::ExistingFile);
-    map->add_option("-o,--out", map_output, "the board image to write")->required();
-    map_args.add_to(*map);
-    map_includes.add_search_options_to(*map);
+    CLI::App* map = nullptr;
 
     std::string inspect_image;
-    CLI::App* inspect = app.add_subcommand("inspect", "check a board image and summarise what it holds");
-    inspect->add_option("image", inspect_image, "board image (.sfimg)")->required()->check(CLI::ExistingFile);
+    CLI::App* inspect = nullptr;
 
     std::string run_input;
     std::string run_target = "functional";
     std::string run_out;
     compile_arguments run_args;
     model_arguments run_includes;
-    CLI::App* run = app.add_subcommand("run", "run a board image, or a model mapped onto a board on the fly");
-    run->add_option("input", run_input, "board image (.sfimg) or LEMS file")->required()->check(CLI::ExistingFile);
-    run->add_option("--target", run_target, "functional: the multi-chip functional emulator")->capture_default_str();
-    run->add_option("-o,--out", run_out, "folder for output files (default: the current folder for an image, "
-                                         "beside the LEMS file for a model)");
-    run_args.add_to(*run);
-    run_includes.add_search_options_to(*run);
+    CLI::App* run = nullptr;
 
-    if (argc > 1 && argv[1][0] != '-') {
-        const std::string command = argv[1];
-        bool known = false;
-        std::string names;
-        for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
-            known = known || sub->get_name() == command;
-            names += (names.empty() ? "" : ", ") + sub->get_name();
-        }
-        if (!known) {
-            std::cerr << "spikeforge: unknown command '" << command << "' (commands: " << names << ")\n";
-            return exit_bad_input;
-        }
-    }
-    try {
-        app.parse(argc, argv);
-    } catch (const CLI::ParseError& e) {
-        const int code = app.exit(e);
-        return code == 0 ? exit_ok : exit_bad_input;
+    void add_to(CLI::App& app) {
+        add_model_commands(app);
+        add_simulate(app);
+        add_compile(app);
+        add_image_commands(app);
     }
 
-    try {
+    void add_model_commands(CLI::App& app) {
+        validate = app.add_subcommand("validate", "check models and report every problem found");
+        validate_args.add_to(*validate, true);
+        info = app.add_subcommand("info",
+                                  "summarise a model: types, populations, projections, inputs");
+        info_args.add_to(*info, true);
+    }
+
+    void add_compile(CLI::App& app) {
+        compile = app.add_subcommand(
+            "compile",
+            "quantise a model for a board's neuron cores and print the quantisation report");
+        compile_model.add_to(*compile, false);
+        compile_args.add_to(*compile);
+        compile->add_option("--asm", asm_dir,
+                            "folder to write each population's core program to, as assembly");
+    }
+
+    void add_simulate(CLI::App& app) {
+        simulate =
+            app.add_subcommand("simulate", "run a LEMS Simulation and write its output files");
+        simulate_args.add_to(*simulate, false);
+        simulate->add_option("-o,--out", out_dir,
+                             "folder for output files (default: beside the LEMS file)");
+        simulate
+            ->add_option(
+                "--backend", backend,
+                "float: double-precision reference simulator; fixed: quantised for --board's "
+                "neuron cores and run by the firmware kernel")
+            ->capture_default_str();
+        simulate_compile.add_to(*simulate);
+        simulate
+            ->add_option(
+                "--native-code", native,
+                "auto: compile population groups with the system C++ compiler when the run "
+                "is long enough; always; never")
+            ->check(CLI::IsMember({"auto", "always", "never"}))
+            ->capture_default_str();
+        simulate->add_flag("--reference-order", reference_order,
+                           "advance instances one at a time in the reference simulator's order and "
+                           "keep every synapse separate (same results, slower)");
+    }
+
+    void add_image_commands(CLI::App& app) {
+        map = app.add_subcommand("map", "map a model onto a board and write its board image");
+        map->add_option("file", map_model, "LEMS file with a <Simulation> and a <Target>")
+            ->required()
+            ->check(CLI::ExistingFile);
+        map->add_option("-o,--out", map_output, "the board image to write")->required();
+        map_args.add_to(*map);
+        map_includes.add_search_options_to(*map);
+
+        inspect = app.add_subcommand("inspect", "check a board image and summarise what it holds");
+        inspect->add_option("image", inspect_image, "board image (.sfimg)")
+            ->required()
+            ->check(CLI::ExistingFile);
+
+        run = app.add_subcommand("run",
+                                 "run a board image, or a model mapped onto a board on the fly");
+        run->add_option("input", run_input, "board image (.sfimg) or LEMS file")
+            ->required()
+            ->check(CLI::ExistingFile);
+        run->add_option("--target", run_target, "functional: the multi-chip functional emulator")
+            ->capture_default_str();
+        run->add_option("-o,--out", run_out,
+                        "folder for output files (default: the current folder for an image, "
+                        "beside the LEMS file for a model)");
+        run_args.add_to(*run);
+        run_includes.add_search_options_to(*run);
+    }
+
+    // The parsed subcommand's job.
+    int dispatch() const {
         if (validate->parsed()) {
             return run_validate(validate_args);
         }
@@ -355,19 +401,12 @@ int main(int argc, char** argv) {
             return run_info(info_args);
         }
         if (simulate->parsed()) {
-            return run_simulate(simulate_args, out_dir, backend, reference_order, native, simulate_compile);
+            return run_simulate(simulate_args, out_dir, backend, reference_order, native,
+                                simulate_compile);
         }
         if (compile->parsed()) {
             return run_compile(compile_model, compile_args, asm_dir);
         }
-        auto job_of = [](const compile_arguments& c, const model_arguments& m) {
-            sf::cli::image_job job;
-            job.include_paths = m.include_paths;
-            job.builtin_core_types = !m.no_builtin_core_types;
-            job.board = c.board;
-            job.options.quantise = c.options();
-            return job;
-        };
         if (map->parsed()) {
             return sf::cli::map_command(map_model, map_output, job_of(map_args, map_includes));
         }
@@ -375,8 +414,46 @@ int main(int argc, char** argv) {
             return sf::cli::inspect_command(inspect_image);
         }
         if (run->parsed()) {
-            return sf::cli::run_command(run_input, run_target, run_out, job_of(run_args, run_includes));
+            return sf::cli::run_command(run_input, run_target, run_out,
+                                        job_of(run_args, run_includes));
         }
+        return exit_bad_input;
+    }
+
+    static sf::cli::image_job job_of(const compile_arguments& c, const model_arguments& m) {
+        sf::cli::image_job job;
+        job.include_paths = m.include_paths;
+        job.builtin_core_types = !m.no_builtin_core_types;
+        job.board = c.board;
+        job.options.quantise = c.options();
+        return job;
+    }
+};
+
+// A first word that names no command is refused with the list of commands.
+bool known_command(int argc, char** argv, CLI::App& app) {
+    if (argc <= 1 || argv[1][0] == '-') {
+        return true;
+    }
+    const std::string command = argv[1];
+    bool known = false;
+    std::string names;
+    for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+        known = known || sub->get_name() == command;
+        names += (names.empty() ? "" : ", ") + sub->get_name();
+    }
+    if (!known) {
+        std::cerr << "spikeforge: unknown command '" << command << "' (commands: " << names
+                  << ")\n";
+    }
+    return known;
+}
+
+// Runs a job, turning the errors a user can cause into messages and exit codes.
+template <class Job>
+int reporting_errors(Job&& job) {
+    try {
+        return job();
     } catch (const sf::lems::parse_error& e) {
         std::cerr << e.what() << "\n";
         return exit_bad_input;
@@ -396,5 +473,26 @@ int main(int argc, char** argv) {
         std::cerr << "spikeforge: " << e.what() << "\n";
         return exit_failed;
     }
-    return exit_bad_input;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"spikeforge: NeuroML2/LEMS networks on neuromorphic hardware"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", "spikeforge 0.1.0");
+    app.footer("Exit status: 0 success, 1 the job failed, 2 bad input or usage, 3 a bug in "
+               "spikeforge (an internal error; please report it).");
+    commands all;
+    all.add_to(app);
+    if (!known_command(argc, argv, app)) {
+        return exit_bad_input;
+    }
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        const int code = app.exit(e);
+        return code == 0 ? exit_ok : exit_bad_input;
+    }
+    return reporting_errors([&] { return all.dispatch(); });
 }

@@ -16,7 +16,8 @@ struct router_counters {
     std::uint64_t routed = 0;         // matched an entry
     std::uint64_t default_routed = 0; // matched none and went straight on
     std::uint64_t dropped = 0;        // matched none and came from a core of the chip
-    std::uint64_t lost = 0; // copies sent to a dead link, off the grid, to a failed chip or a missing core
+    std::uint64_t lost =
+        0; // copies sent to a dead link, off the grid, to a failed chip or a missing core
     std::uint64_t delivered = 0; // copies given to cores of the chip
 };
 

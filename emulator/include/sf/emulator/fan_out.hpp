@@ -36,7 +36,8 @@ private:
     };
 
     std::vector<std::uint32_t> first_neuron_;
-    std::vector<std::uint32_t> row_offsets_; // per neuron: rows_[row_offsets_[k] .. row_offsets_[k + 1])
+    std::vector<std::uint32_t>
+        row_offsets_; // per neuron: rows_[row_offsets_[k] .. row_offsets_[k + 1])
     std::vector<row> rows_;
     std::vector<std::uint32_t> words_;
 };

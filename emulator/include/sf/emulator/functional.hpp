@@ -18,10 +18,12 @@
 namespace sf::emulator {
 
 struct functional_counters {
-    firmware::kernel_counters cores;  // summed over the cores
-    router_counters routers;          // summed over the chips
-    std::uint64_t unmatched_keys = 0; // packets reaching a core whose master table has no entry for them
-    std::uint64_t looped = 0; // copies stopped at a chip their spike had already reached (a loop or a second path)
+    firmware::kernel_counters cores; // summed over the cores
+    router_counters routers;         // summed over the chips
+    std::uint64_t unmatched_keys =
+        0; // packets reaching a core whose master table has no entry for them
+    std::uint64_t looped =
+        0; // copies stopped at a chip their spike had already reached (a loop or a second path)
     std::uint64_t held_rows = 0; // rows delivered after a hold
 };
 

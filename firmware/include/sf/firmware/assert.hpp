@@ -29,11 +29,12 @@ constexpr int assertion_exit_status = 3;
 namespace sf::firmware {
 
 [[noreturn]] inline void assertion_failed(const char* file, int line, const char* invariant) {
-    std::fprintf(stderr,
-                 "%s:%d: internal error: `%s` does not hold.\n"
-                 "This is a bug in spikeforge, not a problem with your input; please report it with "
-                 "the command and files that caused it.\n",
-                 file, line, invariant);
+    std::fprintf(
+        stderr,
+        "%s:%d: internal error: `%s` does not hold.\n"
+        "This is a bug in spikeforge, not a problem with your input; please report it with "
+        "the command and files that caused it.\n",
+        file, line, invariant);
     std::fflush(stderr);
     std::_Exit(assertion_exit_status);
 }

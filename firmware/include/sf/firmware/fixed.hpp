@@ -16,7 +16,8 @@ struct saturation_count {
 // Words are at most 32 bits wide, so every product of two fits in 64 bits.
 template <class Storage, int FracBits>
 class fixed {
-    static_assert(std::is_integral_v<Storage> && std::is_signed_v<Storage>, "fixed stores a signed integer");
+    static_assert(std::is_integral_v<Storage> && std::is_signed_v<Storage>,
+                  "fixed stores a signed integer");
     static_assert(sizeof(Storage) <= sizeof(std::int32_t), "fixed words are at most 32 bits wide");
     static_assert(FracBits >= 0 && FracBits <= std::numeric_limits<Storage>::digits,
                   "the fractional bits must leave room for the sign");
@@ -94,21 +95,22 @@ constexpr std::int64_t shift_left_clamped(std::int64_t value, int shift) {
 
 // a + b, clamped to the format.
 template <class Storage, int FracBits>
-constexpr fixed<Storage, FracBits> saturate_add(fixed<Storage, FracBits> a, fixed<Storage, FracBits> b,
-                                                saturation_count& count) {
+constexpr fixed<Storage, FracBits>
+saturate_add(fixed<Storage, FracBits> a, fixed<Storage, FracBits> b, saturation_count& count) {
     return detail::clamp_to<fixed<Storage, FracBits>>(std::int64_t{a.raw()} + b.raw(), count);
 }
 
 // a - b, clamped to the format.
 template <class Storage, int FracBits>
-constexpr fixed<Storage, FracBits> saturate_sub(fixed<Storage, FracBits> a, fixed<Storage, FracBits> b,
-                                                saturation_count& count) {
+constexpr fixed<Storage, FracBits>
+saturate_sub(fixed<Storage, FracBits> a, fixed<Storage, FracBits> b, saturation_count& count) {
     return detail::clamp_to<fixed<Storage, FracBits>>(std::int64_t{a.raw()} - b.raw(), count);
 }
 
 // a + b modulo 2^width: for counters and phases that are meant to wrap.
 template <class Storage, int FracBits>
-constexpr fixed<Storage, FracBits> wrap_add(fixed<Storage, FracBits> a, fixed<Storage, FracBits> b) {
+constexpr fixed<Storage, FracBits> wrap_add(fixed<Storage, FracBits> a,
+                                            fixed<Storage, FracBits> b) {
     using unsigned_storage = std::make_unsigned_t<Storage>;
     const auto sum = static_cast<unsigned_storage>(static_cast<unsigned_storage>(a.raw()) +
                                                    static_cast<unsigned_storage>(b.raw()));
@@ -118,11 +120,12 @@ constexpr fixed<Storage, FracBits> wrap_add(fixed<Storage, FracBits> a, fixed<St
 // a * b in Result's format: the exact product, rounded to nearest (halves up) where Result keeps
 // fewer fractional bits, clamped where it does not fit.
 template <class Result, class StorageA, int FracA, class StorageB, int FracB>
-constexpr Result multiply(fixed<StorageA, FracA> a, fixed<StorageB, FracB> b, saturation_count& count) {
+constexpr Result multiply(fixed<StorageA, FracA> a, fixed<StorageB, FracB> b,
+                          saturation_count& count) {
     const std::int64_t product = std::int64_t{a.raw()} * std::int64_t{b.raw()};
     constexpr int shift = FracA + FracB - Result::frac_bits;
-    const std::int64_t scaled =
-        shift >= 0 ? detail::shift_right_rounded(product, shift) : detail::shift_left_clamped(product, -shift);
+    const std::int64_t scaled = shift >= 0 ? detail::shift_right_rounded(product, shift)
+                                           : detail::shift_left_clamped(product, -shift);
     return detail::clamp_to<Result>(scaled, count);
 }
 
@@ -132,8 +135,8 @@ template <class Result, class Storage, int FracBits>
 constexpr Result convert(fixed<Storage, FracBits> a, saturation_count& count) {
     constexpr int shift = FracBits - Result::frac_bits;
     const std::int64_t value = a.raw();
-    const std::int64_t scaled =
-        shift >= 0 ? detail::shift_right_rounded(value, shift) : detail::shift_left_clamped(value, -shift);
+    const std::int64_t scaled = shift >= 0 ? detail::shift_right_rounded(value, shift)
+                                           : detail::shift_left_clamped(value, -shift);
     return detail::clamp_to<Result>(scaled, count);
 }
 

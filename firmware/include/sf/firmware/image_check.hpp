@@ -14,19 +14,20 @@ namespace sf::firmware::image {
 // Why an image is refused.
 enum class problem : std::uint8_t {
     none,
-    too_short,           // shorter than a header
+    too_short, // shorter than a header
     bad_magic,
     bad_version,
-    bad_length,          // the header's word count is not the image's
+    bad_length, // the header's word count is not the image's
     bad_header_checksum,
-    section_past_end,    // a section's payload reaches past the image
+    section_past_end, // a section's payload reaches past the image
     bad_section_checksum,
-    bad_section_kind,    // a kind that does not exist, or out of the order machine, chips, cores, recording
-    bad_section_index,   // not the next chip or core number, or not 0
-    bad_section_count,   // the header, the machine section and the sections present disagree
-    truncated_field,     // a section ends inside a field
-    bad_field,           // a value outside its range
-    trailing_words,      // a section's payload is longer than its fields
+    bad_section_kind,  // a kind that does not exist, or out of the order machine, chips, cores,
+                       // recording
+    bad_section_index, // not the next chip or core number, or not 0
+    bad_section_count, // the header, the machine section and the sections present disagree
+    truncated_field,   // a section ends inside a field
+    bad_field,         // a value outside its range
+    trailing_words,    // a section's payload is longer than its fields
 };
 
 constexpr const char* describe(problem p) {
@@ -41,7 +42,8 @@ constexpr const char* describe(problem p) {
     case problem::bad_section_checksum: return "a section's checksum does not match";
     case problem::bad_section_kind: return "a section of unknown kind or out of order";
     case problem::bad_section_index: return "a section's index is not the next one";
-    case problem::bad_section_count: return "the number of sections disagrees with the header or the machine section";
+    case problem::bad_section_count:
+        return "the number of sections disagrees with the header or the machine section";
     case problem::truncated_field: return "a section ends inside a field";
     case problem::bad_field: return "a field outside its range";
     case problem::trailing_words: return "a section has words after its last field";
@@ -53,11 +55,11 @@ constexpr const char* describe(problem p) {
 // and the word offset in the image) and what.
 struct check_result {
     problem what = problem::none;
-    std::uint32_t section = 0;   // position among the sections, from 0; header problems: 0
-    std::uint32_t kind = 0;      // the section's kind word, 0 for the header
-    std::uint32_t index = 0;     // the section's index word
-    std::size_t offset = 0;      // word offset in the image
-    const char* field = "";      // the field, for truncated_field and bad_field
+    std::uint32_t section = 0; // position among the sections, from 0; header problems: 0
+    std::uint32_t kind = 0;    // the section's kind word, 0 for the header
+    std::uint32_t index = 0;   // the section's index word
+    std::size_t offset = 0;    // word offset in the image
+    const char* field = "";    // the field, for truncated_field and bad_field
     explicit constexpr operator bool() const { return what == problem::none; }
 };
 
@@ -84,7 +86,8 @@ inline void check_core(cursor& c, const core_view& v, const machine_view& m) {
         c.refuse("input channels", f + 7);
     } else if (!power_of_two(v.delay_slots) || v.delay_slots > max_delay_slots) {
         c.refuse("delay slots", f + 8);
-    } else if ((v.key & ~v.mask) != 0 || (~v.mask >> neuron_key_bits) != 0 || (~v.mask) + 1u < v.neurons) {
+    } else if ((v.key & ~v.mask) != 0 || (~v.mask >> neuron_key_bits) != 0 ||
+               (~v.mask) + 1u < v.neurons) {
         c.refuse("key and mask", f + 10);
     } else if (v.sends > 1) {
         c.refuse("sends", f + 12);
@@ -155,7 +158,8 @@ inline void check_recording(cursor& c, const machine_view& m) {
             const std::uint32_t neuron = c.word("column neuron");
             const std::uint32_t slot = c.word("column state word");
             c.wide("column unit");
-            if (c.ok() && core != constant_column && (core >= m.cores || neuron >= max_neurons || slot >= max_state_words)) {
+            if (c.ok() && core != constant_column &&
+                (core >= m.cores || neuron >= max_neurons || slot >= max_state_words)) {
                 c.refuse("trace column", column);
             }
         }
@@ -180,7 +184,6 @@ inline void check_recording(cursor& c, const machine_view& m) {
         }
     }
 }
-
 
 constexpr std::uint32_t max_grid_side = 4096;
 constexpr std::uint32_t topology_count = 3; // mesh, torus, hexagonal

@@ -10,7 +10,8 @@ namespace sf::firmware::image {
 // Reads fields of one section in order, never past its end.
 class cursor {
 public:
-    constexpr cursor(const std::uint32_t* begin, const std::uint32_t* end) : at_(begin), end_(end) {}
+    constexpr cursor(const std::uint32_t* begin, const std::uint32_t* end)
+        : at_(begin), end_(end) {}
 
     constexpr bool ok() const { return ok_; }
     constexpr bool done() const { return at_ == end_; }

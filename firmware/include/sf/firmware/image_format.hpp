@@ -16,7 +16,13 @@ constexpr std::size_t section_header_words = 4;
 constexpr std::uint32_t constant_column = 0xFFFFFFFFu;
 constexpr std::uint32_t max_hold = 1u << 24; // steps a row may wait after its spike arrives
 
-enum class section_kind : std::uint32_t { machine = 1, chip = 2, core = 3, recording = 4, report = 5 };
+enum class section_kind : std::uint32_t {
+    machine = 1,
+    chip = 2,
+    core = 3,
+    recording = 4,
+    report = 5
+};
 
 // A routing entry's route word: bit d sends the packet out of link d (the six directions of a
 // chip), bit link_count + c gives it to application core c of the chip.
@@ -27,7 +33,8 @@ constexpr std::uint32_t route_to_core(unsigned core) { return 1u << (link_count 
 
 // A core's key names its neurons in the low bits: a packet's key is the core's key | neuron.
 constexpr unsigned neuron_key_bits = 8;
-static_assert((std::size_t{1} << neuron_key_bits) == max_neurons, "a key's neuron bits span a core");
+static_assert((std::size_t{1} << neuron_key_bits) == max_neurons,
+              "a key's neuron bits span a core");
 
 // A lookup table's shape word: step (bits 7-0) and log2 of its intervals (bits 15-8); the other
 // bits are zero.
@@ -39,7 +46,8 @@ constexpr std::uint32_t encode_shape(table_shape shape) {
     return std::uint32_t{shape.step} | std::uint32_t{shape.log2_intervals} << 8;
 }
 constexpr table_shape decode_shape(std::uint32_t word) {
-    return {static_cast<std::uint8_t>(word & 0xFFu), static_cast<std::uint8_t>((word >> 8) & 0xFFu)};
+    return {static_cast<std::uint8_t>(word & 0xFFu),
+            static_cast<std::uint8_t>((word >> 8) & 0xFFu)};
 }
 // Whether a shape word is one encode_shape writes for a table within the kernel's limits.
 constexpr bool valid_shape(std::uint32_t word) {

@@ -38,7 +38,8 @@ struct chip_view {
 };
 
 struct core_view {
-    const std::uint32_t* fields = nullptr; // field k of the table in docs/image-format.md at fields + k
+    const std::uint32_t* fields =
+        nullptr; // field k of the table in docs/image-format.md at fields + k
     std::uint32_t x = 0;
     std::uint32_t y = 0;
     std::uint32_t core = 0;
@@ -60,11 +61,11 @@ struct core_view {
     std::uint32_t offsets = 0;
     std::uint32_t synaptic_words = 0;
     const std::uint32_t* program = nullptr;
-    const std::uint32_t* constants = nullptr;    // as raw words
-    const std::uint32_t* tables = nullptr;       // the tables, one after another
+    const std::uint32_t* constants = nullptr; // as raw words
+    const std::uint32_t* tables = nullptr;    // the tables, one after another
     const std::uint32_t* initial_state = nullptr;
-    const std::uint32_t* master = nullptr;       // key, mask, first block, blocks
-    const std::uint32_t* block_words = nullptr;  // hold, neurons, first offset
+    const std::uint32_t* master = nullptr;      // key, mask, first block, blocks
+    const std::uint32_t* block_words = nullptr; // hold, neurons, first offset
     const std::uint32_t* row_offsets = nullptr;
     const std::uint32_t* words = nullptr;
 };

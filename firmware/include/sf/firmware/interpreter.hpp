@@ -106,12 +106,52 @@ constexpr std::int32_t look_up(const lookup_table& table, std::int32_t x, satura
     return clamp32(y0 + firmware::detail::shift_right_rounded(rise * f, table.step), count);
 }
 
+// The instructions that read or write a memory of the core: ok, or why the access cannot be
+// served.
+inline run_status access_memory(const instruction& i, std::int32_t* r, const neuron_memory& memory,
+                                saturation_count& saturations) {
+    switch (i.op) {
+    case opcode::ldc:
+        if (i.index >= memory.constant_words) {
+            return run_status::constant_out_of_range;
+        }
+        r[i.rd] = memory.constants[i.index];
+        return run_status::ok;
+    case opcode::lds:
+    case opcode::sts:
+        if (i.index >= memory.state_words) {
+            return run_status::state_out_of_range;
+        }
+        if (i.op == opcode::lds) {
+            r[i.rd] = memory.state[i.index];
+        } else {
+            memory.state[i.index] = r[i.ra];
+        }
+        return run_status::ok;
+    case opcode::ldin:
+        if (i.index >= memory.input_channels) {
+            return run_status::input_out_of_range;
+        }
+        r[i.rd] = memory.inputs[i.index];
+        return run_status::ok;
+    default:
+        if (i.index >= memory.table_count) {
+            return run_status::table_out_of_range;
+        }
+        if (!within_limits(memory.tables[i.index])) {
+            return run_status::bad_table;
+        }
+        r[i.rd] = look_up(memory.tables[i.index], r[i.ra], saturations);
+        return run_status::ok;
+    }
+}
+
 } // namespace detail
 
 // Runs `length` instruction words for one neuron. Registers and p1-p3 start at zero. Clamped
 // results are counted in `saturations`.
-inline run_result run_program(const std::uint32_t* program, std::size_t length, const neuron_memory& memory,
-                              saturation_count& saturations) {
+inline run_result run_program(const std::uint32_t* program, std::size_t length,
+                              const neuron_memory& memory, saturation_count& saturations) {
     std::int32_t r[register_count] = {};
     bool p[predicate_count] = {true, false, false, false};
     run_result result;
@@ -134,53 +174,34 @@ inline run_result run_program(const std::uint32_t* program, std::size_t length, 
         case opcode::nop: break;
         case opcode::li: r[i.rd] = i.immediate; break;
         case opcode::ldc:
-            if (i.index >= memory.constant_words) {
-                return stop(run_status::constant_out_of_range, at);
-            }
-            r[i.rd] = memory.constants[i.index];
-            break;
         case opcode::lds:
-            if (i.index >= memory.state_words) {
-                return stop(run_status::state_out_of_range, at);
-            }
-            r[i.rd] = memory.state[i.index];
-            break;
         case opcode::sts:
-            if (i.index >= memory.state_words) {
-                return stop(run_status::state_out_of_range, at);
-            }
-            memory.state[i.index] = r[i.ra];
-            break;
         case opcode::ldin:
-            if (i.index >= memory.input_channels) {
-                return stop(run_status::input_out_of_range, at);
+        case opcode::lut:
+            if (const run_status status = detail::access_memory(i, r, memory, saturations);
+                status != run_status::ok) {
+                return stop(status, at);
             }
-            r[i.rd] = memory.inputs[i.index];
             break;
         case opcode::add: r[i.rd] = detail::clamp32(a + b, saturations); break;
         case opcode::sub: r[i.rd] = detail::clamp32(a - b, saturations); break;
         case opcode::mul:
-            r[i.rd] = detail::clamp32(firmware::detail::shift_right_rounded(a * b, i.index), saturations);
+            r[i.rd] =
+                detail::clamp32(firmware::detail::shift_right_rounded(a * b, i.index), saturations);
             break;
         case opcode::shl:
-            r[i.rd] = detail::clamp32(firmware::detail::shift_left_clamped(a, i.index), saturations);
+            r[i.rd] =
+                detail::clamp32(firmware::detail::shift_left_clamped(a, i.index), saturations);
             break;
-        case opcode::shr: r[i.rd] = static_cast<std::int32_t>(firmware::detail::shift_right_rounded(a, i.index)); break;
+        case opcode::shr:
+            r[i.rd] = static_cast<std::int32_t>(firmware::detail::shift_right_rounded(a, i.index));
+            break;
         case opcode::min: r[i.rd] = static_cast<std::int32_t>(a < b ? a : b); break;
         case opcode::max: r[i.rd] = static_cast<std::int32_t>(a > b ? a : b); break;
         case opcode::cmpgt: p[i.rd] = a > b; break;
         case opcode::cmpge: p[i.rd] = a >= b; break;
         case opcode::cmpeq: p[i.rd] = a == b; break;
         case opcode::sel: r[i.rd] = p[i.pd] ? r[i.ra] : r[i.rb]; break;
-        case opcode::lut:
-            if (i.index >= memory.table_count) {
-                return stop(run_status::table_out_of_range, at);
-            }
-            if (!within_limits(memory.tables[i.index])) {
-                return stop(run_status::bad_table, at);
-            }
-            r[i.rd] = detail::look_up(memory.tables[i.index], r[i.ra], saturations);
-            break;
         case opcode::spike: result.spiked = true; break;
         case opcode::ldt: r[i.rd] = detail::as_signed(memory.step); break;
         case opcode::rand:

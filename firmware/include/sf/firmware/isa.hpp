@@ -44,17 +44,17 @@ constexpr int opcode_count = 21;
 
 // The operands an opcode uses; every other field of its encoding must be zero.
 enum class operand_form : std::uint8_t {
-    none,          // nop, spike
-    rd_only,       // ldt rd
-    rd_immediate,  // li rd, imm
-    rd_index,      // ldc, lds, ldin, rand: ldc rd, k
-    index_ra,      // sts s, ra
-    rd_ra_rb,      // add, sub, min, max
-    rd_ra_rb_sh,   // mul rd, ra, rb, sh
-    rd_ra_sh,      // shl, shr
-    pd_ra_rb,      // compares
-    rd_pd_ra_rb,   // sel
-    rd_ra_table,   // lut rd, ra, t
+    none,         // nop, spike
+    rd_only,      // ldt rd
+    rd_immediate, // li rd, imm
+    rd_index,     // ldc, lds, ldin, rand: ldc rd, k
+    index_ra,     // sts s, ra
+    rd_ra_rb,     // add, sub, min, max
+    rd_ra_rb_sh,  // mul rd, ra, rb, sh
+    rd_ra_sh,     // shl, shr
+    pd_ra_rb,     // compares
+    rd_pd_ra_rb,  // sel
+    rd_ra_table,  // lut rd, ra, t
 };
 
 struct opcode_info {
@@ -95,7 +95,7 @@ struct instruction {
     opcode op = opcode::nop;
     std::uint8_t predicate = 0; // p0 (always true) .. p3
     bool negate = false;
-    std::uint8_t rd = 0;        // destination register, or pd of a compare
+    std::uint8_t rd = 0; // destination register, or pd of a compare
     std::uint8_t ra = 0;
     std::uint8_t rb = 0;
     std::uint8_t pd = 0;        // sel's predicate
@@ -104,19 +104,22 @@ struct instruction {
 
     friend constexpr bool operator==(const instruction& a, const instruction& b) {
         return a.op == b.op && a.predicate == b.predicate && a.negate == b.negate && a.rd == b.rd &&
-               a.ra == b.ra && a.rb == b.rb && a.pd == b.pd && a.index == b.index && a.immediate == b.immediate;
+               a.ra == b.ra && a.rb == b.rb && a.pd == b.pd && a.index == b.index &&
+               a.immediate == b.immediate;
     }
-    friend constexpr bool operator!=(const instruction& a, const instruction& b) { return !(a == b); }
+    friend constexpr bool operator!=(const instruction& a, const instruction& b) {
+        return !(a == b);
+    }
 };
 
 // Why a word or an instruction is not a valid instruction.
 enum class decode_status : std::uint8_t {
     ok,
     unknown_opcode,
-    unused_field_set,      // a field the opcode does not use is not zero
-    index_out_of_range,    // shift, slot, constant, channel or table beyond its limit
+    unused_field_set,   // a field the opcode does not use is not zero
+    index_out_of_range, // shift, slot, constant, channel or table beyond its limit
     immediate_out_of_range,
-    writes_p0,             // a compare or sel names p0, which is constant
+    writes_p0, // a compare or sel names p0, which is constant
     register_out_of_range,
     predicate_out_of_range,
 };
@@ -126,7 +129,8 @@ constexpr const char* describe(decode_status status) {
     case decode_status::ok: return "valid";
     case decode_status::unknown_opcode: return "unknown opcode";
     case decode_status::unused_field_set: return "a field the opcode does not use is not zero";
-    case decode_status::index_out_of_range: return "shift, slot, constant, channel or table out of range";
+    case decode_status::index_out_of_range:
+        return "shift, slot, constant, channel or table out of range";
     case decode_status::immediate_out_of_range: return "immediate out of range";
     case decode_status::writes_p0: return "p0 is always true and cannot be written or selected on";
     case decode_status::register_out_of_range: return "register out of range";
@@ -137,7 +141,9 @@ constexpr const char* describe(decode_status status) {
 
 namespace detail {
 
-constexpr std::uint32_t field(std::uint32_t word, int low, int bits) { return (word >> low) & ((1u << bits) - 1u); }
+constexpr std::uint32_t field(std::uint32_t word, int low, int bits) {
+    return (word >> low) & ((1u << bits) - 1u);
+}
 
 } // namespace detail
 
@@ -164,7 +170,8 @@ constexpr decode_status check(const instruction& i) {
     const bool uses_pd = form == operand_form::rd_pd_ra_rb;
     const bool uses_immediate = form == operand_form::rd_immediate;
     if ((!uses_rd && i.rd != 0) || (!uses_ra && i.ra != 0) || (!uses_rb && i.rb != 0) ||
-        (!uses_pd && i.pd != 0) || (!uses_immediate && i.immediate != 0) || (about.max_index == 0 && i.index != 0)) {
+        (!uses_pd && i.pd != 0) || (!uses_immediate && i.immediate != 0) ||
+        (about.max_index == 0 && i.index != 0)) {
         return decode_status::unused_field_set;
     }
     if (i.index > about.max_index) {

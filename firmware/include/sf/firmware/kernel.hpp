@@ -69,7 +69,8 @@ struct arena_layout {
     std::size_t predicates = 0; // p1 to p3, predicate-major, 0 or -1
     std::size_t spikes = 0;     // per neuron, 0 or -1
     std::size_t alive = 0;      // per neuron, -1 until a fault stops its program in this step
-    std::size_t routes = 0; // synapse::route_count: where each delay and channel (synapse::route) starts in a slot, or -1
+    std::size_t routes = 0; // synapse::route_count: where each delay and channel (synapse::route)
+                            // starts in a slot, or -1
     std::size_t total = 0;
 };
 
@@ -193,7 +194,8 @@ public:
                 continue;
             }
             const std::uint32_t slot = (step_ + synapse::delay(word)) & mask;
-            std::int32_t& sum = ring_[slot * slot_words + static_cast<std::uint32_t>(channel_offset) + target];
+            std::int32_t& sum =
+                ring_[slot * slot_words + static_cast<std::uint32_t>(channel_offset) + target];
             const std::int64_t wide = std::int64_t{sum} + synapse::weight(word);
             if (static_cast<std::uint64_t>(wide + 0x80000000LL) >
                 0xFFFFFFFFu) { // rare: past an int32 limit
@@ -422,12 +424,10 @@ private:
             detail::put(pred(o.rd), where, n, [&](std::size_t i) { return a[i] > b[i] ? -1 : 0; });
             break;
         case detail::op_kind::cmpge:
-            detail::put(pred(o.rd), where, n,
-                        [&](std::size_t i) { return a[i] >= b[i] ? -1 : 0; });
+            detail::put(pred(o.rd), where, n, [&](std::size_t i) { return a[i] >= b[i] ? -1 : 0; });
             break;
         case detail::op_kind::cmpeq:
-            detail::put(pred(o.rd), where, n,
-                        [&](std::size_t i) { return a[i] == b[i] ? -1 : 0; });
+            detail::put(pred(o.rd), where, n, [&](std::size_t i) { return a[i] == b[i] ? -1 : 0; });
             break;
         default: {
             const std::int32_t* const select = pred(static_cast<std::uint8_t>(o.arg));

@@ -60,18 +60,23 @@ constexpr bool encode(const fields& f, std::uint32_t& word) {
 // The weight, sign-extended without implementation-defined conversions.
 constexpr std::int32_t weight(std::uint32_t word) {
     constexpr std::uint32_t sign = 1u << (weight_bits - 1);
-    return static_cast<std::int32_t>((word >> weight_shift) ^ sign) - static_cast<std::int32_t>(sign);
+    return static_cast<std::int32_t>((word >> weight_shift) ^ sign) -
+           static_cast<std::int32_t>(sign);
 }
 constexpr std::uint32_t delay(std::uint32_t word) {
     return ((word >> delay_shift) & (max_delay - 1)) + min_delay;
 }
-constexpr std::uint32_t channel(std::uint32_t word) { return (word >> channel_shift) & max_channel; }
+constexpr std::uint32_t channel(std::uint32_t word) {
+    return (word >> channel_shift) & max_channel;
+}
 constexpr std::uint32_t target(std::uint32_t word) { return word & max_target; }
 constexpr std::uint32_t route(std::uint32_t word) {
     return (word >> channel_shift) & (route_count - 1);
 }
 // The delay and the channel a route names.
-constexpr std::uint32_t route_delay(std::uint32_t route) { return (route >> channel_bits) + min_delay; }
+constexpr std::uint32_t route_delay(std::uint32_t route) {
+    return (route >> channel_bits) + min_delay;
+}
 constexpr std::uint32_t route_channel(std::uint32_t route) { return route & max_channel; }
 
 // Every 32-bit word is a synaptic word; whether the core has its target, channel and delay is the
