@@ -56,6 +56,13 @@ enum class init_status : std::uint8_t {
     arena_too_small,         // fewer words than words_needed, or none
 };
 
+// The messages below name the limits; a changed limit must change its message too.
+static_assert(max_program_length == 4096 && max_constants == 1024 && max_tables == 16 &&
+                  max_neurons == 256 && max_state_words == 1024 && max_input_channels == 16 &&
+                  max_delay_slots == 16 && isa::max_table_step == 30 &&
+                  isa::max_table_log2_intervals == 16,
+              "describe(init_status) names these limits");
+
 constexpr const char* describe(init_status status) {
     switch (status) {
     case init_status::ok: return "started";
