@@ -18,18 +18,14 @@ public:
     // ok, or why the kernel refused the section's configuration.
     firmware::init_status status() const { return status_; }
 
-    std::size_t step(std::uint16_t* spiked, std::size_t capacity) override {
-        return kernel_.step(spiked, capacity);
-    }
-    void deliver(const std::uint32_t* row, std::size_t words) override {
-        kernel_.deliver(row, words);
-    }
-    std::size_t neuron_count() const override { return kernel_.neuron_count(); }
-    std::int32_t state(std::size_t neuron, std::size_t slot) const override {
-        return kernel_.state(neuron, slot);
-    }
-    const firmware::kernel_counters& counters() const override { return kernel_.counters(); }
-    const firmware::fault_report& first_fault() const override { return kernel_.first_fault(); }
+    // Defined with the emulator, which builds the kernel for this machine's vector unit: inline
+    // here, they would be compiled (and the vtable emitted) wherever the class is used.
+    std::size_t step(std::uint16_t* spiked, std::size_t capacity) override;
+    void deliver(const std::uint32_t* row, std::size_t words) override;
+    std::size_t neuron_count() const override;
+    std::int32_t state(std::size_t neuron, std::size_t slot) const override;
+    const firmware::kernel_counters& counters() const override;
+    const firmware::fault_report& first_fault() const override;
 
     const firmware::kernel& kernel() const { return kernel_; }
 

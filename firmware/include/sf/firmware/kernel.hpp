@@ -291,7 +291,7 @@ private:
     }
 
     // The neurons an op takes effect for: those whose guard holds and that have not faulted.
-    detail::lanes lanes_of(const detail::op& o, bool any_fault) const {
+    [[gnu::always_inline]] detail::lanes lanes_of(const detail::op& o, bool any_fault) const {
         detail::lanes where;
         if (o.guard != 0) {
             where.guard = pred(static_cast<std::uint8_t>(o.guard & 3u));
@@ -304,8 +304,12 @@ private:
         return where;
     }
 
+    // The phases of a step are inlined into it: a call per op and core would cost as much as a
+    // short op's work.
+
     // One op over every neuron of the core.
-    void execute(const detail::op& o, const std::int32_t* input, step_tally& tally) {
+    [[gnu::always_inline]] void execute(const detail::op& o, const std::int32_t* input,
+                                        step_tally& tally) {
         const detail::lanes where = lanes_of(o, tally.any_fault);
         switch (o.kind) {
         case detail::op_kind::load:
@@ -334,7 +338,8 @@ private:
     }
 
     // Loads and stores: immediates, the step number, random numbers, state words and inputs.
-    void move(const detail::op& o, const detail::lanes& where, const std::int32_t* input) {
+    [[gnu::always_inline]] void move(const detail::op& o, const detail::lanes& where,
+                                     const std::int32_t* input) {
         const std::size_t n = neurons_;
         std::int32_t* const d = reg(o.rd);
         const std::uint32_t arg = o.arg;
@@ -374,7 +379,8 @@ private:
     }
 
     // Saturating arithmetic, shifts, min and max; returns how many results were clamped.
-    std::uint64_t arithmetic(const detail::op& o, const detail::lanes& where) {
+    [[gnu::always_inline]] std::uint64_t arithmetic(const detail::op& o,
+                                                    const detail::lanes& where) {
         const std::size_t n = neurons_;
         std::int32_t* const d = reg(o.rd);
         const std::int32_t* const a = reg(o.ra);
@@ -415,7 +421,7 @@ private:
     }
 
     // Comparisons into predicates, and selection on one.
-    void compare(const detail::op& o, const detail::lanes& where) {
+    [[gnu::always_inline]] void compare(const detail::op& o, const detail::lanes& where) {
         const std::size_t n = neurons_;
         const std::int32_t* const a = reg(o.ra);
         const std::int32_t* const b = reg(o.rb);
