@@ -1,6 +1,6 @@
 #include <algorithm>
 
-#include <sf/mapper/compile_error.hpp>
+#include <sf/mapper/capacity_error.hpp>
 #include <sf/mapper/partition.hpp>
 #include <sf/mapper/synaptic_matrix.hpp>
 
@@ -58,12 +58,13 @@ int ring_slots(const core_limits& core) {
     return slots;
 }
 
-partition_result partition(const lems::ir::network& net, const compiled_network& compiled, const core_limits& core) {
+partition_result partition(const lems::ir::network& net, const compiled_network& compiled,
+                           const core_limits& core) {
     return partition(net, compiled, index_incoming(net, compiled, ring_slots(core)), core);
 }
 
-partition_result partition(const lems::ir::network& net, const compiled_network& compiled, const incoming_synapses& in,
-                           const core_limits& core) {
+partition_result partition(const lems::ir::network& net, const compiled_network& compiled,
+                           const incoming_synapses& in, const core_limits& core) {
     partition_result parts;
     const int most_neurons = std::max(1, std::min(core.neurons, 256));
     // First by neurons and state memory; then slices whose matrix is too large are halved until
@@ -71,17 +72,22 @@ partition_result partition(const lems::ir::network& net, const compiled_network&
     for (std::size_t g = 0; g < net.groups.size(); ++g) {
         const int neurons = static_cast<int>(net.groups[g].members.size());
         const std::int64_t words = std::max(1, compiled.groups[g].state_words);
-        const int by_state = static_cast<int>(std::min<std::int64_t>(most_neurons, core.state_memory_words / words));
+        const int by_state =
+            static_cast<int>(std::min<std::int64_t>(most_neurons, core.state_memory_words / words));
         if (by_state < 1) {
-            throw compile_error(net.groups[g].label, "one neuron needs " + std::to_string(words) +
-                                                         " state words; a core holds " +
-                                                         std::to_string(core.state_memory_words));
+            throw capacity_error(net.groups[g].label, net.groups[g].label, "state memory words",
+                                 static_cast<std::uint64_t>(words),
+                                 static_cast<std::uint64_t>(core.state_memory_words),
+                                 "one neuron needs " + std::to_string(words) +
+                                     " state words; a core holds " +
+                                     std::to_string(core.state_memory_words));
         }
         parts.slice_of.emplace_back(static_cast<std::size_t>(neurons), -1);
         for (int first = 0; first < neurons; first += by_state) {
             const int count = std::min(by_state, neurons - first);
             for (int n = first; n < first + count; ++n) {
-                parts.slice_of[g][static_cast<std::size_t>(n)] = static_cast<int>(parts.slices.size());
+                parts.slice_of[g][static_cast<std::size_t>(n)] =
+                    static_cast<int>(parts.slices.size());
             }
             parts.slices.push_back({static_cast<int>(g), first, count});
         }
@@ -108,7 +114,8 @@ partition_result partition(const lems::ir::network& net, const compiled_network&
         }
     };
     locate();
-    const auto budget = static_cast<std::uint64_t>(std::max<std::int64_t>(0, core.synaptic_memory_bytes));
+    const auto budget =
+        static_cast<std::uint64_t>(std::max<std::int64_t>(0, core.synaptic_memory_bytes));
     for (int round = 0; round < 64; ++round) {
         bool split = false;
         std::vector<slice> next;
@@ -119,10 +126,12 @@ partition_result partition(const lems::ir::network& net, const compiled_network&
                 continue;
             }
             if (s.count == 1) {
-                throw compile_error(net.groups[static_cast<std::size_t>(s.group)].label,
-                                    "neuron " + std::to_string(s.first) + " receives synapses needing " +
-                                        std::to_string(bytes) + " bytes of synaptic matrix; a core holds " +
-                                        std::to_string(budget));
+                const std::string& label = net.groups[static_cast<std::size_t>(s.group)].label;
+                throw capacity_error(label, label, "synaptic memory bytes", bytes, budget,
+                                     "neuron " + std::to_string(s.first) +
+                                         " receives synapses needing " + std::to_string(bytes) +
+                                         " bytes of synaptic matrix; a core holds " +
+                                         std::to_string(budget));
             }
             const int half = s.count / 2;
             next.push_back({s.group, s.first, half});
@@ -133,7 +142,8 @@ partition_result partition(const lems::ir::network& net, const compiled_network&
         for (std::size_t k = 0; k < parts.slices.size(); ++k) {
             const slice& s = parts.slices[k];
             for (int n = s.first; n < s.first + s.count; ++n) {
-                parts.slice_of[static_cast<std::size_t>(s.group)][static_cast<std::size_t>(n)] = static_cast<int>(k);
+                parts.slice_of[static_cast<std::size_t>(s.group)][static_cast<std::size_t>(n)] =
+                    static_cast<int>(k);
             }
         }
         locate();
@@ -148,7 +158,8 @@ partition_result partition(const lems::ir::network& net, const compiled_network&
     return parts;
 }
 
-std::vector<slice_traffic> synapses_between_slices(const incoming_synapses& in, const partition_result& parts) {
+std::vector<slice_traffic> synapses_between_slices(const incoming_synapses& in,
+                                                   const partition_result& parts) {
     std::vector<std::uint32_t> slice_of_global(in.first.size() - 1, 0);
     for (std::size_t k = 0; k < parts.slices.size(); ++k) {
         const slice& s = parts.slices[k];
@@ -162,14 +173,16 @@ std::vector<slice_traffic> synapses_between_slices(const incoming_synapses& in, 
     for (std::size_t t = 0; t < parts.slices.size(); ++t) {
         const slice& s = parts.slices[t];
         const std::uint32_t first = in.global(s.group, s.first);
-        for (std::uint64_t e = in.first[first]; e < in.first[first + static_cast<std::uint32_t>(s.count)]; ++e) {
+        for (std::uint64_t e = in.first[first];
+             e < in.first[first + static_cast<std::uint32_t>(s.count)]; ++e) {
             const std::uint32_t source = slice_of_global[in.source[e]];
             if (count[source]++ == 0) {
                 sources.push_back(source);
             }
         }
         for (std::uint32_t source : sources) {
-            traffic.push_back({static_cast<int>(source), static_cast<int>(t), static_cast<double>(count[source])});
+            traffic.push_back({static_cast<int>(source), static_cast<int>(t),
+                               static_cast<double>(count[source])});
             count[source] = 0;
         }
         sources.clear();

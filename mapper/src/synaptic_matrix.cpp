@@ -4,7 +4,7 @@
 #include <string>
 
 #include <sf/firmware/synapse.hpp>
-#include <sf/mapper/compile_error.hpp>
+#include <sf/mapper/capacity_error.hpp>
 #include <sf/mapper/synaptic_matrix.hpp>
 
 namespace sf::mapper {
@@ -79,8 +79,8 @@ private:
 
 } // namespace
 
-std::uint64_t synaptic_bytes(std::uint64_t master_entries, std::uint64_t blocks, std::uint64_t row_offsets,
-                             std::uint64_t words) {
+std::uint64_t synaptic_bytes(std::uint64_t master_entries, std::uint64_t blocks,
+                             std::uint64_t row_offsets, std::uint64_t words) {
     return 16 * master_entries + 12 * blocks + 4 * row_offsets + 4 * words;
 }
 
@@ -88,27 +88,33 @@ std::uint64_t synaptic_matrix::bytes() const {
     return synaptic_bytes(master.size(), blocks.size(), row_offsets.size(), words.size());
 }
 
-std::vector<synaptic_matrix> build_synaptic_matrices(const incoming_synapses& in, const partition_result& parts,
-                                                     const std::vector<std::uint32_t>& slice_keys,
-                                                     const std::vector<std::uint32_t>& slice_masks) {
+std::vector<synaptic_matrix>
+build_synaptic_matrices(const incoming_synapses& in, const partition_result& parts,
+                        const std::vector<std::uint32_t>& slice_keys,
+                        const std::vector<std::uint32_t>& slice_masks) {
     const slice_map where = map_slices(in, parts);
     std::vector<synaptic_matrix> matrices(parts.slices.size());
     block_finder blocks(parts.slices.size());
-    std::vector<std::uint32_t> row_of;  // per incoming word of the slice
+    std::vector<std::uint32_t> row_of;   // per incoming word of the slice
     std::vector<std::uint32_t> row_base; // per block: its first row
     std::vector<std::uint32_t> offsets;  // per row + 1
     for (std::size_t t = 0; t < parts.slices.size(); ++t) {
         const slice& target = parts.slices[t];
         const std::uint64_t begin = in.first[in.global(target.group, target.first)];
-        const std::uint64_t end = in.first[in.global(target.group, target.first) + static_cast<std::uint32_t>(target.count)];
+        const std::uint64_t end = in.first[in.global(target.group, target.first) +
+                                           static_cast<std::uint32_t>(target.count)];
         if (begin == end) {
             continue;
         }
         if (target.count - 1 > static_cast<int>(firmware::synapse::max_target)) {
-            throw compile_error("", "a connection does not fit a synaptic word (weight " +
-                                        std::to_string(firmware::synapse::weight(in.word[end - 1])) + ", target neuron " +
-                                        std::to_string(target.count - 1) + " of a core of at most " +
-                                        std::to_string(firmware::synapse::max_target + 1) + ")");
+            throw capacity_error("", "slice " + std::to_string(t), "neurons per core",
+                                 static_cast<std::uint64_t>(target.count),
+                                 std::uint64_t{firmware::synapse::max_target} + 1,
+                                 "a connection does not fit a synaptic word (weight " +
+                                     std::to_string(firmware::synapse::weight(in.word[end - 1])) +
+                                     ", target neuron " + std::to_string(target.count - 1) +
+                                     " of a core of at most " +
+                                     std::to_string(firmware::synapse::max_target + 1) + ")");
         }
         for (std::uint64_t e = begin; e < end; ++e) {
             blocks.add(where.slice[in.source[e]], in.hold[e]);
