@@ -18,14 +18,13 @@
 
 #include <pugixml.hpp>
 
-#include <sf/firmware/isa.hpp>
+#include <sf/firmware/core_config.hpp>
 #include <sf/mapper/board_geometry.hpp>
 #include <sf/mapper/board_loader.hpp>
+#include <sf/mapper/routing_keys.hpp>
 
 namespace sf::mapper {
 namespace {
-
-namespace isa = firmware::isa;
 
 // Reads one board file held in memory, remembering where its lines start so that every element
 // is reported at its line.
@@ -639,20 +638,22 @@ private:
         constexpr std::int64_t most_bytes = std::int64_t{1} << 40;
         constexpr int instruction_word_bits = 32;
         core_limits limits;
-        limits.neurons = whole_int(node, "neurons", 1, 1 << 16);
-        limits.state_words_per_neuron =
-            whole_int(node, "state_words_per_neuron", 0, isa::max_state_slot + 1);
+        limits.neurons = whole_int(node, "neurons", 1, max_neurons_per_source);
+        limits.state_words_per_neuron = whole_int(node, "state_words_per_neuron", 0,
+                                                  static_cast<int>(firmware::max_state_words));
         limits.state_memory_words = whole(node, "state_memory_words", 0, most_words);
         limits.state_word_bits = whole_int(node, "state_word_bits", instruction_word_bits,
                                            instruction_word_bits, instruction_word_bits);
         limits.synaptic_memory_bytes = whole(node, "synaptic_memory_bytes", 0, most_bytes);
         limits.program_words = whole(node, "program_words", 0, most_words);
-        limits.constant_words = whole_int(node, "constant_words", 0, isa::max_constant + 1);
+        limits.constant_words =
+            whole_int(node, "constant_words", 0, static_cast<int>(firmware::max_constants));
         limits.lookup_table_words = whole(node, "lookup_table_words", 0, most_words);
         limits.weight_bits = whole_int(node, "weight_bits", 1, limits.state_word_bits);
         limits.weights_signed = boolean(node, "weight_signed", false);
         limits.delay_slots = whole_int(node, "delay_slots", 1, 256);
-        limits.input_channels = whole_int(node, "input_channels", 1, isa::max_input_channel + 1);
+        limits.input_channels =
+            whole_int(node, "input_channels", 1, static_cast<int>(firmware::max_input_channels));
         limits.max_fan_in = whole_int(node, "max_fan_in", 0, 1 << 24, 0);
         return limits;
     }
