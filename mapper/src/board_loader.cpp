@@ -18,14 +18,13 @@
 
 #include <pugixml.hpp>
 
-#include <sf/firmware/isa.hpp>
+#include <sf/firmware/core_config.hpp>
 #include <sf/mapper/board_geometry.hpp>
 #include <sf/mapper/board_loader.hpp>
+#include <sf/mapper/routing_keys.hpp>
 
 namespace sf::mapper {
 namespace {
-
-namespace isa = firmware::isa;
 
 // Reads one board file held in memory, remembering where its lines start so that every element
 // is reported at its line.
@@ -115,8 +114,8 @@ private:
                 const std::size_t first =
                     std::min(value.find_first_not_of(" \t\r\n"), value.size());
                 const std::size_t last = value.find_last_not_of(" \t\r\n");
-                const auto skipped_lines = static_cast<int>(
-                    std::count(value.begin(), value.begin() + static_cast<std::ptrdiff_t>(first), '\n'));
+                const auto skipped_lines = static_cast<int>(std::count(
+                    value.begin(), value.begin() + static_cast<std::ptrdiff_t>(first), '\n'));
                 value = value.substr(first, last == std::string_view::npos ? 0 : last + 1 - first);
                 throw board_error(file_, line_of(child) + skipped_lines, node.name(),
                                   "unexpected text '" + shorten(value) + "'");
@@ -441,10 +440,7 @@ private:
         return found;
     }
 
-    void read_chips(const pugi::xml_node& node, board& result) const {
-        check_attributes(node, {"width", "height", "topology", "wrap", "cores", "application_cores",
-                                "router_entries", "application_router_entries", "link_bandwidth"});
-        grid_shape& grid = result.grid;
+    void read_grid(const pugi::xml_node& node, grid_shape& grid) const {
         grid.width = whole_int(node, "width", 1, max_grid_side);
         grid.height = whole_int(node, "height", 1, max_grid_side);
         grid.kind = read_topology(node);
@@ -455,19 +451,25 @@ private:
         if (grid.kind == topology::torus && !grid.wraps) {
             fail(node, "a torus wraps around; use topology=\"mesh\"");
         }
-        const chip_values defaults = read_chip_values(node, std::nullopt);
+    }
 
+    // The elements inside <chips>, by kind, each in file order.
+    struct chips_children {
         std::vector<pugi::xml_node> rows, overrides, dead_chips, dead_links;
+    };
+
+    chips_children sort_children(const pugi::xml_node& node) const {
+        chips_children children;
         for (const pugi::xml_node& child : elements(node)) {
             const std::string_view tag = child.name();
             if (tag == "row") {
-                rows.push_back(child);
+                children.rows.push_back(child);
             } else if (tag == "chip") {
-                overrides.push_back(child);
+                children.overrides.push_back(child);
             } else if (tag == "unavailable_chip") {
-                dead_chips.push_back(child);
+                children.dead_chips.push_back(child);
             } else if (tag == "unavailable_link") {
-                dead_links.push_back(child);
+                children.dead_links.push_back(child);
             } else {
                 fail(
                     child,
@@ -475,37 +477,48 @@ private:
                     "<unavailable_link>");
             }
         }
+        return children;
+    }
 
-        // The outline: every position of the grid, or only those the rows name.
+    // The outline: for every y, the first and last x of its chips; every position of the grid,
+    // or only those the rows name.
+    std::vector<std::pair<int, int>> read_outline(const std::vector<pugi::xml_node>& rows,
+                                                  const grid_shape& grid) const {
         std::vector<std::pair<int, int>> spans(static_cast<std::size_t>(grid.height),
                                                {0, grid.width - 1});
-        if (!rows.empty()) {
-            std::map<int, int> row_lines;
-            std::fill(spans.begin(), spans.end(), std::pair<int, int>{0, -1});
-            for (const pugi::xml_node& row : rows) {
-                check_attributes(row, {"y", "first_x", "last_x"});
-                check_leaf(row);
-                const int y = whole_int(row, "y", 0, grid.height - 1);
-                const int first = whole_int(row, "first_x", 0, grid.width - 1);
-                const int last = whole_int(row, "last_x", 0, grid.width - 1);
-                if (first > last) {
-                    fail(row, "attribute 'first_x' (" + std::to_string(first) +
-                                  ") is after 'last_x' (" + std::to_string(last) + ")");
-                }
-                if (const auto seen = row_lines.find(y); seen != row_lines.end()) {
-                    fail(row, "row y=" + std::to_string(y) + " is given twice (first at line " +
-                                  std::to_string(seen->second) + ")");
-                }
-                row_lines[y] = line_of(row);
-                spans[static_cast<std::size_t>(y)] = {first, last};
-            }
+        if (rows.empty()) {
+            return spans;
         }
-        for (int y = 0; y < grid.height; ++y) {
-            const auto [first, last] = spans[static_cast<std::size_t>(y)];
+        std::map<int, int> row_lines;
+        std::fill(spans.begin(), spans.end(), std::pair<int, int>{0, -1});
+        for (const pugi::xml_node& row : rows) {
+            check_attributes(row, {"y", "first_x", "last_x"});
+            check_leaf(row);
+            const int y = whole_int(row, "y", 0, grid.height - 1);
+            const int first = whole_int(row, "first_x", 0, grid.width - 1);
+            const int last = whole_int(row, "last_x", 0, grid.width - 1);
+            if (first > last) {
+                fail(row, "attribute 'first_x' (" + std::to_string(first) +
+                              ") is after 'last_x' (" + std::to_string(last) + ")");
+            }
+            if (const auto seen = row_lines.find(y); seen != row_lines.end()) {
+                fail(row, "row y=" + std::to_string(y) + " is given twice (first at line " +
+                              std::to_string(seen->second) + ")");
+            }
+            row_lines[y] = line_of(row);
+            spans[static_cast<std::size_t>(y)] = {first, last};
+        }
+        return spans;
+    }
+
+    static void add_chips(const std::vector<std::pair<int, int>>& spans,
+                          const chip_values& defaults, board& result) {
+        for (std::size_t y = 0; y < spans.size(); ++y) {
+            const auto [first, last] = spans[y];
             for (int x = first; x <= last; ++x) {
                 chip c;
                 c.x = x;
-                c.y = y;
+                c.y = static_cast<int>(y);
                 c.cores = defaults.cores;
                 c.application_cores = defaults.application_cores;
                 c.router_entries = defaults.router_entries;
@@ -514,13 +527,16 @@ private:
                 result.chips.push_back(c);
             }
         }
+    }
 
+    void read_overrides(const std::vector<pugi::xml_node>& overrides, const chip_values& defaults,
+                        board& result) const {
         std::map<chip_coordinates, int> override_lines;
         for (const pugi::xml_node& one : overrides) {
             check_attributes(one, {"x", "y", "cores", "application_cores", "router_entries",
                                    "application_router_entries", "link_bandwidth"});
             check_leaf(one);
-            const chip_coordinates c = read_position(one, grid);
+            const chip_coordinates c = read_position(one, result.grid);
             chip* target = existing_chip(one, result, c);
             if (const auto seen = override_lines.find(c); seen != override_lines.end()) {
                 fail(one, "chip " + at(c) + " is given twice (first at line " +
@@ -534,12 +550,14 @@ private:
             target->application_router_entries = v.application_router_entries;
             target->link_bandwidth = v.link_bandwidth;
         }
+    }
 
+    void read_dead_chips(const std::vector<pugi::xml_node>& dead_chips, board& result) const {
         std::map<chip_coordinates, int> dead_chip_lines;
         for (const pugi::xml_node& one : dead_chips) {
             check_attributes(one, {"x", "y"});
             check_leaf(one);
-            const chip_coordinates c = read_position(one, grid);
+            const chip_coordinates c = read_position(one, result.grid);
             chip* target = existing_chip(one, result, c);
             if (const auto seen = dead_chip_lines.find(c); seen != dead_chip_lines.end()) {
                 fail(one, "chip " + at(c) + " is already unavailable (line " +
@@ -548,41 +566,65 @@ private:
             dead_chip_lines[c] = line_of(one);
             target->available = false;
         }
+    }
 
+    // One <unavailable_link>: a link of the grid's kind from an existing chip to a neighbour, not
+    // named before from either end (`lines` holds the line of each link named so far).
+    link_end read_dead_link(const pugi::xml_node& one, board& result,
+                            std::map<std::pair<chip_coordinates, int>, int>& lines) const {
+        const grid_shape& grid = result.grid;
+        check_attributes(one, {"x", "y", "direction"});
+        check_leaf(one);
+        const chip_coordinates c = read_position(one, grid);
+        existing_chip(one, result, c);
+        const std::string_view text = required_text(one, "direction");
+        const auto way = parse_direction(text);
+        if (!way) {
+            fail(one, "attribute 'direction' must be one of E, NE, N, W, SW, S, not '" +
+                          shorten(text) + "'");
+        }
+        if (!has_direction(grid.kind, *way)) {
+            fail(one, std::string("a ") + to_string(grid.kind) + " has no " + to_string(*way) +
+                          " links; its links are E, N, W and S");
+        }
+        const auto to = step(grid, c, *way);
+        if (!to || chip_at(result, *to) == nullptr) {
+            fail(one, "chip " + at(c) + " has no neighbour to the " + to_string(*way) +
+                          ", so no link there");
+        }
+        // The same wire may be named from either end; naming it twice is a mistake.
+        for (const auto& end : {std::pair{c, static_cast<int>(*way)},
+                                std::pair{*to, static_cast<int>(opposite(*way))}}) {
+            if (const auto seen = lines.find(end); seen != lines.end()) {
+                fail(one, "the link from " + at(c) + " to the " + to_string(*way) +
+                              " is already unavailable (line " + std::to_string(seen->second) +
+                              ")");
+            }
+        }
+        lines[{c, static_cast<int>(*way)}] = line_of(one);
+        return {c, *way};
+    }
+
+    std::vector<link_end> read_dead_links(const std::vector<pugi::xml_node>& dead_links,
+                                          board& result) const {
         std::vector<link_end> dead;
         std::map<std::pair<chip_coordinates, int>, int> dead_link_lines;
         for (const pugi::xml_node& one : dead_links) {
-            check_attributes(one, {"x", "y", "direction"});
-            check_leaf(one);
-            const chip_coordinates c = read_position(one, grid);
-            existing_chip(one, result, c);
-            const std::string_view text = required_text(one, "direction");
-            const auto way = parse_direction(text);
-            if (!way) {
-                fail(one, "attribute 'direction' must be one of E, NE, N, W, SW, S, not '" +
-                              shorten(text) + "'");
-            }
-            if (!has_direction(grid.kind, *way)) {
-                fail(one, std::string("a ") + to_string(grid.kind) + " has no " + to_string(*way) +
-                              " links; its links are E, N, W and S");
-            }
-            const auto to = step(grid, c, *way);
-            if (!to || chip_at(result, *to) == nullptr) {
-                fail(one, "chip " + at(c) + " has no neighbour to the " + to_string(*way) +
-                              ", so no link there");
-            }
-            // The same wire may be named from either end; naming it twice is a mistake.
-            for (const auto& end : {std::pair{c, static_cast<int>(*way)},
-                                    std::pair{*to, static_cast<int>(opposite(*way))}}) {
-                if (const auto seen = dead_link_lines.find(end); seen != dead_link_lines.end()) {
-                    fail(one, "the link from " + at(c) + " to the " + to_string(*way) +
-                                  " is already unavailable (line " + std::to_string(seen->second) +
-                                  ")");
-                }
-            }
-            dead_link_lines[{c, static_cast<int>(*way)}] = line_of(one);
-            dead.push_back({c, *way});
+            dead.push_back(read_dead_link(one, result, dead_link_lines));
         }
+        return dead;
+    }
+
+    void read_chips(const pugi::xml_node& node, board& result) const {
+        check_attributes(node, {"width", "height", "topology", "wrap", "cores", "application_cores",
+                                "router_entries", "application_router_entries", "link_bandwidth"});
+        read_grid(node, result.grid);
+        const chip_values defaults = read_chip_values(node, std::nullopt);
+        const chips_children children = sort_children(node);
+        add_chips(read_outline(children.rows, result.grid), defaults, result);
+        read_overrides(children.overrides, defaults, result);
+        read_dead_chips(children.dead_chips, result);
+        const std::vector<link_end> dead = read_dead_links(children.dead_links, result);
         connect_chips(result, dead);
     }
 
@@ -596,20 +638,22 @@ private:
         constexpr std::int64_t most_bytes = std::int64_t{1} << 40;
         constexpr int instruction_word_bits = 32;
         core_limits limits;
-        limits.neurons = whole_int(node, "neurons", 1, 1 << 16);
-        limits.state_words_per_neuron =
-            whole_int(node, "state_words_per_neuron", 0, isa::max_state_slot + 1);
+        limits.neurons = whole_int(node, "neurons", 1, max_neurons_per_source);
+        limits.state_words_per_neuron = whole_int(node, "state_words_per_neuron", 0,
+                                                  static_cast<int>(firmware::max_state_words));
         limits.state_memory_words = whole(node, "state_memory_words", 0, most_words);
         limits.state_word_bits = whole_int(node, "state_word_bits", instruction_word_bits,
                                            instruction_word_bits, instruction_word_bits);
         limits.synaptic_memory_bytes = whole(node, "synaptic_memory_bytes", 0, most_bytes);
         limits.program_words = whole(node, "program_words", 0, most_words);
-        limits.constant_words = whole_int(node, "constant_words", 0, isa::max_constant + 1);
+        limits.constant_words =
+            whole_int(node, "constant_words", 0, static_cast<int>(firmware::max_constants));
         limits.lookup_table_words = whole(node, "lookup_table_words", 0, most_words);
         limits.weight_bits = whole_int(node, "weight_bits", 1, limits.state_word_bits);
         limits.weights_signed = boolean(node, "weight_signed", false);
         limits.delay_slots = whole_int(node, "delay_slots", 1, 256);
-        limits.input_channels = whole_int(node, "input_channels", 1, isa::max_input_channel + 1);
+        limits.input_channels =
+            whole_int(node, "input_channels", 1, static_cast<int>(firmware::max_input_channels));
         limits.max_fan_in = whole_int(node, "max_fan_in", 0, 1 << 24, 0);
         return limits;
     }

@@ -30,7 +30,8 @@ public:
         for (std::size_t at = 0; at < s.size(); at += 4) {
             std::uint32_t packed = 0;
             for (std::size_t k = 0; k < 4 && at + k < s.size(); ++k) {
-                packed |= static_cast<std::uint32_t>(static_cast<unsigned char>(s[at + k])) << (8 * k);
+                packed |= static_cast<std::uint32_t>(static_cast<unsigned char>(s[at + k]))
+                          << (8 * k);
             }
             words_.push_back(packed);
         }
@@ -74,17 +75,19 @@ private:
 
 std::uint32_t topology_code(topology t) {
     switch (t) {
-    case topology::mesh: return 0;
-    case topology::torus: return 1;
-    case topology::hexagonal: return 2;
+    case topology::mesh:
+        return 0;
+    case topology::torus:
+        return 1;
+    case topology::hexagonal:
+        return 2;
     }
     return 0;
 }
 
-} // namespace
-
-std::vector<std::uint32_t> encode_image(const mapped_network& m) {
-    image_builder b;
+// The machine section: the run's time, the grid and its dead links, the section counts and
+// the names.
+void write_machine(image_builder& b, const mapped_network& m) {
     b.begin(image::section_kind::machine, 0);
     b.real(m.dt);
     b.wide(static_cast<std::uint64_t>(m.steps));
@@ -113,7 +116,10 @@ std::vector<std::uint32_t> encode_image(const mapped_network& m) {
         b.text(label);
     }
     b.end();
+}
 
+// A chip section per routing table.
+void write_tables(image_builder& b, const mapped_network& m) {
     for (std::size_t c = 0; c < m.tables.size(); ++c) {
         const routing_table& t = m.tables[c];
         b.begin(image::section_kind::chip, static_cast<std::uint32_t>(c));
@@ -127,62 +133,68 @@ std::vector<std::uint32_t> encode_image(const mapped_network& m) {
         }
         b.end();
     }
+}
 
-    for (std::size_t k = 0; k < m.cores.size(); ++k) {
-        const mapped_core& core = m.cores[k];
-        const compiled_group& g = m.compiled.groups[static_cast<std::size_t>(core.group)];
-        const synaptic_matrix& mx = core.matrix;
-        b.begin(image::section_kind::core, static_cast<std::uint32_t>(k));
-        b.word(static_cast<std::uint32_t>(core.where.chip.x));
-        b.word(static_cast<std::uint32_t>(core.where.chip.y));
-        b.word(static_cast<std::uint32_t>(core.where.core));
-        b.word(static_cast<std::uint32_t>(core.group));
-        b.word(static_cast<std::uint32_t>(core.first));
-        b.word(static_cast<std::uint32_t>(core.count));
-        b.word(static_cast<std::uint32_t>(g.state_words));
-        b.word(static_cast<std::uint32_t>(g.input_channels));
-        b.word(static_cast<std::uint32_t>(core.delay_slots));
-        b.word(core.seed);
-        b.word(core.keys.key);
-        b.word(core.keys.mask);
-        b.word(core.sends ? 1 : 0);
-        b.word(static_cast<std::uint32_t>(g.program.size()));
-        b.word(static_cast<std::uint32_t>(g.constants.size()));
-        b.word(static_cast<std::uint32_t>(g.tables.size()));
-        b.word(static_cast<std::uint32_t>(mx.master.size()));
-        b.word(static_cast<std::uint32_t>(mx.blocks.size()));
-        b.word(static_cast<std::uint32_t>(mx.row_offsets.size()));
-        b.word(static_cast<std::uint32_t>(mx.words.size()));
-        b.all(g.program);
-        b.all(g.constants);
-        for (const table_image& t : g.tables) {
-            b.word(static_cast<std::uint32_t>(t.x0));
-            b.word(static_cast<std::uint32_t>(t.step) | static_cast<std::uint32_t>(t.log2_intervals) << 8);
-            b.all(t.samples);
-        }
-        const auto state_words = static_cast<std::size_t>(g.state_words);
-        for (std::size_t n = 0; n < static_cast<std::size_t>(core.count); ++n) {
-            const std::size_t neuron = static_cast<std::size_t>(core.first) + n;
-            for (std::size_t s = 0; s < state_words; ++s) {
-                b.word(static_cast<std::uint32_t>(g.initial_state[neuron * state_words + s]));
-            }
-        }
-        for (const master_entry& e : mx.master) {
-            b.word(e.key);
-            b.word(e.mask);
-            b.word(e.first_block);
-            b.word(e.block_count);
-        }
-        for (const row_block& r : mx.blocks) {
-            b.word(r.hold);
-            b.word(r.neurons);
-            b.word(r.first_offset);
-        }
-        b.all(mx.row_offsets);
-        b.all(mx.words);
-        b.end();
+// Core k's section: where it is, its sizes, program, constants, tables, initial state and
+// synaptic matrix.
+void write_core(image_builder& b, const mapped_network& m, std::size_t k) {
+    const mapped_core& core = m.cores[k];
+    const compiled_group& g = m.compiled.groups[static_cast<std::size_t>(core.group)];
+    const synaptic_matrix& mx = core.matrix;
+    b.begin(image::section_kind::core, static_cast<std::uint32_t>(k));
+    b.word(static_cast<std::uint32_t>(core.where.chip.x));
+    b.word(static_cast<std::uint32_t>(core.where.chip.y));
+    b.word(static_cast<std::uint32_t>(core.where.core));
+    b.word(static_cast<std::uint32_t>(core.group));
+    b.word(static_cast<std::uint32_t>(core.first));
+    b.word(static_cast<std::uint32_t>(core.count));
+    b.word(static_cast<std::uint32_t>(g.state_words));
+    b.word(static_cast<std::uint32_t>(g.input_channels));
+    b.word(static_cast<std::uint32_t>(core.delay_slots));
+    b.word(core.seed);
+    b.word(core.keys.key);
+    b.word(core.keys.mask);
+    b.word(core.sends ? 1 : 0);
+    b.word(static_cast<std::uint32_t>(g.program.size()));
+    b.word(static_cast<std::uint32_t>(g.constants.size()));
+    b.word(static_cast<std::uint32_t>(g.tables.size()));
+    b.word(static_cast<std::uint32_t>(mx.master.size()));
+    b.word(static_cast<std::uint32_t>(mx.blocks.size()));
+    b.word(static_cast<std::uint32_t>(mx.row_offsets.size()));
+    b.word(static_cast<std::uint32_t>(mx.words.size()));
+    b.all(g.program);
+    b.all(g.constants);
+    for (const table_image& t : g.tables) {
+        b.word(static_cast<std::uint32_t>(t.x0));
+        b.word(static_cast<std::uint32_t>(t.step) | static_cast<std::uint32_t>(t.log2_intervals)
+                                                        << 8);
+        b.all(t.samples);
     }
+    const auto state_words = static_cast<std::size_t>(g.state_words);
+    for (std::size_t n = 0; n < static_cast<std::size_t>(core.count); ++n) {
+        const std::size_t neuron = static_cast<std::size_t>(core.first) + n;
+        for (std::size_t s = 0; s < state_words; ++s) {
+            b.word(static_cast<std::uint32_t>(g.initial_state[neuron * state_words + s]));
+        }
+    }
+    for (const master_entry& e : mx.master) {
+        b.word(e.key);
+        b.word(e.mask);
+        b.word(e.first_block);
+        b.word(e.block_count);
+    }
+    for (const row_block& r : mx.blocks) {
+        b.word(r.hold);
+        b.word(r.neurons);
+        b.word(r.first_offset);
+    }
+    b.all(mx.row_offsets);
+    b.all(mx.words);
+    b.end();
+}
 
+// The recording section: the trace columns and event selections by core and neuron.
+void write_recordings(image_builder& b, const mapped_network& m) {
     b.begin(image::section_kind::recording, 0);
     b.word(static_cast<std::uint32_t>(m.traces.size()));
     for (const mapped_trace& t : m.traces) {
@@ -207,6 +219,18 @@ std::vector<std::uint32_t> encode_image(const mapped_network& m) {
         }
     }
     b.end();
+}
+
+} // namespace
+
+std::vector<std::uint32_t> encode_image(const mapped_network& m) {
+    image_builder b;
+    write_machine(b, m);
+    write_tables(b, m);
+    for (std::size_t k = 0; k < m.cores.size(); ++k) {
+        write_core(b, m, k);
+    }
+    write_recordings(b, m);
     b.begin(image::section_kind::report, 0);
     b.text(m.summary());
     b.end();
@@ -222,7 +246,8 @@ void save_image(const std::filesystem::path& path, const std::vector<std::uint32
     const fs::path partial = path.string() + ".partial";
     {
         std::ofstream out(partial, std::ios::binary);
-        out.write(reinterpret_cast<const char*>(words.data()), static_cast<std::streamsize>(words.size() * 4));
+        out.write(reinterpret_cast<const char*>(words.data()),
+                  static_cast<std::streamsize>(words.size() * 4));
         out.close();
         if (!out) {
             fs::remove(partial, ec);

@@ -2,12 +2,13 @@
 #include <string>
 
 #include <sf/firmware/synapse.hpp>
-#include <sf/mapper/compile_error.hpp>
+#include <sf/mapper/capacity_error.hpp>
 #include <sf/mapper/incoming_synapses.hpp>
 
 namespace sf::mapper {
 
-incoming_synapses index_incoming(const lems::ir::network& net, const compiled_network& compiled, int delay_slots) {
+incoming_synapses index_incoming(const lems::ir::network& net, const compiled_network& compiled,
+                                 int delay_slots) {
     incoming_synapses in;
     in.delay_slots = delay_slots;
     std::uint64_t neurons = 0;
@@ -16,8 +17,10 @@ incoming_synapses index_incoming(const lems::ir::network& net, const compiled_ne
         neurons += g.members.size();
     }
     if (neurons > UINT32_MAX) {
-        throw compile_error("", "the network has " + std::to_string(neurons) + " neurons; the mapper numbers at most " +
-                                    std::to_string(UINT32_MAX));
+        throw capacity_error("", "network", "neurons", neurons, UINT32_MAX,
+                             "the network has " + std::to_string(neurons) +
+                                 " neurons; the mapper numbers at most " +
+                                 std::to_string(UINT32_MAX));
     }
 
     in.first.assign(neurons + 1, 0);
@@ -50,8 +53,9 @@ incoming_synapses index_incoming(const lems::ir::network& net, const compiled_ne
             std::uint32_t word = 0;
             if (!firmware::synapse::encode(f, word)) {
                 throw compile_error(net.groups[static_cast<std::size_t>(p.target_group)].label,
-                                    "a connection does not fit a synaptic word (weight " + std::to_string(f.weight) +
-                                        ", delay " + std::to_string(ring_delay) + ", channel " +
+                                    "a connection does not fit a synaptic word (weight " +
+                                        std::to_string(f.weight) + ", delay " +
+                                        std::to_string(ring_delay) + ", channel " +
                                         std::to_string(p.channel) + ")");
             }
             const std::uint64_t at = fill[target_base + p.target[k]]++;

@@ -1,9 +1,14 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
 
+#include <sf/firmware/assert.hpp>
 #include <sf/mapper/board_join.hpp>
-#include <sf/mapper/compile_error.hpp>
+#include <sf/mapper/capacity_error.hpp>
 #include <sf/mapper/map_network.hpp>
 #include <sf/mapper/routing.hpp>
 #include <sf/mapper/routing_check.hpp>
@@ -30,22 +35,231 @@ board machine_for(const board& asked, std::size_t slices) {
     if (per_board <= 0) {
         return asked; // placement names the missing cores
     }
-    const std::uint64_t needed = (static_cast<std::uint64_t>(slices) + static_cast<std::uint64_t>(per_board) - 1) /
-                                 static_cast<std::uint64_t>(per_board);
+    const std::uint64_t needed =
+        (static_cast<std::uint64_t>(slices) + static_cast<std::uint64_t>(per_board) - 1) /
+        static_cast<std::uint64_t>(per_board);
     if (needed > static_cast<std::uint64_t>(max_join_count)) {
-        throw compile_error("placement", std::to_string(slices) + " slices need " + std::to_string(slices) +
-                                             " application cores, " + std::to_string(needed) + " " + asked.name +
-                                             " boards of " + std::to_string(per_board) + "; at most " +
-                                             std::to_string(max_join_count) + " boards can be joined");
+        throw capacity_error("placement", asked.name, "joined boards", needed,
+                             static_cast<std::uint64_t>(max_join_count),
+                             std::to_string(slices) + " slices need " + std::to_string(slices) +
+                                 " application cores, " + std::to_string(needed) + " " +
+                                 asked.name + " boards of " + std::to_string(per_board) +
+                                 "; at most " + std::to_string(max_join_count) +
+                                 " boards can be joined");
     }
     board joined = join(asked, static_cast<int>(std::max<std::uint64_t>(needed, 1)));
     joined.join_as_needed = false;
     return joined;
 }
 
+// Runs one phase of the mapping, storing its wall-clock seconds in `seconds`; returns what the
+// phase returns.
+template <class Phase>
+auto timed(double& seconds, Phase&& phase) {
+    const clock::time_point started = clock::now();
+    if constexpr (std::is_void_v<decltype(phase())>) {
+        phase();
+        seconds = seconds_since(started);
+    } else {
+        auto result = phase();
+        seconds = seconds_since(started);
+        return result;
+    }
+}
+
+// The slices' neuron counts, each the size of its key space.
+std::vector<int> neurons_per_slice(const partition_result& parts) {
+    std::vector<int> neurons;
+    for (const slice& s : parts.slices) {
+        neurons.push_back(s.count);
+    }
+    return neurons;
+}
+
+placement_result place_slices(const board& machine, const partition_result& parts,
+                              const std::vector<slice_traffic>& traffic,
+                              const placement_options& options) {
+    placement_options placing = options;
+    placing.groups.clear();
+    for (const slice& s : parts.slices) {
+        placing.groups.push_back(s.group);
+    }
+    return place_detailed(machine, parts.slices.size(), traffic, placing);
+}
+
+// Every slice as a multicast source: its keys, its core and the cores of the slices it sends to.
+std::vector<multicast_source> multicast_sources(const std::vector<key_space>& keys,
+                                                const placement_result& placed,
+                                                const std::vector<slice_traffic>& traffic) {
+    std::vector<multicast_source> sources(keys.size());
+    for (std::size_t s = 0; s < keys.size(); ++s) {
+        sources[s].keys = keys[s];
+        sources[s].source = placed.cores[s];
+    }
+    for (const slice_traffic& t : traffic) {
+        sources[static_cast<std::size_t>(t.source)].targets.push_back(
+            placed.cores[static_cast<std::size_t>(t.target)]);
+    }
+    return sources;
+}
+
+// The tables were built by the mapper from these sources: one that does not deliver is a bug.
+void assert_delivers(const board& machine, const std::vector<routing_table>& tables,
+                     const std::vector<multicast_source>& sources) {
+    const route_check check = check_routes(machine, tables, sources);
+    if (!check.ok()) {
+        const std::string invariant =
+            "the routing tables the mapper built deliver every spike once; they do not: " +
+            check.what;
+        firmware::assertion_failed(__FILE__, __LINE__, invariant.c_str());
+    }
+}
+
+void report_routes(const board& machine, const std::vector<routing_table>& trees,
+                   const std::vector<routing_table>& tables, mapping_report& report) {
+    for (std::size_t t = 0; t < tables.size(); ++t) {
+        const chip* c = machine.find_chip(tables[t].chip);
+        report.routes.push_back(
+            {tables[t].chip, trees[t].entries.size(), tables[t].entries.size(),
+             static_cast<std::size_t>(c != nullptr ? c->application_router_entries : 0)});
+    }
+}
+
+// Link load assuming every neuron spikes once per second of model time.
+void report_link_loads(const board& machine, const lems::ir::network& net,
+                       const partition_result& parts, const std::vector<routing_table>& tables,
+                       const std::vector<multicast_source>& sources, mapping_report& report) {
+    std::vector<double> rates;
+    for (const slice& s : parts.slices) {
+        rates.push_back(static_cast<double>(s.count) * net.dt);
+    }
+    for (const link_load& l : link_loads(machine, tables, sources, rates)) {
+        if (l.packets_per_step > 0.0) {
+            report.links.push_back(l);
+        }
+    }
+    report.link_load_basis = "packets per step if every neuron fires at 1 Hz";
+}
+
+// Routes every slice's spikes to the slices it has synapses onto: trees, tables compressed under
+// each router's limit, then checked. Returns the sources, keys included.
+std::vector<multicast_source> route(const lems::ir::network& net, const placement_result& placed,
+                                    const std::vector<slice_traffic>& traffic, mapped_network& m) {
+    const board& machine = m.machine;
+    const std::vector<key_space> keys = allocate_keys(neurons_per_slice(m.parts));
+    std::vector<multicast_source> sources = multicast_sources(keys, placed, traffic);
+    const std::vector<routing_table> trees = build_routes(machine, sources);
+    m.tables = compress_routes(machine, trees, sources);
+    assert_delivers(machine, m.tables, sources);
+    report_routes(machine, trees, m.tables, m.report);
+    report_link_loads(machine, net, m.parts, m.tables, sources, m.report);
+    return sources;
+}
+
+// Each slice's core: where it is, its neurons, keys and synaptic matrix.
+void build_cores(const lems::ir::network& net, const incoming_synapses& incoming, int slots,
+                 const placement_result& placed, const std::vector<multicast_source>& sources,
+                 mapped_network& m) {
+    std::vector<std::uint32_t> slice_keys;
+    std::vector<std::uint32_t> slice_masks;
+    for (const multicast_source& s : sources) {
+        slice_keys.push_back(s.keys.key);
+        slice_masks.push_back(s.keys.mask);
+    }
+    std::vector<synaptic_matrix> matrices =
+        build_synaptic_matrices(incoming, m.parts, slice_keys, slice_masks);
+    for (std::size_t s = 0; s < m.parts.slices.size(); ++s) {
+        const slice& sl = m.parts.slices[s];
+        mapped_core core;
+        core.where = placed.cores[s];
+        core.group = sl.group;
+        core.first = sl.first;
+        core.count = sl.count;
+        core.keys = sources[s].keys;
+        core.sends = !sources[s].targets.empty();
+        core.seed = group_seed(net.seed, sl.group);
+        core.delay_slots = slots;
+        core.matrix = std::move(matrices[s]);
+        m.report.cores.push_back(
+            {core.where, core.count, core.matrix.words.size(), core.matrix.bytes()});
+        m.cores.push_back(std::move(core));
+    }
+}
+
+void report_use(mapped_network& m) {
+    std::map<chip_coordinates, int> chips_used;
+    for (const mapped_core& core : m.cores) {
+        ++chips_used[core.where.chip];
+    }
+    m.report.cores_used = m.cores.size();
+    m.report.cores_available = static_cast<std::size_t>(m.machine.application_core_count());
+    m.report.chips_used = chips_used.size();
+}
+
+// Recorded neurons by core and local index.
+class recording_locator {
+public:
+    explicit recording_locator(const mapped_network& m) : m_(m) {}
+
+    mapped_trace trace(const lems::ir::trace_output& t) const;
+    mapped_events events(const lems::ir::event_output& e) const;
+
+private:
+    std::pair<int, int> locate(const lems::ir::neuron_ref& n) const {
+        const int s =
+            m_.parts
+                .slice_of[static_cast<std::size_t>(n.group)][static_cast<std::size_t>(n.neuron)];
+        return std::make_pair(s, n.neuron - m_.parts.slices[static_cast<std::size_t>(s)].first);
+    }
+
+    const mapped_network& m_;
+};
+
+mapped_trace recording_locator::trace(const lems::ir::trace_output& t) const {
+    mapped_trace trace;
+    trace.path = t.path.lexically_normal().generic_string();
+    for (const auto& q : t.columns) {
+        mapped_column column;
+        if (q.variable < 0) {
+            column.unit = q.value;
+        } else {
+            const auto [core, neuron] = locate(q.neuron);
+            const compiled_group& g = m_.compiled.groups[static_cast<std::size_t>(q.neuron.group)];
+            column.core = core;
+            column.neuron = neuron;
+            column.slot = g.slot[static_cast<std::size_t>(q.variable)];
+            column.unit = g.format[static_cast<std::size_t>(q.variable)].unit();
+        }
+        trace.columns.push_back(column);
+    }
+    return trace;
+}
+
+mapped_events recording_locator::events(const lems::ir::event_output& e) const {
+    mapped_events events;
+    events.path = e.path.lexically_normal().generic_string();
+    events.id_first = e.id_first;
+    for (const auto& s : e.selections) {
+        const auto [core, neuron] = locate(s.neuron);
+        events.selections.push_back({core, neuron, s.id});
+    }
+    return events;
+}
+
+void locate_recordings(const lems::ir::network& net, mapped_network& m) {
+    const recording_locator locator(m);
+    for (const auto& t : net.traces) {
+        m.traces.push_back(locator.trace(t));
+    }
+    for (const auto& e : net.events) {
+        m.events.push_back(locator.events(e));
+    }
+}
+
 } // namespace
 
-mapped_network map_network(const lems::ir::network& net, const board& asked, const map_options& options) {
+mapped_network map_network(const lems::ir::network& net, const board& asked,
+                           const map_options& options) {
     mapped_network m;
     m.dt = net.dt;
     m.steps = net.steps;
@@ -53,138 +267,32 @@ mapped_network map_network(const lems::ir::network& net, const board& asked, con
     for (const auto& g : net.groups) {
         m.group_labels.push_back(g.label);
     }
-    auto started = clock::now();
-    m.compiled = quantise(net, asked, options.quantise);
     mapping_report& report = m.report;
-    report.quantise_seconds = seconds_since(started);
+    m.compiled =
+        timed(report.quantise_seconds, [&] { return quantise(net, asked, options.quantise); });
 
-    started = clock::now();
     const int slots = ring_slots(asked.core);
-    const incoming_synapses incoming = index_incoming(net, m.compiled, slots);
-    m.parts = partition(net, m.compiled, incoming, asked.core);
-    report.partition_seconds = seconds_since(started);
-    const std::size_t slices = m.parts.slices.size();
-    m.machine = machine_for(asked, slices);
-    const board& machine = m.machine;
-    report.board = machine.name;
+    const incoming_synapses incoming = timed(report.partition_seconds, [&] {
+        incoming_synapses in = index_incoming(net, m.compiled, slots);
+        m.parts = partition(net, m.compiled, in, asked.core);
+        return in;
+    });
+    m.machine = machine_for(asked, m.parts.slices.size());
+    report.board = m.machine.name;
 
-    // Placement by synapses between slices.
-    started = clock::now();
-    const std::vector<slice_traffic> traffic = synapses_between_slices(incoming, m.parts);
-    placement_options placing = options.placement;
-    placing.groups.clear();
-    for (const slice& s : m.parts.slices) {
-        placing.groups.push_back(s.group);
-    }
-    const placement_result placed = place_detailed(machine, slices, traffic, placing);
-    report.placement_seconds = seconds_since(started);
+    std::vector<slice_traffic> traffic;
+    const placement_result placed = timed(report.placement_seconds, [&] {
+        traffic = synapses_between_slices(incoming, m.parts);
+        return place_slices(m.machine, m.parts, traffic, options.placement);
+    });
     report.placement_cost = placed.cost;
     report.constructive_cost = placed.constructive_cost;
 
-    // Keys, trees, tables.
-    started = clock::now();
-    std::vector<int> neurons;
-    for (const slice& s : m.parts.slices) {
-        neurons.push_back(s.count);
-    }
-    const std::vector<key_space> keys = allocate_keys(neurons);
-    std::vector<multicast_source> sources(slices);
-    for (std::size_t s = 0; s < slices; ++s) {
-        sources[s].keys = keys[s];
-        sources[s].source = placed.cores[s];
-    }
-    for (const slice_traffic& t : traffic) {
-        sources[static_cast<std::size_t>(t.source)].targets.push_back(placed.cores[static_cast<std::size_t>(t.target)]);
-    }
-    const std::vector<routing_table> trees = build_routes(machine, sources);
-    m.tables = compress_routes(machine, trees, sources);
-    const route_check check = check_routes(machine, m.tables, sources);
-    if (!check.ok()) {
-        throw compile_error("", std::string("the routing tables do not deliver every spike once: ") + check.what);
-    }
-    for (std::size_t t = 0; t < m.tables.size(); ++t) {
-        const chip* c = machine.find_chip(m.tables[t].chip);
-        report.routes.push_back({m.tables[t].chip, trees[t].entries.size(), m.tables[t].entries.size(),
-                                 static_cast<std::size_t>(c != nullptr ? c->application_router_entries : 0)});
-    }
-    // Link load assuming every neuron spikes once per second of model time.
-    std::vector<double> rates;
-    for (const slice& s : m.parts.slices) {
-        rates.push_back(static_cast<double>(s.count) * net.dt);
-    }
-    for (const link_load& l : link_loads(machine, m.tables, sources, rates)) {
-        if (l.packets_per_step > 0.0) {
-            report.links.push_back(l);
-        }
-    }
-    report.link_load_basis = "packets per step if every neuron fires at 1 Hz";
-    report.routing_seconds = seconds_since(started);
-
-    // Synaptic matrices and the cores.
-    started = clock::now();
-    std::vector<std::uint32_t> slice_keys;
-    std::vector<std::uint32_t> slice_masks;
-    for (const key_space& k : keys) {
-        slice_keys.push_back(k.key);
-        slice_masks.push_back(k.mask);
-    }
-    std::vector<synaptic_matrix> matrices = build_synaptic_matrices(incoming, m.parts, slice_keys, slice_masks);
-    std::map<chip_coordinates, int> chips_used;
-    for (std::size_t s = 0; s < slices; ++s) {
-        const slice& sl = m.parts.slices[s];
-        mapped_core core;
-        core.where = placed.cores[s];
-        core.group = sl.group;
-        core.first = sl.first;
-        core.count = sl.count;
-        core.keys = keys[s];
-        core.sends = !sources[s].targets.empty();
-        core.seed = group_seed(net.seed, sl.group);
-        core.delay_slots = slots;
-        core.matrix = std::move(matrices[s]);
-        report.cores.push_back({core.where, core.count, core.matrix.words.size(), core.matrix.bytes()});
-        ++chips_used[core.where.chip];
-        m.cores.push_back(std::move(core));
-    }
-    report.matrix_seconds = seconds_since(started);
-    report.cores_used = slices;
-    report.cores_available = static_cast<std::size_t>(machine.application_core_count());
-    report.chips_used = chips_used.size();
-
-    // Recordings: neurons by core and local index.
-    auto locate = [&](const lems::ir::neuron_ref& n) {
-        const int s = m.parts.slice_of[static_cast<std::size_t>(n.group)][static_cast<std::size_t>(n.neuron)];
-        return std::make_pair(s, n.neuron - m.parts.slices[static_cast<std::size_t>(s)].first);
-    };
-    for (const auto& t : net.traces) {
-        mapped_trace trace;
-        trace.path = t.path.lexically_normal().generic_string();
-        for (const auto& q : t.columns) {
-            mapped_column column;
-            if (q.variable < 0) {
-                column.unit = q.value;
-            } else {
-                const auto [core, neuron] = locate(q.neuron);
-                const compiled_group& g = m.compiled.groups[static_cast<std::size_t>(q.neuron.group)];
-                column.core = core;
-                column.neuron = neuron;
-                column.slot = g.slot[static_cast<std::size_t>(q.variable)];
-                column.unit = g.format[static_cast<std::size_t>(q.variable)].unit();
-            }
-            trace.columns.push_back(column);
-        }
-        m.traces.push_back(std::move(trace));
-    }
-    for (const auto& e : net.events) {
-        mapped_events events;
-        events.path = e.path.lexically_normal().generic_string();
-        events.id_first = e.id_first;
-        for (const auto& s : e.selections) {
-            const auto [core, neuron] = locate(s.neuron);
-            events.selections.push_back({core, neuron, s.id});
-        }
-        m.events.push_back(std::move(events));
-    }
+    const std::vector<multicast_source> sources =
+        timed(report.routing_seconds, [&] { return route(net, placed, traffic, m); });
+    timed(report.matrix_seconds, [&] { build_cores(net, incoming, slots, placed, sources, m); });
+    report_use(m);
+    locate_recordings(net, m);
     return m;
 }
 

@@ -4,7 +4,7 @@
 #include <string>
 
 #include <sf/firmware/synapse.hpp>
-#include <sf/mapper/compile_error.hpp>
+#include <sf/mapper/capacity_error.hpp>
 #include <sf/mapper/synaptic_matrix.hpp>
 
 namespace sf::mapper {
@@ -77,79 +77,100 @@ private:
     std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs_;
 };
 
-} // namespace
+// Builds the matrices slice by slice, reusing its scratch vectors.
+class matrix_builder {
+public:
+    matrix_builder(const incoming_synapses& in, const partition_result& parts)
+        : in_(in), parts_(parts), where_(map_slices(in, parts)), blocks_(parts.slices.size()) {}
 
-std::uint64_t synaptic_bytes(std::uint64_t master_entries, std::uint64_t blocks, std::uint64_t row_offsets,
-                             std::uint64_t words) {
-    return 16 * master_entries + 12 * blocks + 4 * row_offsets + 4 * words;
-}
-
-std::uint64_t synaptic_matrix::bytes() const {
-    return synaptic_bytes(master.size(), blocks.size(), row_offsets.size(), words.size());
-}
-
-std::vector<synaptic_matrix> build_synaptic_matrices(const incoming_synapses& in, const partition_result& parts,
-                                                     const std::vector<std::uint32_t>& slice_keys,
-                                                     const std::vector<std::uint32_t>& slice_masks) {
-    const slice_map where = map_slices(in, parts);
-    std::vector<synaptic_matrix> matrices(parts.slices.size());
-    block_finder blocks(parts.slices.size());
-    std::vector<std::uint32_t> row_of;  // per incoming word of the slice
-    std::vector<std::uint32_t> row_base; // per block: its first row
-    std::vector<std::uint32_t> offsets;  // per row + 1
-    for (std::size_t t = 0; t < parts.slices.size(); ++t) {
-        const slice& target = parts.slices[t];
-        const std::uint64_t begin = in.first[in.global(target.group, target.first)];
-        const std::uint64_t end = in.first[in.global(target.group, target.first) + static_cast<std::uint32_t>(target.count)];
-        if (begin == end) {
-            continue;
+    // The matrix of target slice t, its sources' spikes sent with the keys and masks given.
+    synaptic_matrix build(std::size_t t, const std::vector<std::uint32_t>& slice_keys,
+                          const std::vector<std::uint32_t>& slice_masks) {
+        synaptic_matrix m;
+        const slice& target = parts_.slices[t];
+        begin_ = in_.first[in_.global(target.group, target.first)];
+        end_ = in_.first[in_.global(target.group, target.first) +
+                         static_cast<std::uint32_t>(target.count)];
+        if (begin_ == end_) {
+            return m;
         }
+        check_targets(t);
+        for (std::uint64_t e = begin_; e < end_; ++e) {
+            blocks_.add(where_.slice[in_.source[e]], in_.hold[e]);
+        }
+        const auto& pairs = blocks_.number();
+        const std::uint32_t rows = number_rows(pairs);
+        count_rows(rows);
+        fill_words(target, m);
+        add_blocks(pairs, slice_keys, slice_masks, m);
+        blocks_.clear();
+        return m;
+    }
+
+private:
+    void check_targets(std::size_t t) const {
+        const slice& target = parts_.slices[t];
         if (target.count - 1 > static_cast<int>(firmware::synapse::max_target)) {
-            throw compile_error("", "a connection does not fit a synaptic word (weight " +
-                                        std::to_string(firmware::synapse::weight(in.word[end - 1])) + ", target neuron " +
-                                        std::to_string(target.count - 1) + " of a core of at most " +
-                                        std::to_string(firmware::synapse::max_target + 1) + ")");
+            throw capacity_error("", "slice " + std::to_string(t), "neurons per core",
+                                 static_cast<std::uint64_t>(target.count),
+                                 std::uint64_t{firmware::synapse::max_target} + 1,
+                                 "a connection does not fit a synaptic word (weight " +
+                                     std::to_string(firmware::synapse::weight(in_.word[end_ - 1])) +
+                                     ", target neuron " + std::to_string(target.count - 1) +
+                                     " of a core of at most " +
+                                     std::to_string(firmware::synapse::max_target + 1) + ")");
         }
-        for (std::uint64_t e = begin; e < end; ++e) {
-            blocks.add(where.slice[in.source[e]], in.hold[e]);
-        }
-        const auto& pairs = blocks.number();
-        row_base.clear();
+    }
+
+    // Each block's first row (row_base_): a row per neuron of its source slice. Returns the rows.
+    std::uint32_t number_rows(const std::vector<std::pair<std::uint32_t, std::uint32_t>>& pairs) {
+        row_base_.clear();
         std::uint32_t rows = 0;
         for (const auto& pair : pairs) {
-            row_base.push_back(rows);
-            rows += static_cast<std::uint32_t>(parts.slices[pair.first].count);
+            row_base_.push_back(rows);
+            rows += static_cast<std::uint32_t>(parts_.slices[pair.first].count);
         }
+        return rows;
+    }
 
-        // Words by row (a counting sort), each row then in ascending order.
-        offsets.assign(static_cast<std::size_t>(rows) + 1, 0);
-        row_of.resize(end - begin);
-        for (std::uint64_t e = begin; e < end; ++e) {
-            const std::uint32_t source = in.source[e];
+    // The row of every incoming word (row_of_) and where each row starts (offsets_).
+    void count_rows(std::uint32_t rows) {
+        offsets_.assign(static_cast<std::size_t>(rows) + 1, 0);
+        row_of_.resize(end_ - begin_);
+        for (std::uint64_t e = begin_; e < end_; ++e) {
+            const std::uint32_t source = in_.source[e];
             const std::uint32_t row =
-                row_base[blocks.block(where.slice[source], in.hold[e])] + where.local[source];
-            row_of[e - begin] = row;
-            ++offsets[row + 1];
+                row_base_[blocks_.block(where_.slice[source], in_.hold[e])] + where_.local[source];
+            row_of_[e - begin_] = row;
+            ++offsets_[row + 1];
         }
-        for (std::size_t r = 1; r < offsets.size(); ++r) {
-            offsets[r] += offsets[r - 1];
+        for (std::size_t r = 1; r < offsets_.size(); ++r) {
+            offsets_[r] += offsets_[r - 1];
         }
-        synaptic_matrix& m = matrices[t];
-        m.words.resize(end - begin);
+    }
+
+    // Words by row (a counting sort), each row then in ascending order.
+    void fill_words(const slice& target, synaptic_matrix& m) {
+        m.words.resize(end_ - begin_);
         {
-            std::vector<std::uint32_t> fill(offsets.begin(), offsets.end() - 1);
+            std::vector<std::uint32_t> fill(offsets_.begin(), offsets_.end() - 1);
             for (int n = 0; n < target.count; ++n) {
-                const std::uint32_t g = in.global(target.group, target.first + n);
-                for (std::uint64_t e = in.first[g]; e < in.first[g + 1]; ++e) {
-                    m.words[fill[row_of[e - begin]]++] = in.word[e] | static_cast<std::uint32_t>(n);
+                const std::uint32_t g = in_.global(target.group, target.first + n);
+                for (std::uint64_t e = in_.first[g]; e < in_.first[g + 1]; ++e) {
+                    m.words[fill[row_of_[e - begin_]]++] =
+                        in_.word[e] | static_cast<std::uint32_t>(n);
                 }
             }
         }
-        for (std::size_t r = 0; r + 1 < offsets.size(); ++r) {
-            std::sort(m.words.begin() + offsets[r], m.words.begin() + offsets[r + 1]);
+        for (std::size_t r = 0; r + 1 < offsets_.size(); ++r) {
+            std::sort(m.words.begin() + offsets_[r], m.words.begin() + offsets_[r + 1]);
         }
+    }
 
-        // One master entry per source slice, with a block per hold.
+    // One master entry per source slice, with a block per hold.
+    void add_blocks(const std::vector<std::pair<std::uint32_t, std::uint32_t>>& pairs,
+                    const std::vector<std::uint32_t>& slice_keys,
+                    const std::vector<std::uint32_t>& slice_masks, synaptic_matrix& m) const {
         for (std::size_t b = 0; b < pairs.size(); ++b) {
             const auto [source, hold] = pairs[b];
             if (b == 0 || pairs[b - 1].first != source) {
@@ -162,15 +183,47 @@ std::vector<synaptic_matrix> build_synaptic_matrices(const incoming_synapses& in
             ++m.master.back().block_count;
             row_block block;
             block.hold = hold;
-            block.neurons = static_cast<std::uint32_t>(parts.slices[source].count);
+            block.neurons = static_cast<std::uint32_t>(parts_.slices[source].count);
             block.first_offset = static_cast<std::uint32_t>(m.row_offsets.size());
-            m.row_offsets.insert(m.row_offsets.end(), offsets.begin() + row_base[b],
-                                 offsets.begin() + row_base[b] + block.neurons + 1);
+            m.row_offsets.insert(m.row_offsets.end(), offsets_.begin() + row_base_[b],
+                                 offsets_.begin() + row_base_[b] + block.neurons + 1);
             m.blocks.push_back(block);
         }
         std::sort(m.master.begin(), m.master.end(),
                   [](const master_entry& a, const master_entry& b) { return a.key < b.key; });
-        blocks.clear();
+    }
+
+    const incoming_synapses& in_;
+    const partition_result& parts_;
+    const slice_map where_;
+    block_finder blocks_;
+    std::uint64_t begin_ = 0; // the target slice's incoming words
+    std::uint64_t end_ = 0;
+    std::vector<std::uint32_t> row_of_;   // per incoming word of the slice
+    std::vector<std::uint32_t> row_base_; // per block: its first row
+    std::vector<std::uint32_t> offsets_;  // per row + 1
+};
+
+} // namespace
+
+std::uint64_t synaptic_bytes(std::uint64_t master_entries, std::uint64_t blocks,
+                             std::uint64_t row_offsets, std::uint64_t words) {
+    return 16 * master_entries + 12 * blocks + 4 * row_offsets + 4 * words;
+}
+
+std::uint64_t synaptic_matrix::bytes() const {
+    return synaptic_bytes(master.size(), blocks.size(), row_offsets.size(), words.size());
+}
+
+std::vector<synaptic_matrix>
+build_synaptic_matrices(const incoming_synapses& in, const partition_result& parts,
+                        const std::vector<std::uint32_t>& slice_keys,
+                        const std::vector<std::uint32_t>& slice_masks) {
+    matrix_builder builder(in, parts);
+    std::vector<synaptic_matrix> matrices;
+    matrices.reserve(parts.slices.size());
+    for (std::size_t t = 0; t < parts.slices.size(); ++t) {
+        matrices.push_back(builder.build(t, slice_keys, slice_masks));
     }
     return matrices;
 }

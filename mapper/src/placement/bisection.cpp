@@ -76,19 +76,39 @@ private:
             }
             return;
         }
-        // Cut the chips across their longer side.
+        std::array<std::vector<int>, 2> parts = halve_chips(r.chips);
+        const std::array<int, 2> centres{centre(parts[0]), centre(parts[1])};
+        split_problem problem = slice_counts(parts, static_cast<std::int64_t>(r.slices.size()));
+        problem.apart = distance(centres[0], centres[1]);
+        add_traffic(r.slices, centres, problem);
+        std::vector<char> side = split_in_two(problem);
+        keep_to_bounds(side, problem.low, problem.high);
+
+        std::array<std::vector<int>, 2> halves;
+        for (std::size_t k = 0; k < r.slices.size(); ++k) {
+            const int v = r.slices[k];
+            local_[at(v)] = -1;
+            halves[at(side[k])].push_back(v);
+            where_[at(v)] = centres[at(side[k])];
+        }
+        queue.push_back({std::move(parts[0]), std::move(halves[0])});
+        queue.push_back({std::move(parts[1]), std::move(halves[1])});
+    }
+
+    // The chips cut in two across their longer side as drawn.
+    std::array<std::vector<int>, 2> halve_chips(const std::vector<int>& region_chips) const {
         double low_x = std::numeric_limits<double>::infinity();
         double high_x = -low_x;
         double low_y = low_x;
         double high_y = -low_x;
-        for (const int c : r.chips) {
+        for (const int c : region_chips) {
             low_x = std::min(low_x, map_.position[at(c)].first);
             high_x = std::max(high_x, map_.position[at(c)].first);
             low_y = std::min(low_y, map_.position[at(c)].second);
             high_y = std::max(high_y, map_.position[at(c)].second);
         }
         const bool along_x = high_x - low_x >= high_y - low_y - 1e-9;
-        std::vector<int> chips = r.chips;
+        std::vector<int> chips = region_chips;
         std::sort(chips.begin(), chips.end(), [this, along_x](int a, int b) {
             const auto& p = map_.position[at(a)];
             const auto& q = map_.position[at(b)];
@@ -97,38 +117,40 @@ private:
             return u != v ? u < v : a < b;
         });
         const auto half = static_cast<std::ptrdiff_t>(chips.size() / 2);
-        std::array<std::vector<int>, 2> parts{std::vector<int>(chips.begin(), chips.begin() + half),
-                                              std::vector<int>(chips.begin() + half, chips.end())};
+        return {std::vector<int>(chips.begin(), chips.begin() + half),
+                std::vector<int>(chips.begin() + half, chips.end())};
+    }
+
+    // How many of n slices the first half may take (each half's cores bound it) and should take
+    // (its share of the cores).
+    split_problem slice_counts(const std::array<std::vector<int>, 2>& parts, std::int64_t n) const {
         std::array<std::int64_t, 2> cores{0, 0};
         for (int s = 0; s < 2; ++s) {
             for (const int c : parts[at(s)]) {
                 cores[at(s)] += map_.capacity[at(c)];
             }
         }
-        const auto n = static_cast<std::int64_t>(r.slices.size());
-        const std::int64_t lo = std::max<std::int64_t>(0, n - cores[1]);
-        const std::int64_t hi = std::min(cores[0], n);
-        const std::int64_t wanted = std::clamp<std::int64_t>(
+        split_problem problem;
+        problem.low = std::max<std::int64_t>(0, n - cores[1]);
+        problem.high = std::min(cores[0], n);
+        problem.wanted = std::clamp<std::int64_t>(
             std::llround(static_cast<double>(n) * static_cast<double>(cores[0]) /
                          static_cast<double>(std::max<std::int64_t>(cores[0] + cores[1], 1))),
-            lo, hi);
-        const std::array<int, 2> centres{centre(parts[0]), centre(parts[1])};
-        const double apart = distance(centres[0], centres[1]);
+            problem.low, problem.high);
+        return problem;
+    }
 
-        // The region's slices renumbered, with the traffic among them, and the traffic to slices
-        // outside pulling towards the nearer half.
-        split_problem problem;
-        problem.apart = apart;
-        problem.low = lo;
-        problem.high = hi;
-        problem.wanted = wanted;
-        for (std::size_t k = 0; k < r.slices.size(); ++k) {
-            local_[at(r.slices[k])] = static_cast<int>(k);
+    // The region's slices renumbered (local_), with the traffic among them, and the traffic to
+    // slices outside pulling towards the nearer half.
+    void add_traffic(const std::vector<int>& slices, const std::array<int, 2>& centres,
+                     split_problem& problem) {
+        for (std::size_t k = 0; k < slices.size(); ++k) {
+            local_[at(slices[k])] = static_cast<int>(k);
         }
         std::vector<slice_traffic> inner;
-        problem.pull.assign(r.slices.size(), {0.0, 0.0});
-        for (std::size_t k = 0; k < r.slices.size(); ++k) {
-            const int v = r.slices[k];
+        problem.pull.assign(slices.size(), {0.0, 0.0});
+        for (std::size_t k = 0; k < slices.size(); ++k) {
+            const int v = slices[k];
             for (int e = g_.start[at(v)]; e < g_.start[at(v) + 1]; ++e) {
                 const int u = g_.other[at(e)];
                 if (local_[at(u)] >= 0) {
@@ -141,9 +163,11 @@ private:
                 }
             }
         }
-        problem.graph = build_graph(r.slices.size(), inner);
-        std::vector<char> side = split_in_two(problem);
-        // The split keeps to the bounds; should it not, the last slices change half.
+        problem.graph = build_graph(slices.size(), inner);
+    }
+
+    // The split keeps to the bounds; should it not, the last slices change half.
+    static void keep_to_bounds(std::vector<char>& side, std::int64_t lo, std::int64_t hi) {
         std::int64_t first = std::count(side.begin(), side.end(), 0);
         for (std::size_t k = side.size(); k > 0 && (first < lo || first > hi); --k) {
             if ((first > hi) == (side[k - 1] == 0)) {
@@ -151,16 +175,6 @@ private:
                 first += side[k - 1] == 0 ? 1 : -1;
             }
         }
-
-        std::array<std::vector<int>, 2> halves;
-        for (std::size_t k = 0; k < r.slices.size(); ++k) {
-            const int v = r.slices[k];
-            local_[at(v)] = -1;
-            halves[at(side[k])].push_back(v);
-            where_[at(v)] = centres[at(side[k])];
-        }
-        queue.push_back({std::move(parts[0]), std::move(halves[0])});
-        queue.push_back({std::move(parts[1]), std::move(halves[1])});
     }
 
     const traffic_graph& g_;

@@ -96,9 +96,35 @@ private:
         return sum;
     }
 
+    // The best change found for a slice: to `chip`, moving to a free core (partner -1) or
+    // swapping with slice `partner`.
+    struct change {
+        double cost;
+        int chip = -1;
+        int partner = -1;
+    };
+
+    // Moves or swaps s to where it lowers the cost most, if anywhere; true when it did.
     bool improve(int s) {
         const int home = chip_of_[at(s)];
-        // The chips s's partners are on, with the weight to each.
+        weigh_partner_chips(s);
+        gather_candidates(home);
+        change best{-epsilon_, -1, -1};
+        try_moves(s, best);
+        for (const int p : partner_) {
+            weight_to_[at(p)] = 0.0;
+        }
+        try_swaps(s, home, best);
+        if (best.chip < 0) {
+            return false;
+        }
+        apply(s, home, best);
+        return true;
+    }
+
+    // The chips s's partners are on (partner_), with the weight to each (weight_to_), and the
+    // heaviest of them (ranked_).
+    void weigh_partner_chips(int s) {
         partner_.clear();
         for (int e = g_.start[at(s)]; e < g_.start[at(s) + 1]; ++e) {
             const int c = chip_of_[at(g_.other[at(e)])];
@@ -116,7 +142,11 @@ private:
         std::partial_sort(ranked_.begin(), ranked_.begin() + static_cast<std::ptrdiff_t>(tried),
                           ranked_.end(), heavier);
         ranked_.resize(tried);
+    }
 
+    // The chips to try (candidates_): the heaviest partners' chips, then those next to home, then
+    // those next to the heaviest partner's chip, each once, home and chips without cores left out.
+    void gather_candidates(int home) {
         ++stamp_;
         candidates_.clear();
         const auto consider = [this, home](int c) {
@@ -136,10 +166,11 @@ private:
                 consider(c);
             }
         }
+    }
 
-        double best_change = -epsilon_;
-        int best_chip = -1;
-        int best_partner = -1; // -1: a move to a free core
+    // Moves of s to a free core of a candidate chip; the occupied chips where s alone would gain
+    // go to gains_ for try_swaps.
+    void try_moves(int s, change& best) {
         gains_.clear();
         for (const int c : candidates_) {
             double there = 0.0;
@@ -147,18 +178,17 @@ private:
                 there += weight_to_[at(p)] * distance(c, p);
             }
             const double gain = cost_here_[at(s)] - there;
-            if (occupants_[at(c)].size() < at(capacity_[at(c)]) && -gain < best_change) {
-                best_change = -gain;
-                best_chip = c;
-                best_partner = -1;
+            if (occupants_[at(c)].size() < at(capacity_[at(c)]) && -gain < best.cost) {
+                best = {-gain, c, -1};
             }
             if (gain > epsilon_ && !occupants_[at(c)].empty()) {
                 gains_.push_back({gain, c});
             }
         }
-        for (const int p : partner_) {
-            weight_to_[at(p)] = 0.0;
-        }
+    }
+
+    // Swaps of s with a slice of the chips where s would gain most.
+    void try_swaps(int s, int home, change& best) {
         const std::size_t swaps = std::min(swap_chips, gains_.size());
         std::partial_sort(gains_.begin(), gains_.begin() + static_cast<std::ptrdiff_t>(swaps),
                           gains_.end(), [](const auto& a, const auto& b) {
@@ -177,33 +207,30 @@ private:
                         between += g_.weight[at(e)];
                     }
                 }
-                const double change = -gain + (t_home - cost_here_[at(t)]) + 2.0 * between * apart;
-                if (change < best_change) {
-                    best_change = change;
-                    best_chip = c;
-                    best_partner = t;
+                const double cost = -gain + (t_home - cost_here_[at(t)]) + 2.0 * between * apart;
+                if (cost < best.cost) {
+                    best = {cost, c, t};
                 }
             }
         }
-        if (best_chip < 0) {
-            return false;
-        }
-        if (best_partner < 0) {
+    }
+
+    void apply(int s, int home, const change& best) {
+        if (best.partner < 0) {
             auto& from = occupants_[at(home)];
             from.erase(std::find(from.begin(), from.end(), s));
-            occupants_[at(best_chip)].push_back(s);
-            relocate(s, best_chip);
+            occupants_[at(best.chip)].push_back(s);
+            relocate(s, best.chip);
         } else {
             auto& from = occupants_[at(home)];
-            *std::find(from.begin(), from.end(), s) = best_partner;
-            auto& to = occupants_[at(best_chip)];
-            *std::find(to.begin(), to.end(), best_partner) = s;
-            relocate(s, best_chip);
-            relocate(best_partner, home);
-            wake(best_partner);
+            *std::find(from.begin(), from.end(), s) = best.partner;
+            auto& to = occupants_[at(best.chip)];
+            *std::find(to.begin(), to.end(), best.partner) = s;
+            relocate(s, best.chip);
+            relocate(best.partner, home);
+            wake(best.partner);
         }
         wake(s);
-        return true;
     }
 
     // Moves s to chip c, keeping every slice's cost_here_ up to date.

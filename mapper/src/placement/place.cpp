@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include <sf/mapper/capacity_error.hpp>
 #include <sf/mapper/placement.hpp>
 
 #include "bisection.hpp"
@@ -138,13 +139,17 @@ placement_result place_detailed(const board& machine, std::size_t slices,
     const std::int64_t available_cores = machine.application_core_count();
     if (static_cast<std::uint64_t>(slices) > static_cast<std::uint64_t>(available_cores)) {
         const std::size_t unavailable = machine.chips.size() - at(machine.chip_count());
-        fail(std::to_string(slices) + " slices need " + std::to_string(slices) +
-             " application cores, one each, but board '" + machine.name + "' has " +
-             std::to_string(available_cores) + " on its " + std::to_string(machine.chip_count()) +
-             " available chips" +
-             (unavailable > 0 ? " (" + std::to_string(unavailable) + " of its " +
-                                    std::to_string(machine.chips.size()) + " chips are unavailable)"
-                              : std::string()));
+        throw capacity_error("placement", machine.name, "application cores", slices,
+                             static_cast<std::uint64_t>(available_cores),
+                             std::to_string(slices) + " slices need " + std::to_string(slices) +
+                                 " application cores, one each, but board '" + machine.name +
+                                 "' has " + std::to_string(available_cores) + " on its " +
+                                 std::to_string(machine.chip_count()) + " available chips" +
+                                 (unavailable > 0
+                                      ? " (" + std::to_string(unavailable) + " of its " +
+                                            std::to_string(machine.chips.size()) +
+                                            " chips are unavailable)"
+                                      : std::string()));
     }
     check_traffic(slices, traffic);
     if (!options.groups.empty() && options.groups.size() != slices) {

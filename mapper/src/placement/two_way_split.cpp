@@ -114,92 +114,14 @@ public:
     // Passes that move the best vertex across (each once a pass), keeping the best prefix of
     // moves: the one nearest the balance first, then the one that gains most.
     void refine(std::vector<char>& side) {
-        const traffic_graph& g = l_.graph;
-        const std::size_t n = side.size();
         std::int64_t total_size = 0;
         for (const std::int64_t s : l_.size) {
             total_size += s;
         }
         const std::int64_t slack = std::max<std::int64_t>(l_.largest, total_size / 32);
-        const std::size_t patience = std::max<std::size_t>(50, n / 4);
-        std::vector<int> moved;
+        const std::size_t patience = std::max<std::size_t>(50, side.size() / 4);
         for (int pass = 0; pass < max_passes; ++pass) {
-            std::int64_t first = 0;
-            for (std::size_t v = 0; v < n; ++v) {
-                internal_[v] = {0.0, 0.0};
-                first += side[v] == 0 ? l_.size[v] : 0;
-                for (int e = g.start[v]; e < g.start[v + 1]; ++e) {
-                    internal_[v][at(side[at(g.other[at(e)])])] += g.weight[at(e)];
-                }
-            }
-            std::array<heap, 2> heaps;
-            for (std::size_t v = 0; v < n; ++v) {
-                locked_[v] = 0;
-                gain_[v] = gain_of(side, static_cast<int>(v));
-                heaps[at(side[v])].push({gain_[v], static_cast<int>(v)});
-            }
-            double total = 0.0;
-            double best = 0.0;
-            std::int64_t best_off = off_balance(first);
-            std::size_t best_moves = 0;
-            moved.clear();
-            for (;;) {
-                int pick = -1;
-                double pick_gain = 0.0;
-                for (std::size_t s = 0; s < 2; ++s) {
-                    heap& h = heaps[s];
-                    while (!h.empty() && (locked_[at(h.top().vertex)] != 0 ||
-                                          h.top().key != gain_[at(h.top().vertex)])) {
-                        h.pop();
-                    }
-                    if (h.empty()) {
-                        continue;
-                    }
-                    const keyed_vertex top = h.top();
-                    const std::int64_t after =
-                        first + (s == 0 ? -l_.size[at(top.vertex)] : l_.size[at(top.vertex)]);
-                    const bool allowed = (after >= low_ - slack && after <= high_ + slack) ||
-                                         off_balance(after) < off_balance(first);
-                    if (allowed && (pick < 0 || top.key > pick_gain ||
-                                    (top.key == pick_gain && top.vertex < pick))) {
-                        pick = top.vertex;
-                        pick_gain = top.key;
-                    }
-                }
-                if (pick < 0) {
-                    break;
-                }
-                const std::size_t from = at(side[at(pick)]);
-                const std::size_t to = 1 - from;
-                heaps[from].pop();
-                side[at(pick)] = static_cast<char>(to);
-                first += from == 0 ? -l_.size[at(pick)] : l_.size[at(pick)];
-                locked_[at(pick)] = 1;
-                moved.push_back(pick);
-                total += pick_gain;
-                for (int e = g.start[at(pick)]; e < g.start[at(pick) + 1]; ++e) {
-                    const int u = g.other[at(e)];
-                    internal_[at(u)][from] -= g.weight[at(e)];
-                    internal_[at(u)][to] += g.weight[at(e)];
-                    if (locked_[at(u)] == 0) {
-                        gain_[at(u)] = gain_of(side, u);
-                        heaps[at(side[at(u)])].push({gain_[at(u)], u});
-                    }
-                }
-                const std::int64_t off = off_balance(first);
-                if (off < best_off || (off == best_off && total > best + epsilon_)) {
-                    best_off = off;
-                    best = total;
-                    best_moves = moved.size();
-                }
-                if (moved.size() - best_moves > patience) {
-                    break;
-                }
-            }
-            for (std::size_t k = moved.size(); k > best_moves; --k) {
-                side[at(moved[k - 1])] = static_cast<char>(1 - side[at(moved[k - 1])]);
-            }
-            if (best_moves == 0) {
+            if (improve_once(side, slack, patience) == 0) {
                 break;
             }
         }
@@ -207,6 +129,110 @@ public:
 
 private:
     using heap = vertex_heap;
+
+    // One pass: moves vertices while the balance allows, then takes back the moves after the
+    // best prefix. Returns the moves kept.
+    std::size_t improve_once(std::vector<char>& side, std::int64_t slack, std::size_t patience) {
+        std::array<heap, 2> heaps;
+        std::int64_t first = start_pass(side, heaps);
+        double total = 0.0;
+        double best = 0.0;
+        std::int64_t best_off = off_balance(first);
+        std::size_t best_moves = 0;
+        moved_.clear();
+        for (;;) {
+            const auto [pick, pick_gain] = pick_move(heaps, first, slack);
+            if (pick < 0) {
+                break;
+            }
+            move(side, heaps, pick, first);
+            total += pick_gain;
+            const std::int64_t off = off_balance(first);
+            if (off < best_off || (off == best_off && total > best + epsilon_)) {
+                best_off = off;
+                best = total;
+                best_moves = moved_.size();
+            }
+            if (moved_.size() - best_moves > patience) {
+                break;
+            }
+        }
+        for (std::size_t k = moved_.size(); k > best_moves; --k) {
+            side[at(moved_[k - 1])] = static_cast<char>(1 - side[at(moved_[k - 1])]);
+        }
+        return best_moves;
+    }
+
+    // Every vertex unlocked, with its traffic to each side and its gain, in its side's heap.
+    // Returns the slices of the first half.
+    std::int64_t start_pass(const std::vector<char>& side, std::array<heap, 2>& heaps) {
+        const traffic_graph& g = l_.graph;
+        const std::size_t n = side.size();
+        std::int64_t first = 0;
+        for (std::size_t v = 0; v < n; ++v) {
+            internal_[v] = {0.0, 0.0};
+            first += side[v] == 0 ? l_.size[v] : 0;
+            for (int e = g.start[v]; e < g.start[v + 1]; ++e) {
+                internal_[v][at(side[at(g.other[at(e)])])] += g.weight[at(e)];
+            }
+        }
+        for (std::size_t v = 0; v < n; ++v) {
+            locked_[v] = 0;
+            gain_[v] = gain_of(side, static_cast<int>(v));
+            heaps[at(side[v])].push({gain_[v], static_cast<int>(v)});
+        }
+        return first;
+    }
+
+    // The unlocked vertex of either side that gains most among those the balance lets move
+    // (ties to the lower number), with its gain; vertex -1 when none may move.
+    std::pair<int, double> pick_move(std::array<heap, 2>& heaps, std::int64_t first,
+                                     std::int64_t slack) const {
+        int pick = -1;
+        double pick_gain = 0.0;
+        for (std::size_t s = 0; s < 2; ++s) {
+            heap& h = heaps[s];
+            while (!h.empty() &&
+                   (locked_[at(h.top().vertex)] != 0 || h.top().key != gain_[at(h.top().vertex)])) {
+                h.pop();
+            }
+            if (h.empty()) {
+                continue;
+            }
+            const keyed_vertex top = h.top();
+            const std::int64_t after =
+                first + (s == 0 ? -l_.size[at(top.vertex)] : l_.size[at(top.vertex)]);
+            const bool allowed = (after >= low_ - slack && after <= high_ + slack) ||
+                                 off_balance(after) < off_balance(first);
+            if (allowed &&
+                (pick < 0 || top.key > pick_gain || (top.key == pick_gain && top.vertex < pick))) {
+                pick = top.vertex;
+                pick_gain = top.key;
+            }
+        }
+        return {pick, pick_gain};
+    }
+
+    // Moves `pick` to the other side and locks it, updating its neighbours' gains.
+    void move(std::vector<char>& side, std::array<heap, 2>& heaps, int pick, std::int64_t& first) {
+        const traffic_graph& g = l_.graph;
+        const std::size_t from = at(side[at(pick)]);
+        const std::size_t to = 1 - from;
+        heaps[from].pop();
+        side[at(pick)] = static_cast<char>(to);
+        first += from == 0 ? -l_.size[at(pick)] : l_.size[at(pick)];
+        locked_[at(pick)] = 1;
+        moved_.push_back(pick);
+        for (int e = g.start[at(pick)]; e < g.start[at(pick) + 1]; ++e) {
+            const int u = g.other[at(e)];
+            internal_[at(u)][from] -= g.weight[at(e)];
+            internal_[at(u)][to] += g.weight[at(e)];
+            if (locked_[at(u)] == 0) {
+                gain_[at(u)] = gain_of(side, u);
+                heaps[at(side[at(u)])].push({gain_[at(u)], u});
+            }
+        }
+    }
 
     // How far the first half's slices are outside what this level can reach: its vertices hold
     // up to `largest` slices, so coarse levels may miss the bounds by less than that.
@@ -233,6 +259,7 @@ private:
     std::vector<std::array<double, 2>> internal_;
     std::vector<double> gain_;
     std::vector<char> locked_;
+    std::vector<int> moved_; // by the pass under way, in order
 };
 
 // The coarsest level's split: the traversal order cut where the first half has what it wants,

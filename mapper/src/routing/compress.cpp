@@ -6,15 +6,13 @@
 #include <map>
 #include <string>
 
-#include <sf/mapper/compile_error.hpp>
+#include <sf/mapper/capacity_error.hpp>
 #include <sf/mapper/routing_compress.hpp>
 
 namespace sf::mapper {
 namespace {
 
-int generality(std::uint32_t mask) {
-    return 32 - static_cast<int>(std::bitset<32>(mask).count());
-}
+int generality(std::uint32_t mask) { return 32 - static_cast<int>(std::bitset<32>(mask).count()); }
 
 // A table entry being minimised, with the key spaces of the input entries it stands for: the keys
 // that can reach it are among them.
@@ -347,11 +345,12 @@ routing_table compress(const routing_table& table, std::size_t limit,
     }
     routing_table result = minimise(table, default_routed, limit);
     if (result.entries.size() > limit) {
-        throw compile_error("", "routing table of chip " + chip_name(table.chip) + " needs " +
-                                    std::to_string(result.entries.size()) +
-                                    " entries after compression (" +
-                                    std::to_string(table.entries.size()) +
-                                    " before); the chip has room for " + std::to_string(limit));
+        throw capacity_error(
+            "", chip_name(table.chip), "routing table entries", result.entries.size(), limit,
+            "routing table of chip " + chip_name(table.chip) + " needs " +
+                std::to_string(result.entries.size()) + " entries after compression (" +
+                std::to_string(table.entries.size()) + " before); the chip has room for " +
+                std::to_string(limit));
     }
     return result;
 }

@@ -4,15 +4,13 @@
 #include <numeric>
 #include <string>
 
-#include <sf/mapper/compile_error.hpp>
+#include <sf/mapper/capacity_error.hpp>
 #include <sf/mapper/routing_keys.hpp>
 
 namespace sf::mapper {
 namespace {
 
-int free_bits(std::uint32_t mask) {
-    return 32 - static_cast<int>(std::bitset<32>(mask).count());
-}
+int free_bits(std::uint32_t mask) { return 32 - static_cast<int>(std::bitset<32>(mask).count()); }
 
 // Masks of the form 1…10…0: their key spaces are intervals [key, key + size).
 bool high_bits_only(std::uint32_t mask) {
@@ -30,13 +28,9 @@ int bits_for(int neurons) {
 
 } // namespace
 
-bool well_formed(key_space s) {
-    return (s.key & ~s.mask) == 0;
-}
+bool well_formed(key_space s) { return (s.key & ~s.mask) == 0; }
 
-bool matches(key_space s, std::uint32_t key) {
-    return (key & s.mask) == s.key;
-}
+bool matches(key_space s, std::uint32_t key) { return (key & s.mask) == s.key; }
 
 std::uint64_t size(key_space s) {
     return well_formed(s) ? std::uint64_t{1} << free_bits(s.mask) : 0;
@@ -93,18 +87,25 @@ std::vector<key_space> allocate_keys(const std::vector<int>& neurons_per_source)
     for (std::size_t i = 0; i < neurons_per_source.size(); ++i) {
         const int n = neurons_per_source[i];
         if (n < 1 || n > max_neurons_per_source) {
-            throw compile_error("", "routing keys: source " + std::to_string(i) + " has " +
+            const std::string message = "routing keys: source " + std::to_string(i) + " has " +
                                         std::to_string(n) + " neurons; a source has 1 to " +
-                                        std::to_string(max_neurons_per_source));
+                                        std::to_string(max_neurons_per_source);
+            if (n < 1) {
+                throw compile_error("", message);
+            }
+            throw capacity_error("", "source " + std::to_string(i), "neurons per source",
+                                 static_cast<std::uint64_t>(n),
+                                 static_cast<std::uint64_t>(max_neurons_per_source), message);
         }
         bits[i] = bits_for(n);
         needed += std::uint64_t{1} << bits[i];
     }
     constexpr std::uint64_t available = std::uint64_t{1} << 32;
     if (needed > available) {
-        throw compile_error("", "routing keys: " + std::to_string(neurons_per_source.size()) +
-                                    " sources need " + std::to_string(needed) +
-                                    " keys; a 32-bit key has " + std::to_string(available));
+        throw capacity_error("", "network", "routing keys", needed, available,
+                             "routing keys: " + std::to_string(neurons_per_source.size()) +
+                                 " sources need " + std::to_string(needed) +
+                                 " keys; a 32-bit key has " + std::to_string(available));
     }
     // Largest spaces first: each then starts at a multiple of its own size.
     std::vector<std::size_t> order(bits.size());

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <sf/mapper/compile_error.hpp>
 #include <sf/mapper/routing_check.hpp>
@@ -90,105 +92,9 @@ public:
 
     // Follows every key of one source; with `first_fault_only`, stops at the first fault.
     trace follow(const multicast_source& s, bool first_fault_only) const {
-        trace result;
-        const bool has_targets = !s.targets.empty();
-        const auto fault = [&](route_fault kind, chip_coordinates at, std::uint32_t k,
-                               const std::string& what) {
-            if (result.fault.ok()) {
-                result.fault.fault = kind;
-                result.fault.chip = at;
-                result.fault.key = k;
-                result.fault.what = "chip " + chip_name(at) + ": key " + key_name(k) + " of " +
-                                    core_name(s.source) + ": " + what;
-            }
-        };
-        const int start = chip_index(s.source.chip);
-        std::vector<position> pending{{start, from_core, s.keys}};
-        std::map<std::pair<int, int>, std::vector<key_space>> seen;
-        std::size_t visits = 0;
-        while (!pending.empty() && !(first_fault_only && !result.fault.ok())) {
-            const position here = pending.back();
-            pending.pop_back();
-            const chip& at = machine_.chips[static_cast<std::size_t>(here.chip)];
-            const chip_coordinates where = at.coordinates();
-            std::vector<key_space>& before = seen[{here.chip, here.arrived}];
-            bool looped = false;
-            for (const key_space& b : before) {
-                if (const auto both = intersection(b, here.keys)) {
-                    fault(route_fault::loop, where, both->key,
-                          "reaches the router again from " + side(here.arrived));
-                    looped = true;
-                    break;
-                }
-            }
-            if (++visits > max_visits) {
-                fault(route_fault::loop, where, here.keys.key,
-                      "still travelling after " + std::to_string(max_visits) + " router visits");
-                break;
-            }
-            if (looped) {
-                continue;
-            }
-            before.push_back(here.keys);
-            // The router: the first matching entry takes each key.
-            std::vector<key_space> unmatched{here.keys};
-            std::vector<std::pair<key_space, std::uint32_t>> routed;
-            if (const routing_table* table = table_of_[static_cast<std::size_t>(here.chip)]) {
-                for (const route_entry& e : table->entries) {
-                    if (unmatched.empty()) {
-                        break;
-                    }
-                    if (!well_formed(e.keys())) {
-                        continue;
-                    }
-                    std::vector<key_space> rest;
-                    for (const key_space& u : unmatched) {
-                        if (const auto taken = intersection(u, e.keys())) {
-                            routed.emplace_back(*taken, e.route);
-                            for (const key_space& piece : subtract(u, e.keys())) {
-                                rest.push_back(piece);
-                            }
-                        } else {
-                            rest.push_back(u);
-                        }
-                    }
-                    unmatched = std::move(rest);
-                }
-            }
-            for (const auto& [keys, route] : routed) {
-                for (int d = 0; d < route_link_bits; ++d) {
-                    if ((route & (1u << d)) != 0) {
-                        send(result, pending, here.chip, d, keys, fault, "its route sends it");
-                    }
-                }
-                for (int c = 0; c < max_routed_cores; ++c) {
-                    if ((route & core_bit(c)) == 0) {
-                        continue;
-                    }
-                    if (c >= at.application_cores) {
-                        fault(route_fault::no_such_core, where, keys.key,
-                              "its route delivers to core " + std::to_string(c) +
-                                  ", which the chip does not have (" +
-                                  std::to_string(at.application_cores) + " application cores)");
-                        continue;
-                    }
-                    result.deliveries.push_back({{where, c}, keys});
-                }
-            }
-            for (const key_space& keys : unmatched) {
-                if (here.arrived == from_core) {
-                    if (has_targets) {
-                        fault(route_fault::dropped, where, keys.key,
-                              "matches no entry on its source's chip and is dropped");
-                    }
-                    continue;
-                }
-                result.defaults.emplace_back(here.chip, keys);
-                send(result, pending, here.chip, here.arrived, keys, fault,
-                     "matches no entry; the default route sends it");
-            }
-        }
-        return result;
+        follower f(*this, s);
+        f.run(first_fault_only);
+        return f.take();
     }
 
 private:
@@ -200,32 +106,176 @@ private:
                    : "the link heading " + std::string(to_string(static_cast<direction>(arrived)));
     }
 
-    template <class Fault>
-    void send(trace& result, std::vector<position>& pending, int from, int heading, key_space keys,
-              const Fault& fault, const std::string& why) const {
-        const int l =
-            link_of_[static_cast<std::size_t>(from) * 6 + static_cast<std::size_t>(heading)];
-        const chip_coordinates where = machine_.chips[static_cast<std::size_t>(from)].coordinates();
-        const char* way = to_string(static_cast<direction>(heading));
-        if (l == none) {
-            fault(route_fault::dropped, where, keys.key,
-                  why + " " + way + ", where the chip has no link, and it is lost");
-            return;
+    // One source's keys on their way through the routers: the pieces still travelling, where
+    // each has been, and what they did.
+    class follower {
+    public:
+        follower(const replayer& routers, const multicast_source& s)
+            : routers_(routers), source_(s),
+              has_targets_(!s.targets.empty()), pending_{{routers.chip_index(s.source.chip),
+                                                          from_core, s.keys}} {}
+
+        void run(bool first_fault_only) {
+            std::size_t visits = 0;
+            while (!pending_.empty() && !(first_fault_only && !result_.fault.ok())) {
+                const position here = pending_.back();
+                pending_.pop_back();
+                std::vector<key_space>& before = seen_[{here.chip, here.arrived}];
+                const bool looped = reached_before(before, here);
+                if (++visits > max_visits) {
+                    fault(route_fault::loop, where(here.chip), here.keys.key,
+                          "still travelling after " + std::to_string(max_visits) +
+                              " router visits");
+                    break;
+                }
+                if (looped) {
+                    continue;
+                }
+                before.push_back(here.keys);
+                route(here);
+            }
         }
-        const link& out = machine_.links[static_cast<std::size_t>(l)];
-        if (!out.available) {
-            const chip* next = machine_.find_chip(out.to);
-            fault(route_fault::dead_link, where, keys.key,
-                  why + " " + way + " on a dead link" +
-                      (next != nullptr && !next->available
-                           ? " into failed chip " + chip_name(out.to)
-                           : std::string()) +
-                      ", and it is lost");
-            return;
+
+        trace take() { return std::move(result_); }
+
+    private:
+        chip_coordinates where(int chip) const {
+            return routers_.machine_.chips[static_cast<std::size_t>(chip)].coordinates();
         }
-        result.hops.emplace_back(static_cast<std::size_t>(l), keys);
-        pending.push_back({chip_index(out.to), heading, keys});
-    }
+
+        // Records the first fault only.
+        void fault(route_fault kind, chip_coordinates at, std::uint32_t k,
+                   const std::string& what) {
+            if (result_.fault.ok()) {
+                result_.fault.fault = kind;
+                result_.fault.chip = at;
+                result_.fault.key = k;
+                result_.fault.what = "chip " + chip_name(at) + ": key " + key_name(k) + " of " +
+                                     core_name(source_.source) + ": " + what;
+            }
+        }
+
+        // Whether some of the keys reached this router from the same side before (a loop).
+        bool reached_before(const std::vector<key_space>& before, const position& here) {
+            for (const key_space& b : before) {
+                if (const auto both = intersection(b, here.keys)) {
+                    fault(route_fault::loop, where(here.chip), both->key,
+                          "reaches the router again from " + side(here.arrived));
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        // The router: the first matching entry takes each key; the rest take the default route.
+        void route(const position& here) {
+            std::vector<key_space> unmatched{here.keys};
+            std::vector<std::pair<key_space, std::uint32_t>> routed;
+            if (const routing_table* table =
+                    routers_.table_of_[static_cast<std::size_t>(here.chip)]) {
+                match(*table, unmatched, routed);
+            }
+            for (const auto& [keys, route] : routed) {
+                forward(here.chip, keys, route);
+            }
+            for (const key_space& keys : unmatched) {
+                take_default(here, keys);
+            }
+        }
+
+        // Splits `unmatched` between the table's entries, first match first.
+        static void match(const routing_table& table, std::vector<key_space>& unmatched,
+                          std::vector<std::pair<key_space, std::uint32_t>>& routed) {
+            for (const route_entry& e : table.entries) {
+                if (unmatched.empty()) {
+                    break;
+                }
+                if (!well_formed(e.keys())) {
+                    continue;
+                }
+                std::vector<key_space> rest;
+                for (const key_space& u : unmatched) {
+                    if (const auto taken = intersection(u, e.keys())) {
+                        routed.emplace_back(*taken, e.route);
+                        for (const key_space& piece : subtract(u, e.keys())) {
+                            rest.push_back(piece);
+                        }
+                    } else {
+                        rest.push_back(u);
+                    }
+                }
+                unmatched = std::move(rest);
+            }
+        }
+
+        // Sends keys on the route's links and delivers them to its cores.
+        void forward(int chip_index, key_space keys, std::uint32_t route) {
+            for (int d = 0; d < route_link_bits; ++d) {
+                if ((route & (1u << d)) != 0) {
+                    send(chip_index, d, keys, "its route sends it");
+                }
+            }
+            const chip& at = routers_.machine_.chips[static_cast<std::size_t>(chip_index)];
+            for (int c = 0; c < max_routed_cores; ++c) {
+                if ((route & core_bit(c)) == 0) {
+                    continue;
+                }
+                if (c >= at.application_cores) {
+                    fault(route_fault::no_such_core, at.coordinates(), keys.key,
+                          "its route delivers to core " + std::to_string(c) +
+                              ", which the chip does not have (" +
+                              std::to_string(at.application_cores) + " application cores)");
+                    continue;
+                }
+                result_.deliveries.push_back({{at.coordinates(), c}, keys});
+            }
+        }
+
+        // Keys no entry matches: dropped on the source's chip, else on along their way.
+        void take_default(const position& here, key_space keys) {
+            if (here.arrived == from_core) {
+                if (has_targets_) {
+                    fault(route_fault::dropped, where(here.chip), keys.key,
+                          "matches no entry on its source's chip and is dropped");
+                }
+                return;
+            }
+            result_.defaults.emplace_back(here.chip, keys);
+            send(here.chip, here.arrived, keys, "matches no entry; the default route sends it");
+        }
+
+        void send(int from, int heading, key_space keys, const std::string& why) {
+            const int l = routers_.link_of_[static_cast<std::size_t>(from) * 6 +
+                                            static_cast<std::size_t>(heading)];
+            const chip_coordinates at = where(from);
+            const char* way = to_string(static_cast<direction>(heading));
+            if (l == none) {
+                fault(route_fault::dropped, at, keys.key,
+                      why + " " + way + ", where the chip has no link, and it is lost");
+                return;
+            }
+            const link& out = routers_.machine_.links[static_cast<std::size_t>(l)];
+            if (!out.available) {
+                const chip* next = routers_.machine_.find_chip(out.to);
+                fault(route_fault::dead_link, at, keys.key,
+                      why + " " + way + " on a dead link" +
+                          (next != nullptr && !next->available
+                               ? " into failed chip " + chip_name(out.to)
+                               : std::string()) +
+                          ", and it is lost");
+                return;
+            }
+            result_.hops.emplace_back(static_cast<std::size_t>(l), keys);
+            pending_.push_back({routers_.chip_index(out.to), heading, keys});
+        }
+
+        const replayer& routers_;
+        const multicast_source& source_;
+        const bool has_targets_;
+        std::vector<position> pending_;
+        std::map<std::pair<int, int>, std::vector<key_space>> seen_;
+        trace result_;
+    };
 
     void note_input(const std::string& what, chip_coordinates at) {
         if (input_fault_.ok()) {

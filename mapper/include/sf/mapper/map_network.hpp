@@ -15,10 +15,12 @@ struct map_options {
 
 // A flattened network on a board: quantised, partitioned into core-sized slices, placed, given
 // keys, routed (trees, tables compressed under each router's limit and checked by replaying every
-// key), with each core's synaptic matrix and the recordings located. Throws compile_error naming
-// what does not fit (population, limit, need, available) or cannot be routed. A board asked for
+// key), with each core's synaptic matrix and the recordings located. Throws capacity_error
+// naming what does not fit (population, limit, need, available), or compile_error for what cannot
+// be compiled. A board asked for
 // as "NAME x auto" (board::join_as_needed) becomes the fewest copies of it, joined, that have an
 // application core for every slice; the mapped network's machine and report name the count.
-mapped_network map_network(const lems::ir::network& net, const board& asked, const map_options& options = {});
+mapped_network map_network(const lems::ir::network& net, const board& asked,
+                           const map_options& options = {});
 
 } // namespace sf::mapper

@@ -21,9 +21,9 @@ struct slice {
 };
 
 struct partition_result {
-    std::vector<slice> slices;                   // group by group, in neuron order
-    std::vector<std::vector<int>> slice_of;      // per group, per neuron: its slice
-    std::vector<std::uint64_t> synaptic_bytes;   // per slice: what its synaptic matrix takes
+    std::vector<slice> slices;                 // group by group, in neuron order
+    std::vector<std::vector<int>> slice_of;    // per group, per neuron: its slice
+    std::vector<std::uint64_t> synaptic_bytes; // per slice: what its synaptic matrix takes
 };
 
 // The ring-buffer slots of the board's cores: the largest power of two within the board's delay
@@ -32,16 +32,18 @@ int ring_slots(const core_limits& core);
 
 // Splits every group into as few slices as the core's limits allow: at most `neurons`, state
 // words of all its neurons within `state_memory_words`, synaptic rows within
-// `synaptic_memory_bytes` (synaptic_matrix.hpp says what a matrix takes). Throws compile_error
-// naming the population when one neuron alone does not fit a core.
-partition_result partition(const lems::ir::network& net, const compiled_network& compiled, const core_limits& core);
+// `synaptic_memory_bytes` (synaptic_matrix.hpp says what a matrix takes). Throws capacity_error
+// naming the population when one neuron alone does not fit a core's state or synaptic memory.
+partition_result partition(const lems::ir::network& net, const compiled_network& compiled,
+                           const core_limits& core);
 // The same with the connections already indexed for the core's ring (index_incoming with
 // ring_slots(core)), as the mapper does to index them once.
-partition_result partition(const lems::ir::network& net, const compiled_network& compiled, const incoming_synapses& in,
-                           const core_limits& core);
+partition_result partition(const lems::ir::network& net, const compiled_network& compiled,
+                           const incoming_synapses& in, const core_limits& core);
 
 // Synapses from each slice to each other, as placement weighs traffic: one entry per pair of
 // slices with any, by source slice and then target slice.
-std::vector<slice_traffic> synapses_between_slices(const incoming_synapses& in, const partition_result& parts);
+std::vector<slice_traffic> synapses_between_slices(const incoming_synapses& in,
+                                                   const partition_result& parts);
 
 } // namespace sf::mapper

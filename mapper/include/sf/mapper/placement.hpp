@@ -5,7 +5,7 @@
 #include <vector>
 
 #include <sf/mapper/board.hpp>
-#include <sf/mapper/compile_error.hpp>
+#include <sf/mapper/capacity_error.hpp>
 #include <sf/mapper/core_location.hpp>
 #include <sf/mapper/placement_distance.hpp>
 
@@ -54,9 +54,9 @@ struct placement_result {
 // placements (the traffic's traversal filling a spiral walk of the chips chip by chip, and a
 // recursive min-cut bisection of slices and chips together), then local improvement by moves and
 // swaps of slices within the time budget.
-// Throws compile_error when the slices need more application cores than the board's available
-// chips have, or for traffic naming a slice out of range or with a weight that is negative or not
-// finite, or `groups` of the wrong size.
+// Throws capacity_error (limit "application cores") when the slices need more application cores
+// than the board's available chips have, and compile_error for traffic naming a slice out of range
+// or with a weight that is negative or not finite, or `groups` of the wrong size.
 std::vector<core_location> place(const board& machine, std::size_t slices,
                                  const std::vector<slice_traffic>& traffic,
                                  const placement_options& options = {});

@@ -33,8 +33,8 @@ routing_table minimise(const routing_table& table, const std::vector<key_space>&
                        std::size_t stop_at = 0);
 
 // The table unchanged when it has at most `limit` entries, else minimise(table, default_routed,
-// limit). Throws compile_error naming the chip, the entries it still needs and the limit when it
-// does not fit.
+// limit). Throws capacity_error (limit "routing table entries") naming the chip, the entries it
+// still needs and the limit when it does not fit.
 routing_table compress(const routing_table& table, std::size_t limit,
                        const std::vector<key_space>& default_routed);
 

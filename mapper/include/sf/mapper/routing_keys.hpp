@@ -42,8 +42,8 @@ std::vector<key_space> subtract(key_space from, key_space taken);
 // keys that numbers its neurons. Larger spaces come first in key order, so every space is aligned
 // to its size and the spaces tile the key range without gaps or overlap; sources of one size sit
 // next to each other in source order, which keeps their keys mergeable. Throws compile_error when
-// a source has fewer than 1 or more than max_neurons_per_source neurons, or when the sources need
-// more than the 2^32 keys there are.
+// a source has fewer than 1 neurons, and capacity_error when one has more than
+// max_neurons_per_source or the sources need more than the 2^32 keys there are.
 std::vector<key_space> allocate_keys(const std::vector<int>& neurons_per_source);
 
 // Two sources whose key spaces overlap (lower index first), or nothing. Takes n log n for key

@@ -29,7 +29,7 @@ struct master_entry {
 };
 
 struct synaptic_matrix {
-    std::vector<master_entry> master;       // by key
+    std::vector<master_entry> master; // by key
     std::vector<row_block> blocks;
     std::vector<std::uint32_t> row_offsets; // per block: neurons + 1 offsets into words
     std::vector<std::uint32_t> words;       // synaptic words
@@ -39,13 +39,14 @@ struct synaptic_matrix {
 };
 
 // Bytes a matrix takes for the given contents (what partitioning budgets with).
-std::uint64_t synaptic_bytes(std::uint64_t master_entries, std::uint64_t blocks, std::uint64_t row_offsets,
-                             std::uint64_t words);
+std::uint64_t synaptic_bytes(std::uint64_t master_entries, std::uint64_t blocks,
+                             std::uint64_t row_offsets, std::uint64_t words);
 
 // The matrix of every slice: the connections reaching it, grouped by source slice (whose packets
 // carry key | neuron, for the slice's key and mask) and hold, each row's words in ascending order.
-// Throws compile_error when a target neuron is beyond a synaptic word's target field.
-std::vector<synaptic_matrix> build_synaptic_matrices(const incoming_synapses& in, const partition_result& parts,
+// Throws capacity_error when a target neuron is beyond a synaptic word's target field.
+std::vector<synaptic_matrix> build_synaptic_matrices(const incoming_synapses& in,
+                                                     const partition_result& parts,
                                                      const std::vector<std::uint32_t>& slice_keys,
                                                      const std::vector<std::uint32_t>& slice_masks);
 
