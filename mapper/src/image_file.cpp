@@ -166,8 +166,7 @@ void write_core(image_builder& b, const mapped_network& m, std::size_t k) {
     b.all(g.constants);
     for (const table_image& t : g.tables) {
         b.word(static_cast<std::uint32_t>(t.x0));
-        b.word(static_cast<std::uint32_t>(t.step) | static_cast<std::uint32_t>(t.log2_intervals)
-                                                        << 8);
+        b.word(firmware::image::encode_shape({t.step, t.log2_intervals}));
         b.all(t.samples);
     }
     const auto state_words = static_cast<std::size_t>(g.state_words);

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include <sf/firmware/image_format.hpp>
 #include <sf/mapper/board.hpp>
 #include <sf/mapper/core_location.hpp>
 #include <sf/mapper/routing_keys.hpp>
@@ -11,16 +12,17 @@
 // Multicast routing tables as a SpiNNaker-like router holds them (docs/routing.md, "Route bits").
 namespace sf::mapper {
 
-// A route is a set of outputs: bit d (0 to 5) sends on the chip's link towards direction d, bit
-// route_link_bits + c delivers to application core c of the chip.
-constexpr int route_link_bits = 6;
-constexpr int max_routed_cores = 32 - route_link_bits; // 26
+// A route is a set of outputs (the image's route word, sf/firmware/image_format.hpp): bit d (0 to
+// 5) sends on the chip's link towards direction d, bit route_link_bits + c delivers to application
+// core c of the chip.
+constexpr int route_link_bits = static_cast<int>(firmware::image::link_count);
+constexpr int max_routed_cores = static_cast<int>(firmware::image::max_cores_per_chip);
 
 constexpr std::uint32_t link_bit(direction way) {
-    return 1u << static_cast<int>(way);
+    return firmware::image::route_to_link(static_cast<unsigned>(way));
 }
 constexpr std::uint32_t core_bit(int core) {
-    return 1u << (route_link_bits + core);
+    return firmware::image::route_to_core(static_cast<unsigned>(core));
 }
 constexpr std::uint32_t link_bits_of(std::uint32_t route) {
     return route & ((1u << route_link_bits) - 1u);
