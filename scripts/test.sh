@@ -1,11 +1,27 @@
 #!/usr/bin/env bash
-# Builds spikeforge and runs every test three ways: the Release build (warnings as errors) with the
-# whole suite, an AddressSanitizer + UndefinedBehaviorSanitizer build with the whole suite, and a
-# short libFuzzer run of every fuzz target.
+# Checks the changed C++ files' format, lists functions grown too long, then builds spikeforge and
+# runs every test three ways: the Release build (warnings as errors) with the whole suite, an
+# AddressSanitizer + UndefinedBehaviorSanitizer build with the whole suite, and a short libFuzzer
+# run of every fuzz target.
+#
+# SF_LONG_FUNCTIONS_FATAL=1 makes a function over the length limit fail the run (default: a
+# warning). SF_FUZZ_SECONDS sets each fuzz target's run (default 30).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs="$(nproc)"
 fuzz_seconds="${SF_FUZZ_SECONDS:-30}"
+long_functions_fatal="${SF_LONG_FUNCTIONS_FATAL:-0}"
+
+scripts/check_format.sh
+
+# Exit status 1 means long functions were found; anything else is the script failing.
+long_status=0
+python3 scripts/long_functions.py lems/src mapper/src emulator/src firmware || long_status=$?
+if [ "$long_status" -eq 1 ] && [ "$long_functions_fatal" != 1 ]; then
+    echo "warning: the functions above are longer than the limit (fatal with SF_LONG_FUNCTIONS_FATAL=1)"
+elif [ "$long_status" -ne 0 ]; then
+    exit "$long_status"
+fi
 
 scripts/build.sh
 ctest --test-dir build/release --output-on-failure -j"$jobs"

@@ -10,15 +10,29 @@
 namespace sf::conformance {
 namespace fs = std::filesystem;
 
-std::optional<fs::path> corpus_dir() {
-    fs::path dir = SF_DEFAULT_CONFORMANCE_DIR;
+namespace {
+
+fs::path configured_dir() {
     if (const char* env = std::getenv("SF_CONFORMANCE_DIR"); env != nullptr && *env != '\0') {
-        dir = env;
+        return env;
     }
+    return SF_DEFAULT_CONFORMANCE_DIR;
+}
+
+} // namespace
+
+std::optional<fs::path> corpus_dir() {
+    const fs::path dir = configured_dir();
     if (!fs::is_directory(dir / "reference")) {
         return std::nullopt;
     }
     return fs::weakly_canonical(dir);
+}
+
+std::string corpus_missing() {
+    return "conformance corpus not found: " + configured_dir().string() +
+           " holds no reference/ folder; set SF_CONFORMANCE_DIR to the folder holding the corpus's "
+           "derived/ and reference/";
 }
 
 std::vector<std::vector<std::string>> read_table(const fs::path& file) {
@@ -50,7 +64,8 @@ std::vector<std::vector<std::string>> read_table(const fs::path& file) {
     return rows;
 }
 
-fs::path reference_for(const fs::path& corpus, const std::string& example, const std::string& file_name) {
+fs::path reference_for(const fs::path& corpus, const std::string& example,
+                       const std::string& file_name) {
     for (const char* variant : {"derived", "original"}) {
         for (const std::string& candidate : {file_name + ".gz", file_name}) {
             const fs::path path = corpus / "reference" / example / variant / candidate;
@@ -66,7 +81,8 @@ trace_deviation compare_traces(const std::vector<std::vector<std::string>>& ours
                                const std::vector<std::vector<std::string>>& reference) {
     trace_deviation result;
     if (ours.size() != reference.size()) {
-        result.problem = std::to_string(ours.size()) + " rows, the reference has " + std::to_string(reference.size());
+        result.problem = std::to_string(ours.size()) + " rows, the reference has " +
+                         std::to_string(reference.size());
         return result;
     }
     if (reference.empty()) {
@@ -85,11 +101,13 @@ trace_deviation compare_traces(const std::vector<std::vector<std::string>>& ours
         const double range = high > low ? high - low : std::max(std::fabs(high), 1e-30);
         for (std::size_t r = 0; r < reference.size(); ++r) {
             if (ours[r].size() != columns) {
-                result.problem = "row " + std::to_string(r) + " has " + std::to_string(ours[r].size()) + " columns";
+                result.problem = "row " + std::to_string(r) + " has " +
+                                 std::to_string(ours[r].size()) + " columns";
                 return result;
             }
             const double deviation = std::fabs(std::strtod(ours[r][c].c_str(), nullptr) -
-                                               std::strtod(reference[r][c].c_str(), nullptr)) / range;
+                                               std::strtod(reference[r][c].c_str(), nullptr)) /
+                                     range;
             if (deviation > result.max_relative) {
                 result.max_relative = deviation;
                 result.worst_column = static_cast<int>(c);
@@ -100,7 +118,8 @@ trace_deviation compare_traces(const std::vector<std::vector<std::string>>& ours
 }
 
 spike_comparison compare_spikes(const std::vector<std::vector<std::string>>& ours,
-                                const std::vector<std::vector<std::string>>& reference, bool id_first) {
+                                const std::vector<std::vector<std::string>>& reference,
+                                bool id_first) {
     auto trains = [&](const std::vector<std::vector<std::string>>& rows, std::string& problem) {
         std::map<std::string, std::vector<double>> by_id;
         for (const auto& row : rows) {
@@ -108,7 +127,8 @@ spike_comparison compare_spikes(const std::vector<std::vector<std::string>>& our
                 problem = "a spike line does not have two fields";
                 break;
             }
-            by_id[id_first ? row[0] : row[1]].push_back(std::strtod((id_first ? row[1] : row[0]).c_str(), nullptr));
+            by_id[id_first ? row[0] : row[1]].push_back(
+                std::strtod((id_first ? row[1] : row[0]).c_str(), nullptr));
         }
         return by_id;
     };
@@ -138,7 +158,8 @@ spike_comparison compare_spikes(const std::vector<std::vector<std::string>>& our
     return result;
 }
 
-file_comparison compare_output(const std::filesystem::path& produced, const std::filesystem::path& reference) {
+file_comparison compare_output(const std::filesystem::path& produced,
+                               const std::filesystem::path& reference) {
     file_comparison result;
     const auto ours = read_table(produced);
     const auto theirs = read_table(reference);
@@ -148,7 +169,8 @@ file_comparison compare_output(const std::filesystem::path& produced, const std:
     result.spikes_file = name.size() > 7 && name.substr(name.size() - 7) == ".spikes";
     if (result.spikes_file) {
         // ID_TIME files start with a whole number, TIME_ID files with a time.
-        const bool id_first = !theirs.empty() && theirs.front().front().find('.') == std::string::npos &&
+        const bool id_first = !theirs.empty() &&
+                              theirs.front().front().find('.') == std::string::npos &&
                               theirs.front().front().find('E') == std::string::npos;
         result.spikes = compare_spikes(ours, theirs, id_first);
     } else {

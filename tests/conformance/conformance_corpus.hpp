@@ -12,6 +12,10 @@ namespace sf::conformance {
 // SF_CONFORMANCE_DIR environment variable, else the build's default location.
 std::optional<std::filesystem::path> corpus_dir();
 
+// What to tell the user when corpus_dir() finds nothing: where it looked and how to point it
+// elsewhere.
+std::string corpus_missing();
+
 // A whitespace-separated table, read from a plain or gzip-compressed file.
 std::vector<std::vector<std::string>> read_table(const std::filesystem::path& file);
 
@@ -23,7 +27,7 @@ std::filesystem::path reference_for(const std::filesystem::path& corpus, const s
 struct trace_deviation {
     double max_relative = 0.0; // max |ours - reference| / range of the reference column
     int worst_column = -1;
-    std::string problem;       // non-empty when the files cannot be compared
+    std::string problem; // non-empty when the files cannot be compared
 };
 
 // Compares two recorded tables column by column, relative to each reference column's range.
@@ -40,7 +44,8 @@ struct spike_comparison {
 
 // Compares spike files (TIME_ID or ID_TIME) train by train.
 spike_comparison compare_spikes(const std::vector<std::vector<std::string>>& ours,
-                                const std::vector<std::vector<std::string>>& reference, bool id_first);
+                                const std::vector<std::vector<std::string>>& reference,
+                                bool id_first);
 
 // An output file against the reference output of the same name: a spike file (".spikes") train
 // by train, any other file column by column.
@@ -52,6 +57,7 @@ struct file_comparison {
     std::size_t reference_columns = 0; // not counting the time column
 };
 
-file_comparison compare_output(const std::filesystem::path& produced, const std::filesystem::path& reference);
+file_comparison compare_output(const std::filesystem::path& produced,
+                               const std::filesystem::path& reference);
 
 } // namespace sf::conformance

@@ -5,7 +5,6 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
-#include <iostream>
 #include <string>
 
 #include <catch2/catch.hpp>
@@ -30,7 +29,8 @@ struct scratch_dir : sf::lems::test::temp_folder {
 };
 
 void append_report(const std::string& line) {
-    if (const char* report = std::getenv("SF_CONFORMANCE_REPORT"); report != nullptr && *report != '\0') {
+    if (const char* report = std::getenv("SF_CONFORMANCE_REPORT");
+        report != nullptr && *report != '\0') {
         std::ofstream(report, std::ios::app) << line << "\n";
     }
 }
@@ -38,9 +38,7 @@ void append_report(const std::string& line) {
 void run_example(const std::string& example, core_types types) {
     const auto corpus = corpus_dir();
     if (!corpus) {
-        WARN("conformance corpus not found: set SF_CONFORMANCE_DIR to the folder holding reference/");
-        std::cout << "conformance corpus not found: set SF_CONFORMANCE_DIR\n";
-        return;
+        FAIL(corpus_missing());
     }
     const fs::path model_file = *corpus / "derived" / (example + ".ref.xml");
     REQUIRE(fs::is_regular_file(model_file));
@@ -59,7 +57,8 @@ void run_example(const std::string& example, core_types types) {
     if (types == core_types::builtin) {
         // The project's own definitions are dimensionally sound; warnings about the example model
         // itself (such as a spike source used as a population's cell) are the model's business.
-        const std::string own_dir = fs::weakly_canonical(sf::lems::builtin_core_types_dir()).string();
+        const std::string own_dir =
+            fs::weakly_canonical(sf::lems::builtin_core_types_dir()).string();
         std::size_t own_warnings = 0;
         for (const auto& warning : problems.warnings()) {
             if (warning.where().file.rfind(own_dir, 0) == 0) {
@@ -76,10 +75,12 @@ void run_example(const std::string& example, core_types types) {
     run_options.output_dir = out.path();
     const auto started = std::chrono::steady_clock::now();
     const sf::lems::simulation_summary summary = sf::lems::simulate(model, run_options);
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     REQUIRE_FALSE(summary.files_written.empty());
 
-    const std::string label = example + (types == core_types::builtin ? " (own core types)" : " (official core types)");
+    const std::string label =
+        example + (types == core_types::builtin ? " (own core types)" : " (official core types)");
     for (const fs::path& produced : summary.files_written) {
         const std::string name = produced.filename().string();
         const fs::path reference = reference_for(*corpus, example, name);
@@ -92,10 +93,11 @@ void run_example(const std::string& example, core_types types) {
             CHECK(spikes.problem.empty());
             CHECK(spikes.count_mismatches == 0);
             CHECK(spikes.max_time_error < summary.step / 2);
-            append_report(example + "\t" + (types == core_types::builtin ? "own" : "official") + "\t" + name +
-                          "\tspikes\t" + std::to_string(spikes.trains) + "\t" + std::to_string(spikes.spikes) + "\t" +
-                          std::to_string(spikes.count_mismatches) + "\t" + std::to_string(spikes.max_time_error) + "\t" +
-                          std::to_string(seconds));
+            append_report(example + "\t" + (types == core_types::builtin ? "own" : "official") +
+                          "\t" + name + "\tspikes\t" + std::to_string(spikes.trains) + "\t" +
+                          std::to_string(spikes.spikes) + "\t" +
+                          std::to_string(spikes.count_mismatches) + "\t" +
+                          std::to_string(spikes.max_time_error) + "\t" + std::to_string(seconds));
         } else {
             const trace_deviation& traces = compared.traces;
             INFO(traces.problem << " worst column " << traces.worst_column);
@@ -103,9 +105,10 @@ void run_example(const std::string& example, core_types types) {
             CHECK(traces.max_relative <= trace_tolerance);
             char deviation[32];
             std::snprintf(deviation, sizeof deviation, "%.3g", traces.max_relative);
-            append_report(example + "\t" + (types == core_types::builtin ? "own" : "official") + "\t" + name +
-                          "\ttraces\t" + std::to_string(compared.reference_columns) + "\t" +
-                          std::to_string(compared.reference_rows) + "\t" + deviation + "\t\t" + std::to_string(seconds));
+            append_report(example + "\t" + (types == core_types::builtin ? "own" : "official") +
+                          "\t" + name + "\ttraces\t" + std::to_string(compared.reference_columns) +
+                          "\t" + std::to_string(compared.reference_rows) + "\t" + deviation +
+                          "\t\t" + std::to_string(seconds));
         }
     }
 }

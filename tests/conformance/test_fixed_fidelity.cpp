@@ -28,14 +28,14 @@ using namespace sf::conformance;
 
 // A bound for one spike train (EventSelection id) of an example.
 struct train_bound {
-    const char *id;
+    const char* id;
     bool same_count;
     double max_steps; // largest |ours - reference| over spikes paired in order
 };
 
 // A bound for one recorded column, by quantity: max |ours - reference| / range of the reference.
 struct trace_bound {
-    const char *quantity;
+    const char* quantity;
     double max_relative;
 };
 
@@ -56,21 +56,21 @@ struct fixed_run {
 };
 
 // The model as `spikeforge simulate --backend fixed --board spinn5` runs it.
-fixed_run run_on_cores(const sf::lems::model &model, const sf::lems::ir::network &net) {
+fixed_run run_on_cores(const sf::lems::model& model, const sf::lems::ir::network& net) {
     fixed_run result;
     result.summary = sf::cli::run_fixed(model, sf::mapper::find_board("spinn5"), {});
-    for (const auto &file : result.summary.events) {
-        auto &by_id = result.spikes[file.path.filename().string()];
-        for (const auto &[time, id] : file.events) {
+    for (const auto& file : result.summary.events) {
+        auto& by_id = result.spikes[file.path.filename().string()];
+        for (const auto& [time, id] : file.events) {
             by_id[id].push_back(std::llround(time / net.dt));
         }
     }
     for (std::size_t f = 0; f < net.traces.size(); ++f) {
-        const auto &columns = net.traces[f].columns;
-        const auto &rows = result.summary.traces[f].rows;
+        const auto& columns = net.traces[f].columns;
+        const auto& rows = result.summary.traces[f].rows;
         const std::size_t width = columns.size() + 1;
         for (std::size_t c = 0; c < columns.size(); ++c) {
-            auto &values = result.traces[columns[c].quantity];
+            auto& values = result.traces[columns[c].quantity];
             if (!values.empty()) {
                 continue; // a quantity another file records too
             }
@@ -83,21 +83,21 @@ fixed_run run_on_cores(const sf::lems::model &model, const sf::lems::ir::network
 }
 
 // Spike steps per EventSelection id of a reference spike file (TIME_ID or ID_TIME).
-trains reference_spikes(const fs::path &file, double dt) {
+trains reference_spikes(const fs::path& file, double dt) {
     const auto rows = read_table(file);
     const bool id_first = !rows.empty() && rows.front().front().find('.') == std::string::npos &&
                           rows.front().front().find('E') == std::string::npos;
     trains result;
-    for (const auto &row : rows) {
+    for (const auto& row : rows) {
         const double t = std::strtod((id_first ? row[1] : row[0]).c_str(), nullptr);
         result[id_first ? row[0] : row[1]].push_back(std::llround(t / dt));
     }
     return result;
 }
 
-void check_trains(const trains &ours, const trains &reference,
-                  const std::vector<train_bound> &bounds) {
-    for (const train_bound &b : bounds) {
+void check_trains(const trains& ours, const trains& reference,
+                  const std::vector<train_bound>& bounds) {
+    for (const train_bound& b : bounds) {
         const auto mine = ours.count(b.id) != 0 ? ours.at(b.id) : std::vector<std::int64_t>{};
         const auto theirs =
             reference.count(b.id) != 0 ? reference.at(b.id) : std::vector<std::int64_t>{};
@@ -114,12 +114,10 @@ void check_trains(const trains &ours, const trains &reference,
     }
 }
 
-void check_example(const expectation &e) {
+void check_example(const expectation& e) {
     const auto corpus = corpus_dir();
     if (!corpus) {
-        WARN("conformance corpus not found: set SF_CONFORMANCE_DIR to the folder holding "
-             "reference/");
-        return;
+        FAIL(corpus_missing());
     }
     const fs::path model_file = *corpus / "derived" / (e.example + ".ref.xml");
     const sf::lems::model model = sf::lems::load_model({model_file});
@@ -141,10 +139,10 @@ void check_example(const expectation &e) {
         check_trains(run.spikes.count(name) != 0 ? run.spikes.at(name) : trains{},
                      reference_spikes(reference, net.dt), e.trains);
     }
-    for (const trace_bound &b : e.traces) {
+    for (const trace_bound& b : e.traces) {
         bool found = false;
         for (std::size_t f = 0; f < net.traces.size() && !found; ++f) {
-            const auto &columns = net.traces[f].columns;
+            const auto& columns = net.traces[f].columns;
             for (std::size_t c = 0; c < columns.size() && !found; ++c) {
                 if (columns[c].quantity != b.quantity) {
                     continue;
@@ -152,11 +150,11 @@ void check_example(const expectation &e) {
                 found = true;
                 const auto rows = read_table(
                     reference_for(*corpus, e.example, net.traces[f].path.filename().string()));
-                const std::vector<double> &ours = run.traces.at(b.quantity);
+                const std::vector<double>& ours = run.traces.at(b.quantity);
                 REQUIRE(rows.size() == ours.size());
                 double low = INFINITY;
                 double high = -INFINITY;
-                for (const auto &row : rows) {
+                for (const auto& row : rows) {
                     const double v = std::strtod(row[c + 1].c_str(), nullptr);
                     low = std::min(low, v);
                     high = std::max(high, v);
@@ -204,10 +202,8 @@ TEST_CASE(
          {{"0", true, 1}},
          {{"iafPop[0]/v", 0.02}, {"iafPop[1]/v", 0.02}}},
     };
-    for (const expectation &e : examples) {
-        SECTION(e.example) {
-            check_example(e);
-        }
+    for (const expectation& e : examples) {
+        SECTION(e.example) { check_example(e); }
     }
 }
 
@@ -219,8 +215,8 @@ TEST_CASE("fixed fidelity: a user-defined LEMS model runs on the cores as in dou
     const fs::path model_file = fs::path(__FILE__).parent_path().parent_path().parent_path() /
                                 "examples" / "user_defined" / "LEMS_eif_user_defined.xml";
     if (!fs::is_regular_file(model_file)) {
-        WARN("examples/user_defined not found beside the tests: " << model_file.string());
-        return;
+        FAIL("examples/user_defined/LEMS_eif_user_defined.xml not found in the checkout: "
+             << model_file.string());
     }
     const sf::lems::model model = sf::lems::load_model({model_file});
     const sf::lems::ir::network net = sf::lems::flatten(model);
@@ -229,7 +225,7 @@ TEST_CASE("fixed fidelity: a user-defined LEMS model runs on the cores as in dou
     const sf::lems::ir::run_result reference = sf::lems::ir::run(net, options);
     REQUIRE(reference.events.size() == 1);
     trains float_trains;
-    for (const auto &[t, id] : reference.events.front().events) {
+    for (const auto& [t, id] : reference.events.front().events) {
         float_trains[id].push_back(std::llround(t / net.dt));
     }
     const fixed_run run = run_on_cores(model, net);
@@ -239,7 +235,7 @@ TEST_CASE("fixed fidelity: a user-defined LEMS model runs on the cores as in dou
     REQUIRE(run.spikes.size() == 1);
     check_trains(run.spikes.begin()->second, float_trains,
                  {{"0", true, 3}, {"1", true, 3}, {"2", true, 3}, {"3", true, 3}, {"4", true, 3}});
-    for (const char *id : {"0", "1", "2", "3", "4"}) {
+    for (const char* id : {"0", "1", "2", "3", "4"}) {
         CHECK(float_trains.count(id) == 1); // every cell fires
     }
 }

@@ -92,8 +92,8 @@ comparison compare_with_fixed(const sf::lems::model& model, const mapper::board&
                 ++differ;
             }
         }
-        INFO(differ << " values differ, the first in row " << (first / (theirs.columns + 1)) << ", column "
-                    << (first % (theirs.columns + 1)));
+        INFO(differ << " values differ, the first in row " << (first / (theirs.columns + 1))
+                    << ", column " << (first % (theirs.columns + 1)));
         CHECK(differ == 0);
     }
     // Spikes: every one, at the same time, in the same order.
@@ -112,13 +112,16 @@ comparison compare_with_fixed(const sf::lems::model& model, const mapper::board&
     std::vector<sf::lems::recorded_trace> traces[2];
     std::vector<sf::lems::recorded_events> events[2];
     for (std::size_t f = 0; f < fixed_traces.size(); ++f) {
-        traces[0].push_back({files.path() / "fixed" / fixed_traces[f].path, fixed_traces[f].columns, fixed_traces[f].rows});
-        traces[1].push_back({files.path() / "functional" / e.traces()[f].path, e.traces()[f].columns, e.traces()[f].rows});
+        traces[0].push_back({files.path() / "fixed" / fixed_traces[f].path, fixed_traces[f].columns,
+                             fixed_traces[f].rows});
+        traces[1].push_back({files.path() / "functional" / e.traces()[f].path,
+                             e.traces()[f].columns, e.traces()[f].rows});
     }
     for (std::size_t f = 0; f < result.fixed.events.size(); ++f) {
         const auto& x = result.fixed.events[f];
         events[0].push_back({files.path() / "fixed" / x.path, x.id_first, x.events});
-        events[1].push_back({files.path() / "functional" / e.events()[f].path, e.events()[f].id_first, e.events()[f].events});
+        events[1].push_back({files.path() / "functional" / e.events()[f].path,
+                             e.events()[f].id_first, e.events()[f].events});
     }
     sf::lems::write_recordings(traces[0], events[0]);
     sf::lems::write_recordings(traces[1], events[1]);
@@ -127,7 +130,8 @@ comparison compare_with_fixed(const sf::lems::model& model, const mapper::board&
     for (const std::string& name : names) {
         if (fs::is_regular_file(files.path() / "fixed" / name)) {
             INFO(name);
-            CHECK(read_text(files.path() / "functional" / name) == read_text(files.path() / "fixed" / name));
+            CHECK(read_text(files.path() / "functional" / name) ==
+                  read_text(files.path() / "fixed" / name));
         }
     }
 
@@ -150,14 +154,14 @@ comparison compare_with_fixed(const sf::lems::model& model, const mapper::board&
 void compare_example(const std::string& example) {
     const auto corpus = corpus_dir();
     if (!corpus) {
-        WARN("conformance corpus not found: set SF_CONFORMANCE_DIR to the folder holding derived/");
-        return;
+        FAIL(corpus_missing());
     }
     const fs::path file = *corpus / "derived" / (example + ".ref.xml");
     REQUIRE(fs::is_regular_file(file));
     const sf::lems::model model = sf::lems::load_model({file});
     const comparison c = compare_with_fixed(model, mapper::find_board("spinn5"));
-    INFO(example << ": " << c.fixed.spikes << " spikes, " << c.fixed.synaptic_events << " synaptic events");
+    INFO(example << ": " << c.fixed.spikes << " spikes, " << c.fixed.synaptic_events
+                 << " synaptic events");
     CHECK(c.fixed.spikes > 0);
     if (example == "LEMS_NML2_Ex12_Net2") {
         // Delays of 10 and 15 ms at 0.005 ms steps: 2000 and 3000 steps, held beyond the rings.
@@ -168,15 +172,19 @@ void compare_example(const std::string& example) {
 
 } // namespace
 
-TEST_CASE("functional: conformance examples give run_fixed's files bit for bit", "[emulator][functional]") {
-    for (const char* example : {"LEMS_NML2_Ex0_IaF", "LEMS_NML2_Ex2_Izh", "LEMS_NML2_Ex8_AdEx", "LEMS_NML2_Ex12_Net2",
-                                "LEMS_NML2_Ex13_Instances", "LEMS_NML2_Ex21_CurrentBasedSynapses"}) {
+TEST_CASE("functional: conformance examples give run_fixed's files bit for bit",
+          "[emulator][functional]") {
+    for (const char* example :
+         {"LEMS_NML2_Ex0_IaF", "LEMS_NML2_Ex2_Izh", "LEMS_NML2_Ex8_AdEx", "LEMS_NML2_Ex12_Net2",
+          "LEMS_NML2_Ex13_Instances", "LEMS_NML2_Ex21_CurrentBasedSynapses"}) {
         SECTION(example) { compare_example(example); }
     }
 }
 
-TEST_CASE("functional: a long conformance example gives run_fixed's files bit for bit", "[emulator][functional][.slow]") {
-    compare_example("LEMS_NML2_Ex27_MultiSynapses"); // about 10 s: most of it measuring value ranges
+TEST_CASE("functional: a long conformance example gives run_fixed's files bit for bit",
+          "[emulator][functional][.slow]") {
+    compare_example(
+        "LEMS_NML2_Ex27_MultiSynapses"); // about 10 s: most of it measuring value ranges
 }
 
 namespace {
@@ -191,7 +199,9 @@ std::string random_network(std::uint32_t seed, int cells_per_population, int ext
         const char* component;
         const char* synapse; // of the connections it receives
     };
-    const population pops[] = {{"exa", "iafA", "exc"}, {"exb", "iafB", "exc"}, {"izh", "izh", "excIzh"},
+    const population pops[] = {{"exa", "iafA", "exc"},
+                               {"exb", "iafB", "exc"},
+                               {"izh", "izh", "excIzh"},
                                {"mix", "iafA", "exc"}};
     const int sources = 6;
     std::ostringstream t;
@@ -222,25 +232,28 @@ std::string random_network(std::uint32_t seed, int cells_per_population, int ext
     auto weight = [&] { return std::to_string(1 + random() % 20) + "e-1"; };
     int projection = 0;
     for (const population& p : pops) {
-        t << "        <projection id=\"p" << projection++ << "\" presynapticPopulation=\"src\" postsynapticPopulation=\""
-          << p.id << "\" synapse=\"" << p.synapse << "\">\n";
+        t << "        <projection id=\"p" << projection++
+          << "\" presynapticPopulation=\"src\" postsynapticPopulation=\"" << p.id << "\" synapse=\""
+          << p.synapse << "\">\n";
         for (int c = 0; c < cells_per_population; ++c) {
-            t << "            <connectionWD id=\"" << c << "\" preCellId=\"../src[" << random() % sources
-              << "]\" postCellId=\"../" << p.id << "[" << c << "]\" weight=\"" << weight() << "\" delay=\"" << delay()
-              << "\"/>\n";
+            t << "            <connectionWD id=\"" << c << "\" preCellId=\"../src["
+              << random() % sources << "]\" postCellId=\"../" << p.id << "[" << c << "]\" weight=\""
+              << weight() << "\" delay=\"" << delay() << "\"/>\n";
         }
         t << "        </projection>\n";
     }
     // Between the populations (into "mix" both excitation and inhibition from "exa").
     for (const population& from : pops) {
         for (const population& to : pops) {
-            t << "        <projection id=\"p" << projection++ << "\" presynapticPopulation=\"" << from.id
-              << "\" postsynapticPopulation=\"" << to.id << "\" synapse=\"" << to.synapse << "\">\n";
+            t << "        <projection id=\"p" << projection++ << "\" presynapticPopulation=\""
+              << from.id << "\" postsynapticPopulation=\"" << to.id << "\" synapse=\"" << to.synapse
+              << "\">\n";
             for (int c = 0; c < extra_connections; ++c) {
-                t << "            <connectionWD id=\"" << c << "\" preCellId=\"../" << from.id << "["
-                  << random() % static_cast<std::uint32_t>(cells_per_population) << "]\" postCellId=\"../" << to.id
-                  << "[" << random() % static_cast<std::uint32_t>(cells_per_population) << "]\" weight=\"" << weight()
-                  << "\" delay=\"" << delay() << "\"/>\n";
+                t << "            <connectionWD id=\"" << c << "\" preCellId=\"../" << from.id
+                  << "[" << random() % static_cast<std::uint32_t>(cells_per_population)
+                  << "]\" postCellId=\"../" << to.id << "["
+                  << random() % static_cast<std::uint32_t>(cells_per_population) << "]\" weight=\""
+                  << weight() << "\" delay=\"" << delay() << "\"/>\n";
             }
             t << "        </projection>\n";
         }
@@ -250,9 +263,10 @@ std::string random_network(std::uint32_t seed, int cells_per_population, int ext
       << "\n";
     for (int c = 0; c < extra_connections; ++c) {
         t << "            <connectionWD id=\"" << c << "\" preCellId=\"../exa["
-          << random() % static_cast<std::uint32_t>(cells_per_population) << "]\" postCellId=\"../mix["
-          << random() % static_cast<std::uint32_t>(cells_per_population) << "]\" weight=\"" << weight() << "\" delay=\""
-          << delay() << "\"/>\n";
+          << random() % static_cast<std::uint32_t>(cells_per_population)
+          << "]\" postCellId=\"../mix["
+          << random() % static_cast<std::uint32_t>(cells_per_population) << "]\" weight=\""
+          << weight() << "\" delay=\"" << delay() << "\"/>\n";
     }
     t << "        </projection>\n    </network>\n";
     t << R"(    <Simulation id="sim" length="60ms" step="0.1ms" target="net" seed="7">
@@ -260,24 +274,26 @@ std::string random_network(std::uint32_t seed, int cells_per_population, int ext
 )";
     for (const population& p : pops) {
         for (int c = 0; c < cells_per_population; ++c) {
-            t << "            <OutputColumn id=\"" << p.id << c << "\" quantity=\"" << p.id << "[" << c << "]/v\"/>\n";
+            t << "            <OutputColumn id=\"" << p.id << c << "\" quantity=\"" << p.id << "["
+              << c << "]/v\"/>\n";
         }
     }
-    t << "        </OutputFile>\n        <EventOutputFile id=\"spikes\" fileName=\"spikes.dat\" format=\"TIME_ID\">\n";
+    t << "        </OutputFile>\n        <EventOutputFile id=\"spikes\" fileName=\"spikes.dat\" "
+         "format=\"TIME_ID\">\n";
     int selection = 0;
     for (int s = 0; s < sources; ++s) {
-        t << "            <EventSelection id=\"" << selection++ << "\" select=\"src[" << s << "]\" eventPort=\"spike\"/>\n";
+        t << "            <EventSelection id=\"" << selection++ << "\" select=\"src[" << s
+          << "]\" eventPort=\"spike\"/>\n";
     }
     for (const population& p : pops) {
         for (int c = 0; c < cells_per_population; ++c) {
-            t << "            <EventSelection id=\"" << selection++ << "\" select=\"" << p.id << "[" << c
-              << "]\" eventPort=\"spike\"/>\n";
+            t << "            <EventSelection id=\"" << selection++ << "\" select=\"" << p.id << "["
+              << c << "]\" eventPort=\"spike\"/>\n";
         }
     }
     t << "        </EventOutputFile>\n    </Simulation>\n</Lems>\n";
     return t.str();
 }
-
 
 // The boards random networks run on: small cores so that every population takes several, few
 // application cores per chip so that the cores spread over many chips.
@@ -290,8 +306,9 @@ std::vector<board_case> random_boards() {
     return {
         {"a 4 x 4 mesh of 2 cores of 8 neurons per chip", inline_board(4, 4, "mesh", 2, 8)},
         {"a 5 x 5 hexagonal grid of 1 core per chip, a failed chip and a dead link",
-         inline_board(5, 5, "hexagonal", 1, 8,
-                      R"(<unavailable_chip x="2" y="2"/><unavailable_link x="1" y="2" direction="E"/>)")},
+         inline_board(
+             5, 5, "hexagonal", 1, 8,
+             R"(<unavailable_chip x="2" y="2"/><unavailable_link x="1" y="2" direction="E"/>)")},
         {"a 3 x 3 torus of 2 cores of 6 neurons per chip", inline_board(3, 3, "torus", 2, 6)},
     };
 }
@@ -302,9 +319,9 @@ void compare_random(const mapper::board& machine, std::uint32_t seed) {
     INFO("seed " << seed);
     const sf::lems::model model = load_text(dir, "random.xml", random_network(seed, 24, 30));
     const comparison c = compare_with_fixed(model, machine);
-    INFO(c.fixed.spikes << " spikes, " << c.sent << " sent, " << c.counters.routers.packets << " packets, "
-                        << c.counters.routers.default_routed << " by default route, " << c.counters.held_rows
-                        << " rows held");
+    INFO(c.fixed.spikes << " spikes, " << c.sent << " sent, " << c.counters.routers.packets
+                        << " packets, " << c.counters.routers.default_routed
+                        << " by default route, " << c.counters.held_rows << " rows held");
     CHECK(c.mapped.report.chips_used >= 5);
     CHECK(c.fixed.spikes > 150);
     CHECK(c.counters.routers.packets > 2 * c.sent); // most spikes cross chips
@@ -314,7 +331,8 @@ void compare_random(const mapper::board& machine, std::uint32_t seed) {
 
 } // namespace
 
-TEST_CASE("functional: random networks over many chips give run_fixed's files bit for bit", "[emulator][functional]") {
+TEST_CASE("functional: random networks over many chips give run_fixed's files bit for bit",
+          "[emulator][functional]") {
     for (const board_case& b : random_boards()) {
         SECTION(b.name) {
             for (const std::uint32_t seed : {11u, 12u}) {
@@ -340,7 +358,8 @@ namespace {
 
 // A spike source and two cells it drives, one after 3 steps and one after 25 (a hold of 9 on the
 // 16-slot ring), on a line of four chips of one core each.
-const std::string line_model = lems_with_core_types(R"(    <iafCell id="iaf" C="1nF" thresh="-50mV" reset="-70mV" leakConductance="10nS" leakReversal="-70mV"/>
+const std::string line_model = lems_with_core_types(
+    R"(    <iafCell id="iaf" C="1nF" thresh="-50mV" reset="-70mV" leakConductance="10nS" leakReversal="-70mV"/>
     <spikeGenerator id="gen" period="2ms"/>
     <expOneSynapse id="syn" gbase="100nS" erev="0mV" tauDecay="2ms"/>
     <network id="net">
@@ -409,7 +428,8 @@ line_run run_line(const line& l) {
     r.e->run(r.e->steps());
     r.sent = r.e->core(l.source).counters().spikes;
     r.received = r.e->core(l.cells).counters().delivered_words;
-    CHECK(r.sent == 14); // the last one's held row (a hold of 24 steps, 1 in the ring) arrives before the end
+    CHECK(r.sent ==
+          14); // the last one's held row (a hold of 24 steps, 1 in the ring) arrives before the end
     return r;
 }
 
@@ -428,7 +448,8 @@ TEST_CASE("functional: routers take the first matching entry and route the rest 
         CHECK(r.e->router(3).delivered == r.sent);
         check_counters(*r.e);
         // The same spikes and potentials as the mapper's own image of the model.
-        const std::vector<std::uint32_t> mapped = mapper::encode_image(map_text(l.dir, line_model, l.m.machine));
+        const std::vector<std::uint32_t> mapped =
+            mapper::encode_image(map_text(l.dir, line_model, l.m.machine));
         functional_emulator e(mapped.data(), mapped.size());
         e.run(e.steps());
         REQUIRE(e.traces().size() == 1);
@@ -451,7 +472,8 @@ TEST_CASE("functional: routers take the first matching entry and route the rest 
     }
 }
 
-TEST_CASE("functional: routers count what they drop and what loops", "[emulator][functional][router]") {
+TEST_CASE("functional: routers count what they drop and what loops",
+          "[emulator][functional][router]") {
     line l;
     SECTION("a packet from a core that matches no entry is dropped") {
         l.m.tables[0].entries.clear();
@@ -463,7 +485,8 @@ TEST_CASE("functional: routers count what they drop and what loops", "[emulator]
     }
     SECTION("a default route onto a dead link") {
         for (mapper::link& link : l.m.machine.links) {
-            if (link.from == mapper::chip_coordinates{2, 0} && link.heading == mapper::direction::east) {
+            if (link.from == mapper::chip_coordinates{2, 0} &&
+                link.heading == mapper::direction::east) {
                 link.available = false;
             }
         }
@@ -481,14 +504,16 @@ TEST_CASE("functional: routers count what they drop and what loops", "[emulator]
         CHECK(r.e->router(3).lost == r.sent);
     }
     SECTION("a route to an application core the chip has not") {
-        l.m.tables[3].entries = {{l.keys.key, l.keys.mask, mapper::core_bit(0) | mapper::core_bit(25)}};
+        l.m.tables[3].entries = {
+            {l.keys.key, l.keys.mask, mapper::core_bit(0) | mapper::core_bit(25)}};
         const line_run r = run_line(l);
         CHECK(r.received == 2 * r.sent);
         CHECK(r.e->router(3).delivered == r.sent);
         CHECK(r.e->router(3).lost == r.sent);
     }
     SECTION("a key no master table takes") {
-        l.m.tables[0].entries = {{l.keys.key, l.keys.mask, east | mapper::core_bit(0)}}; // back to the source
+        l.m.tables[0].entries = {
+            {l.keys.key, l.keys.mask, east | mapper::core_bit(0)}}; // back to the source
         const line_run r = run_line(l);
         CHECK(r.received == 2 * r.sent);
         CHECK(r.e->counters().unmatched_keys == r.sent);
@@ -520,13 +545,15 @@ namespace {
 
 const std::vector<std::uint32_t>& hex_image() {
     static const temp_folder dir("sf_test_functional");
-    static const std::vector<std::uint32_t> words = mapper::encode_image(map_text(dir, small_model, small_hex_board()));
+    static const std::vector<std::uint32_t> words =
+        mapper::encode_image(map_text(dir, small_model, small_hex_board()));
     return words;
 }
 
 // The word offset of a core section's payload.
 std::size_t core_payload(const std::vector<std::uint32_t>& words, std::uint32_t index) {
-    return section_starts(words).at(section_of(words, image::section_kind::core, index)) + image::section_header_words;
+    return section_starts(words).at(section_of(words, image::section_kind::core, index)) +
+           image::section_header_words;
 }
 
 void check_refused(const std::vector<std::uint32_t>& words, const std::string& problem) {
@@ -544,14 +571,16 @@ void check_refused(const std::vector<std::uint32_t>& words, const std::string& p
 
 } // namespace
 
-TEST_CASE("functional: a damaged image is refused naming the section and word", "[emulator][functional][refusal]") {
+TEST_CASE("functional: a damaged image is refused naming the section and word",
+          "[emulator][functional][refusal]") {
     std::vector<std::uint32_t> w = hex_image();
     const std::size_t core1 = section_of(w, image::section_kind::core, 1);
     const std::size_t start = section_starts(w)[core1];
     SECTION("a changed word") {
         w[start + image::section_header_words + 5] ^= 1u;
         check_refused(w, "the image is refused: a section's checksum does not match in section " +
-                             std::to_string(core1) + " (kind 3, index 1) at word " + std::to_string(start + 3));
+                             std::to_string(core1) + " (kind 3, index 1) at word " +
+                             std::to_string(start + 3));
     }
     SECTION("a section cut inside its synaptic words") {
         std::size_t end = start + image::section_header_words + w[start + 1];
@@ -560,21 +589,27 @@ TEST_CASE("functional: a damaged image is refused naming the section and word", 
         reseal(w);
         functional_emulator e(w.data(), w.size());
         CHECK_FALSE(e.ready());
-        CHECK_THAT(e.problem(), Catch::StartsWith("the image is refused: a section ends inside a field ("));
-        CHECK_THAT(e.problem(), Catch::Contains("in section " + std::to_string(core1) + " (kind 3, index 1) at word "));
+        CHECK_THAT(e.problem(),
+                   Catch::StartsWith("the image is refused: a section ends inside a field ("));
+        CHECK_THAT(e.problem(), Catch::Contains("in section " + std::to_string(core1) +
+                                                " (kind 3, index 1) at word "));
     }
     SECTION("not an image") {
         w[0] = 0;
-        check_refused(w, "the image is refused: not a spikeforge board image (magic number) in section 0 (kind 0, "
+        check_refused(w, "the image is refused: not a spikeforge board image (magic number) in "
+                         "section 0 (kind 0, "
                          "index 0) at word 0");
     }
     SECTION("no words") {
-        check_refused({}, "the image is refused: shorter than the image header in section 0 (kind 0, index 0) at "
-                          "word 0");
+        check_refused(
+            {},
+            "the image is refused: shorter than the image header in section 0 (kind 0, index 0) at "
+            "word 0");
     }
 }
 
-TEST_CASE("functional: an image that check_image accepts but cannot run is refused", "[emulator][functional][refusal]") {
+TEST_CASE("functional: an image that check_image accepts but cannot run is refused",
+          "[emulator][functional][refusal]") {
     std::vector<std::uint32_t> w = hex_image();
     const std::size_t core0 = core_payload(w, 0);
     const std::size_t core1 = core_payload(w, 1);
@@ -592,12 +627,14 @@ TEST_CASE("functional: an image that check_image accepts but cannot run is refus
         w[core1 + 2] = w[core0 + 2];
         reseal(w);
         REQUIRE(image::check_image(w.data(), w.size()));
-        check_refused(w, "cores 0 and 1 are both application core " + std::to_string(w[core0 + 2]) + " of chip (" +
-                             std::to_string(w[core0]) + ", " + std::to_string(w[core0 + 1]) + ")");
+        check_refused(w, "cores 0 and 1 are both application core " + std::to_string(w[core0 + 2]) +
+                             " of chip (" + std::to_string(w[core0]) + ", " +
+                             std::to_string(w[core0 + 1]) + ")");
     }
     SECTION("a program word that is not an instruction") {
         sf::firmware::isa::instruction decoded;
-        REQUIRE(sf::firmware::isa::decode(0xFFFFFFFFu, decoded) != sf::firmware::isa::decode_status::ok);
+        REQUIRE(sf::firmware::isa::decode(0xFFFFFFFFu, decoded) !=
+                sf::firmware::isa::decode_status::ok);
         REQUIRE(w[core1 + 13] > 0);
         w[core1 + 20] = 0xFFFFFFFFu;
         reseal(w);
@@ -606,7 +643,8 @@ TEST_CASE("functional: an image that check_image accepts but cannot run is refus
     }
     SECTION("an event selection of a neuron its core has not") {
         const std::size_t recording =
-            section_starts(w).at(section_of(w, image::section_kind::recording)) + image::section_header_words;
+            section_starts(w).at(section_of(w, image::section_kind::recording)) +
+            image::section_header_words;
         // The trace file (count, "volts.dat", 3 columns), the event file's count, path, format and
         // selections, then the first selection's core and neuron.
         const std::size_t selection = recording + 1 + 4 + 1 + 3 * 5 + 1 + 5 + 2;
@@ -615,18 +653,20 @@ TEST_CASE("functional: an image that check_image accepts but cannot run is refus
         w[selection + 1] = neurons;
         reseal(w);
         REQUIRE(image::check_image(w.data(), w.size()));
-        check_refused(w, "an event selection names neuron " + std::to_string(neurons) + " of core " +
-                             std::to_string(core) + ", which the image has not");
+        check_refused(w, "an event selection names neuron " + std::to_string(neurons) +
+                             " of core " + std::to_string(core) + ", which the image has not");
     }
 }
 
-TEST_CASE("functional: a trace column of a neuron its core has not is refused", "[emulator][functional][refusal]") {
+TEST_CASE("functional: a trace column of a neuron its core has not is refused",
+          "[emulator][functional][refusal]") {
     // check_image bounds a trace column's neuron by 255 and its state word by 1023 only; the
     // emulator checks an event selection's neuron against its core (refused above) but not a
     // trace column's: the column is recorded as 0 in every row, silently.
     std::vector<std::uint32_t> w = hex_image();
     const std::size_t recording =
-        section_starts(w).at(section_of(w, image::section_kind::recording)) + image::section_header_words;
+        section_starts(w).at(section_of(w, image::section_kind::recording)) +
+        image::section_header_words;
     const std::size_t column = recording + 1 + 4 + 1;
     REQUIRE(w[column] != image::constant_column);
     SECTION("a neuron") { w[column + 1] = 200; }
@@ -638,15 +678,16 @@ TEST_CASE("functional: a trace column of a neuron its core has not is refused", 
     CHECK_THAT(e.problem(), Catch::Contains("trace column"));
 }
 
-TEST_CASE("functional: two chip sections at one position are refused", "[emulator][functional][refusal]") {
+TEST_CASE("functional: two chip sections at one position are refused",
+          "[emulator][functional][refusal]") {
     // docs/image-format.md: one chip section per available chip. Neither check_image nor the
     // emulator notices a second section at a position already given: the emulator routes every
     // packet reaching that position through the later section's table and never uses the first.
     std::vector<std::uint32_t> w = hex_image();
-    const std::size_t chip1 =
-        section_starts(w).at(section_of(w, image::section_kind::chip, 1)) + image::section_header_words;
-    const std::size_t chip0 =
-        section_starts(w).at(section_of(w, image::section_kind::chip, 0)) + image::section_header_words;
+    const std::size_t chip1 = section_starts(w).at(section_of(w, image::section_kind::chip, 1)) +
+                              image::section_header_words;
+    const std::size_t chip0 = section_starts(w).at(section_of(w, image::section_kind::chip, 0)) +
+                              image::section_header_words;
     w[chip1] = w[chip0];
     w[chip1 + 1] = w[chip0 + 1];
     reseal(w);

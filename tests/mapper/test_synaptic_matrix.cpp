@@ -75,8 +75,8 @@ struct test_network {
             compiled.groups.push_back(cg);
         }
     }
-    void connect(int source_group, int source, int target_group, int target, int channel, std::int32_t weight,
-                 int delay) {
+    void connect(int source_group, int source, int target_group, int target, int channel,
+                 std::int32_t weight, int delay) {
         sf::lems::ir::connection c;
         c.source = {source_group, source};
         c.target = {target_group, target};
@@ -85,23 +85,28 @@ struct test_network {
         c.delay = delay;
         net.connections.push_back(c);
     }
-    std::vector<mapper::synaptic_matrix> matrices(const mapper::partition_result& parts, const keys& k, int slots) const {
-        return mapper::build_synaptic_matrices(mapper::index_incoming(net, compiled, slots), parts, k.key, k.mask);
+    std::vector<mapper::synaptic_matrix> matrices(const mapper::partition_result& parts,
+                                                  const keys& k, int slots) const {
+        return mapper::build_synaptic_matrices(mapper::index_incoming(net, compiled, slots), parts,
+                                               k.key, k.mask);
     }
 };
 
 // A word as the matrices hold it: target slice, source key, hold, source neuron's row, word.
-using placed = std::tuple<std::uint32_t, std::uint32_t, std::uint32_t, std::uint32_t, std::uint32_t>;
+using placed =
+    std::tuple<std::uint32_t, std::uint32_t, std::uint32_t, std::uint32_t, std::uint32_t>;
 
 // Every word of every matrix, where it is, after checking the matrices' structure.
-std::vector<placed> words_of(const std::vector<mapper::synaptic_matrix>& matrices, const mapper::partition_result& parts,
-                             const keys& k) {
+std::vector<placed> words_of(const std::vector<mapper::synaptic_matrix>& matrices,
+                             const mapper::partition_result& parts, const keys& k) {
     std::vector<placed> all;
     for (std::size_t t = 0; t < matrices.size(); ++t) {
         INFO("matrix of slice " << t);
         const mapper::synaptic_matrix& m = matrices[t];
-        CHECK(m.bytes() == 16 * m.master.size() + 12 * m.blocks.size() + 4 * m.row_offsets.size() + 4 * m.words.size());
-        CHECK(m.bytes() == mapper::synaptic_bytes(m.master.size(), m.blocks.size(), m.row_offsets.size(), m.words.size()));
+        CHECK(m.bytes() == 16 * m.master.size() + 12 * m.blocks.size() + 4 * m.row_offsets.size() +
+                               4 * m.words.size());
+        CHECK(m.bytes() == mapper::synaptic_bytes(m.master.size(), m.blocks.size(),
+                                                  m.row_offsets.size(), m.words.size()));
         std::vector<bool> block_used(m.blocks.size(), false);
         std::vector<bool> word_used(m.words.size(), false);
         for (std::size_t e = 0; e < m.master.size(); ++e) {
@@ -116,7 +121,8 @@ std::vector<placed> words_of(const std::vector<mapper::synaptic_matrix>& matrice
             CHECK(entry.block_count >= 1);
             REQUIRE(entry.first_block + entry.block_count <= m.blocks.size());
             std::vector<std::uint32_t> holds;
-            for (std::uint32_t b = entry.first_block; b < entry.first_block + entry.block_count; ++b) {
+            for (std::uint32_t b = entry.first_block; b < entry.first_block + entry.block_count;
+                 ++b) {
                 CHECK_FALSE(block_used[b]);
                 block_used[b] = true;
                 const mapper::row_block& block = m.blocks[b];
@@ -131,12 +137,14 @@ std::vector<placed> words_of(const std::vector<mapper::synaptic_matrix>& matrice
                     for (std::uint32_t w = begin; w < end; ++w) {
                         CHECK_FALSE(word_used[w]);
                         word_used[w] = true;
-                        all.emplace_back(static_cast<std::uint32_t>(t), entry.key, block.hold, row, m.words[w]);
+                        all.emplace_back(static_cast<std::uint32_t>(t), entry.key, block.hold, row,
+                                         m.words[w]);
                     }
                 }
             }
             CHECK(std::is_sorted(holds.begin(), holds.end()));
-            CHECK(std::adjacent_find(holds.begin(), holds.end()) == holds.end()); // one block per hold
+            CHECK(std::adjacent_find(holds.begin(), holds.end()) ==
+                  holds.end()); // one block per hold
         }
         CHECK(std::find(block_used.begin(), block_used.end(), false) == block_used.end());
         CHECK(std::find(word_used.begin(), word_used.end(), false) == word_used.end());
@@ -146,32 +154,40 @@ std::vector<placed> words_of(const std::vector<mapper::synaptic_matrix>& matrice
 }
 
 // Where each connection must be.
-std::vector<placed> expected_words(const test_network& network, const mapper::partition_result& parts, const keys& k,
+std::vector<placed> expected_words(const test_network& network,
+                                   const mapper::partition_result& parts, const keys& k,
                                    int slots) {
     std::vector<placed> all;
-    mapper::for_each_quantised(network.compiled, network.net.connections, [&](const mapper::quantised_connection& c) {
-        const int s = parts.slice_of[static_cast<std::size_t>(c.source.group)][static_cast<std::size_t>(c.source.neuron)];
-        const int t = parts.slice_of[static_cast<std::size_t>(c.target.group)][static_cast<std::size_t>(c.target.neuron)];
-        const int hold = (c.delay_steps - 1) / slots * slots; // whole rings
-        const int ring = c.delay_steps - hold;
-        synapse::fields f;
-        f.weight = c.weight;
-        f.delay = static_cast<std::uint32_t>(ring);
-        f.channel = static_cast<std::uint32_t>(c.channel);
-        f.target = static_cast<std::uint32_t>(c.target.neuron - parts.slices[static_cast<std::size_t>(t)].first);
-        std::uint32_t word = 0;
-        REQUIRE(synapse::encode(f, word));
-        all.emplace_back(static_cast<std::uint32_t>(t), k.key[static_cast<std::size_t>(s)],
-                         static_cast<std::uint32_t>(hold),
-                         static_cast<std::uint32_t>(c.source.neuron - parts.slices[static_cast<std::size_t>(s)].first), word);
-    });
+    mapper::for_each_quantised(
+        network.compiled, network.net.connections, [&](const mapper::quantised_connection& c) {
+            const int s = parts.slice_of[static_cast<std::size_t>(c.source.group)]
+                                        [static_cast<std::size_t>(c.source.neuron)];
+            const int t = parts.slice_of[static_cast<std::size_t>(c.target.group)]
+                                        [static_cast<std::size_t>(c.target.neuron)];
+            const int hold = (c.delay_steps - 1) / slots * slots; // whole rings
+            const int ring = c.delay_steps - hold;
+            synapse::fields f;
+            f.weight = c.weight;
+            f.delay = static_cast<std::uint32_t>(ring);
+            f.channel = static_cast<std::uint32_t>(c.channel);
+            f.target = static_cast<std::uint32_t>(c.target.neuron -
+                                                  parts.slices[static_cast<std::size_t>(t)].first);
+            std::uint32_t word = 0;
+            REQUIRE(synapse::encode(f, word));
+            all.emplace_back(static_cast<std::uint32_t>(t), k.key[static_cast<std::size_t>(s)],
+                             static_cast<std::uint32_t>(hold),
+                             static_cast<std::uint32_t>(
+                                 c.source.neuron - parts.slices[static_cast<std::size_t>(s)].first),
+                             word);
+        });
     std::sort(all.begin(), all.end());
     return all;
 }
 
 } // namespace
 
-TEST_CASE("synaptic_matrix: a small network's rows, blocks and master tables", "[emulator][synaptic_matrix]") {
+TEST_CASE("synaptic_matrix: a small network's rows, blocks and master tables",
+          "[mapper][synaptic_matrix]") {
     // Group 0: 3 neurons in slices {0, 1} and {2}; group 1: 2 neurons in one slice.
     const mapper::partition_result parts = cut({3, 2}, 2);
     REQUIRE(parts.slices.size() == 3);
@@ -202,7 +218,8 @@ TEST_CASE("synaptic_matrix: a small network's rows, blocks and master tables", "
     CHECK(held8.hold == 8);
     CHECK(held16.hold == 16);
     CHECK(plain.neurons == 2);
-    // Hold 0: neuron 0's row is empty, neuron 1's row holds weight 100, delay 3, channel 0, target 0.
+    // Hold 0: neuron 0's row is empty, neuron 1's row holds weight 100, delay 3, channel 0, target
+    // 0.
     CHECK(target.row_offsets[plain.first_offset] == target.row_offsets[plain.first_offset + 1]);
     const std::uint32_t w = target.row_offsets[plain.first_offset + 1];
     REQUIRE(target.row_offsets[plain.first_offset + 2] == w + 1);
@@ -220,7 +237,8 @@ TEST_CASE("synaptic_matrix: a small network's rows, blocks and master tables", "
     CHECK(words_of(m, parts, k) == expected_words(t, parts, k, 8));
 }
 
-TEST_CASE("synaptic_matrix: random networks, every connection once where it belongs", "[emulator][synaptic_matrix]") {
+TEST_CASE("synaptic_matrix: random networks, every connection once where it belongs",
+          "[mapper][synaptic_matrix]") {
     const std::uint32_t seed = 20240611;
     std::cout << "synaptic_matrix random networks: seed " << seed << "\n";
     std::mt19937 random(seed);
@@ -239,13 +257,18 @@ TEST_CASE("synaptic_matrix: random networks, every connection once where it belo
         for (int c = 0; c < connections; ++c) {
             const int sg = static_cast<int>(random() % groups.size());
             const int tg = static_cast<int>(random() % groups.size());
-            t.connect(sg, static_cast<int>(random() % static_cast<std::uint32_t>(groups[static_cast<std::size_t>(sg)])), tg,
-                      static_cast<int>(random() % static_cast<std::uint32_t>(groups[static_cast<std::size_t>(tg)])),
-                      static_cast<int>(random() % 2), static_cast<std::int32_t>(random() % 65536) - 32768,
-                      1 + static_cast<int>(random() % 40));
+            t.connect(
+                sg,
+                static_cast<int>(random() %
+                                 static_cast<std::uint32_t>(groups[static_cast<std::size_t>(sg)])),
+                tg,
+                static_cast<int>(random() %
+                                 static_cast<std::uint32_t>(groups[static_cast<std::size_t>(tg)])),
+                static_cast<int>(random() % 2), static_cast<std::int32_t>(random() % 65536) - 32768,
+                1 + static_cast<int>(random() % 40));
         }
-        INFO("round " << round << ": " << slots << " slots, " << parts.slices.size() << " slices, " << connections
-                      << " connections");
+        INFO("round " << round << ": " << slots << " slots, " << parts.slices.size() << " slices, "
+                      << connections << " connections");
         const std::vector<mapper::synaptic_matrix> m = t.matrices(parts, k, slots);
         REQUIRE(m.size() == parts.slices.size());
         CHECK(words_of(m, parts, k) == expected_words(t, parts, k, slots));
@@ -264,7 +287,8 @@ TEST_CASE("synaptic_matrix: random networks, every connection once where it belo
     }
 }
 
-TEST_CASE("synaptic_matrix: a connection that does not fit a synaptic word is an error", "[emulator][synaptic_matrix]") {
+TEST_CASE("synaptic_matrix: a connection that does not fit a synaptic word is an error",
+          "[mapper][synaptic_matrix]") {
     const mapper::partition_result parts = cut({2, 300}, 300);
     const keys k = keys_of(parts);
     test_network t({2, 300});
@@ -273,10 +297,12 @@ TEST_CASE("synaptic_matrix: a connection that does not fit a synaptic word is an
     SECTION("channel 16") { t.connect(0, 0, 0, 1, 16, 1, 1); }
     SECTION("target neuron 256 of a slice") { t.connect(0, 0, 1, 256, 0, 1, 1); }
     CHECK_THROWS_AS(t.matrices(parts, k, 16), mapper::compile_error);
-    CHECK_THROWS_WITH(t.matrices(parts, k, 16), Catch::StartsWith("a connection does not fit a synaptic word (weight "));
+    CHECK_THROWS_WITH(t.matrices(parts, k, 16),
+                      Catch::StartsWith("a connection does not fit a synaptic word (weight "));
 }
 
-TEST_CASE("synaptic_matrix: the largest values of a synaptic word fit", "[emulator][synaptic_matrix]") {
+TEST_CASE("synaptic_matrix: the largest values of a synaptic word fit",
+          "[mapper][synaptic_matrix]") {
     const mapper::partition_result parts = cut({1, 256}, 256);
     const keys k = keys_of(parts);
     test_network t({1, 256});

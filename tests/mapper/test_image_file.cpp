@@ -9,11 +9,11 @@
 #include <sf/firmware/image.hpp>
 #include <sf/mapper/image_file.hpp>
 
-#include "emulator_support.hpp"
+#include "mapping_support.hpp"
 
 namespace {
 
-using namespace sf::emulator::test;
+using namespace sf::mapper::test;
 namespace mapper = sf::mapper;
 using sf::lems::test::entries_of;
 using sf::lems::test::read_text;
@@ -27,7 +27,8 @@ const std::vector<std::uint32_t>& image_words() {
 
 } // namespace
 
-TEST_CASE("image_file: save_image and load_image give back the same words", "[emulator][image_file]") {
+TEST_CASE("image_file: save_image and load_image give back the same words",
+          "[mapper][image_file]") {
     temp_folder dir("sf_test_image_file");
     const std::vector<std::uint32_t>& words = image_words();
     SECTION("into a folder that does not exist yet") {
@@ -51,7 +52,7 @@ TEST_CASE("image_file: save_image and load_image give back the same words", "[em
     }
 }
 
-TEST_CASE("image_file: an empty file loads as no words", "[emulator][image_file]") {
+TEST_CASE("image_file: an empty file loads as no words", "[mapper][image_file]") {
     // load_image copies the bytes with std::memcpy(words.data(), bytes.data(), 0): for an empty
     // file words.data() is null, which memcpy does not allow (UBSan under SF_SANITIZE aborts here).
     temp_folder dir("sf_test_image_file");
@@ -64,7 +65,8 @@ TEST_CASE("image_file: an empty file loads as no words", "[emulator][image_file]
           sf::firmware::image::problem::too_short);
 }
 
-TEST_CASE("image_file: save_image leaves nothing behind when it cannot write", "[emulator][image_file]") {
+TEST_CASE("image_file: save_image leaves nothing behind when it cannot write",
+          "[mapper][image_file]") {
     temp_folder dir("sf_test_image_file");
     const fs::path blocker = dir.write("blocker", "a file, not a folder\n");
     SECTION("a parent that is a file") {
@@ -78,19 +80,23 @@ TEST_CASE("image_file: save_image leaves nothing behind when it cannot write", "
         const fs::path folder = dir.path() / "net.sfimg";
         fs::create_directories(folder / "inside");
         CHECK_THROWS_AS(mapper::save_image(folder, image_words()), mapper::image_file_error);
-        CHECK_THROWS_WITH(mapper::save_image(folder, image_words()), Catch::Contains(folder.string()));
-        CHECK(entries_of(dir.path()) == std::vector<std::string>{"blocker", "net.sfimg", "net.sfimg/inside"});
+        CHECK_THROWS_WITH(mapper::save_image(folder, image_words()),
+                          Catch::Contains(folder.string()));
+        CHECK(entries_of(dir.path()) ==
+              std::vector<std::string>{"blocker", "net.sfimg", "net.sfimg/inside"});
     }
     SECTION("an earlier image stays whole") {
         const fs::path file = dir.path() / "net.sfimg";
         mapper::save_image(file, image_words());
-        fs::create_directories(dir.path() / "net.sfimg.partial" / "x"); // the temporary cannot be made
+        fs::create_directories(dir.path() / "net.sfimg.partial" /
+                               "x"); // the temporary cannot be made
         CHECK_THROWS_AS(mapper::save_image(file, {1u, 2u}), mapper::image_file_error);
         CHECK(mapper::load_image(file) == image_words());
     }
 }
 
-TEST_CASE("image_file: load_image refuses a file that is missing or not whole words", "[emulator][image_file]") {
+TEST_CASE("image_file: load_image refuses a file that is missing or not whole words",
+          "[mapper][image_file]") {
     temp_folder dir("sf_test_image_file");
     SECTION("missing") {
         const fs::path file = dir.path() / "nosuch.sfimg";
@@ -104,9 +110,10 @@ TEST_CASE("image_file: load_image refuses a file that is missing or not whole wo
             std::ofstream(file, std::ios::binary | std::ios::app) << std::string(extra, '\0');
             const std::size_t bytes = 4 * image_words().size() + extra;
             CHECK_THROWS_AS(mapper::load_image(file), mapper::image_file_error);
-            CHECK_THROWS_WITH(mapper::load_image(file), file.string() + ": " + std::to_string(bytes) +
-                                                            " bytes, not a whole number of 32-bit words: not a "
-                                                            "board image");
+            CHECK_THROWS_WITH(mapper::load_image(file),
+                              file.string() + ": " + std::to_string(bytes) +
+                                  " bytes, not a whole number of 32-bit words: not a "
+                                  "board image");
         }
     }
     SECTION("a text file of 3 bytes") {

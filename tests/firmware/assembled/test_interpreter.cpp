@@ -74,11 +74,13 @@ TEST_CASE("interpreter: arithmetic saturates and counts", "[firmware][interprete
     CHECK(n.result_of("ldc r2, 0\nldc r3, 1\nmax r1, r2, r3") == 100);
     CHECK(n.saturations.events == 0);
     CHECK(n.result_of("ldc r2, 3\nadd r1, r2, r2") == 2147483647);
-    CHECK(n.result_of("ldc r2, 3\nli r3, -1\nmul r1, r2, r3, 0\nli r4, 2\nsub r1, r1, r4") == -2147483647 - 1);
+    CHECK(n.result_of("ldc r2, 3\nli r3, -1\nmul r1, r2, r3, 0\nli r4, 2\nsub r1, r1, r4") ==
+          -2147483647 - 1);
     CHECK(n.saturations.events == 2);
 }
 
-TEST_CASE("interpreter: multiply and shifts round to nearest, halves up", "[firmware][interpreter]") {
+TEST_CASE("interpreter: multiply and shifts round to nearest, halves up",
+          "[firmware][interpreter]") {
     bench_neuron n;
     // 100 * 2^30 / 2^30 = 100; -7 * 2^30 / 2^31 = -3.5 -> -3
     CHECK(n.result_of("ldc r2, 0\nldc r3, 2\nmul r1, r2, r3, 30") == 100);
@@ -114,8 +116,8 @@ TEST_CASE("interpreter: lookup tables interpolate and clamp", "[firmware][interp
     CHECK(n.result_of("li r2, 6\nlut r1, r2, 0") == 60);
     CHECK(n.result_of("li r2, 16\nlut r1, r2, 0") == 160); // the last sample is reached
     n.samples = {0, 3, 4, 4, 4};
-    CHECK(n.result_of("li r2, 2\nlut r1, r2, 0") == 2);    // 1.5 -> 2
-    CHECK(n.result_of("li r2, 6\nlut r1, r2, 0") == 4);    // 3.5 -> 4
+    CHECK(n.result_of("li r2, 2\nlut r1, r2, 0") == 2); // 1.5 -> 2
+    CHECK(n.result_of("li r2, 6\nlut r1, r2, 0") == 4); // 3.5 -> 4
     CHECK(n.saturations.events == 0);
     CHECK(n.result_of("li r2, -1\nlut r1, r2, 0") == 0);
     CHECK(n.result_of("li r2, 17\nlut r1, r2, 0") == 4);
@@ -204,14 +206,13 @@ TEST_CASE("interpreter: a table descriptor outside the limits stops the run",
     }
 }
 
-TEST_CASE("interpreter: saturation and rounding at the int32 extremes",
-          "[firmware][interpreter]") {
+TEST_CASE("interpreter: saturation and rounding at the int32 extremes", "[firmware][interpreter]") {
     bench_neuron n;
     constexpr std::int32_t lowest = std::numeric_limits<std::int32_t>::min();
     constexpr std::int32_t highest = std::numeric_limits<std::int32_t>::max();
     n.constants = {lowest, highest, -1, 1};
     SECTION("mul with shift 0 clamps, with shift 63 rounds to nearest, halves up") {
-        CHECK(n.result_of("ldc r2, 0\nmul r1, r2, r2, 0") == highest); // 2^62
+        CHECK(n.result_of("ldc r2, 0\nmul r1, r2, r2, 0") == highest);            // 2^62
         CHECK(n.result_of("ldc r2, 0\nldc r3, 2\nmul r1, r2, r3, 0") == highest); // -min
         CHECK(n.result_of("ldc r2, 0\nldc r3, 1\nmul r1, r2, r3, 0") == lowest);
         CHECK(n.saturations.events == 3);
@@ -220,7 +221,7 @@ TEST_CASE("interpreter: saturation and rounding at the int32 extremes",
         CHECK(n.result_of("ldc r2, 0\nldc r3, 1\nmul r1, r2, r3, 63") == 0);     // just above -1/2
         CHECK(n.result_of("ldc r2, 0\nldc r3, 3\nmul r1, r2, r3, 63") == 0);     // -2^-32
         CHECK(n.result_of("ldc r2, 0\nmul r1, r2, r2, 62") == 1);
-        CHECK(n.result_of("ldc r2, 0\nldc r3, 1\nmul r1, r2, r3, 62") == -1);     // -1 + 2^-31
+        CHECK(n.result_of("ldc r2, 0\nldc r3, 1\nmul r1, r2, r3, 62") == -1); // -1 + 2^-31
         CHECK(n.saturations.events == 3);
     }
     SECTION("shl clamps at both ends and counts") {
@@ -236,15 +237,15 @@ TEST_CASE("interpreter: saturation and rounding at the int32 extremes",
         CHECK(n.saturations.events == 4);
     }
     SECTION("shr rounds negative halves up, towards zero") {
-        CHECK(n.result_of("li r2, -1\nshr r1, r2, 1") == 0);   // -0.5
-        CHECK(n.result_of("li r2, -3\nshr r1, r2, 1") == -1);  // -1.5
-        CHECK(n.result_of("li r2, -2\nshr r1, r2, 2") == 0);   // -0.5
-        CHECK(n.result_of("li r2, -6\nshr r1, r2, 2") == -1);  // -1.5
-        CHECK(n.result_of("li r2, -7\nshr r1, r2, 2") == -2);  // -1.75
+        CHECK(n.result_of("li r2, -1\nshr r1, r2, 1") == 0);  // -0.5
+        CHECK(n.result_of("li r2, -3\nshr r1, r2, 1") == -1); // -1.5
+        CHECK(n.result_of("li r2, -2\nshr r1, r2, 2") == 0);  // -0.5
+        CHECK(n.result_of("li r2, -6\nshr r1, r2, 2") == -1); // -1.5
+        CHECK(n.result_of("li r2, -7\nshr r1, r2, 2") == -2); // -1.75
         CHECK(n.result_of("ldc r2, 0\nshr r1, r2, 31") == -1);
         CHECK(n.result_of("ldc r2, 0\nshr r1, r2, 0") == lowest);
-        CHECK(n.result_of("ldc r2, 1\nshr r1, r2, 31") == 1);  // just below one
-        CHECK(n.result_of("ldc r2, 2\nshr r1, r2, 31") == 0);  // -2^-31
+        CHECK(n.result_of("ldc r2, 1\nshr r1, r2, 31") == 1); // just below one
+        CHECK(n.result_of("ldc r2, 2\nshr r1, r2, 31") == 0); // -2^-31
         CHECK(n.saturations.events == 0);
     }
     SECTION("add and sub clamp at both ends") {

@@ -13,11 +13,11 @@
 #include <sf/firmware/image.hpp>
 #include <sf/mapper/image_file.hpp>
 
-#include "emulator_support.hpp"
+#include "mapping_support.hpp"
 
 namespace {
 
-using namespace sf::emulator::test;
+using namespace sf::mapper::test;
 namespace image = sf::firmware::image;
 namespace mapper = sf::mapper;
 using image::problem;
@@ -112,7 +112,9 @@ read_image read_back(const std::vector<std::uint32_t>& words) {
             CHECK(c.done());
             break;
         }
-        case section_kind::report: r.report = text_at(c, "report"); break;
+        case section_kind::report:
+            r.report = text_at(c, "report");
+            break;
         }
     }
     return r;
@@ -130,7 +132,8 @@ std::vector<std::uint32_t> span(const std::uint32_t* at, std::size_t count) {
 // Everything the image holds is what the mapped network says.
 void check_round_trip(const mapper::mapped_network& m, const std::vector<std::uint32_t>& words) {
     const image::check_result checked = image::check_image(words.data(), words.size());
-    INFO(image::describe(checked.what) << " at word " << checked.offset << " (" << checked.field << ")");
+    INFO(image::describe(checked.what)
+         << " at word " << checked.offset << " (" << checked.field << ")");
     REQUIRE(checked);
     CHECK(words[0] == image::magic);
     CHECK(words[1] == image::version);
@@ -157,8 +160,9 @@ void check_round_trip(const mapper::mapped_network& m, const std::vector<std::ui
     std::vector<std::uint32_t> dead;
     for (const mapper::link& l : m.machine.links) {
         if (!l.available) {
-            dead.insert(dead.end(), {static_cast<std::uint32_t>(l.from.x), static_cast<std::uint32_t>(l.from.y),
-                                     static_cast<std::uint32_t>(l.heading)});
+            dead.insert(dead.end(),
+                        {static_cast<std::uint32_t>(l.from.x), static_cast<std::uint32_t>(l.from.y),
+                         static_cast<std::uint32_t>(l.heading)});
         }
     }
     CHECK(span(r.machine.dead, 3 * std::size_t{r.machine.dead_links}) == dead);
@@ -214,8 +218,9 @@ void check_round_trip(const mapper::mapped_network& m, const std::vector<std::ui
             t += 2 + table.samples.size();
         }
         const auto s = static_cast<std::size_t>(g.state_words);
-        const std::vector<std::int32_t> state(g.initial_state.begin() + static_cast<std::ptrdiff_t>(core.first * s),
-                                              g.initial_state.begin() + static_cast<std::ptrdiff_t>((core.first + core.count) * s));
+        const std::vector<std::int32_t> state(
+            g.initial_state.begin() + static_cast<std::ptrdiff_t>(core.first * s),
+            g.initial_state.begin() + static_cast<std::ptrdiff_t>((core.first + core.count) * s));
         CHECK(span(v.initial_state, std::size_t{v.neurons} * v.state_words) == as_words(state));
         std::vector<std::uint32_t> master;
         for (const mapper::master_entry& e : mx.master) {
@@ -273,7 +278,8 @@ const std::vector<std::uint32_t>& small_image() {
 
 } // namespace
 
-TEST_CASE("image: a mapped network's image holds every core, chip and recording as mapped", "[emulator][image]") {
+TEST_CASE("image: a mapped network's image holds every core, chip and recording as mapped",
+          "[mapper][image]") {
     SECTION("the small model on a hexagonal board with a failed chip and a dead link") {
         const mapper::mapped_network& m = small_mapped();
         // Spread as the test means it: several chips, holds for the long delays, a constant column.
@@ -308,13 +314,16 @@ TEST_CASE("image: a mapped network's image holds every core, chip and recording 
         // The report holds wall-clock times of the mapping: everything before it is the same.
         const std::size_t report = section_starts(words).back();
         REQUIRE(words.size() > report);
-        CHECK(std::vector<std::uint32_t>(words.begin() + 6, words.begin() + static_cast<std::ptrdiff_t>(report)) ==
+        CHECK(std::vector<std::uint32_t>(words.begin() + 6,
+                                         words.begin() + static_cast<std::ptrdiff_t>(report)) ==
               std::vector<std::uint32_t>(small_image().begin() + 6,
-                                         small_image().begin() + static_cast<std::ptrdiff_t>(report)));
+                                         small_image().begin() +
+                                             static_cast<std::ptrdiff_t>(report)));
     }
 }
 
-TEST_CASE("image: the checksum is zlib's CRC-32 of the words' little-endian bytes", "[emulator][image]") {
+TEST_CASE("image: the checksum is zlib's CRC-32 of the words' little-endian bytes",
+          "[mapper][image]") {
     // "123456789" padded with zero bytes to three words; CRC-32 of the 12 bytes, as zlib's crc32.
     const std::uint32_t words[] = {0x34333231u, 0x38373635u, 0x00000039u};
     CHECK(image::checksum(words, 0) == 0u);
@@ -324,7 +333,8 @@ TEST_CASE("image: the checksum is zlib's CRC-32 of the words' little-endian byte
     static_assert(image::checksum(eight, 2) == 0x9AE0DAAFu, "usable in constant expressions");
 }
 
-// ---- damaged images --------------------------------------------------------------------------------
+// ---- damaged images
+// --------------------------------------------------------------------------------
 
 namespace {
 
@@ -333,7 +343,7 @@ struct section_at {
     std::size_t position = 0; // among the sections
     std::size_t start = 0;    // the section header
     std::size_t payload = 0;
-    std::size_t end = 0;      // one past the payload
+    std::size_t end = 0; // one past the payload
     std::uint32_t kind = 0;
     std::uint32_t index = 0;
 };
@@ -349,21 +359,40 @@ section_at locate(const std::vector<std::uint32_t>& words, std::size_t position)
     return s;
 }
 
-section_at locate(const std::vector<std::uint32_t>& words, section_kind kind, std::uint32_t index = 0) {
+section_at locate(const std::vector<std::uint32_t>& words, section_kind kind,
+                  std::uint32_t index = 0) {
     return locate(words, section_of(words, kind, index));
 }
 
 // A core section's arrays, as word offsets in the image.
 struct core_at : section_at {
     image::core_view view;
-    std::size_t program = 0, constants = 0, tables = 0, initial_state = 0, master = 0, blocks = 0, offsets = 0,
-                words = 0;
+    std::size_t program = 0, constants = 0, tables = 0, initial_state = 0, master = 0, blocks = 0,
+                offsets = 0, words = 0;
 };
 
 // The count fields of a core section, by their place in the payload.
 enum core_field : std::size_t {
-    f_x, f_y, f_core, f_group, f_first, f_neurons, f_state_words, f_channels, f_slots, f_seed, f_key, f_mask,
-    f_sends, f_program, f_constants, f_tables, f_master, f_blocks, f_offsets, f_words
+    f_x,
+    f_y,
+    f_core,
+    f_group,
+    f_first,
+    f_neurons,
+    f_state_words,
+    f_channels,
+    f_slots,
+    f_seed,
+    f_key,
+    f_mask,
+    f_sends,
+    f_program,
+    f_constants,
+    f_tables,
+    f_master,
+    f_blocks,
+    f_offsets,
+    f_words
 };
 
 core_at locate_core(const std::vector<std::uint32_t>& words, std::uint32_t index) {
@@ -413,8 +442,8 @@ struct refusal {
 
 void check_refused(const std::vector<std::uint32_t>& words, const refusal& e) {
     const image::check_result r = image::check_image(words.data(), words.size());
-    INFO("found: " << image::describe(r.what) << " (" << r.field << ") in section " << r.section << " (kind " << r.kind
-                   << ", index " << r.index << ") at word " << r.offset);
+    INFO("found: " << image::describe(r.what) << " (" << r.field << ") in section " << r.section
+                   << " (kind " << r.kind << ", index " << r.index << ") at word " << r.offset);
     CHECK(r.what == e.what);
     CHECK_FALSE(static_cast<bool>(r));
     CHECK(r.section == e.section);
@@ -429,10 +458,11 @@ refusal in_section(const section_at& s, problem what, std::size_t offset, std::s
 }
 
 // A range check refused: the problem, field and section as given, the word inside the section.
-void check_out_of_range(const std::vector<std::uint32_t>& words, const section_at& s, const std::string& field) {
+void check_out_of_range(const std::vector<std::uint32_t>& words, const section_at& s,
+                        const std::string& field) {
     const image::check_result r = image::check_image(words.data(), words.size());
-    INFO("found: " << image::describe(r.what) << " (" << r.field << ") in section " << r.section << " at word "
-                   << r.offset);
+    INFO("found: " << image::describe(r.what) << " (" << r.field << ") in section " << r.section
+                   << " at word " << r.offset);
     CHECK(r.what == problem::bad_field);
     CHECK(std::string(r.field) == field);
     CHECK(r.section == s.position);
@@ -454,7 +484,7 @@ constexpr std::size_t m_width = 5, m_height = 6, m_topology = 7, m_wraps = 8, m_
 
 } // namespace
 
-TEST_CASE("image: check_image refuses a damaged header", "[emulator][image]") {
+TEST_CASE("image: check_image refuses a damaged header", "[mapper][image]") {
     std::vector<std::uint32_t> w = small_image();
     SECTION("shorter than a header") {
         w.resize(5);
@@ -485,8 +515,9 @@ TEST_CASE("image: check_image refuses a damaged header", "[emulator][image]") {
     }
 }
 
-TEST_CASE("image: check_image refuses sections past the end, with a wrong checksum, kind, order or index",
-          "[emulator][image]") {
+TEST_CASE(
+    "image: check_image refuses sections past the end, with a wrong checksum, kind, order or index",
+    "[mapper][image]") {
     std::vector<std::uint32_t> w = small_image();
     const std::size_t sections = w[3];
     SECTION("the header counts a section more than there are") {
@@ -540,12 +571,14 @@ TEST_CASE("image: check_image refuses sections past the end, with a wrong checks
     }
     SECTION("a second recording section") {
         const section_at recording = locate(w, section_kind::recording);
-        const std::vector<std::uint32_t> copy(w.begin() + static_cast<std::ptrdiff_t>(recording.start),
-                                              w.begin() + static_cast<std::ptrdiff_t>(recording.end));
+        const std::vector<std::uint32_t> copy(
+            w.begin() + static_cast<std::ptrdiff_t>(recording.start),
+            w.begin() + static_cast<std::ptrdiff_t>(recording.end));
         w.insert(w.begin() + static_cast<std::ptrdiff_t>(recording.end), copy.begin(), copy.end());
         ++w[3];
         reseal(w);
-        check_refused(w, {problem::bad_section_kind, recording.position + 1, 4, 0, recording.end, ""});
+        check_refused(w,
+                      {problem::bad_section_kind, recording.position + 1, 4, 0, recording.end, ""});
     }
     SECTION("a second report section") {
         const section_at report = locate(w, section_kind::report);
@@ -558,12 +591,14 @@ TEST_CASE("image: check_image refuses sections past the end, with a wrong checks
     }
     SECTION("the recording after the report") {
         const section_at recording = locate(w, section_kind::recording);
-        const std::vector<std::uint32_t> moved(w.begin() + static_cast<std::ptrdiff_t>(recording.start),
-                                               w.begin() + static_cast<std::ptrdiff_t>(recording.end));
+        const std::vector<std::uint32_t> moved(
+            w.begin() + static_cast<std::ptrdiff_t>(recording.start),
+            w.begin() + static_cast<std::ptrdiff_t>(recording.end));
         w.erase(w.begin() + static_cast<std::ptrdiff_t>(recording.start),
                 w.begin() + static_cast<std::ptrdiff_t>(recording.end));
         w.insert(w.end(), moved.begin(), moved.end());
-        check_refused(w, {problem::bad_section_kind, recording.position + 1, 4, 0, w.size() - moved.size(), ""});
+        check_refused(w, {problem::bad_section_kind, recording.position + 1, 4, 0,
+                          w.size() - moved.size(), ""});
     }
     SECTION("a chip's index skips one") {
         const section_at chip = locate(w, section_kind::chip, 1);
@@ -576,7 +611,8 @@ TEST_CASE("image: check_image refuses sections past the end, with a wrong checks
         check_refused(w, {problem::bad_section_index, core.position, 3, 0, core.start + 2, ""});
     }
     SECTION("the machine's, recording's or report's index is not 0") {
-        for (const section_kind kind : {section_kind::machine, section_kind::recording, section_kind::report}) {
+        for (const section_kind kind :
+             {section_kind::machine, section_kind::recording, section_kind::report}) {
             std::vector<std::uint32_t> d = w;
             const section_at s = locate(d, kind);
             d[s.start + 2] = 1;
@@ -587,7 +623,7 @@ TEST_CASE("image: check_image refuses sections past the end, with a wrong checks
 }
 
 TEST_CASE("image: check_image refuses section counts that disagree and words after the last field",
-          "[emulator][image]") {
+          "[mapper][image]") {
     std::vector<std::uint32_t> w = small_image();
     const section_at machine = locate(w, section_kind::machine);
     const std::size_t chips_field = machine.payload + 10 + 3 * w[machine.payload + m_dead];
@@ -633,8 +669,9 @@ TEST_CASE("image: check_image refuses section counts that disagree and words aft
         check_refused(w, {problem::trailing_words, w[3], 0, 0, end, ""});
     }
     SECTION("a word after a section's last field") {
-        for (const section_kind kind : {section_kind::machine, section_kind::chip, section_kind::core,
-                                        section_kind::recording, section_kind::report}) {
+        for (const section_kind kind :
+             {section_kind::machine, section_kind::chip, section_kind::core,
+              section_kind::recording, section_kind::report}) {
             std::vector<std::uint32_t> d = w;
             const section_at s = locate(d, kind);
             insert_into(d, s.position, s.end - s.payload, {0u});
@@ -645,11 +682,12 @@ TEST_CASE("image: check_image refuses section counts that disagree and words aft
     }
 }
 
-TEST_CASE("image: check_image refuses a section that ends inside a field", "[emulator][image]") {
+TEST_CASE("image: check_image refuses a section that ends inside a field", "[mapper][image]") {
     std::vector<std::uint32_t> w = small_image();
     // Cuts section `s`'s payload to `keep` words.
     auto cut = [&](const section_at& s, std::size_t keep) {
-        w.erase(w.begin() + static_cast<std::ptrdiff_t>(s.payload + keep), w.begin() + static_cast<std::ptrdiff_t>(s.end));
+        w.erase(w.begin() + static_cast<std::ptrdiff_t>(s.payload + keep),
+                w.begin() + static_cast<std::ptrdiff_t>(s.end));
         w[s.start + 1] = static_cast<std::uint32_t>(keep);
         reseal(w);
     };
@@ -659,12 +697,14 @@ TEST_CASE("image: check_image refuses a section that ends inside a field", "[emu
         check_refused(w, in_section(core, problem::truncated_field, core.payload + f_key, "key"));
     }
     SECTION("a core's synaptic words") {
-        const core_at core = find_core(w, [](const core_at& c) { return c.view.synaptic_words > 0; });
+        const core_at core =
+            find_core(w, [](const core_at& c) { return c.view.synaptic_words > 0; });
         cut(core, core.end - core.payload - 1);
         check_refused(w, in_section(core, problem::truncated_field, core.words, "synaptic words"));
     }
     SECTION("a core's master table") {
-        const core_at core = find_core(w, [](const core_at& c) { return c.view.master_entries > 0; });
+        const core_at core =
+            find_core(w, [](const core_at& c) { return c.view.master_entries > 0; });
         cut(core, core.master - core.payload + 3);
         check_refused(w, in_section(core, problem::truncated_field, core.master, "master table"));
     }
@@ -679,11 +719,13 @@ TEST_CASE("image: check_image refuses a section that ends inside a field", "[emu
         w[core.payload + f_tables] = 1;
         const std::vector<std::uint32_t> table{0u, 2u | 4u << 8, 1u, 2u, 3u, 4u, 5u};
         std::vector<std::uint32_t> d = w;
-        d.erase(d.begin() + static_cast<std::ptrdiff_t>(core.tables), d.begin() + static_cast<std::ptrdiff_t>(core.end));
+        d.erase(d.begin() + static_cast<std::ptrdiff_t>(core.tables),
+                d.begin() + static_cast<std::ptrdiff_t>(core.end));
         d.insert(d.begin() + static_cast<std::ptrdiff_t>(core.tables), table.begin(), table.end());
         d[core.start + 1] = static_cast<std::uint32_t>(core.tables + table.size() - core.payload);
         reseal(d);
-        check_refused(d, in_section(core, problem::truncated_field, core.tables + 2, "table samples"));
+        check_refused(d,
+                      in_section(core, problem::truncated_field, core.tables + 2, "table samples"));
     }
     SECTION("the machine's board name") {
         const section_at machine = locate(w, section_kind::machine);
@@ -696,22 +738,26 @@ TEST_CASE("image: check_image refuses a section that ends inside a field", "[emu
         const section_at machine = locate(w, section_kind::machine);
         w[machine.payload + m_dead] = 1000;
         reseal(w);
-        check_refused(w, in_section(machine, problem::truncated_field, machine.payload + m_dead + 1, "dead links"));
+        check_refused(w, in_section(machine, problem::truncated_field, machine.payload + m_dead + 1,
+                                    "dead links"));
     }
     SECTION("a chip's routing entries") {
         const section_at chip = locate(w, section_kind::chip, 0);
         w[chip.payload + 2] += 1;
         reseal(w);
-        check_refused(w, in_section(chip, problem::truncated_field, chip.payload + 3, "routing entries"));
+        check_refused(
+            w, in_section(chip, problem::truncated_field, chip.payload + 3, "routing entries"));
     }
     SECTION("the recording's trace path") {
         const section_at recording = locate(w, section_kind::recording);
         cut(recording, 3);
-        check_refused(w, in_section(recording, problem::truncated_field, recording.payload + 2, "trace path"));
+        check_refused(w, in_section(recording, problem::truncated_field, recording.payload + 2,
+                                    "trace path"));
     }
     SECTION("the recording's event files") {
         const section_at recording = locate(w, section_kind::recording);
-        // One trace file: its path ("volts.dat": length and 3 words), columns, 3 columns of 5 words.
+        // One trace file: its path ("volts.dat": length and 3 words), columns, 3 columns of 5
+        // words.
         const std::size_t events = recording.payload + 1 + 4 + 1 + 3 * 5;
         REQUIRE(w[events] == 1);
         cut(recording, events - recording.payload);
@@ -720,11 +766,13 @@ TEST_CASE("image: check_image refuses a section that ends inside a field", "[emu
     SECTION("the report's text") {
         const section_at report = locate(w, section_kind::report);
         cut(report, 2);
-        check_refused(w, in_section(report, problem::truncated_field, report.payload + 1, "report"));
+        check_refused(w,
+                      in_section(report, problem::truncated_field, report.payload + 1, "report"));
     }
 }
 
-TEST_CASE("image: check_image refuses machine and chip fields outside their ranges", "[emulator][image]") {
+TEST_CASE("image: check_image refuses machine and chip fields outside their ranges",
+          "[mapper][image]") {
     std::vector<std::uint32_t> w = small_image();
     const section_at machine = locate(w, section_kind::machine);
     auto set = [&](std::size_t offset, std::uint32_t value) {
@@ -733,21 +781,44 @@ TEST_CASE("image: check_image refuses machine and chip fields outside their rang
     };
     SECTION("the machine") {
         std::string name = "time step";
-        SECTION("a time step of 0") { w[machine.payload] = 0; w[machine.payload + 1] = 0; }
+        SECTION("a time step of 0") {
+            w[machine.payload] = 0;
+            w[machine.payload + 1] = 0;
+        }
         SECTION("a negative time step") {
             const auto dt = real_words(-1e-4);
-            std::copy(dt.begin(), dt.end(), w.begin() + static_cast<std::ptrdiff_t>(machine.payload));
+            std::copy(dt.begin(), dt.end(),
+                      w.begin() + static_cast<std::ptrdiff_t>(machine.payload));
         }
         SECTION("a time step that is not a number") {
             const auto dt = real_words(std::numeric_limits<double>::quiet_NaN());
-            std::copy(dt.begin(), dt.end(), w.begin() + static_cast<std::ptrdiff_t>(machine.payload));
+            std::copy(dt.begin(), dt.end(),
+                      w.begin() + static_cast<std::ptrdiff_t>(machine.payload));
         }
-        SECTION("a grid 0 chips wide") { w[machine.payload + m_width] = 0; name = "grid width"; }
-        SECTION("a grid 4097 chips wide") { w[machine.payload + m_width] = 4097; name = "grid width"; }
-        SECTION("a grid 0 chips high") { w[machine.payload + m_height] = 0; name = "grid height"; }
-        SECTION("a grid 4097 chips high") { w[machine.payload + m_height] = 4097; name = "grid height"; }
-        SECTION("topology 3") { w[machine.payload + m_topology] = 3; name = "topology"; }
-        SECTION("wraps 2") { w[machine.payload + m_wraps] = 2; name = "wraps"; }
+        SECTION("a grid 0 chips wide") {
+            w[machine.payload + m_width] = 0;
+            name = "grid width";
+        }
+        SECTION("a grid 4097 chips wide") {
+            w[machine.payload + m_width] = 4097;
+            name = "grid width";
+        }
+        SECTION("a grid 0 chips high") {
+            w[machine.payload + m_height] = 0;
+            name = "grid height";
+        }
+        SECTION("a grid 4097 chips high") {
+            w[machine.payload + m_height] = 4097;
+            name = "grid height";
+        }
+        SECTION("topology 3") {
+            w[machine.payload + m_topology] = 3;
+            name = "topology";
+        }
+        SECTION("wraps 2") {
+            w[machine.payload + m_wraps] = 2;
+            name = "wraps";
+        }
         SECTION("no groups") {
             const std::size_t groups = machine.payload + 12 + 3 * w[machine.payload + m_dead];
             w[groups] = 0;
@@ -767,8 +838,14 @@ TEST_CASE("image: check_image refuses machine and chip fields outside their rang
     SECTION("a chip beyond the grid") {
         const section_at chip = locate(w, section_kind::chip, 2);
         std::string name;
-        SECTION("x") { set(chip.payload, 3); name = "chip x or y"; }
-        SECTION("y") { set(chip.payload + 1, 0xFFFFFFFFu); name = "chip x or y"; }
+        SECTION("x") {
+            set(chip.payload, 3);
+            name = "chip x or y";
+        }
+        SECTION("y") {
+            set(chip.payload + 1, 0xFFFFFFFFu);
+            name = "chip x or y";
+        }
         check_out_of_range(w, chip, name.c_str());
     }
     SECTION("the largest grid and time step are accepted") {
@@ -778,15 +855,15 @@ TEST_CASE("image: check_image refuses machine and chip fields outside their rang
     }
 }
 
-TEST_CASE("image: check_image refuses core fields outside their ranges", "[emulator][image]") {
+TEST_CASE("image: check_image refuses core fields outside their ranges", "[mapper][image]") {
     std::vector<std::uint32_t> w = small_image();
     // A core with a master table, blocks and synaptic words, of two neurons (key mask 0xFFFFFFFE).
     const core_at c = find_core(w, [](const core_at& k) {
         return k.view.master_entries >= 1 && k.view.synaptic_words >= 1 && k.view.neurons == 2;
     });
     INFO("core section " << c.index);
-    const std::size_t machine_groups =
-        locate(w, section_kind::machine).payload + 12 + 3 * w[locate(w, section_kind::machine).payload + m_dead];
+    const std::size_t machine_groups = locate(w, section_kind::machine).payload + 12 +
+                                       3 * w[locate(w, section_kind::machine).payload + m_dead];
     auto field = [&](core_field f) -> std::uint32_t& { return w[c.payload + f]; };
     // Inserts `count` words at `offset` of the image, inside the core's section.
     auto grow = [&](std::size_t offset, std::size_t count) {
@@ -846,7 +923,8 @@ TEST_CASE("image: check_image refuses core fields outside their ranges", "[emula
         name = "tables";
         std::vector<std::uint32_t> tables;
         for (int t = 0; t < 17; ++t) {
-            tables.insert(tables.end(), {0u, 0u, 7u, 8u}); // x0, step 0 and 2^0 intervals, 2 samples
+            tables.insert(tables.end(),
+                          {0u, 0u, 7u, 8u}); // x0, step 0 and 2^0 intervals, 2 samples
         }
         insert_into(w, c.position, c.tables - c.payload, tables);
         field(f_tables) = 17;
@@ -859,7 +937,10 @@ TEST_CASE("image: check_image refuses core fields outside their ranges", "[emula
         name = "key and mask";
         REQUIRE(field(f_mask) == 0xFFFFFFFEu);
         SECTION("a key bit outside the mask") { field(f_key) |= 1u; }
-        SECTION("a mask that leaves bit 8 to the neuron") { field(f_mask) = 0xFFFFFE00u; field(f_key) &= 0xFFFFFE00u; }
+        SECTION("a mask that leaves bit 8 to the neuron") {
+            field(f_mask) = 0xFFFFFE00u;
+            field(f_key) &= 0xFFFFFE00u;
+        }
         SECTION("a mask too narrow for the neurons") { field(f_mask) = 0xFFFFFFFFu; }
     }
     SECTION("a lookup table's shape") {
@@ -880,12 +961,16 @@ TEST_CASE("image: check_image refuses core fields outside their ranges", "[emula
         }
         SECTION("blocks past the core's") { w[entry + 3] = c.view.blocks + 1; }
         SECTION("a first block past the core's") { w[entry + 2] = c.view.blocks; }
-        SECTION("first block + blocks wrapping around 2^32") { w[entry + 2] = 0xFFFFFFFFu; w[entry + 3] = 2; }
+        SECTION("first block + blocks wrapping around 2^32") {
+            w[entry + 2] = 0xFFFFFFFFu;
+            w[entry + 3] = 2;
+        }
     }
     SECTION("the master table out of order") {
         name = "master table order";
         const std::vector<std::uint32_t> copy(w.begin() + static_cast<std::ptrdiff_t>(c.master),
-                                              w.begin() + static_cast<std::ptrdiff_t>(c.master + 4));
+                                              w.begin() +
+                                                  static_cast<std::ptrdiff_t>(c.master + 4));
         insert_into(w, c.position, c.blocks - c.payload, copy); // the same key twice
         field(f_master) += 1;
     }
@@ -912,16 +997,17 @@ TEST_CASE("image: check_image refuses core fields outside their ranges", "[emula
     check_out_of_range(w, locate(w, c.position), name);
 }
 
-TEST_CASE("image: check_image refuses recording fields outside their ranges", "[emulator][image]") {
+TEST_CASE("image: check_image refuses recording fields outside their ranges", "[mapper][image]") {
     std::vector<std::uint32_t> w = small_image();
     const section_at recording = locate(w, section_kind::recording);
     const std::uint32_t cores = static_cast<std::uint32_t>(small_mapped().cores.size());
-    // The trace file: count, path "volts.dat" (length and 3 words), 3 columns of core, neuron, slot, unit.
+    // The trace file: count, path "volts.dat" (length and 3 words), 3 columns of core, neuron,
+    // slot, unit.
     const std::size_t column = recording.payload + 1 + 4 + 1;
     const std::size_t constant = column + 2 * 5;
     REQUIRE(w[constant] == image::constant_column);
-    // The event file after it: count, path "out/spikes.dat" (length and 4 words), format, selections, then
-    // core, neuron, id "s" (2 words) each.
+    // The event file after it: count, path "out/spikes.dat" (length and 4 words), format,
+    // selections, then core, neuron, id "s" (2 words) each.
     const std::size_t events = constant + 5;
     const std::size_t format = events + 1 + 5;
     const std::size_t selection = format + 2;
@@ -945,7 +1031,7 @@ TEST_CASE("image: check_image refuses recording fields outside their ranges", "[
     check_out_of_range(w, recording, name);
 }
 
-TEST_CASE("image: check_image accepts the largest values of every range", "[emulator][image]") {
+TEST_CASE("image: check_image accepts the largest values of every range", "[mapper][image]") {
     std::vector<std::uint32_t> w = small_image();
     const section_at recording = locate(w, section_kind::recording);
     const std::size_t column = recording.payload + 1 + 4 + 1;
@@ -976,7 +1062,7 @@ TEST_CASE("image: check_image accepts the largest values of every range", "[emul
     CHECK(r);
 }
 
-TEST_CASE("image: a refused field is reported at its own word", "[emulator][image]") {
+TEST_CASE("image: a refused field is reported at its own word", "[mapper][image]") {
     // docs/image-format.md: the reader names "the word offset in the file where the problem is".
     std::vector<std::uint32_t> w = small_image();
     SECTION("a core's neurons") {
@@ -989,7 +1075,8 @@ TEST_CASE("image: a refused field is reported at its own word", "[emulator][imag
         const section_at machine = locate(w, section_kind::machine);
         w[machine.payload + m_width] = 0;
         reseal(w);
-        check_refused(w, in_section(machine, problem::bad_field, machine.payload + m_width, "grid width"));
+        check_refused(
+            w, in_section(machine, problem::bad_field, machine.payload + m_width, "grid width"));
     }
     SECTION("a master table entry") {
         const core_at c = find_core(w, [](const core_at& k) { return k.view.master_entries >= 1; });
@@ -999,7 +1086,7 @@ TEST_CASE("image: a refused field is reported at its own word", "[emulator][imag
     }
 }
 
-TEST_CASE("image: an image without a recording section is refused", "[emulator][image]") {
+TEST_CASE("image: an image without a recording section is refused", "[mapper][image]") {
     // docs/image-format.md: one recording section is required, the report is optional.
     std::vector<std::uint32_t> w = small_image();
     remove_section(w, section_of(w, section_kind::recording));
@@ -1010,7 +1097,7 @@ TEST_CASE("image: an image without a recording section is refused", "[emulator][
 }
 
 TEST_CASE("image: a lookup table of 2^255 intervals is refused without undefined behaviour",
-          "[emulator][image]") {
+          "[mapper][image]") {
     // A shift by 64 or more would be undefined: the table is refused before its samples are
     // counted (found by fuzz_image).
     std::vector<std::uint32_t> w = small_image();

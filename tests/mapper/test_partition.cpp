@@ -12,65 +12,73 @@
 #include <sf/mapper/routing_keys.hpp>
 #include <sf/mapper/synaptic_matrix.hpp>
 
-#include "emulator_support.hpp"
+#include "mapping_support.hpp"
 
 namespace {
 
-using namespace sf::emulator::test;
+using namespace sf::mapper::test;
 namespace mapper = sf::mapper;
 using mapper::slice;
 
 // `cells` integrate-and-fire cells, each driven by one spike source through one connection (so
 // that they compile as one group), the source's connections delayed by `delays` (in ms, one per
 // cell, cycled; the time step is 0.1 ms), and `ring` extra connections from cell i to cell i + 1.
-std::string driven_cells(int cells, const std::vector<std::string>& delays = {"0.1ms"}, bool ring = false) {
+std::string driven_cells(int cells, const std::vector<std::string>& delays = {"0.1ms"},
+                         bool ring = false) {
     std::string connections;
     for (int i = 0; i < cells; ++i) {
-        connections += R"(<connectionWD id=")" + std::to_string(i) + R"(" preCellId="../src[0]" postCellId="../cells[)" +
-                       std::to_string(i) + R"(]" weight="1" delay=")" + delays[static_cast<std::size_t>(i) % delays.size()] +
-                       "\"/>\n";
+        connections += R"(<connectionWD id=")" + std::to_string(i) +
+                       R"(" preCellId="../src[0]" postCellId="../cells[)" + std::to_string(i) +
+                       R"(]" weight="1" delay=")" +
+                       delays[static_cast<std::size_t>(i) % delays.size()] + "\"/>\n";
     }
     std::string recurrent;
     if (ring) {
-        recurrent = R"(<projection id="ring" presynapticPopulation="cells" postsynapticPopulation="cells" synapse="syn">)";
+        recurrent =
+            R"(<projection id="ring" presynapticPopulation="cells" postsynapticPopulation="cells" synapse="syn">)";
         for (int i = 0; i + 1 < cells; ++i) {
-            recurrent += R"(<connectionWD id=")" + std::to_string(i) + R"(" preCellId="../cells[)" + std::to_string(i) +
-                         R"(]" postCellId="../cells[)" + std::to_string(i + 1) + R"(]" weight="1" delay="0.2ms"/>)";
+            recurrent += R"(<connectionWD id=")" + std::to_string(i) + R"(" preCellId="../cells[)" +
+                         std::to_string(i) + R"(]" postCellId="../cells[)" + std::to_string(i + 1) +
+                         R"(]" weight="1" delay="0.2ms"/>)";
         }
         recurrent += "</projection>";
     }
-    return lems_with_core_types(R"(    <iafCell id="iaf" C="1nF" thresh="-50mV" reset="-70mV" leakConductance="10nS" leakReversal="-70mV"/>
+    return lems_with_core_types(
+        R"(    <iafCell id="iaf" C="1nF" thresh="-50mV" reset="-70mV" leakConductance="10nS" leakReversal="-70mV"/>
     <spikeGenerator id="gen" period="2ms"/>
     <expOneSynapse id="syn" gbase="5nS" erev="0mV" tauDecay="2ms"/>
     <network id="net">
         <population id="src" component="gen" size="1"/>
         <population id="cells" component="iaf" size=")" +
-           std::to_string(cells) + R"("/>
+        std::to_string(cells) + R"("/>
         <projection id="drive" presynapticPopulation="src" postsynapticPopulation="cells" synapse="syn">
 )" + connections +
-           R"(        </projection>
+        R"(        </projection>
 )" + recurrent +
-           R"(
+        R"(
     </network>
     <Simulation id="sim" length="2ms" step="0.1ms" target="net"/>
 )");
 }
 
 // A board of one chip whose cores hold `neurons`, `state_memory` words and `synaptic_bytes`.
-mapper::board board_with(int neurons, long state_memory, long synaptic_bytes, int delay_slots = 16) {
-    return mapper::load_board_text(R"(<board name="limits" time_step="0.1 ms">
+mapper::board board_with(int neurons, long state_memory, long synaptic_bytes,
+                         int delay_slots = 16) {
+    return mapper::load_board_text(
+        R"(<board name="limits" time_step="0.1 ms">
   <chips width="2" height="2" topology="mesh" cores="17" application_cores="16" router_entries="1024"
          link_bandwidth="1000"/>
-  <core neurons=")" + std::to_string(neurons) +
-                                       R"(" state_words_per_neuron="32" state_memory_words=")" +
-                                       std::to_string(state_memory) + R"(" synaptic_memory_bytes=")" +
-                                       std::to_string(synaptic_bytes) +
-                                       R"(" program_words="1024" constant_words="1024" lookup_table_words="2048"
-        weight_bits="16" delay_slots=")" + std::to_string(delay_slots) +
-                                       R"(" input_channels="2"/>
+  <core neurons=")" +
+            std::to_string(neurons) + R"(" state_words_per_neuron="32" state_memory_words=")" +
+            std::to_string(state_memory) + R"(" synaptic_memory_bytes=")" +
+            std::to_string(synaptic_bytes) +
+            R"(" program_words="1024" constant_words="1024" lookup_table_words="2048"
+        weight_bits="16" delay_slots=")" +
+            std::to_string(delay_slots) +
+            R"(" input_channels="2"/>
 </board>
 )",
-                                   "limits.xml");
+        "limits.xml");
 }
 
 struct compiled_model {
@@ -79,7 +87,8 @@ struct compiled_model {
     int cells = -1; // the group of the cells
 };
 
-compiled_model compile(const temp_folder& dir, const std::string& text, const mapper::board& machine) {
+compiled_model compile(const temp_folder& dir, const std::string& text,
+                       const mapper::board& machine) {
     compiled_model m;
     m.net = flatten_here(load_text(dir, "model.xml", text));
     m.compiled = mapper::quantise(m.net, machine);
@@ -102,7 +111,8 @@ void check_cover(const sf::lems::ir::network& net, const mapper::partition_resul
         int next = 0;
         while (k < parts.slices.size() && parts.slices[k].group == static_cast<int>(g)) {
             const slice& s = parts.slices[k];
-            INFO("slice " << k << ": group " << s.group << ", neurons " << s.first << " + " << s.count);
+            INFO("slice " << k << ": group " << s.group << ", neurons " << s.first << " + "
+                          << s.count);
             CHECK(s.first == next);
             CHECK(s.count >= 1);
             for (int n = s.first; n < s.first + s.count; ++n) {
@@ -131,7 +141,8 @@ using ranges = std::vector<std::pair<int, int>>;
 
 } // namespace
 
-TEST_CASE("partition: slices hold at most a core's neurons, in neuron order", "[emulator][partition]") {
+TEST_CASE("partition: slices hold at most a core's neurons, in neuron order",
+          "[mapper][partition]") {
     temp_folder dir("sf_test_partition");
     const mapper::board machine = board_with(3, 8192, 1000000);
     const compiled_model m = compile(dir, driven_cells(10), machine);
@@ -141,7 +152,8 @@ TEST_CASE("partition: slices hold at most a core's neurons, in neuron order", "[
     SECTION("more neurons than 256 are still cut at 256") {
         mapper::core_limits core = machine.core;
         core.neurons = 1000;
-        const compiled_model big = compile(dir, driven_cells(300), board_with(1000, 1 << 20, 1 << 30));
+        const compiled_model big =
+            compile(dir, driven_cells(300), board_with(1000, 1 << 20, 1 << 30));
         const mapper::partition_result p = mapper::partition(big.net, big.compiled, core);
         check_cover(big.net, p);
         CHECK(slices_of_group(p, big.cells) == ranges{{0, 256}, {256, 44}});
@@ -155,7 +167,8 @@ TEST_CASE("partition: slices hold at most a core's neurons, in neuron order", "[
     }
 }
 
-TEST_CASE("partition: the state words of a slice fit the core's state memory", "[emulator][partition]") {
+TEST_CASE("partition: the state words of a slice fit the core's state memory",
+          "[mapper][partition]") {
     temp_folder dir("sf_test_partition");
     const compiled_model m = compile(dir, driven_cells(10), board_with(256, 8192, 1000000));
     const int words = m.compiled.groups[static_cast<std::size_t>(m.cells)].state_words;
@@ -183,13 +196,15 @@ TEST_CASE("partition: the state words of a slice fit the core's state memory", "
         } catch (const mapper::compile_error& e) {
             CHECK(e.group() == label);
             CHECK(std::string(e.what()) == label + ": one neuron needs " + std::to_string(words) +
-                                               " state words; a core holds " + std::to_string(words - 1));
+                                               " state words; a core holds " +
+                                               std::to_string(words - 1));
         }
         CHECK_THROWS_AS(mapper::partition(m.net, m.compiled, core), mapper::compile_error);
     }
 }
 
-TEST_CASE("partition: a slice's synaptic matrix fits the core's synaptic memory", "[emulator][partition]") {
+TEST_CASE("partition: a slice's synaptic matrix fits the core's synaptic memory",
+          "[mapper][partition]") {
     temp_folder dir("sf_test_partition");
     // Eight cells each receiving one connection from the source: a slice of n cells takes one
     // master entry (16 bytes), one block (12), two row offsets (8) and n words (4 n).
@@ -229,39 +244,47 @@ TEST_CASE("partition: a slice's synaptic matrix fits the core's synaptic memory"
             FAIL("no compile_error");
         } catch (const mapper::compile_error& e) {
             CHECK(e.group() == label);
-            CHECK(std::string(e.what()) == label + ": neuron 0 receives synapses needing 40 bytes of synaptic "
-                                                   "matrix; a core holds 39");
+            CHECK(std::string(e.what()) ==
+                  label + ": neuron 0 receives synapses needing 40 bytes of synaptic "
+                          "matrix; a core holds 39");
         }
         CHECK_THROWS_AS(mapper::partition(m.net, m.compiled, core), mapper::compile_error);
     }
 }
 
-TEST_CASE("partition: delays beyond the ring take a block per hold in the budget", "[emulator][partition]") {
+TEST_CASE("partition: delays beyond the ring take a block per hold in the budget",
+          "[mapper][partition]") {
     temp_folder dir("sf_test_partition");
     // Two cells, one reached after 5 steps and one after 30: on any ring shorter than 30 slots the
-    // second row waits in a block of its own (with 8 slots, 24 steps: three whole rings). One slice of both: 1 entry,
-    // 2 blocks, 2 x 2 offsets, 2 words = 16 + 24 + 16 + 8 bytes.
-    const compiled_model m = compile(dir, driven_cells(2, {"0.5ms", "3ms"}), board_with(256, 8192, 1000000));
+    // second row waits in a block of its own (with 8 slots, 24 steps: three whole rings). One slice
+    // of both: 1 entry, 2 blocks, 2 x 2 offsets, 2 words = 16 + 24 + 16 + 8 bytes.
+    const compiled_model m =
+        compile(dir, driven_cells(2, {"0.5ms", "3ms"}), board_with(256, 8192, 1000000));
     SECTION("a ring of 8") {
-        const mapper::partition_result parts = mapper::partition(m.net, m.compiled, board_with(256, 8192, 64, 8).core);
+        const mapper::partition_result parts =
+            mapper::partition(m.net, m.compiled, board_with(256, 8192, 64, 8).core);
         CHECK(slices_of_group(parts, m.cells) == ranges{{0, 2}});
         CHECK(parts.synaptic_bytes[parts.slice_of[static_cast<std::size_t>(m.cells)][0]] == 64);
     }
     SECTION("a ring of 8 and a byte too few") {
-        const mapper::partition_result parts = mapper::partition(m.net, m.compiled, board_with(256, 8192, 63, 8).core);
+        const mapper::partition_result parts =
+            mapper::partition(m.net, m.compiled, board_with(256, 8192, 63, 8).core);
         CHECK(slices_of_group(parts, m.cells) == ranges{{0, 1}, {1, 1}});
     }
     SECTION("a ring of 32 counts as 16") {
-        const mapper::partition_result parts = mapper::partition(m.net, m.compiled, board_with(256, 8192, 64, 32).core);
+        const mapper::partition_result parts =
+            mapper::partition(m.net, m.compiled, board_with(256, 8192, 64, 32).core);
         CHECK(parts.synaptic_bytes[parts.slice_of[static_cast<std::size_t>(m.cells)][0]] == 64);
     }
     SECTION("a ring of 1") {
-        const mapper::partition_result parts = mapper::partition(m.net, m.compiled, board_with(256, 8192, 64, 1).core);
+        const mapper::partition_result parts =
+            mapper::partition(m.net, m.compiled, board_with(256, 8192, 64, 1).core);
         CHECK(parts.synaptic_bytes[parts.slice_of[static_cast<std::size_t>(m.cells)][0]] == 64);
     }
 }
 
-TEST_CASE("partition: the budgeted bytes are those of the matrices map_network builds", "[emulator][partition]") {
+TEST_CASE("partition: the budgeted bytes are those of the matrices map_network builds",
+          "[mapper][partition]") {
     temp_folder dir("sf_test_partition");
     const std::string text = driven_cells(24, {"0.1ms", "0.9ms", "1.7ms", "3ms", "4ms"}, true);
     for (const int slots : {1, 2, 8, 16}) {
@@ -279,13 +302,14 @@ TEST_CASE("partition: the budgeted bytes are those of the matrices map_network b
 }
 
 TEST_CASE("partition: a ring that is not a power of two is budgeted as the matrices use it",
-          "[emulator][partition]") {
+          "[mapper][partition]") {
     // The kernel's ring is the largest power of two within the board's slots: with 10 slots a
     // ring of 8, so delays of 10 and 11 steps are both a hold of 8, one block (44 bytes; a ring of
     // 10 would need two, 64 bytes), and partitioning budgets them so: on a core of 43 bytes the
     // neuron does not fit, on one of 44 it does, each matrix as large as budgeted.
     temp_folder dir("sf_test_partition");
-    const std::string text = lems_with_core_types(R"(    <iafCell id="iaf" C="1nF" thresh="-50mV" reset="-70mV" leakConductance="10nS" leakReversal="-70mV"/>
+    const std::string text = lems_with_core_types(
+        R"(    <iafCell id="iaf" C="1nF" thresh="-50mV" reset="-70mV" leakConductance="10nS" leakReversal="-70mV"/>
     <spikeGenerator id="gen" period="2ms"/>
     <expOneSynapse id="syn" gbase="5nS" erev="0mV" tauDecay="2ms"/>
     <network id="net">
