@@ -1,14 +1,13 @@
 #!/usr/bin/env bash
-# Checks with clang-format-14 and the repository's .clang-format that every C++ file (.cpp, .hpp)
-# changed since a base is formatted; prints those that are not and exits 1.
+# Checks with clang-format-14 and the repository's .clang-format that C++ files (.cpp, .hpp) are
+# formatted; prints those that are not and exits 1.
 #
-#     scripts/check_format.sh [BASE]
+#     scripts/check_format.sh          # every C++ file of the checkout (what CI runs)
+#     scripts/check_format.sh BASE     # only those changed since BASE, uncommitted ones included
 #
 # BASE is any commit or branch git understands; files are compared with the merge-base of BASE and
-# HEAD (BASE itself when it is an ancestor). Without it: the merge-base with origin/main when there
-# is one, else HEAD~1. Files changed in the working tree and new files not yet committed count as
-# changed. Without a history to compare with (a copy of the files, a clone of one commit) every
-# C++ file is checked.
+# HEAD. A whole tree that is formatted stays so only if every change is, so CI checks them all: a
+# clone of the submitted commit has nothing to compare with.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,13 +29,6 @@ if [ -n "$base" ]; then
         echo "check_format: $1 and HEAD have no common ancestor" >&2
         exit 2
     }
-elif git rev-parse --git-dir >/dev/null 2>&1; then
-    if git rev-parse --verify --quiet origin/main >/dev/null; then
-        base="$(git merge-base HEAD origin/main 2>/dev/null || true)"
-    fi
-    if [ -z "$base" ] && git rev-parse --verify --quiet 'HEAD~1^{commit}' >/dev/null; then
-        base=HEAD~1
-    fi
 fi
 
 if [ -n "$base" ]; then
@@ -51,7 +43,7 @@ elif git rev-parse --git-dir >/dev/null 2>&1; then
         git ls-files
         git ls-files --others --exclude-standard
     } | cpp_only | sort -u)"
-    what="in the checkout (no history to compare with)"
+    what="in the checkout"
 else
     files="$(find . -path ./build -prune -o -type f \( -name '*.cpp' -o -name '*.hpp' \) -print |
         sed 's|^\./||' | sort)"

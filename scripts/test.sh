@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Checks the changed C++ files' format, lists functions grown too long, then builds spikeforge and
+# Checks every C++ file's format, lists functions grown too long, then builds spikeforge and
 # runs every test three ways: the Release build (warnings as errors) with the whole suite, an
 # AddressSanitizer + UndefinedBehaviorSanitizer build with the whole suite, and a short libFuzzer
 # run of every fuzz target.
