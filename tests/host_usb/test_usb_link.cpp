@@ -147,6 +147,50 @@ TEST_CASE("usb link: waiting when the board sends nothing ends at the timeout",
     CHECK(waited < 1s);
 }
 
+TEST_CASE("usb link: a board that stops reading makes send time out", "[host][usb_link]") {
+    usb_echo_device device;
+    sf::host::usb_link_options options;
+    options.send_timeout = 30ms;
+    auto link = open_board(board, options);
+    device.stop_reading();
+    const auto sent = frame_numbered(1, 8);
+    const auto start = std::chrono::steady_clock::now();
+    CHECK(link->send(sent.data(), sent.size()) == std::errc::timed_out);
+    const auto waited = std::chrono::steady_clock::now() - start;
+    CHECK(waited >= 30ms);
+    CHECK(waited < 1s);
+}
+
+TEST_CASE("usb link: a board unplugged is reported after the frames it sent before",
+          "[host][usb_link]") {
+    usb_echo_device device;
+    auto link = open_board(board);
+    for (std::uint32_t n = 0; n < 2; ++n) {
+        const auto sent = frame_numbered(n, 8);
+        REQUIRE_FALSE(link->send(sent.data(), sent.size()));
+    }
+    device.unplug();
+    std::vector<std::uint8_t> bytes(16);
+    for (std::uint32_t n = 0; n < 2; ++n) {
+        CHECK(next_frame(*link) == inverted(frame_numbered(n, 8)));
+    }
+    const auto got = link->receive(bytes.data(), bytes.size(), 1s);
+    REQUIRE_FALSE(got);
+    CHECK(got.error() == std::errc::no_such_device);
+    CHECK(link->send(bytes.data(), 8) == std::errc::no_such_device);
+}
+
+TEST_CASE("usb link: a device without the contract's endpoints is refused with why",
+          "[host][usb_link]") {
+    usb_echo_device device(false);
+    std::string why;
+    const auto link = usb_link::open(board, why);
+    REQUIRE_FALSE(link);
+    CHECK(link.error() == std::errc::not_supported);
+    CHECK(why == "the USB device has no bulk endpoints 0x01 (OUT) and 0x81 (IN) on interface 0: "
+                 "it is not a board that speaks the spikeforge protocol");
+}
+
 TEST_CASE("usb link: the board is found by its serial number", "[host][usb_link]") {
     usb_echo_device device;
     auto link = open_board({usb_echo_device::vid, usb_echo_device::pid, "SF0001"});

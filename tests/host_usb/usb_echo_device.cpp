@@ -2,6 +2,7 @@
 #include <cerrno>
 #include <cstddef>
 #include <cstring>
+#include <string>
 
 #include <linux/ioctl.h>
 #include <linux/usbdevice_fs.h>
@@ -16,23 +17,23 @@ namespace sf::test {
 namespace {
 
 // Device, configuration, interface 0 (vendor class) and the two bulk endpoints of 512 bytes.
-constexpr const char* device_record = "P: /devices/usb1\n"
-                                      "N: bus/usb/001/001\n"
-                                      "E: SUBSYSTEM=usb\n"
-                                      "E: DRIVER=usb\n"
-                                      "E: BUSNUM=001\n"
-                                      "E: DEVNUM=001\n"
-                                      "E: DEVNAME=/dev/bus/usb/001/001\n"
-                                      "E: DEVTYPE=usb_device\n"
-                                      "A: busnum=1\\n\n"
-                                      "A: devnum=1\\n\n"
-                                      "A: bConfigurationValue=1\\n\n"
-                                      "A: speed=480\\n\n"
-                                      "H: descriptors="
-                                      "120100020000004009124653000101020301"
-                                      "0902200001010080320904000002ff000000"
-                                      "07050102000200"
-                                      "07058102000200\n";
+constexpr const char* device_record_head = "P: /devices/usb1\n"
+                                           "N: bus/usb/001/001\n"
+                                           "E: SUBSYSTEM=usb\n"
+                                           "E: DRIVER=usb\n"
+                                           "E: BUSNUM=001\n"
+                                           "E: DEVNUM=001\n"
+                                           "E: DEVNAME=/dev/bus/usb/001/001\n"
+                                           "E: DEVTYPE=usb_device\n"
+                                           "A: busnum=1\\n\n"
+                                           "A: devnum=1\\n\n"
+                                           "A: bConfigurationValue=1\\n\n"
+                                           "A: speed=480\\n\n"
+                                           "H: descriptors=120100020000004009124653000101020301";
+constexpr const char* board_configuration = "0902200001010080320904000002ff000000"
+                                            "07050102000200"
+                                            "07058102000200\n";
+constexpr const char* configuration_without_endpoints = "0902120001010080320904000000ff000000\n";
 
 constexpr std::uint8_t get_descriptor = 6;
 constexpr std::uint8_t string_descriptor = 3;
@@ -47,7 +48,7 @@ usbdevfs_urb& urb_of(UMockdevIoctlData* urb_data) {
 
 } // namespace
 
-usb_echo_device::usb_echo_device() {
+usb_echo_device::usb_echo_device(bool speaks_contract) {
     // Emulated ioctls wait on timers; the default 50 µs slack makes each cost more than twice
     // as much. Threads started from here on inherit it.
     prctl(PR_SET_TIMERSLACK, 1);
@@ -55,13 +56,16 @@ usb_echo_device::usb_echo_device() {
     handler_ = umockdev_ioctl_base_new();
     g_signal_connect_after(handler_, "handle-ioctl", G_CALLBACK(on_ioctl), this);
     REQUIRE(umockdev_testbed_attach_ioctl(testbed_, "/dev/bus/usb/001/001", handler_, nullptr));
-    REQUIRE(umockdev_testbed_add_from_string(testbed_, device_record, nullptr));
+    const std::string record =
+        std::string(device_record_head) +
+        (speaks_contract ? board_configuration : configuration_without_endpoints);
+    REQUIRE(umockdev_testbed_add_from_string(testbed_, record.c_str(), nullptr));
 }
 
 usb_echo_device::~usb_echo_device() {
     g_object_unref(testbed_);
     g_object_unref(handler_);
-    for (auto* queue : {&waiting_in_, &finished_, &discarded_}) {
+    for (auto* queue : {&waiting_in_, &finished_, &held_out_, &discarded_}) {
         for (UMockdevIoctlData* urb : *queue) {
             umockdev_ioctl_data_unref(urb);
         }
@@ -76,6 +80,16 @@ std::vector<std::size_t> usb_echo_device::frames_taken() const {
 std::vector<bool> usb_echo_device::zero_packets_asked() const {
     std::lock_guard<std::mutex> lock(mutex_);
     return zero_packets_asked_;
+}
+
+void usb_echo_device::stop_reading() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    reading_ = false;
+}
+
+void usb_echo_device::unplug() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    unplugged_ = true;
 }
 
 gboolean usb_echo_device::on_ioctl(UMockdevIoctlBase*, UMockdevIoctlClient* client, gpointer self) {
@@ -109,6 +123,10 @@ bool usb_echo_device::handle(UMockdevIoctlClient* client) {
 }
 
 void usb_echo_device::submit(UMockdevIoctlClient* client) {
+    if (unplugged_) {
+        umockdev_ioctl_client_complete(client, -1, ENODEV);
+        return;
+    }
     UMockdevIoctlData* urb_data = resolve_urb(umockdev_ioctl_client_get_arg(client));
     usbdevfs_urb& urb = urb_of(urb_data);
     // The handler shares the process with libusb, so the URB's buffer is read and written in
@@ -120,6 +138,8 @@ void usb_echo_device::submit(UMockdevIoctlClient* client) {
         urb.actual_length = static_cast<int>(answer.size());
         urb.status = answer.empty() ? -EPIPE : 0;
         finished_.push_back(urb_data);
+    } else if (urb.endpoint == 0x01 && !reading_) {
+        held_out_.push_back(urb_data);
     } else if (urb.endpoint == 0x01) {
         const auto size = static_cast<std::size_t>(urb.buffer_length);
         std::vector<std::uint8_t> echo(buffer, buffer + size);
@@ -147,6 +167,11 @@ void usb_echo_device::reap(UMockdevIoctlClient* client) {
         urb_data = discarded_.front();
         discarded_.pop_front();
         urb_of(urb_data).status = -ENOENT;
+        urb_of(urb_data).actual_length = 0;
+    } else if (unplugged_ && !waiting_in_.empty()) {
+        urb_data = waiting_in_.front();
+        waiting_in_.pop_front();
+        urb_of(urb_data).status = -ENODEV;
         urb_of(urb_data).actual_length = 0;
     } else if (!echoes_.empty() && !waiting_in_.empty()) {
         urb_data = waiting_in_.front();
@@ -177,7 +202,7 @@ void usb_echo_device::reap(UMockdevIoctlClient* client) {
 void usb_echo_device::discard(UMockdevIoctlClient* client) {
     const auto address = reinterpret_cast<gulong>(
         *reinterpret_cast<void**>(umockdev_ioctl_client_get_arg(client)->data));
-    for (auto* queue : {&waiting_in_, &finished_}) {
+    for (auto* queue : {&waiting_in_, &finished_, &held_out_}) {
         for (auto it = queue->begin(); it != queue->end(); ++it) {
             if ((*it)->client_addr == address) {
                 discarded_.push_back(*it);

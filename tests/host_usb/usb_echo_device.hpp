@@ -21,7 +21,8 @@ public:
     static constexpr std::uint16_t pid = 0x5346;
     static constexpr const char* serial = "SF0001";
 
-    usb_echo_device();
+    // `speaks_contract` false gives the same device without its bulk endpoints.
+    explicit usb_echo_device(bool speaks_contract = true);
     ~usb_echo_device();
     usb_echo_device(const usb_echo_device&) = delete;
     usb_echo_device& operator=(const usb_echo_device&) = delete;
@@ -30,6 +31,12 @@ public:
     // packet after it.
     std::vector<std::size_t> frames_taken() const;
     std::vector<bool> zero_packets_asked() const;
+
+    // From now on OUT transfers are held and never finished, as by a board that has stopped
+    // reading, until they are cancelled.
+    void stop_reading();
+    // The device is gone: waiting IN transfers end with ENODEV and new ones are refused.
+    void unplug();
 
 private:
     static gboolean on_ioctl(UMockdevIoctlBase* handler, UMockdevIoctlClient* client,
@@ -47,10 +54,13 @@ private:
     mutable std::mutex mutex_;
     std::deque<UMockdevIoctlData*> waiting_in_;    // IN URBs waiting for a frame
     std::deque<UMockdevIoctlData*> finished_;      // OUT and control URBs done, to be reaped
+    std::deque<UMockdevIoctlData*> held_out_;      // OUT URBs the device does not read
     std::deque<UMockdevIoctlData*> discarded_;     // cancelled URBs, to be reaped as such
     std::deque<std::vector<std::uint8_t>> echoes_; // frames to send on the IN endpoint
     std::vector<std::size_t> frames_taken_;
     std::vector<bool> zero_packets_asked_;
+    bool reading_ = true;
+    bool unplugged_ = false;
 };
 
 } // namespace sf::test
