@@ -65,6 +65,9 @@ public:
             return 0; // spikes wait for credit in the port's queue, which counts what it drops
         }
         const std::size_t fit = max_keys(room);
+        if (fit == 0) {
+            return 0; // a frame without keys would say the step had none
+        }
         byte_writer w(out + header_bytes, room - header_bytes);
         w.put_u32(step);
         const std::size_t keys = take_keys(step, credit < fit ? credit : fit, w);
