@@ -13,25 +13,9 @@ out="${1:-$root/build/cross}"
 itcm_bytes=$((32 * 1024))
 dtcm_bytes=$((64 * 1024))
 
-# The cross compiler, and the C++ library's headers for its freestanding parts (<cstdint>,
-# <cstddef>, <limits>, <type_traits>).
-packages=(gcc-arm-none-eabi libstdc++-arm-none-eabi-dev)
-missing=()
-for package in "${packages[@]}"; do
-    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
-        missing+=("$package")
-    fi
-done
-if [ ${#missing[@]} -gt 0 ]; then
-    echo "installing: ${missing[*]}"
-    sudo_cmd=()
-    if [ "$(id -u)" -ne 0 ]; then
-        sudo_cmd=(sudo)
-    fi
-    "${sudo_cmd[@]}" apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends \
-        "${missing[@]}"
-fi
+# The cross compiler and the C++ library's headers for its freestanding parts come with the
+# project's packages.
+"$root/scripts/install-deps.sh"
 
 mkdir -p "$out"
 source_file="$out/firmware_cross.cpp"
