@@ -8,57 +8,18 @@
 #include <sf/lems/flatten.hpp>
 #include <sf/lems/loader.hpp>
 
+#include "model_text.hpp"
 #include "test_support.hpp"
 
 namespace {
 
 namespace ir = sf::lems::ir;
+using sf::lems::test::into_post;
+using sf::lems::test::projection;
 using sf::lems::test::temp_folder;
+using sf::lems::test::weighted;
 
-std::string lems(const std::string& body) {
-    return R"(<Lems>
-    <Target component="sim"/>
-    <Include file="Cells.xml"/>
-    <Include file="Networks.xml"/>
-    <Include file="Simulation.xml"/>
-)" + body + R"(
-    <Simulation id="sim" length="20ms" step="0.1ms" target="net">
-    </Simulation>
-</Lems>
-)";
-}
-
-// Two cells of `pre` projecting onto post[0] through `synapses` (projection bodies).
-std::string into_post(const std::string& synapses, const std::string& projections) {
-    return lems(R"(
-    <iafCell id="iaf" C="1nF" thresh="-50mV" reset="-70mV" leakConductance="10nS" leakReversal="-70mV"/>
-    <pulseGenerator id="pulse" delay="5ms" duration="100ms" amplitude="1nA"/>
-)" + synapses + R"(
-    <network id="net">
-        <population id="pre" component="iaf" size="2"/>
-        <population id="post" component="iaf" size="1"/>
-)" + projections +
-                R"(
-        <explicitInput target="pre[0]" input="pulse"/>
-        <explicitInput target="pre[1]" input="pulse"/>
-    </network>)");
-}
-
-std::string projection(const std::string& synapse, const std::string& connections) {
-    return R"(
-        <projection id="proj_)" +
-           synapse + R"(" presynapticPopulation="pre" postsynapticPopulation="post" synapse=")" +
-           synapse + R"(">)" + connections + R"(
-        </projection>)";
-}
-
-std::string weighted(double first, double second) {
-    return R"(
-            <connectionWD id="0" preCellId="../pre[0]" postCellId="../post[0]" weight=")" +
-           std::to_string(first) + R"(" delay="1ms"/>
-            <connectionWD id="1" preCellId="../pre[1]" postCellId="../post[0]" weight=")" +
-           std::to_string(second) + R"(" delay="1ms"/>)";
-}
+std::string lems(const std::string& body) { return sf::lems::test::lems_document(body); }
 
 } // namespace
 
