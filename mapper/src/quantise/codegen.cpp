@@ -5,6 +5,7 @@
 #include <set>
 #include <sstream>
 
+#include <sf/firmware/assert.hpp>
 #include <sf/lems/network_run.hpp>
 #include <sf/mapper/compile_error.hpp>
 
@@ -29,7 +30,9 @@ constexpr int no_leaf = -1;
 constexpr int time_leaf = -2;
 constexpr int many_leaves = -3;
 
-bool tabulable(op kind) { return !lems::ir::is_boolean(kind) && kind != op::heaviside && kind != op::random; }
+bool tabulable(op kind) {
+    return !lems::ir::is_boolean(kind) && kind != op::heaviside && kind != op::random;
+}
 
 // Operations the datapath has no unit for: they become lookup tables.
 bool needs_table(const node& n, const expr& e) {
@@ -46,9 +49,12 @@ bool needs_table(const node& n, const expr& e) {
     case op::ceil:
     case op::floor:
     case op::factorial:
-    case op::power: return true;
-    case op::divide: return !is_constant(e, n.b);
-    default: return false;
+    case op::power:
+        return true;
+    case op::divide:
+        return !is_constant(e, n.b);
+    default:
+        return false;
     }
 }
 
@@ -66,7 +72,7 @@ std::string short_name(const lems::ir::neuron_group& group, int variable) {
 // Where each node's value comes from, statement by statement.
 struct statement_plan {
     std::vector<int> parent;
-    std::vector<int> leaf;      // the one variable (or time) a subtree reads, no_leaf, many_leaves
+    std::vector<int> leaf;       // the one variable (or time) a subtree reads, no_leaf, many_leaves
     std::vector<bool> nonlinear; // the subtree holds an operation that needs a table
     std::vector<bool> table_root;
 };
@@ -153,9 +159,7 @@ private:
         if (guarded_) {
             i.predicate = guard_predicate;
         }
-        if (isa::check(i) != isa::decode_status::ok) {
-            fail(std::string("internal: an instruction does not encode (") + isa::describe(isa::check(i)) + ")");
-        }
+        SF_ASSERT(isa::check(i) == isa::decode_status::ok);
         out_.code.push_back(i);
         out_.notes.push_back(pending_note_);
         pending_note_.clear();
@@ -233,7 +237,8 @@ private:
                 return r;
             }
         }
-        fail("an expression of " + short_name(group_, (*in_.step)[static_cast<std::size_t>(statement_)].target) +
+        fail("an expression of " +
+             short_name(group_, (*in_.step)[static_cast<std::size_t>(statement_)].target) +
              " needs more than 15 registers; split it into derived variables");
         return 0;
     }
@@ -243,7 +248,9 @@ private:
         }
     }
 
-    [[noreturn]] void fail(const std::string& message) const { throw compile_error(group_.label, message); }
+    [[noreturn]] void fail(const std::string& message) const {
+        throw compile_error(group_.label, message);
+    }
 
     // ---- formats ------------------------------------------------------------------------
 
@@ -258,7 +265,8 @@ private:
         if (is_boolean(x)) {
             return fixed_format{0};
         }
-        if (x.kind == op::variable && group_.variables[static_cast<std::size_t>(x.variable)].kind != lems::ir::storage::input) {
+        if (x.kind == op::variable && group_.variables[static_cast<std::size_t>(x.variable)].kind !=
+                                          lems::ir::storage::input) {
             return in_.variable_format[static_cast<std::size_t>(x.variable)];
         }
         const double magnitude = x.kind == op::heaviside ? 1.0 : bounds(n).magnitude();
@@ -286,7 +294,7 @@ private:
     // ---- constants ----------------------------------------------------------------------
 
     int constant_register(double value, fixed_format f, const std::string& what) {
-        const quantised_value q = quantise(value, f);
+        const quantised_value q = round_to_fixed(value, f);
         record_parameter(what, value, q, f);
         const int r = take();
         if (q.raw >= isa::min_immediate && q.raw <= isa::max_immediate) {
@@ -310,8 +318,10 @@ private:
         return index;
     }
 
-    void record_parameter(const std::string& what, double value, const quantised_value& q, fixed_format f) {
-        const std::string key = what + "|" + std::to_string(value) + "|" + std::to_string(f.frac_bits);
+    void record_parameter(const std::string& what, double value, const quantised_value& q,
+                          fixed_format f) {
+        const std::string key =
+            what + "|" + std::to_string(value) + "|" + std::to_string(f.frac_bits);
         if (!recorded_.insert(key).second) {
             return;
         }
@@ -323,16 +333,19 @@ private:
         p.saturated = q.saturated;
         p.underflowed = q.underflowed;
         if (q.saturated) {
-            out_.warnings.push_back(what + " = " + number(value) + " saturates its format (largest " + number(f.limit()) + ")");
+            out_.warnings.push_back(what + " = " + number(value) +
+                                    " saturates its format (largest " + number(f.limit()) + ")");
         }
         if (q.underflowed) {
-            out_.warnings.push_back(what + " = " + number(value) + " becomes 0 in its format (unit " + number(f.unit()) + ")");
+            out_.warnings.push_back(what + " = " + number(value) +
+                                    " becomes 0 in its format (unit " + number(f.unit()) + ")");
         }
         out_.parameters.push_back(p);
     }
 
     // r (format fa) times a constant, into format fr; reuses r.
-    void multiply_constant(int r, fixed_format fa, double c, fixed_format fr, const std::string& what) {
+    void multiply_constant(int r, fixed_format fa, double c, fixed_format fr,
+                           const std::string& what) {
         if (c == 0.0) {
             three(isa::opcode::add, r, zero_register, zero_register);
             return;
@@ -367,8 +380,10 @@ private:
         guarded_ = s.guard >= 0;
         if (s.kind == lems::ir::statement_kind::emit) {
             if (s.target != in_.spike_port) {
-                fail("emits events on two output ports ('" + group_.outputs[static_cast<std::size_t>(in_.spike_port)] + "' and '" +
-                     group_.outputs[static_cast<std::size_t>(s.target)] + "'); a neuron core sends one kind of spike");
+                fail("emits events on two output ports ('" +
+                     group_.outputs[static_cast<std::size_t>(in_.spike_port)] + "' and '" +
+                     group_.outputs[static_cast<std::size_t>(s.target)] +
+                     "'); a neuron core sends one kind of spike");
             }
             emit(make(isa::opcode::spike));
             return;
@@ -392,15 +407,15 @@ private:
     }
 
     int slot_of(int variable) const {
+        // Every variable a live statement reads or writes was given a state word.
         const int slot = in_.slot[static_cast<std::size_t>(variable)];
-        if (slot < 0) {
-            throw compile_error(group_.label, "internal: " + short_name(group_, variable) + " has no state word");
-        }
+        SF_ASSERT(slot >= 0);
         return slot;
     }
 
     std::string statement_text(const lems::ir::statement& s) const {
-        std::string text = s.guard >= 0 ? "if " + short_name(group_, s.guard) + ": " : std::string();
+        std::string text =
+            s.guard >= 0 ? "if " + short_name(group_, s.guard) + ": " : std::string();
         if (s.kind == lems::ir::statement_kind::emit) {
             return text + "spike";
         }
@@ -429,7 +444,7 @@ private:
         const fixed_format f = format_of(n);
         switch (x.kind) {
         case op::constant: {
-            const bool fits = !quantise(x.value, want).saturated;
+            const bool fits = !round_to_fixed(x.value, want).saturated;
             produced = fits ? want : f;
             return constant_register(x.value, produced, what_for(n));
         }
@@ -481,7 +496,8 @@ private:
         case op::greater_equal:
         case op::less_equal:
         case op::equal:
-        case op::not_equal: return generate_comparison(n);
+        case op::not_equal:
+            return generate_comparison(n);
         case op::logical_and:
         case op::logical_or: {
             auto [ra, rb] = both(x.a, x.b);
@@ -531,8 +547,10 @@ private:
             if (divisor_leaf >= 0 || divisor_leaf == time_leaf) {
                 const value_bounds& seen = bounds(x.b);
                 if (!seen.range.empty() && (seen.range.low > 0.0 || seen.range.high < 0.0)) {
-                    const double largest = 1.0 / std::min(std::fabs(seen.range.low), std::fabs(seen.range.high));
-                    const fixed_format reciprocal_format = fixed_format::holding(std::ldexp(largest, in_.value_headroom_bits));
+                    const double largest =
+                        1.0 / std::min(std::fabs(seen.range.low), std::fabs(seen.range.high));
+                    const fixed_format reciprocal_format =
+                        fixed_format::holding(std::ldexp(largest, in_.value_headroom_bits));
                     const int ra = generate_node(x.a);
                     expr reciprocal = current().subtree(x.b);
                     const int divisor_root = reciprocal.root();
@@ -549,12 +567,17 @@ private:
             const int ra = generate_node(x.a);
             const value_bounds& divisor = bounds(x.b);
             if (divisor.range.empty() || (divisor.range.low <= 0.0 && divisor.range.high >= 0.0)) {
-                fail("divides by " + infix(current(), x.b, group_) + ", whose range reaches zero; the core has no divider");
+                fail("divides by " + infix(current(), x.b, group_) +
+                     ", whose range reaches zero; the core has no divider");
             }
-            const double largest = 1.0 / std::min(std::fabs(divisor.range.low), std::fabs(divisor.range.high));
-            const fixed_format reciprocal_format = fixed_format::holding(std::ldexp(largest, in_.value_headroom_bits));
+            const double largest =
+                1.0 / std::min(std::fabs(divisor.range.low), std::fabs(divisor.range.high));
+            const fixed_format reciprocal_format =
+                fixed_format::holding(std::ldexp(largest, in_.value_headroom_bits));
             const int rb = generate_node(x.b);
-            table_of_operand(rb, x.b, reciprocal_format, [](double v) { return 1.0 / v; }, "1/(" + infix(current(), x.b, group_) + ")");
+            table_of_operand(
+                rb, x.b, reciprocal_format, [](double v) { return 1.0 / v; },
+                "1/(" + infix(current(), x.b, group_) + ")");
             product_into(ra, format_of(x.a), rb, reciprocal_format, want);
             give(rb);
             produced = want;
@@ -564,17 +587,22 @@ private:
             if (is_constant(current(), x.b)) {
                 const double p = at(x.b).value;
                 const int r = generate_node(x.a);
-                table_of_operand(r, x.a, f, [p](double v) { return std::pow(v, p); }, infix(current(), n, group_));
+                table_of_operand(
+                    r, x.a, f, [p](double v) { return std::pow(v, p); },
+                    infix(current(), n, group_));
                 return r;
             }
-            fail("raises to a power that varies (" + infix(current(), n, group_) + "); write it with exp and log");
+            fail("raises to a power that varies (" + infix(current(), n, group_) +
+                 "); write it with exp and log");
         }
         default: {
             // exp, log, sqrt, trigonometric and hyperbolic functions, ceil, floor, factorial of a
             // value that depends on several variables: a table over the operand.
             const int r = generate_node(x.a);
             const op kind = x.kind;
-            table_of_operand(r, x.a, f, [kind](double v) { return apply(kind, v); }, infix(current(), n, group_));
+            table_of_operand(
+                r, x.a, f, [kind](double v) { return apply(kind, v); },
+                infix(current(), n, group_));
             return r;
         }
         }
@@ -641,19 +669,22 @@ private:
         const int channel = channel_of(variable);
         const int r = take();
         rd_index(isa::opcode::ldin, r, channel);
-        multiply_constant(r, fixed_format{0}, factor * in_.channel_unit[static_cast<std::size_t>(channel)], f,
-                          (what.empty() ? group_.inputs[static_cast<std::size_t>(channel)].name + ": weight unit"
-                                        : what + " (times the weight unit)"));
+        multiply_constant(
+            r, fixed_format{0}, factor * in_.channel_unit[static_cast<std::size_t>(channel)], f,
+            (what.empty() ? group_.inputs[static_cast<std::size_t>(channel)].name + ": weight unit"
+                          : what + " (times the weight unit)"));
         return r;
     }
 
     int channel_of(int variable) const {
-        for (std::size_t c = 0; c < group_.inputs.size(); ++c) {
-            if (group_.inputs[c].input == variable) {
-                return static_cast<int>(c);
-            }
+        int channel = 0;
+        while (channel < static_cast<int>(group_.inputs.size()) &&
+               group_.inputs[static_cast<std::size_t>(channel)].input != variable) {
+            ++channel;
         }
-        throw compile_error(group_.label, "internal: input variable without a channel");
+        // Flattening gives every input variable its channel.
+        SF_ASSERT(channel < static_cast<int>(group_.inputs.size()));
+        return channel;
     }
 
     int generate_product(int n, fixed_format f) {
@@ -661,7 +692,9 @@ private:
         if (at(x.a).kind == op::constant) {
             const double c = at(x.a).value;
             const node& other = at(x.b);
-            if (other.kind == op::variable && group_.variables[static_cast<std::size_t>(other.variable)].kind == lems::ir::storage::input) {
+            if (other.kind == op::variable &&
+                group_.variables[static_cast<std::size_t>(other.variable)].kind ==
+                    lems::ir::storage::input) {
                 // The weight unit folds into the constant: one multiply per input.
                 return generate_input(other.variable, c, f, what_for(x.a));
             }
@@ -729,7 +762,8 @@ private:
             ra = take();
             rd_only(isa::opcode::ldt, ra);
             rb = take();
-            const std::int32_t threshold = static_cast<std::int32_t>(std::clamp<std::int64_t>(first, INT32_MIN / 2, INT32_MAX / 2));
+            const std::int32_t threshold = static_cast<std::int32_t>(
+                std::clamp<std::int64_t>(first, INT32_MIN / 2, INT32_MAX / 2));
             if (threshold >= isa::min_immediate && threshold <= isa::max_immediate) {
                 load_immediate(rb, threshold);
             } else {
@@ -737,18 +771,18 @@ private:
             }
             // t > c and t >= c hold from step `first` on; t < c and t <= c until step `first`.
             kind = (kind == op::greater || kind == op::greater_equal) ? op::greater_equal
-                   : (kind == op::less || kind == op::less_equal)      ? op::less
-                                                                        : kind;
+                   : (kind == op::less || kind == op::less_equal)     ? op::less
+                                                                      : kind;
         } else {
             const bool a_zero = at(x.a).kind == op::constant && at(x.a).value == 0.0;
             const bool b_zero = at(x.b).kind == op::constant && at(x.b).value == 0.0;
             // A constant operand is made in the other operand's format when it fits there.
             fixed_format fa = format_of(x.a);
             fixed_format fb = format_of(x.b);
-            if (at(x.a).kind == op::constant && !quantise(at(x.a).value, fb).saturated) {
+            if (at(x.a).kind == op::constant && !round_to_fixed(at(x.a).value, fb).saturated) {
                 fa = fb;
             }
-            if (at(x.b).kind == op::constant && !quantise(at(x.b).value, fa).saturated) {
+            if (at(x.b).kind == op::constant && !round_to_fixed(at(x.b).value, fa).saturated) {
                 fb = fa;
             }
             const fixed_format common{std::min(fa.frac_bits, fb.frac_bits)};
@@ -766,11 +800,21 @@ private:
         }
         bool invert = false;
         switch (kind) {
-        case op::greater: compare(isa::opcode::cmpgt, scratch_predicate, ra, rb); break;
-        case op::less: compare(isa::opcode::cmpgt, scratch_predicate, rb, ra); break;
-        case op::greater_equal: compare(isa::opcode::cmpge, scratch_predicate, ra, rb); break;
-        case op::less_equal: compare(isa::opcode::cmpge, scratch_predicate, rb, ra); break;
-        case op::equal: compare(isa::opcode::cmpeq, scratch_predicate, ra, rb); break;
+        case op::greater:
+            compare(isa::opcode::cmpgt, scratch_predicate, ra, rb);
+            break;
+        case op::less:
+            compare(isa::opcode::cmpgt, scratch_predicate, rb, ra);
+            break;
+        case op::greater_equal:
+            compare(isa::opcode::cmpge, scratch_predicate, ra, rb);
+            break;
+        case op::less_equal:
+            compare(isa::opcode::cmpge, scratch_predicate, rb, ra);
+            break;
+        case op::equal:
+            compare(isa::opcode::cmpeq, scratch_predicate, ra, rb);
+            break;
         default:
             compare(isa::opcode::cmpeq, scratch_predicate, ra, rb);
             invert = true;
@@ -790,11 +834,16 @@ private:
 
     static op mirrored(op kind) {
         switch (kind) {
-        case op::greater: return op::less;
-        case op::less: return op::greater;
-        case op::greater_equal: return op::less_equal;
-        case op::less_equal: return op::greater_equal;
-        default: return kind;
+        case op::greater:
+            return op::less;
+        case op::less:
+            return op::greater;
+        case op::greater_equal:
+            return op::less_equal;
+        case op::less_equal:
+            return op::greater_equal;
+        default:
+            return kind;
         }
     }
 
@@ -804,11 +853,16 @@ private:
         const bool rising = kind == op::greater || kind == op::greater_equal;
         auto holds = [&](double t) {
             switch (kind) {
-            case op::greater: return t > c;
-            case op::greater_equal: return t >= c;
-            case op::less: return !(t < c);
-            case op::less_equal: return !(t <= c);
-            default: return false;
+            case op::greater:
+                return t > c;
+            case op::greater_equal:
+                return t >= c;
+            case op::less:
+                return !(t < c);
+            case op::less_equal:
+                return !(t <= c);
+            default:
+                return false;
             }
         };
         (void)rising;
@@ -853,11 +907,13 @@ private:
             std::vector<bool> covered(p.table_root.size(), false);
             for (std::size_t n = p.table_root.size(); n-- > 0;) {
                 const int up = p.parent[n];
-                covered[n] = up >= 0 && (covered[static_cast<std::size_t>(up)] || p.table_root[static_cast<std::size_t>(up)]);
+                covered[n] = up >= 0 && (covered[static_cast<std::size_t>(up)] ||
+                                         p.table_root[static_cast<std::size_t>(up)]);
             }
             for (std::size_t n = 0; n < p.table_root.size(); ++n) {
                 const node& x = step[s].value.nodes[n];
-                const bool own_table = needs_table(x, step[s].value) && !p.table_root[n] && !covered[n];
+                const bool own_table =
+                    needs_table(x, step[s].value) && !p.table_root[n] && !covered[n];
                 if (p.table_root[n] || own_table) {
                     sites.insert(infix(step[s].value, static_cast<int>(n), group_));
                 }
@@ -874,17 +930,19 @@ private:
     // A table over a whole subtree that reads one variable (or the time): evaluated exactly at
     // each sample, interpolated between.
     int generate_table(int n) {
-        return table_over_leaf(current().subtree(n), plan_.leaf[static_cast<std::size_t>(n)], n, format_of(n),
-                               infix(current(), n, group_));
+        return table_over_leaf(current().subtree(n), plan_.leaf[static_cast<std::size_t>(n)], n,
+                               format_of(n), infix(current(), n, group_));
     }
 
     // A table of `sub`, which reads only `leaf` (a variable, or the time), over the values the
     // leaf had under node `within` of the statement where it ran.
-    int table_over_leaf(const expr& sub, int leaf, int within, fixed_format output, const std::string& text) {
+    int table_over_leaf(const expr& sub, int leaf, int within, fixed_format output,
+                        const std::string& text) {
         int leaf_node = -1;
         std::function<void(int)> find = [&](int k) {
             const node& x = at(k);
-            if ((leaf == time_leaf && x.kind == op::time) || (x.kind == op::variable && x.variable == leaf)) {
+            if ((leaf == time_leaf && x.kind == op::time) ||
+                (x.kind == op::variable && x.variable == leaf)) {
                 leaf_node = k;
                 return;
             }
@@ -945,19 +1003,23 @@ private:
     }
 
     // r (the operand, in its format) becomes f(r) in format `output`.
-    void table_of_operand(int r, int operand, fixed_format output, std::function<double(double)> function,
-                          const std::string& text) {
+    void table_of_operand(int r, int operand, fixed_format output,
+                          std::function<double(double)> function, const std::string& text) {
         const value_bounds& b = bounds(operand);
         double low = 0.0;
         double high = 0.0;
-        widen(b.range.empty() ? 0.0 : b.range.low, b.range.empty() ? 0.0 : b.range.high, format_of(operand), low, high);
-        add_table(r, std::move(function), format_of(operand), low, high, output, text, infix(current(), operand, group_));
+        widen(b.range.empty() ? 0.0 : b.range.low, b.range.empty() ? 0.0 : b.range.high,
+              format_of(operand), low, high);
+        add_table(r, std::move(function), format_of(operand), low, high, output, text,
+                  infix(current(), operand, group_));
     }
 
-    void add_table(int r, const std::function<double(double)>& function, fixed_format input, double low, double high,
-                   fixed_format output, const std::string& text, const std::string& input_name) {
-        const std::string key = text + "|" + std::to_string(input.frac_bits) + "|" + std::to_string(low) + "|" +
-                                std::to_string(high) + "|" + std::to_string(output.frac_bits);
+    void add_table(int r, const std::function<double(double)>& function, fixed_format input,
+                   double low, double high, fixed_format output, const std::string& text,
+                   const std::string& input_name) {
+        const std::string key = text + "|" + std::to_string(input.frac_bits) + "|" +
+                                std::to_string(low) + "|" + std::to_string(high) + "|" +
+                                std::to_string(output.frac_bits);
         int index = -1;
         if (const auto it = table_index_.find(key); it != table_index_.end()) {
             index = it->second;
@@ -984,9 +1046,10 @@ private:
             entry.output_range = built.output_range;
             entry.clamped_samples = built.clamped_samples;
             if (built.clamped_samples > 0) {
-                out_.warnings.push_back("table of " + text + ": " + std::to_string(built.clamped_samples) +
-                                        " samples beyond the output format (largest " + number(output.limit()) +
-                                        ") are clamped");
+                out_.warnings.push_back("table of " + text + ": " +
+                                        std::to_string(built.clamped_samples) +
+                                        " samples beyond the output format (largest " +
+                                        number(output.limit()) + ") are clamped");
             }
             out_.table_entries.push_back(entry);
             index = static_cast<int>(out_.tables.size());
@@ -1002,9 +1065,11 @@ private:
 
     // A table's input range: what was seen, 10 % wider on each side, but never across zero from
     // a side that did not reach it (log, sqrt and reciprocals are not defined there).
-    static void widen(double seen_low, double seen_high, fixed_format input, double& low, double& high) {
+    static void widen(double seen_low, double seen_high, fixed_format input, double& low,
+                      double& high) {
         const double width = seen_high - seen_low;
-        const double margin = width > 0.0 ? 0.1 * width : std::max(std::fabs(seen_low) * 0.1, input.unit());
+        const double margin =
+            width > 0.0 ? 0.1 * width : std::max(std::fabs(seen_low) * 0.1, input.unit());
         low = seen_low - margin;
         high = seen_high + margin;
         if (seen_low > 0.0 && low <= 0.0) {
@@ -1051,16 +1116,22 @@ std::string infix(const expr& e, int n, const lems::ir::neuron_group& group) {
     const node& x = e.at(n);
     auto sub = [&](int k) {
         const node& y = e.at(k);
-        const bool simple = lems::ir::operand_count(y.kind) == 0 || lems::ir::operand_count(y.kind) == 1;
+        const bool simple =
+            lems::ir::operand_count(y.kind) == 0 || lems::ir::operand_count(y.kind) == 1;
         const std::string text = infix(e, k, group);
         return simple ? text : "(" + text + ")";
     };
     switch (x.kind) {
-    case op::constant: return number(x.value);
-    case op::variable: return group.variables[static_cast<std::size_t>(x.variable)].member;
-    case op::time: return "t";
-    case op::negate: return "-" + sub(x.a);
-    default: break;
+    case op::constant:
+        return number(x.value);
+    case op::variable:
+        return group.variables[static_cast<std::size_t>(x.variable)].member;
+    case op::time:
+        return "t";
+    case op::negate:
+        return "-" + sub(x.a);
+    default:
+        break;
     }
     if (lems::ir::operand_count(x.kind) == 1) {
         return std::string(lems::ir::name(x.kind)) + "(" + infix(e, x.a, group) + ")";

@@ -21,7 +21,8 @@ using lems::ir::value_range;
 // Expression evaluations the float run that measures ranges may take when choosing its length.
 constexpr double range_run_budget = 4e8;
 
-std::int64_t choose_range_steps(const lems::ir::network& net, const std::vector<detail::prepared_group>& prepared,
+std::int64_t choose_range_steps(const lems::ir::network& net,
+                                const std::vector<detail::prepared_group>& prepared,
                                 std::int64_t requested) {
     if (requested >= 0) {
         return std::min(requested, net.steps);
@@ -39,7 +40,8 @@ std::int64_t choose_range_steps(const lems::ir::network& net, const std::vector<
 }
 
 // Statements whose results reach a spike, a recorded variable or a guard of those.
-std::vector<bool> live_statements(const lems::ir::neuron_group& group, const std::vector<lems::ir::statement>& step) {
+std::vector<bool> live_statements(const lems::ir::neuron_group& group,
+                                  const std::vector<lems::ir::statement>& step) {
     std::vector<bool> live_variable(group.variables.size(), false);
     for (std::size_t v = 0; v < group.variables.size(); ++v) {
         live_variable[v] = group.variables[v].recorded;
@@ -53,7 +55,8 @@ std::vector<bool> live_statements(const lems::ir::neuron_group& group, const std
                 continue;
             }
             const auto& st = step[s];
-            if (st.kind != lems::ir::statement_kind::emit && !live_variable[static_cast<std::size_t>(st.target)]) {
+            if (st.kind != lems::ir::statement_kind::emit &&
+                !live_variable[static_cast<std::size_t>(st.target)]) {
                 continue;
             }
             live[s] = true;
@@ -73,8 +76,9 @@ std::vector<bool> live_statements(const lems::ir::neuron_group& group, const std
 
 // The largest magnitude among the values a variable is added to, subtracted from or compared
 // with: the scale a variable that stayed zero in the float run would have.
-double partner_magnitude(const std::vector<lems::ir::statement>& step, const std::vector<bool>& live,
-                         const detail::group_bounds& bounds, int variable) {
+double partner_magnitude(const std::vector<lems::ir::statement>& step,
+                         const std::vector<bool>& live, const detail::group_bounds& bounds,
+                         int variable) {
     double largest = 0.0;
     for (std::size_t s = 0; s < step.size(); ++s) {
         if (!live[s]) {
@@ -84,14 +88,17 @@ double partner_magnitude(const std::vector<lems::ir::statement>& step, const std
         for (const auto& n : e.nodes) {
             const bool pairs = n.kind == lems::ir::op::add || n.kind == lems::ir::op::subtract ||
                                n.kind == lems::ir::op::greater || n.kind == lems::ir::op::less ||
-                               n.kind == lems::ir::op::greater_equal || n.kind == lems::ir::op::less_equal;
+                               n.kind == lems::ir::op::greater_equal ||
+                               n.kind == lems::ir::op::less_equal;
             if (!pairs) {
                 continue;
             }
-            for (const auto& [mine, other] : {std::pair<int, int>{n.a, n.b}, std::pair<int, int>{n.b, n.a}}) {
+            for (const auto& [mine, other] :
+                 {std::pair<int, int>{n.a, n.b}, std::pair<int, int>{n.b, n.a}}) {
                 const auto& x = e.at(mine);
                 if (x.kind == lems::ir::op::variable && x.variable == variable) {
-                    largest = std::max(largest, bounds.nodes[s][static_cast<std::size_t>(other)].magnitude());
+                    largest = std::max(
+                        largest, bounds.nodes[s][static_cast<std::size_t>(other)].magnitude());
                 }
             }
         }
@@ -102,7 +109,8 @@ double partner_magnitude(const std::vector<lems::ir::statement>& step, const std
 // Values a step computes before it reads them and nobody records: they live only within the step,
 // so variables whose uses do not overlap share a state word. Returns each such variable's shared
 // word (numbered from 0), -1 for the others.
-std::vector<int> scratch_slots(const lems::ir::neuron_group& group, const std::vector<lems::ir::statement>& step,
+std::vector<int> scratch_slots(const lems::ir::neuron_group& group,
+                               const std::vector<lems::ir::statement>& step,
                                const std::vector<bool>& live) {
     const std::size_t count = group.variables.size();
     std::vector<int> defined(count, -1); // first unguarded assignment
@@ -144,7 +152,8 @@ std::vector<int> scratch_slots(const lems::ir::neuron_group& group, const std::v
     for (std::size_t s = 0; s < step.size(); ++s) {
         for (std::size_t v = 0; v < count; ++v) {
             const auto& var = group.variables[v];
-            if (defined[v] != static_cast<int>(s) || read_first[v] || var.recorded || var.kind != lems::ir::storage::state) {
+            if (defined[v] != static_cast<int>(s) || read_first[v] || var.recorded ||
+                var.kind != lems::ir::storage::state) {
                 continue;
             }
             int chosen = -1;
@@ -181,22 +190,26 @@ struct channel_weights {
 
 std::uint32_t group_seed(std::int64_t simulation_seed, int group) {
     // The rand instruction's mix over the seed and the group's number, spread as steps are.
-    return firmware::isa::mix32(static_cast<std::uint32_t>(simulation_seed) ^
-                                (static_cast<std::uint32_t>(group) * firmware::isa::random_step_spread));
+    return firmware::isa::mix32(
+        static_cast<std::uint32_t>(simulation_seed) ^
+        (static_cast<std::uint32_t>(group) * firmware::isa::random_step_spread));
 }
 
-compiled_network quantise(const lems::ir::network& net, const board& target, const quantise_options& options) {
+compiled_network quantise(const lems::ir::network& net, const board& target,
+                          const quantise_options& options) {
     const core_limits& core = target.core;
     compiled_network out;
     quantisation_report& report = out.report;
     report.board = target.name;
     report.dt = net.dt;
-    report.integrator = options.integrator == integration::exact ? "exact for linear equations, else forward Euler"
-                                                                  : "forward Euler";
+    report.integrator = options.integrator == integration::exact
+                            ? "exact for linear equations, else forward Euler"
+                            : "forward Euler";
     report.total_steps = net.steps;
     report.weight_bits = core.weight_bits;
     if (core.weight_bits < 1 || core.weight_bits > 16) {
-        throw compile_error("", "board " + target.name + " has " + std::to_string(core.weight_bits) +
+        throw compile_error("", "board " + target.name + " has " +
+                                    std::to_string(core.weight_bits) +
                                     "-bit weights; a synaptic word carries 1 to 16");
     }
 
@@ -229,7 +242,8 @@ compiled_network quantise(const lems::ir::network& net, const board& target, con
     {
         // Per group, per neuron and channel: the sums of its positive and of its negative payloads.
         std::vector<std::vector<std::pair<double, double>>> sums(net.groups.size());
-        std::vector<std::vector<std::uint8_t>> connected(net.groups.size()); // the same, 1 where any
+        std::vector<std::vector<std::uint8_t>> connected(
+            net.groups.size()); // the same, 1 where any
         std::vector<std::vector<double>> largest(net.groups.size());
         std::vector<std::vector<int>> signs(net.groups.size());
         std::vector<std::vector<int>> fan_in(net.groups.size());
@@ -274,11 +288,13 @@ compiled_network quantise(const lems::ir::network& net, const board& target, con
                 bound.include(sums[g][k].second);
             }
             if (core.max_fan_in > 0) {
-                const int most = fan_in[g].empty() ? 0 : *std::max_element(fan_in[g].begin(), fan_in[g].end());
+                const int most =
+                    fan_in[g].empty() ? 0 : *std::max_element(fan_in[g].begin(), fan_in[g].end());
                 if (most > core.max_fan_in) {
-                    throw compile_error(net.groups[g].label, "a neuron receives " + std::to_string(most) +
-                                                                 " synapses; the board's neurons take at most " +
-                                                                 std::to_string(core.max_fan_in));
+                    throw compile_error(net.groups[g].label,
+                                        "a neuron receives " + std::to_string(most) +
+                                            " synapses; the board's neurons take at most " +
+                                            std::to_string(core.max_fan_in));
                 }
             }
             for (std::size_t c = 0; c < channels; ++c) {
@@ -287,8 +303,11 @@ compiled_network quantise(const lems::ir::network& net, const board& target, con
                 const double max_code = largest_code(core);
                 if (!core.weights_signed && signs[g][c] == 2) {
                     throw compile_error(net.groups[g].label,
-                                        w.entry.name + " receives positive and negative weights; board " + target.name +
-                                            " has unsigned weights with the sign set per input channel: use separate "
+                                        w.entry.name +
+                                            " receives positive and negative weights; board " +
+                                            target.name +
+                                            " has unsigned weights with the sign set per input "
+                                            "channel: use separate "
                                             "synapses for excitation and inhibition");
                 }
                 const double sign = !core.weights_signed && signs[g][c] < 0 ? -1.0 : 1.0;
@@ -319,11 +338,13 @@ compiled_network quantise(const lems::ir::network& net, const board& target, con
         d.connections += count;
     };
     for (const lems::ir::projection& p : net.connections.projections()) {
-        channel_weights& w = weights[static_cast<std::size_t>(p.target_group)][static_cast<std::size_t>(p.channel)];
+        channel_weights& w =
+            weights[static_cast<std::size_t>(p.target_group)][static_cast<std::size_t>(p.channel)];
         for (std::size_t k = 0; k < p.size(); ++k) {
             const double payload = p.payload[k];
             const double code = std::round(payload / w.unit);
-            const double clamped = std::clamp(code, static_cast<double>(out.min_weight), static_cast<double>(out.max_weight));
+            const double clamped = std::clamp(code, static_cast<double>(out.min_weight),
+                                              static_cast<double>(out.max_weight));
             if (clamped != code) {
                 ++w.entry.saturated_weights;
             }
@@ -332,7 +353,8 @@ compiled_network quantise(const lems::ir::network& net, const board& target, con
             }
             if (payload != 0.0) {
                 w.entry.max_relative_error =
-                    std::max(w.entry.max_relative_error, std::fabs(clamped * w.unit - payload) / std::fabs(payload));
+                    std::max(w.entry.max_relative_error,
+                             std::fabs(clamped * w.unit - payload) / std::fabs(payload));
             }
         }
         if (p.delay.coded()) {
@@ -351,23 +373,27 @@ compiled_network quantise(const lems::ir::network& net, const board& target, con
         }
     }
     if (undelayed > 0) {
-        report.warnings.push_back(std::to_string(undelayed) +
-                                  " connections have no delay; on the cores a spike arrives one step later, at "
-                                  "the start of the next step");
+        report.warnings.push_back(
+            std::to_string(undelayed) +
+            " connections have no delay; on the cores a spike arrives one step later, at "
+            "the start of the next step");
     }
     for (const auto& [steps, entry] : delays) {
         report.delays.push_back(entry);
         if (steps > core.delay_slots) {
-            report.warnings.push_back(std::to_string(entry.connections) + " connections are delayed " +
-                                      std::to_string(steps) + " steps, more than the cores' " +
-                                      std::to_string(core.delay_slots) + " delay slots: they are held back before delivery");
+            report.warnings.push_back(std::to_string(entry.connections) +
+                                      " connections are delayed " + std::to_string(steps) +
+                                      " steps, more than the cores' " +
+                                      std::to_string(core.delay_slots) +
+                                      " delay slots: they are held back before delivery");
         }
     }
 
     for (std::size_t g = 0; g < net.groups.size(); ++g) {
         const lems::ir::neuron_group& group = net.groups[g];
         const auto& step = prepared[g].step;
-        const detail::group_bounds bounds = detail::bound_group(group, step, ranges.ranges[g], input_bounds[g], net.length, net.dt);
+        const detail::group_bounds bounds =
+            detail::bound_group(group, step, ranges.ranges[g], input_bounds[g], net.length, net.dt);
         const std::vector<bool> live = live_statements(group, step);
 
         group_entry entry;
@@ -414,7 +440,9 @@ compiled_network quantise(const lems::ir::network& net, const board& target, con
             }
             if (var.kind == lems::ir::storage::input) {
                 if (var.recorded) {
-                    throw compile_error(group.label, "records " + var.name + ", a synaptic input, which no state word holds");
+                    throw compile_error(group.label,
+                                        "records " + var.name +
+                                            ", a synaptic input, which no state word holds");
                 }
                 continue;
             }
@@ -426,11 +454,13 @@ compiled_network quantise(const lems::ir::network& net, const board& target, con
                 if (magnitude == 0.0) {
                     // Never seen other than zero: as fine as what it is added to or compared with.
                     magnitude = partner_magnitude(step, live, bounds, static_cast<int>(v));
-                    entry.warnings.push_back(var.name + " stayed 0 in the float run; its format is that of " +
-                                             (magnitude > 0.0 ? "the values it is added to" : "a whole number"));
+                    entry.warnings.push_back(
+                        var.name + " stayed 0 in the float run; its format is that of " +
+                        (magnitude > 0.0 ? "the values it is added to" : "a whole number"));
                 }
-                f = magnitude > 0.0 ? fixed_format::holding(std::ldexp(magnitude, options.state_headroom_bits))
-                                    : fixed_format{0};
+                f = magnitude > 0.0
+                        ? fixed_format::holding(std::ldexp(magnitude, options.state_headroom_bits))
+                        : fixed_format{0};
             }
             compiled.format[v] = f;
             variable_entry ve;
@@ -442,8 +472,9 @@ compiled_network quantise(const lems::ir::network& net, const board& target, con
             ve.format = f;
             entry.variables.push_back(ve);
             if (!b.measured && !bounds.integer[v] && var.kind == lems::ir::storage::state) {
-                entry.warnings.push_back(var.name + " did not change in the float run; its range comes from interval "
-                                                    "arithmetic");
+                entry.warnings.push_back(
+                    var.name + " did not change in the float run; its range comes from interval "
+                               "arithmetic");
             }
         }
         compiled.state_words = slots;
@@ -452,23 +483,28 @@ compiled_network quantise(const lems::ir::network& net, const board& target, con
             compiled.channel_unit.push_back(w.unit);
             entry.channels.push_back(w.entry);
             if (w.entry.zero_weights > 0) {
-                entry.warnings.push_back(w.entry.name + ": " + std::to_string(w.entry.zero_weights) +
+                entry.warnings.push_back(w.entry.name + ": " +
+                                         std::to_string(w.entry.zero_weights) +
                                          " weights become 0 at the channel's weight unit");
             }
             if (w.entry.saturated_weights > 0) {
-                entry.warnings.push_back(w.entry.name + ": " + std::to_string(w.entry.saturated_weights) +
+                entry.warnings.push_back(w.entry.name + ": " +
+                                         std::to_string(w.entry.saturated_weights) +
                                          " weights saturate the synaptic word");
             }
         }
 
         if (static_cast<int>(group.inputs.size()) > core.input_channels) {
             throw compile_error(group.label, "needs " + std::to_string(group.inputs.size()) +
-                                                 " synaptic input channels per neuron; board " + target.name +
-                                                 "'s neurons have " + std::to_string(core.input_channels));
+                                                 " synaptic input channels per neuron; board " +
+                                                 target.name + "'s neurons have " +
+                                                 std::to_string(core.input_channels));
         }
         if (slots > core.state_words_per_neuron) {
-            throw compile_error(group.label, "needs " + std::to_string(slots) + " state words per neuron; board " +
-                                                 target.name + "'s cores hold " + std::to_string(core.state_words_per_neuron));
+            throw compile_error(group.label, "needs " + std::to_string(slots) +
+                                                 " state words per neuron; board " + target.name +
+                                                 "'s cores hold " +
+                                                 std::to_string(core.state_words_per_neuron));
         }
 
         int spike_port = 0;
@@ -510,17 +546,22 @@ compiled_network quantise(const lems::ir::network& net, const board& target, con
             table_words += static_cast<std::int64_t>(t.samples.size());
         }
         if (static_cast<std::int64_t>(compiled.program.size()) > core.program_words) {
-            throw compile_error(group.label, "its program needs " + std::to_string(compiled.program.size()) +
-                                                 " instruction words; board " + target.name + "'s cores hold " +
-                                                 std::to_string(core.program_words));
+            throw compile_error(group.label,
+                                "its program needs " + std::to_string(compiled.program.size()) +
+                                    " instruction words; board " + target.name + "'s cores hold " +
+                                    std::to_string(core.program_words));
         }
         if (static_cast<int>(compiled.constants.size()) > core.constant_words) {
-            throw compile_error(group.label, "needs " + std::to_string(compiled.constants.size()) + " constants; board " +
-                                                 target.name + "'s cores hold " + std::to_string(core.constant_words));
+            throw compile_error(group.label, "needs " + std::to_string(compiled.constants.size()) +
+                                                 " constants; board " + target.name +
+                                                 "'s cores hold " +
+                                                 std::to_string(core.constant_words));
         }
         if (table_words > core.lookup_table_words) {
-            throw compile_error(group.label, "its lookup tables need " + std::to_string(table_words) + " words; board " +
-                                                 target.name + "'s cores hold " + std::to_string(core.lookup_table_words));
+            throw compile_error(group.label, "its lookup tables need " +
+                                                 std::to_string(table_words) + " words; board " +
+                                                 target.name + "'s cores hold " +
+                                                 std::to_string(core.lookup_table_words));
         }
 
         // Initial state words.
@@ -533,14 +574,16 @@ compiled_network quantise(const lems::ir::network& net, const board& target, con
             int saturated = 0;
             int underflowed = 0;
             for (std::size_t n = 0; n < group.members.size(); ++n) {
-                const quantised_value q = quantise(group.variables[v].initial[n], compiled.format[v]);
+                const quantised_value q =
+                    round_to_fixed(group.variables[v].initial[n], compiled.format[v]);
                 saturated += q.saturated ? 1 : 0;
                 underflowed += q.underflowed ? 1 : 0;
-                compiled.initial_state[n * static_cast<std::size_t>(slots) + static_cast<std::size_t>(slot)] = q.raw;
+                compiled.initial_state[n * static_cast<std::size_t>(slots) +
+                                       static_cast<std::size_t>(slot)] = q.raw;
             }
             if (saturated > 0) {
-                entry.warnings.push_back("initial " + group.variables[v].name + " saturates in " + std::to_string(saturated) +
-                                         " neurons");
+                entry.warnings.push_back("initial " + group.variables[v].name + " saturates in " +
+                                         std::to_string(saturated) + " neurons");
             }
             if (underflowed > 0) {
                 entry.warnings.push_back("initial " + group.variables[v].name + " becomes 0 in " +
