@@ -28,8 +28,7 @@ value_range monotone(double (*f)(double), const value_range& a) {
 // The interval of one operation over its operands' intervals a and b; empty where unknown
 // (tan, cosh, power, factorial, or an operand outside the function's domain).
 value_range interval_of(const node& n, const value_range& a, const value_range& b,
-                        const std::vector<value_bounds>& variables, double time_limit,
-                        double dt) {
+                        const std::vector<value_bounds>& variables, double time_limit, double dt) {
     switch (n.kind) {
     case op::constant:
         return hull(n.value, n.value);
