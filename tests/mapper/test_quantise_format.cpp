@@ -12,8 +12,8 @@
 namespace {
 
 using sf::mapper::fixed_format;
-using sf::mapper::quantise;
 using sf::mapper::quantised_value;
+using sf::mapper::round_to_fixed;
 
 constexpr double largest_raw = 2147483647.0;
 
@@ -105,7 +105,7 @@ TEST_CASE("fixed_format: holding() of zero, huge and tiny magnitudes", "[mapper]
                 CHECK(fixed_format{f.frac_bits + 1}.limit() < tiny);
             }
             // The value itself survives quantisation to that format.
-            const quantised_value q = quantise(tiny, f);
+            const quantised_value q = round_to_fixed(tiny, f);
             CHECK_FALSE(q.saturated);
             CHECK_FALSE(q.underflowed);
             CHECK(q.raw > (1 << 29));
@@ -113,23 +113,23 @@ TEST_CASE("fixed_format: holding() of zero, huge and tiny magnitudes", "[mapper]
     }
 }
 
-TEST_CASE("fixed_format: quantise() rounds to nearest, halves away from zero",
+TEST_CASE("fixed_format: round_to_fixed() rounds to nearest, halves away from zero",
           "[mapper][fixed_format]") {
     for (int bits : {-3, 0, 8, 31, 45}) {
         const fixed_format f{bits};
         const double u = f.unit();
         INFO("frac_bits " << bits);
-        CHECK(quantise(0.0, f).raw == 0);
-        CHECK(quantise(3.0 * u, f).raw == 3);
-        CHECK(quantise(-3.0 * u, f).raw == -3);
-        CHECK(quantise(2.49 * u, f).raw == 2);
-        CHECK(quantise(2.5 * u, f).raw == 3);
-        CHECK(quantise(-2.5 * u, f).raw == -3);
-        CHECK(quantise(1.5 * u, f).raw == 2);
-        CHECK(quantise(-1.51 * u, f).raw == -2);
-        CHECK(quantise(0.5 * u, f).raw == 1);
-        CHECK(quantise(-0.5 * u, f).raw == -1);
-        const quantised_value q = quantise(1234.25 * u, f);
+        CHECK(round_to_fixed(0.0, f).raw == 0);
+        CHECK(round_to_fixed(3.0 * u, f).raw == 3);
+        CHECK(round_to_fixed(-3.0 * u, f).raw == -3);
+        CHECK(round_to_fixed(2.49 * u, f).raw == 2);
+        CHECK(round_to_fixed(2.5 * u, f).raw == 3);
+        CHECK(round_to_fixed(-2.5 * u, f).raw == -3);
+        CHECK(round_to_fixed(1.5 * u, f).raw == 2);
+        CHECK(round_to_fixed(-1.51 * u, f).raw == -2);
+        CHECK(round_to_fixed(0.5 * u, f).raw == 1);
+        CHECK(round_to_fixed(-0.5 * u, f).raw == -1);
+        const quantised_value q = round_to_fixed(1234.25 * u, f);
         CHECK(q.raw == 1234);
         CHECK(q.value(f) == 1234.0 * u);
         CHECK_FALSE(q.saturated);
@@ -141,63 +141,63 @@ TEST_CASE("fixed_format: quantise() rounds to nearest, halves away from zero",
     for (int i = 0; i < 10000; ++i) {
         const fixed_format f{static_cast<int>(random() % 80) - 20};
         const double value = fraction(random) * f.limit();
-        const quantised_value q = quantise(value, f);
+        const quantised_value q = round_to_fixed(value, f);
         INFO("seed " << seed << ", sample " << i << ": " << value << " in 2^" << -f.frac_bits);
         REQUIRE_FALSE(q.saturated);
         REQUIRE(std::fabs(q.value(f) - value) <= 0.5 * f.unit());
     }
 }
 
-TEST_CASE("fixed_format: quantise() saturates what does not fit and says so",
+TEST_CASE("fixed_format: round_to_fixed() saturates what does not fit and says so",
           "[mapper][fixed_format]") {
     const fixed_format f{20};
     const double u = f.unit();
     SECTION("the extremes of the word are not saturated") {
-        const quantised_value top = quantise(f.limit(), f);
+        const quantised_value top = round_to_fixed(f.limit(), f);
         CHECK(top.raw == INT32_MAX);
         CHECK_FALSE(top.saturated);
-        const quantised_value bottom = quantise(-2147483648.0 * u, f);
+        const quantised_value bottom = round_to_fixed(-2147483648.0 * u, f);
         CHECK(bottom.raw == INT32_MIN);
         CHECK_FALSE(bottom.saturated);
         // Rounds down onto the largest word.
-        CHECK_FALSE(quantise(f.limit() + 0.49 * u, f).saturated);
+        CHECK_FALSE(round_to_fixed(f.limit() + 0.49 * u, f).saturated);
     }
     SECTION("one half unit beyond is") {
-        const quantised_value above = quantise(f.limit() + 0.5 * u, f);
+        const quantised_value above = round_to_fixed(f.limit() + 0.5 * u, f);
         CHECK(above.raw == INT32_MAX);
         CHECK(above.saturated);
         CHECK_FALSE(above.underflowed);
-        const quantised_value below = quantise(-2147483648.0 * u - 0.5 * u, f);
+        const quantised_value below = round_to_fixed(-2147483648.0 * u - 0.5 * u, f);
         CHECK(below.raw == INT32_MIN);
         CHECK(below.saturated);
     }
     SECTION("far beyond, infinities and NaN") {
-        CHECK(quantise(1e30, f).raw == INT32_MAX);
-        CHECK(quantise(1e30, f).saturated);
-        CHECK(quantise(-1e30, f).raw == INT32_MIN);
-        CHECK(quantise(-1e30, f).saturated);
-        CHECK(quantise(std::numeric_limits<double>::infinity(), f).raw == INT32_MAX);
-        CHECK(quantise(-std::numeric_limits<double>::infinity(), f).raw == INT32_MIN);
-        const quantised_value nan = quantise(std::numeric_limits<double>::quiet_NaN(), f);
+        CHECK(round_to_fixed(1e30, f).raw == INT32_MAX);
+        CHECK(round_to_fixed(1e30, f).saturated);
+        CHECK(round_to_fixed(-1e30, f).raw == INT32_MIN);
+        CHECK(round_to_fixed(-1e30, f).saturated);
+        CHECK(round_to_fixed(std::numeric_limits<double>::infinity(), f).raw == INT32_MAX);
+        CHECK(round_to_fixed(-std::numeric_limits<double>::infinity(), f).raw == INT32_MIN);
+        const quantised_value nan = round_to_fixed(std::numeric_limits<double>::quiet_NaN(), f);
         CHECK(nan.saturated);
         CHECK(nan.raw == 0);
     }
 }
 
-TEST_CASE("fixed_format: quantise() flags non-zero values that become zero",
+TEST_CASE("fixed_format: round_to_fixed() flags non-zero values that become zero",
           "[mapper][fixed_format]") {
     const fixed_format f{10};
     const double u = f.unit();
-    CHECK(quantise(0.49 * u, f).underflowed);
-    CHECK(quantise(-0.49 * u, f).underflowed);
-    CHECK(quantise(1e-300, f).underflowed);
-    CHECK(quantise(0.49 * u, f).raw == 0);
-    CHECK_FALSE(quantise(0.49 * u, f).saturated);
-    CHECK_FALSE(quantise(0.5 * u, f).underflowed);
-    CHECK(quantise(0.5 * u, f).raw == 1);
-    CHECK_FALSE(quantise(0.0, f).underflowed);
-    CHECK_FALSE(quantise(-0.0, f).underflowed);
+    CHECK(round_to_fixed(0.49 * u, f).underflowed);
+    CHECK(round_to_fixed(-0.49 * u, f).underflowed);
+    CHECK(round_to_fixed(1e-300, f).underflowed);
+    CHECK(round_to_fixed(0.49 * u, f).raw == 0);
+    CHECK_FALSE(round_to_fixed(0.49 * u, f).saturated);
+    CHECK_FALSE(round_to_fixed(0.5 * u, f).underflowed);
+    CHECK(round_to_fixed(0.5 * u, f).raw == 1);
+    CHECK_FALSE(round_to_fixed(0.0, f).underflowed);
+    CHECK_FALSE(round_to_fixed(-0.0, f).underflowed);
     // A capacitance in a volt's format becomes zero; in its own it does not.
-    CHECK(quantise(1e-12, fixed_format::holding(0.07)).underflowed);
-    CHECK_FALSE(quantise(1e-12, fixed_format::holding(1e-12)).underflowed);
+    CHECK(round_to_fixed(1e-12, fixed_format::holding(0.07)).underflowed);
+    CHECK_FALSE(round_to_fixed(1e-12, fixed_format::holding(1e-12)).underflowed);
 }

@@ -1,17 +1,21 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
-#include <map>
-#include <set>
-#include <sstream>
+#include <tuple>
+#include <utility>
 
+#include <sf/firmware/assert.hpp>
 #include <sf/lems/network_run.hpp>
 #include <sf/mapper/compile_error.hpp>
 
 #include "codegen.hpp"
+#include "constant_pool.hpp"
+#include "program_writer.hpp"
 #include "reloads.hpp"
 #include "simplify.hpp"
-#include "tables.hpp"
+#include "statement_plan.hpp"
+#include "table_store.hpp"
+#include "time_steps.hpp"
 
 namespace sf::mapper::detail {
 namespace {
@@ -21,117 +25,44 @@ using lems::ir::expr;
 using lems::ir::node;
 using lems::ir::op;
 
-constexpr int zero_register = 0; // never written: every program may read r0 as 0
-constexpr int one_register = 15; // set to 1 first and never written again
-constexpr int guard_predicate = 1;
-constexpr int scratch_predicate = 2;
-constexpr int no_leaf = -1;
-constexpr int time_leaf = -2;
-constexpr int many_leaves = -3;
-
-bool tabulable(op kind) { return !lems::ir::is_boolean(kind) && kind != op::heaviside && kind != op::random; }
-
-// Operations the datapath has no unit for: they become lookup tables.
-bool needs_table(const node& n, const expr& e) {
-    switch (n.kind) {
-    case op::exp:
-    case op::log:
-    case op::sqrt:
-    case op::sin:
-    case op::cos:
-    case op::tan:
-    case op::sinh:
-    case op::cosh:
-    case op::tanh:
-    case op::ceil:
-    case op::floor:
-    case op::factorial:
-    case op::power: return true;
-    case op::divide: return !is_constant(e, n.b);
-    default: return false;
-    }
-}
-
-std::string number(double x) {
-    std::ostringstream out;
-    out.precision(6);
-    out << x;
-    return out.str();
-}
-
 std::string short_name(const lems::ir::neuron_group& group, int variable) {
     return group.variables[static_cast<std::size_t>(variable)].name;
 }
 
-// Where each node's value comes from, statement by statement.
-struct statement_plan {
-    std::vector<int> parent;
-    std::vector<int> leaf;      // the one variable (or time) a subtree reads, no_leaf, many_leaves
-    std::vector<bool> nonlinear; // the subtree holds an operation that needs a table
-    std::vector<bool> table_root;
-};
-
-statement_plan plan_statement(const expr& e) {
-    statement_plan p;
-    const std::size_t count = e.nodes.size();
-    p.parent.assign(count, -1);
-    p.leaf.assign(count, no_leaf);
-    p.nonlinear.assign(count, false);
-    p.table_root.assign(count, false);
-    auto merge = [](int a, int b) {
-        if (a == no_leaf) {
-            return b;
-        }
-        if (b == no_leaf || a == b) {
-            return a;
-        }
-        return many_leaves;
-    };
-    for (std::size_t i = 0; i < count; ++i) {
-        const node& n = e.nodes[i];
-        int leaf = no_leaf;
-        bool nonlinear = needs_table(n, e);
-        if (n.kind == op::variable) {
-            leaf = n.variable;
-        } else if (n.kind == op::time) {
-            leaf = time_leaf;
-        } else if (n.kind == op::random) {
-            leaf = many_leaves;
-        }
-        for (int operand : {n.a, n.b}) {
-            if (operand >= 0) {
-                p.parent[static_cast<std::size_t>(operand)] = static_cast<int>(i);
-                leaf = merge(leaf, p.leaf[static_cast<std::size_t>(operand)]);
-                nonlinear = nonlinear || p.nonlinear[static_cast<std::size_t>(operand)];
-            }
-        }
-        if (!tabulable(n.kind)) {
-            leaf = many_leaves;
-        }
-        p.leaf[i] = leaf;
-        p.nonlinear[i] = nonlinear;
-    }
-    for (std::size_t i = 0; i < count; ++i) {
-        const bool single = p.leaf[i] >= 0 || p.leaf[i] == time_leaf;
-        if (!single || !p.nonlinear[i]) {
-            continue;
-        }
-        const int up = p.parent[i];
-        const bool parent_takes_it = up >= 0 && p.leaf[static_cast<std::size_t>(up)] == p.leaf[i];
-        p.table_root[i] = !parent_takes_it;
-    }
-    return p;
+// The function of a value one operation computes, for its table.
+double apply(op kind, double v) {
+    expr e;
+    const int a = e.add(node{op::constant, -1, -1, v, -1});
+    e.add(node{kind, a, -1, 0.0, -1});
+    std::vector<double> scratch;
+    return lems::ir::evaluate(e, nullptr, 0.0, {}, scratch);
 }
 
+// What a table over one leaf reads: its input word, that word's range and format, and the
+// function of the word's value.
+struct table_input {
+    fixed_format format{0};
+    double low = 0.0;
+    double high = 0.0;
+    std::function<double(double)> function;
+    std::string name;
+};
+
+// Generates a group's statements one by one, each expression into registers in the formats its
+// ranges call for.
 class generator {
 public:
-    explicit generator(const codegen_input& in) : in_(in), group_(*in.group) {}
+    explicit generator(const codegen_input& in)
+        : in_(in), group_(*in.group), constants_(group_.label, out_.parameters, out_.warnings),
+          tables_(group_.label, count_table_sites(group_, *in.step, in.live), in.table_words,
+                  out_.tables, out_.table_entries, out_.warnings) {
+        mark_guards();
+    }
 
     codegen_output run() {
-        count_table_sites();
         // r15 holds 1 for the whole program: the true of comparisons.
-        busy_[one_register] = true;
-        load_immediate(one_register, 1);
+        code_.reserve(one_register);
+        code_.load_immediate(one_register, 1);
         const auto& step = *in_.step;
         for (std::size_t s = 0; s < step.size(); ++s) {
             if (!in_.live[s]) {
@@ -141,109 +72,39 @@ public:
             plan_ = plan_statement(step[s].value);
             compile_statement(step[s]);
         }
-        out_.constants = constants_;
+        out_.constants = constants_.words();
+        out_.code = std::move(code_.code);
+        out_.notes = std::move(code_.notes);
         remove_reloads(out_.code, out_.notes, in_.scratch_words);
         return std::move(out_);
     }
 
 private:
-    // ---- instructions --------------------------------------------------------------------
-
-    void emit(isa::instruction i) {
-        if (guarded_) {
-            i.predicate = guard_predicate;
-        }
-        if (isa::check(i) != isa::decode_status::ok) {
-            fail(std::string("internal: an instruction does not encode (") + isa::describe(isa::check(i)) + ")");
-        }
-        out_.code.push_back(i);
-        out_.notes.push_back(pending_note_);
-        pending_note_.clear();
-    }
-    static isa::instruction make(isa::opcode code) {
-        isa::instruction i;
-        i.op = code;
-        return i;
-    }
-    void rd_index(isa::opcode code, int rd, int index) {
-        isa::instruction i = make(code);
-        i.rd = static_cast<std::uint8_t>(rd);
-        i.index = static_cast<std::uint16_t>(index);
-        emit(i);
-    }
-    void rd_only(isa::opcode code, int rd) {
-        isa::instruction i = make(code);
-        i.rd = static_cast<std::uint8_t>(rd);
-        emit(i);
-    }
-    void three(isa::opcode code, int rd, int ra, int rb) {
-        isa::instruction i = make(code);
-        i.rd = static_cast<std::uint8_t>(rd);
-        i.ra = static_cast<std::uint8_t>(ra);
-        i.rb = static_cast<std::uint8_t>(rb);
-        emit(i);
-    }
-    void multiply(int rd, int ra, int rb, int shift) {
-        isa::instruction i = make(isa::opcode::mul);
-        i.rd = static_cast<std::uint8_t>(rd);
-        i.ra = static_cast<std::uint8_t>(ra);
-        i.rb = static_cast<std::uint8_t>(rb);
-        i.index = static_cast<std::uint16_t>(shift);
-        emit(i);
-    }
-    void shift(isa::opcode code, int rd, int ra, int amount) {
-        isa::instruction i = make(code);
-        i.rd = static_cast<std::uint8_t>(rd);
-        i.ra = static_cast<std::uint8_t>(ra);
-        i.index = static_cast<std::uint16_t>(amount);
-        emit(i);
-    }
-    void compare(isa::opcode code, int pd, int ra, int rb) {
-        isa::instruction i = make(code);
-        i.rd = static_cast<std::uint8_t>(pd);
-        i.ra = static_cast<std::uint8_t>(ra);
-        i.rb = static_cast<std::uint8_t>(rb);
-        emit(i);
-    }
-    void select(int rd, int pd, int ra, int rb) {
-        isa::instruction i = make(isa::opcode::sel);
-        i.rd = static_cast<std::uint8_t>(rd);
-        i.pd = static_cast<std::uint8_t>(pd);
-        i.ra = static_cast<std::uint8_t>(ra);
-        i.rb = static_cast<std::uint8_t>(rb);
-        emit(i);
-    }
-    void load_immediate(int rd, std::int32_t value) {
-        isa::instruction i = make(isa::opcode::li);
-        i.rd = static_cast<std::uint8_t>(rd);
-        i.immediate = value;
-        emit(i);
-    }
-
-    // ---- registers ----------------------------------------------------------------------
-
-    int take() {
-        // Round robin: a register just freed keeps its value longest, so that a word stored from
-        // it can be read back from it (remove_reloads).
-        for (int k = 0; k < isa::register_count - 1; ++k) {
-            const int r = 1 + (next_register_ + k) % (isa::register_count - 1);
-            if (!busy_[r]) {
-                busy_[r] = true;
-                next_register_ = r % (isa::register_count - 1);
-                return r;
+    void mark_guards() {
+        is_guard_.assign(group_.variables.size(), false);
+        for (const auto& s : *in_.step) {
+            if (s.guard >= 0) {
+                is_guard_[static_cast<std::size_t>(s.guard)] = true;
             }
         }
-        fail("an expression of " + short_name(group_, (*in_.step)[static_cast<std::size_t>(statement_)].target) +
-             " needs more than 15 registers; split it into derived variables");
-        return 0;
-    }
-    void give(int r) {
-        if (r > 0) {
-            busy_[r] = false;
-        }
     }
 
-    [[noreturn]] void fail(const std::string& message) const { throw compile_error(group_.label, message); }
+    // ---- registers and errors -----------------------------------------------------------
+
+    int take() {
+        const int r = code_.take();
+        if (r < 0) {
+            fail("an expression of " +
+                 short_name(group_, (*in_.step)[static_cast<std::size_t>(statement_)].target) +
+                 " needs more than 15 registers; split it into derived variables");
+        }
+        return r;
+    }
+    void give(int r) { code_.give(r); }
+
+    [[noreturn]] void fail(const std::string& message) const {
+        throw compile_error(group_.label, message);
+    }
 
     // ---- formats ------------------------------------------------------------------------
 
@@ -252,13 +113,18 @@ private:
     }
     const expr& current() const { return (*in_.step)[static_cast<std::size_t>(statement_)].value; }
     const node& at(int n) const { return current().at(n); }
+    bool is_input(const node& x) const {
+        return x.kind == op::variable &&
+               group_.variables[static_cast<std::size_t>(x.variable)].kind ==
+                   lems::ir::storage::input;
+    }
 
     fixed_format format_of(int n) const {
         const node& x = at(n);
         if (is_boolean(x)) {
             return fixed_format{0};
         }
-        if (x.kind == op::variable && group_.variables[static_cast<std::size_t>(x.variable)].kind != lems::ir::storage::input) {
+        if (x.kind == op::variable && !is_input(x)) {
             return in_.variable_format[static_cast<std::size_t>(x.variable)];
         }
         const double magnitude = x.kind == op::heaviside ? 1.0 : bounds(n).magnitude();
@@ -273,12 +139,12 @@ private:
         int difference = from.frac_bits - to.frac_bits;
         while (difference > 0) {
             const int amount = std::min(difference, isa::max_shift);
-            shift(isa::opcode::shr, r, r, amount);
+            code_.shift(isa::opcode::shr, r, r, amount);
             difference -= amount;
         }
         while (difference < 0) {
             const int amount = std::min(-difference, isa::max_shift);
-            shift(isa::opcode::shl, r, r, amount);
+            code_.shift(isa::opcode::shl, r, r, amount);
             difference += amount;
         }
     }
@@ -286,55 +152,27 @@ private:
     // ---- constants ----------------------------------------------------------------------
 
     int constant_register(double value, fixed_format f, const std::string& what) {
-        const quantised_value q = quantise(value, f);
-        record_parameter(what, value, q, f);
+        const quantised_value q = round_to_fixed(value, f);
+        constants_.record(what, value, q, f);
         const int r = take();
-        if (q.raw >= isa::min_immediate && q.raw <= isa::max_immediate) {
-            load_immediate(r, q.raw);
-        } else {
-            rd_index(isa::opcode::ldc, r, constant_index(q.raw));
-        }
+        load_word(r, q.raw);
         return r;
     }
 
-    int constant_index(std::int32_t raw) {
-        if (const auto it = constant_slot_.find(raw); it != constant_slot_.end()) {
-            return it->second;
+    // A raw word into r: an immediate when it fits one, else from the constant memory.
+    void load_word(int r, std::int32_t raw) {
+        if (raw >= isa::min_immediate && raw <= isa::max_immediate) {
+            code_.load_immediate(r, raw);
+        } else {
+            code_.rd_index(isa::opcode::ldc, r, constants_.index(raw));
         }
-        if (static_cast<int>(constants_.size()) > isa::max_constant) {
-            fail("needs more than 1024 constants");
-        }
-        const int index = static_cast<int>(constants_.size());
-        constants_.push_back(raw);
-        constant_slot_[raw] = index;
-        return index;
-    }
-
-    void record_parameter(const std::string& what, double value, const quantised_value& q, fixed_format f) {
-        const std::string key = what + "|" + std::to_string(value) + "|" + std::to_string(f.frac_bits);
-        if (!recorded_.insert(key).second) {
-            return;
-        }
-        parameter_entry p;
-        p.name = what;
-        p.value = value;
-        p.quantised = q.value(f);
-        p.format = f;
-        p.saturated = q.saturated;
-        p.underflowed = q.underflowed;
-        if (q.saturated) {
-            out_.warnings.push_back(what + " = " + number(value) + " saturates its format (largest " + number(f.limit()) + ")");
-        }
-        if (q.underflowed) {
-            out_.warnings.push_back(what + " = " + number(value) + " becomes 0 in its format (unit " + number(f.unit()) + ")");
-        }
-        out_.parameters.push_back(p);
     }
 
     // r (format fa) times a constant, into format fr; reuses r.
-    void multiply_constant(int r, fixed_format fa, double c, fixed_format fr, const std::string& what) {
+    void multiply_constant(int r, fixed_format fa, double c, fixed_format fr,
+                           const std::string& what) {
         if (c == 0.0) {
-            three(isa::opcode::add, r, zero_register, zero_register);
+            code_.three(isa::opcode::add, r, zero_register, zero_register);
             return;
         }
         fixed_format fc = fixed_format::holding(std::fabs(c));
@@ -345,7 +183,7 @@ private:
             product_shift = isa::max_multiply_shift;
         }
         const int rc = constant_register(c, fc, what);
-        multiply(r, r, rc, std::max(0, product_shift));
+        code_.multiply(r, r, rc, std::max(0, product_shift));
         give(rc);
         if (product_shift < 0) {
             convert(r, fixed_format{0}, fixed_format{-product_shift});
@@ -355,52 +193,56 @@ private:
     // ---- statements ---------------------------------------------------------------------
 
     void compile_statement(const lems::ir::statement& s) {
-        pending_note_ = statement_text(s);
-        guarded_ = false;
+        code_.note(statement_text(s));
+        code_.set_guarded(false);
         if (s.guard >= 0 && guard_in_p1_ != s.guard) {
             const int r = take();
-            rd_index(isa::opcode::lds, r, slot_of(s.guard));
-            compare(isa::opcode::cmpgt, guard_predicate, r, zero_register);
+            code_.rd_index(isa::opcode::lds, r, slot_of(s.guard));
+            code_.compare(isa::opcode::cmpgt, guard_predicate, r, zero_register);
             give(r);
             guard_in_p1_ = s.guard;
         }
-        guarded_ = s.guard >= 0;
+        code_.set_guarded(s.guard >= 0);
         if (s.kind == lems::ir::statement_kind::emit) {
-            if (s.target != in_.spike_port) {
-                fail("emits events on two output ports ('" + group_.outputs[static_cast<std::size_t>(in_.spike_port)] + "' and '" +
-                     group_.outputs[static_cast<std::size_t>(s.target)] + "'); a neuron core sends one kind of spike");
-            }
-            emit(make(isa::opcode::spike));
+            compile_emit(s);
             return;
         }
         const fixed_format target_format = in_.variable_format[static_cast<std::size_t>(s.target)];
         const int r = generate(s.value.root(), target_format);
-        isa::instruction store = make(isa::opcode::sts);
-        store.index = static_cast<std::uint16_t>(slot_of(s.target));
-        store.ra = static_cast<std::uint8_t>(r);
-        emit(store);
+        code_.store(slot_of(s.target), r);
         if (guard_in_p1_ == s.target) {
             guard_in_p1_ = -1;
         }
-        if (!guarded_ && is_guard_[static_cast<std::size_t>(s.target)]) {
+        if (!code_.guarded() && is_guard_[static_cast<std::size_t>(s.target)]) {
             // A guard just computed: later statements it guards need not load it again.
-            guarded_ = false;
-            compare(isa::opcode::cmpgt, guard_predicate, r, zero_register);
+            code_.compare(isa::opcode::cmpgt, guard_predicate, r, zero_register);
             guard_in_p1_ = s.target;
         }
         give(r);
     }
 
-    int slot_of(int variable) const {
-        const int slot = in_.slot[static_cast<std::size_t>(variable)];
-        if (slot < 0) {
-            throw compile_error(group_.label, "internal: " + short_name(group_, variable) + " has no state word");
+    void compile_emit(const lems::ir::statement& s) {
+        if (s.target != in_.spike_port) {
+            fail("emits events on two output ports ('" +
+                 group_.outputs[static_cast<std::size_t>(in_.spike_port)] + "' and '" +
+                 group_.outputs[static_cast<std::size_t>(s.target)] +
+                 "'); a neuron core sends one kind of spike");
         }
+        isa::instruction spike;
+        spike.op = isa::opcode::spike;
+        code_.emit(spike);
+    }
+
+    int slot_of(int variable) const {
+        // Every variable a live statement reads or writes was given a state word.
+        const int slot = in_.slot[static_cast<std::size_t>(variable)];
+        SF_ASSERT(slot >= 0);
         return slot;
     }
 
     std::string statement_text(const lems::ir::statement& s) const {
-        std::string text = s.guard >= 0 ? "if " + short_name(group_, s.guard) + ": " : std::string();
+        std::string text =
+            s.guard >= 0 ? "if " + short_name(group_, s.guard) + ": " : std::string();
         if (s.kind == lems::ir::statement_kind::emit) {
             return text + "spike";
         }
@@ -420,172 +262,238 @@ private:
         return r;
     }
 
+    // The node's value in a register, in the format it sets `produced` to: `want` where that
+    // costs nothing, else the node's own.
     int generate_in(int n, fixed_format want, fixed_format& produced) {
         produced = format_of(n);
         if (plan_.table_root[static_cast<std::size_t>(n)]) {
             return generate_table(n);
         }
         const node& x = at(n);
-        const fixed_format f = format_of(n);
         switch (x.kind) {
-        case op::constant: {
-            const bool fits = !quantise(x.value, want).saturated;
-            produced = fits ? want : f;
-            return constant_register(x.value, produced, what_for(n));
-        }
-        case op::variable: {
-            const auto& v = group_.variables[static_cast<std::size_t>(x.variable)];
-            if (v.kind == lems::ir::storage::input) {
-                produced = want;
-                return generate_input(x.variable, 1.0, want, "");
-            }
-            produced = in_.variable_format[static_cast<std::size_t>(x.variable)];
-            return generate_variable(x.variable, produced);
-        }
-        case op::time: {
-            const int r = take();
-            rd_only(isa::opcode::ldt, r);
-            multiply_constant(r, fixed_format{0}, in_.dt, want, "dt");
-            produced = want;
-            return r;
-        }
-        case op::negate: {
-            const int r = generate(x.a, want);
-            three(isa::opcode::sub, r, zero_register, r);
-            produced = want;
-            return r;
-        }
+        case op::constant:
+            return generate_constant(n, want, produced);
+        case op::variable:
+            return generate_read(x.variable, want, produced);
+        case op::time:
+            return generate_time(want, produced);
+        case op::negate:
+            return generate_negation(n, want, produced);
         case op::add:
-        case op::subtract: {
-            // In a format that holds both operands and the result; an operand never seen other
-            // than zero does not constrain it.
-            int common_bits = std::min(f.frac_bits, want.frac_bits);
-            for (int operand : {x.a, x.b}) {
-                if (bounds(operand).magnitude() > 0.0 || is_boolean(at(operand))) {
-                    common_bits = std::min(common_bits, format_of(operand).frac_bits);
-                }
-            }
-            const fixed_format common{common_bits};
-            auto [ra, rb] = both(x.a, x.b, common, common);
-            three(x.kind == op::add ? isa::opcode::add : isa::opcode::sub, ra, ra, rb);
-            give(rb);
-            produced = common;
-            return ra;
-        }
-        case op::multiply: {
+        case op::subtract:
+            return generate_sum(n, want, produced);
+        case op::multiply:
             produced = want;
             return generate_product(n, want);
-        }
         case op::greater:
         case op::less:
         case op::greater_equal:
         case op::less_equal:
         case op::equal:
-        case op::not_equal: return generate_comparison(n);
+        case op::not_equal:
+            return generate_comparison(n);
         case op::logical_and:
-        case op::logical_or: {
-            auto [ra, rb] = both(x.a, x.b);
-            to_truth(ra, x.a);
-            to_truth(rb, x.b);
-            three(x.kind == op::logical_and ? isa::opcode::min : isa::opcode::max, ra, ra, rb);
-            give(rb);
-            return ra;
-        }
-        case op::abs: {
-            const int r = generate_node(x.a);
-            convert(r, format_of(x.a), f);
-            const int negative = take();
-            three(isa::opcode::sub, negative, zero_register, r);
-            three(isa::opcode::max, r, r, negative);
-            give(negative);
-            return r;
-        }
-        case op::heaviside: {
-            const int r = generate_node(x.a);
-            const int one = constant_register(1.0, f, "H(x) = 1");
-            const int half = constant_register(0.5, f, "H(0) = 1/2");
-            compare(isa::opcode::cmpgt, scratch_predicate, r, zero_register);
-            select(half, scratch_predicate, one, half);
-            compare(isa::opcode::cmpgt, scratch_predicate, zero_register, r);
-            select(r, scratch_predicate, zero_register, half);
-            give(one);
-            give(half);
-            return r;
-        }
-        case op::random: {
-            const int uniform = take();
-            if (draws_ > isa::max_draw) {
-                fail("draws more than 2048 random numbers per step");
-            }
-            rd_index(isa::opcode::rand, uniform, draws_++);
-            const int r = generate_node(x.a);
-            product_into(uniform, fixed_format{31}, r, format_of(x.a), want);
-            give(r);
-            produced = want;
-            return uniform;
-        }
-        case op::divide: {
-            // A divisor that varies: its reciprocal from a table, then a product. A divisor that
-            // reads one variable is tabulated as 1/divisor over that variable, in one table.
-            const int divisor_leaf = plan_.leaf[static_cast<std::size_t>(x.b)];
-            if (divisor_leaf >= 0 || divisor_leaf == time_leaf) {
-                const value_bounds& seen = bounds(x.b);
-                if (!seen.range.empty() && (seen.range.low > 0.0 || seen.range.high < 0.0)) {
-                    const double largest = 1.0 / std::min(std::fabs(seen.range.low), std::fabs(seen.range.high));
-                    const fixed_format reciprocal_format = fixed_format::holding(std::ldexp(largest, in_.value_headroom_bits));
-                    const int ra = generate_node(x.a);
-                    expr reciprocal = current().subtree(x.b);
-                    const int divisor_root = reciprocal.root();
-                    const int one = reciprocal.add(node{op::constant, -1, -1, 1.0, -1});
-                    reciprocal.add(node{op::divide, one, divisor_root, 0.0, -1});
-                    const int rb = table_over_leaf(reciprocal, divisor_leaf, x.b, reciprocal_format,
-                                                   "1/(" + infix(current(), x.b, group_) + ")");
-                    product_into(ra, format_of(x.a), rb, reciprocal_format, want);
-                    give(rb);
-                    produced = want;
-                    return ra;
-                }
-            }
-            const int ra = generate_node(x.a);
-            const value_bounds& divisor = bounds(x.b);
-            if (divisor.range.empty() || (divisor.range.low <= 0.0 && divisor.range.high >= 0.0)) {
-                fail("divides by " + infix(current(), x.b, group_) + ", whose range reaches zero; the core has no divider");
-            }
-            const double largest = 1.0 / std::min(std::fabs(divisor.range.low), std::fabs(divisor.range.high));
-            const fixed_format reciprocal_format = fixed_format::holding(std::ldexp(largest, in_.value_headroom_bits));
-            const int rb = generate_node(x.b);
-            table_of_operand(rb, x.b, reciprocal_format, [](double v) { return 1.0 / v; }, "1/(" + infix(current(), x.b, group_) + ")");
-            product_into(ra, format_of(x.a), rb, reciprocal_format, want);
-            give(rb);
-            produced = want;
-            return ra;
-        }
-        case op::power: {
-            if (is_constant(current(), x.b)) {
-                const double p = at(x.b).value;
-                const int r = generate_node(x.a);
-                table_of_operand(r, x.a, f, [p](double v) { return std::pow(v, p); }, infix(current(), n, group_));
-                return r;
-            }
-            fail("raises to a power that varies (" + infix(current(), n, group_) + "); write it with exp and log");
-        }
-        default: {
-            // exp, log, sqrt, trigonometric and hyperbolic functions, ceil, floor, factorial of a
-            // value that depends on several variables: a table over the operand.
-            const int r = generate_node(x.a);
-            const op kind = x.kind;
-            table_of_operand(r, x.a, f, [kind](double v) { return apply(kind, v); }, infix(current(), n, group_));
-            return r;
-        }
+        case op::logical_or:
+            return generate_logical(n);
+        case op::abs:
+            return generate_abs(n);
+        case op::heaviside:
+            return generate_heaviside(n);
+        case op::random:
+            return generate_random(n, want, produced);
+        case op::divide:
+            return generate_quotient(n, want, produced);
+        case op::power:
+            return generate_power(n);
+        default:
+            return generate_function(n);
         }
     }
 
-    static double apply(op kind, double v) {
-        expr e;
-        const int a = e.add(node{op::constant, -1, -1, v, -1});
-        e.add(node{kind, a, -1, 0.0, -1});
-        std::vector<double> scratch;
-        return lems::ir::evaluate(e, nullptr, 0.0, {}, scratch);
+    // A constant in `want` when it fits there, else in the format holding it.
+    int generate_constant(int n, fixed_format want, fixed_format& produced) {
+        const double value = at(n).value;
+        const bool fits = !round_to_fixed(value, want).saturated;
+        produced = fits ? want : format_of(n);
+        return constant_register(value, produced, what_for(n));
+    }
+
+    int generate_read(int variable, fixed_format want, fixed_format& produced) {
+        if (group_.variables[static_cast<std::size_t>(variable)].kind == lems::ir::storage::input) {
+            produced = want;
+            return generate_input(variable, 1.0, want, "");
+        }
+        produced = in_.variable_format[static_cast<std::size_t>(variable)];
+        const int r = take();
+        code_.rd_index(isa::opcode::lds, r, slot_of(variable));
+        return r;
+    }
+
+    // The time as the step number times dt.
+    int generate_time(fixed_format want, fixed_format& produced) {
+        const int r = take();
+        code_.rd_only(isa::opcode::ldt, r);
+        multiply_constant(r, fixed_format{0}, in_.dt, want, "dt");
+        produced = want;
+        return r;
+    }
+
+    int generate_negation(int n, fixed_format want, fixed_format& produced) {
+        const int r = generate(at(n).a, want);
+        code_.three(isa::opcode::sub, r, zero_register, r);
+        produced = want;
+        return r;
+    }
+
+    // In a format that holds both operands and the result; an operand never seen other than zero
+    // does not constrain it.
+    int generate_sum(int n, fixed_format want, fixed_format& produced) {
+        const node& x = at(n);
+        int common_bits = std::min(format_of(n).frac_bits, want.frac_bits);
+        for (int operand : {x.a, x.b}) {
+            if (bounds(operand).magnitude() > 0.0 || is_boolean(at(operand))) {
+                common_bits = std::min(common_bits, format_of(operand).frac_bits);
+            }
+        }
+        const fixed_format common{common_bits};
+        auto [ra, rb] = both(x.a, x.b, common, common);
+        code_.three(x.kind == op::add ? isa::opcode::add : isa::opcode::sub, ra, ra, rb);
+        give(rb);
+        produced = common;
+        return ra;
+    }
+
+    int generate_logical(int n) {
+        const node& x = at(n);
+        auto [ra, rb] = both(x.a, x.b);
+        to_truth(ra, x.a);
+        to_truth(rb, x.b);
+        code_.three(x.kind == op::logical_and ? isa::opcode::min : isa::opcode::max, ra, ra, rb);
+        give(rb);
+        return ra;
+    }
+
+    int generate_abs(int n) {
+        const node& x = at(n);
+        const int r = generate_node(x.a);
+        convert(r, format_of(x.a), format_of(n));
+        const int negative = take();
+        code_.three(isa::opcode::sub, negative, zero_register, r);
+        code_.three(isa::opcode::max, r, r, negative);
+        give(negative);
+        return r;
+    }
+
+    // H(x): 1 above zero, 0 below, 1/2 at zero.
+    int generate_heaviside(int n) {
+        const fixed_format f = format_of(n);
+        const int r = generate_node(at(n).a);
+        const int one = constant_register(1.0, f, "H(x) = 1");
+        const int half = constant_register(0.5, f, "H(0) = 1/2");
+        code_.compare(isa::opcode::cmpgt, scratch_predicate, r, zero_register);
+        code_.select(half, scratch_predicate, one, half);
+        code_.compare(isa::opcode::cmpgt, scratch_predicate, zero_register, r);
+        code_.select(r, scratch_predicate, zero_register, half);
+        give(one);
+        give(half);
+        return r;
+    }
+
+    // random(x): a uniform draw in [0, 1) (frac_bits 31) times x.
+    int generate_random(int n, fixed_format want, fixed_format& produced) {
+        const node& x = at(n);
+        const int uniform = take();
+        if (draws_ > isa::max_draw) {
+            fail("draws more than 2048 random numbers per step");
+        }
+        code_.rd_index(isa::opcode::rand, uniform, draws_++);
+        const int r = generate_node(x.a);
+        product_into(uniform, fixed_format{31}, r, format_of(x.a), want);
+        give(r);
+        produced = want;
+        return uniform;
+    }
+
+    // A divisor that varies: its reciprocal from a table, then a product. A divisor that reads
+    // one variable is tabulated as 1/divisor over that variable, in one table.
+    int generate_quotient(int n, fixed_format want, fixed_format& produced) {
+        const node& x = at(n);
+        const int divisor_leaf = plan_.leaf[static_cast<std::size_t>(x.b)];
+        const value_bounds& divisor = bounds(x.b);
+        const bool one_leaf = divisor_leaf >= 0 || divisor_leaf == time_leaf;
+        const bool one_sign =
+            !divisor.range.empty() && (divisor.range.low > 0.0 || divisor.range.high < 0.0);
+        const int r =
+            one_leaf && one_sign ? divide_by_leaf_table(n, want) : divide_by_operand_table(n, want);
+        produced = want;
+        return r;
+    }
+
+    // The format of the reciprocal of node n's values.
+    fixed_format reciprocal_format(int n) const {
+        const value_bounds& divisor = bounds(n);
+        const double largest =
+            1.0 / std::min(std::fabs(divisor.range.low), std::fabs(divisor.range.high));
+        return fixed_format::holding(std::ldexp(largest, in_.value_headroom_bits));
+    }
+
+    int divide_by_leaf_table(int n, fixed_format want) {
+        const node& x = at(n);
+        const fixed_format rf = reciprocal_format(x.b);
+        const int ra = generate_node(x.a);
+        expr reciprocal = current().subtree(x.b);
+        const int divisor_root = reciprocal.root();
+        const int one = reciprocal.add(node{op::constant, -1, -1, 1.0, -1});
+        reciprocal.add(node{op::divide, one, divisor_root, 0.0, -1});
+        const int rb = table_over_leaf(reciprocal, plan_.leaf[static_cast<std::size_t>(x.b)], x.b,
+                                       rf, "1/(" + infix(current(), x.b, group_) + ")");
+        product_into(ra, format_of(x.a), rb, rf, want);
+        give(rb);
+        return ra;
+    }
+
+    int divide_by_operand_table(int n, fixed_format want) {
+        const node& x = at(n);
+        const int ra = generate_node(x.a);
+        const value_bounds& divisor = bounds(x.b);
+        if (divisor.range.empty() || (divisor.range.low <= 0.0 && divisor.range.high >= 0.0)) {
+            fail("divides by " + infix(current(), x.b, group_) +
+                 ", whose range reaches zero; the core has no divider");
+        }
+        const fixed_format rf = reciprocal_format(x.b);
+        const int rb = generate_node(x.b);
+        table_of_operand(
+            rb, x.b, rf, [](double v) { return 1.0 / v; },
+            "1/(" + infix(current(), x.b, group_) + ")");
+        product_into(ra, format_of(x.a), rb, rf, want);
+        give(rb);
+        return ra;
+    }
+
+    int generate_power(int n) {
+        const node& x = at(n);
+        if (!is_constant(current(), x.b)) {
+            fail("raises to a power that varies (" + infix(current(), n, group_) +
+                 "); write it with exp and log");
+        }
+        const double p = at(x.b).value;
+        const int r = generate_node(x.a);
+        table_of_operand(
+            r, x.a, format_of(n), [p](double v) { return std::pow(v, p); },
+            infix(current(), n, group_));
+        return r;
+    }
+
+    // exp, log, sqrt, trigonometric and hyperbolic functions, ceil, floor, factorial of a value
+    // that depends on several variables: a table over the operand.
+    int generate_function(int n) {
+        const node& x = at(n);
+        const int r = generate_node(x.a);
+        const op kind = x.kind;
+        table_of_operand(
+            r, x.a, format_of(n), [kind](double v) { return apply(kind, v); },
+            infix(current(), n, group_));
+        return r;
     }
 
     std::string what_for(int n) const {
@@ -611,6 +519,7 @@ private:
         return {ra, rb};
     }
 
+    // The registers node n's subtree needs.
     int need(int n) const {
         const node& x = at(n);
         if (plan_.table_root[static_cast<std::size_t>(n)]) {
@@ -628,42 +537,37 @@ private:
         return std::max(3, na == nb ? na + 1 : std::max(na, nb));
     }
 
-    // A state word, in its variable's format.
-    int generate_variable(int variable, fixed_format) {
-        const int r = take();
-        rd_index(isa::opcode::lds, r, slot_of(variable));
-        return r;
-    }
-
     // A synaptic input scaled by `factor`, in format f: one multiply by the factor times the
     // channel's weight unit.
     int generate_input(int variable, double factor, fixed_format f, const std::string& what) {
         const int channel = channel_of(variable);
         const int r = take();
-        rd_index(isa::opcode::ldin, r, channel);
-        multiply_constant(r, fixed_format{0}, factor * in_.channel_unit[static_cast<std::size_t>(channel)], f,
-                          (what.empty() ? group_.inputs[static_cast<std::size_t>(channel)].name + ": weight unit"
-                                        : what + " (times the weight unit)"));
+        code_.rd_index(isa::opcode::ldin, r, channel);
+        multiply_constant(
+            r, fixed_format{0}, factor * in_.channel_unit[static_cast<std::size_t>(channel)], f,
+            (what.empty() ? group_.inputs[static_cast<std::size_t>(channel)].name + ": weight unit"
+                          : what + " (times the weight unit)"));
         return r;
     }
 
     int channel_of(int variable) const {
-        for (std::size_t c = 0; c < group_.inputs.size(); ++c) {
-            if (group_.inputs[c].input == variable) {
-                return static_cast<int>(c);
-            }
+        int channel = 0;
+        while (channel < static_cast<int>(group_.inputs.size()) &&
+               group_.inputs[static_cast<std::size_t>(channel)].input != variable) {
+            ++channel;
         }
-        throw compile_error(group_.label, "internal: input variable without a channel");
+        // Flattening gives every input variable its channel.
+        SF_ASSERT(channel < static_cast<int>(group_.inputs.size()));
+        return channel;
     }
 
     int generate_product(int n, fixed_format f) {
         const node& x = at(n);
         if (at(x.a).kind == op::constant) {
             const double c = at(x.a).value;
-            const node& other = at(x.b);
-            if (other.kind == op::variable && group_.variables[static_cast<std::size_t>(other.variable)].kind == lems::ir::storage::input) {
+            if (is_input(at(x.b))) {
                 // The weight unit folds into the constant: one multiply per input.
-                return generate_input(other.variable, c, f, what_for(x.a));
+                return generate_input(at(x.b).variable, c, f, what_for(x.a));
             }
             fixed_format fb = format_of(x.b);
             const int r = generate_in(x.b, fb, fb);
@@ -689,7 +593,7 @@ private:
             }
             product_shift = isa::max_multiply_shift;
         }
-        multiply(ra, ra, rb, std::max(0, product_shift));
+        code_.multiply(ra, ra, rb, std::max(0, product_shift));
         if (product_shift < 0) {
             convert(ra, fixed_format{0}, fixed_format{-product_shift});
         }
@@ -700,8 +604,8 @@ private:
         if (is_boolean(at(n)) || is_flag(n)) {
             return;
         }
-        compare(isa::opcode::cmpeq, scratch_predicate, r, zero_register);
-        select(r, scratch_predicate, zero_register, one_register);
+        code_.compare(isa::opcode::cmpeq, scratch_predicate, r, zero_register);
+        code_.select(r, scratch_predicate, zero_register, one_register);
     }
 
     // A variable that only ever holds 0 or 1 (a guard).
@@ -711,6 +615,8 @@ private:
                in_.variable_format[static_cast<std::size_t>(x.variable)].frac_bits == 0;
     }
 
+    // ---- comparisons --------------------------------------------------------------------
+
     int generate_comparison(int n) {
         const node& x = at(n);
         const bool time_left = at(x.a).kind == op::time && is_constant(current(), x.b);
@@ -719,68 +625,89 @@ private:
         int rb = 0;
         op kind = x.kind;
         if (time_left || time_right) {
-            // The step number against the step at which the reference's accumulated time first
-            // passes the constant: the same steps as the reference, without rounding.
-            const double c = time_left ? at(x.b).value : at(x.a).value;
-            if (time_right) {
-                kind = mirrored(kind);
-            }
-            const std::int64_t first = first_step(kind, c);
-            ra = take();
-            rd_only(isa::opcode::ldt, ra);
-            rb = take();
-            const std::int32_t threshold = static_cast<std::int32_t>(std::clamp<std::int64_t>(first, INT32_MIN / 2, INT32_MAX / 2));
-            if (threshold >= isa::min_immediate && threshold <= isa::max_immediate) {
-                load_immediate(rb, threshold);
-            } else {
-                rd_index(isa::opcode::ldc, rb, constant_index(threshold));
-            }
-            // t > c and t >= c hold from step `first` on; t < c and t <= c until step `first`.
-            kind = (kind == op::greater || kind == op::greater_equal) ? op::greater_equal
-                   : (kind == op::less || kind == op::less_equal)      ? op::less
-                                                                        : kind;
+            kind = compare_step(x, time_left, ra, rb);
         } else {
-            const bool a_zero = at(x.a).kind == op::constant && at(x.a).value == 0.0;
-            const bool b_zero = at(x.b).kind == op::constant && at(x.b).value == 0.0;
-            // A constant operand is made in the other operand's format when it fits there.
-            fixed_format fa = format_of(x.a);
-            fixed_format fb = format_of(x.b);
-            if (at(x.a).kind == op::constant && !quantise(at(x.a).value, fb).saturated) {
-                fa = fb;
-            }
-            if (at(x.b).kind == op::constant && !quantise(at(x.b).value, fa).saturated) {
-                fb = fa;
-            }
-            const fixed_format common{std::min(fa.frac_bits, fb.frac_bits)};
-            if (b_zero) {
-                ra = generate(x.a, common);
-                rb = zero_register;
-            } else if (a_zero) {
-                ra = zero_register;
-                rb = generate(x.b, common);
-            } else {
-                auto pair = both(x.a, x.b, common, common);
-                ra = pair.first;
-                rb = pair.second;
-            }
+            compare_values(x, ra, rb);
         }
+        return comparison_result(kind, ra, rb);
+    }
+
+    // The step number against the step at which the reference's accumulated time first passes
+    // the constant: the same steps as the reference, without rounding. Returns the comparison
+    // of ra (the step) with rb (that step) that holds in the same steps.
+    op compare_step(const node& x, bool time_left, int& ra, int& rb) {
+        const double c = time_left ? at(x.b).value : at(x.a).value;
+        const op kind = time_left ? x.kind : mirrored(x.kind);
+        const std::int64_t first = first_step(kind, c, in_.dt, in_.steps);
+        ra = take();
+        code_.rd_only(isa::opcode::ldt, ra);
+        rb = take();
+        load_word(rb, static_cast<std::int32_t>(
+                          std::clamp<std::int64_t>(first, INT32_MIN / 2, INT32_MAX / 2)));
+        // t > c and t >= c hold from step `first` on; t < c and t <= c until step `first`.
+        if (kind == op::greater || kind == op::greater_equal) {
+            return op::greater_equal;
+        }
+        if (kind == op::less || kind == op::less_equal) {
+            return op::less;
+        }
+        return kind;
+    }
+
+    // Both operands in one format; a constant operand is made in the other operand's format
+    // when it fits there, and a zero is r0.
+    void compare_values(const node& x, int& ra, int& rb) {
+        const bool a_zero = at(x.a).kind == op::constant && at(x.a).value == 0.0;
+        const bool b_zero = at(x.b).kind == op::constant && at(x.b).value == 0.0;
+        fixed_format fa = format_of(x.a);
+        fixed_format fb = format_of(x.b);
+        if (at(x.a).kind == op::constant && !round_to_fixed(at(x.a).value, fb).saturated) {
+            fa = fb;
+        }
+        if (at(x.b).kind == op::constant && !round_to_fixed(at(x.b).value, fa).saturated) {
+            fb = fa;
+        }
+        const fixed_format common{std::min(fa.frac_bits, fb.frac_bits)};
+        if (b_zero) {
+            ra = generate(x.a, common);
+            rb = zero_register;
+        } else if (a_zero) {
+            ra = zero_register;
+            rb = generate(x.b, common);
+        } else {
+            std::tie(ra, rb) = both(x.a, x.b, common, common);
+        }
+    }
+
+    // 1 where `ra kind rb` holds, else 0, in one of the two registers; frees the other.
+    int comparison_result(op kind, int ra, int rb) {
         bool invert = false;
         switch (kind) {
-        case op::greater: compare(isa::opcode::cmpgt, scratch_predicate, ra, rb); break;
-        case op::less: compare(isa::opcode::cmpgt, scratch_predicate, rb, ra); break;
-        case op::greater_equal: compare(isa::opcode::cmpge, scratch_predicate, ra, rb); break;
-        case op::less_equal: compare(isa::opcode::cmpge, scratch_predicate, rb, ra); break;
-        case op::equal: compare(isa::opcode::cmpeq, scratch_predicate, ra, rb); break;
+        case op::greater:
+            code_.compare(isa::opcode::cmpgt, scratch_predicate, ra, rb);
+            break;
+        case op::less:
+            code_.compare(isa::opcode::cmpgt, scratch_predicate, rb, ra);
+            break;
+        case op::greater_equal:
+            code_.compare(isa::opcode::cmpge, scratch_predicate, ra, rb);
+            break;
+        case op::less_equal:
+            code_.compare(isa::opcode::cmpge, scratch_predicate, rb, ra);
+            break;
+        case op::equal:
+            code_.compare(isa::opcode::cmpeq, scratch_predicate, ra, rb);
+            break;
         default:
-            compare(isa::opcode::cmpeq, scratch_predicate, ra, rb);
+            code_.compare(isa::opcode::cmpeq, scratch_predicate, ra, rb);
             invert = true;
             break;
         }
         const int result = ra != zero_register ? ra : rb;
         if (invert) {
-            select(result, scratch_predicate, zero_register, one_register);
+            code_.select(result, scratch_predicate, zero_register, one_register);
         } else {
-            select(result, scratch_predicate, one_register, zero_register);
+            code_.select(result, scratch_predicate, one_register, zero_register);
         }
         if (ra != zero_register && rb != zero_register) {
             give(rb);
@@ -788,290 +715,134 @@ private:
         return result;
     }
 
-    static op mirrored(op kind) {
-        switch (kind) {
-        case op::greater: return op::less;
-        case op::less: return op::greater;
-        case op::greater_equal: return op::less_equal;
-        case op::less_equal: return op::greater_equal;
-        default: return kind;
-        }
-    }
-
-    // The first step n whose accumulated time t_n makes `t kind c` true for > and >=, or false
-    // for < and <=, as the reference computes t_n = t_(n-1) + dt.
-    std::int64_t first_step(op kind, double c) const {
-        const bool rising = kind == op::greater || kind == op::greater_equal;
-        auto holds = [&](double t) {
-            switch (kind) {
-            case op::greater: return t > c;
-            case op::greater_equal: return t >= c;
-            case op::less: return !(t < c);
-            case op::less_equal: return !(t <= c);
-            default: return false;
-            }
-        };
-        (void)rising;
-        const double estimate = c / in_.dt;
-        if (estimate < 0) {
-            return 0;
-        }
-        if (estimate > static_cast<double>(in_.steps) + 2.0) {
-            return in_.steps + 2;
-        }
-        if (estimate > 5e7) {
-            // Too far to accumulate step by step: the exact multiple, which the accumulated time
-            // differs from by rounding only.
-            auto n = static_cast<std::int64_t>(std::floor(estimate)) - 2;
-            while (!holds(static_cast<double>(n) * in_.dt)) {
-                ++n;
-            }
-            return n;
-        }
-        double t = 0.0;
-        for (std::int64_t n = 0; n <= in_.steps + 1; ++n) {
-            if (holds(t)) {
-                return n;
-            }
-            t += in_.dt;
-        }
-        return in_.steps + 2;
-    }
-
     // ---- tables -------------------------------------------------------------------------
-
-    void count_table_sites() {
-        // Tables of the same expression are usually one table: count each text once.
-        std::set<std::string> sites;
-        const auto& step = *in_.step;
-        for (std::size_t s = 0; s < step.size(); ++s) {
-            if (!in_.live[s] || step[s].kind == lems::ir::statement_kind::emit) {
-                continue;
-            }
-            const statement_plan p = plan_statement(step[s].value);
-            // A table over a whole subtree covers the operations inside it.
-            std::vector<bool> covered(p.table_root.size(), false);
-            for (std::size_t n = p.table_root.size(); n-- > 0;) {
-                const int up = p.parent[n];
-                covered[n] = up >= 0 && (covered[static_cast<std::size_t>(up)] || p.table_root[static_cast<std::size_t>(up)]);
-            }
-            for (std::size_t n = 0; n < p.table_root.size(); ++n) {
-                const node& x = step[s].value.nodes[n];
-                const bool own_table = needs_table(x, step[s].value) && !p.table_root[n] && !covered[n];
-                if (p.table_root[n] || own_table) {
-                    sites.insert(infix(step[s].value, static_cast<int>(n), group_));
-                }
-            }
-        }
-        table_sites_ = std::max<int>(1, static_cast<int>(sites.size()));
-    }
-
-    int samples_allowed() const {
-        const std::int64_t per_table = in_.table_words / table_sites_;
-        return static_cast<int>(std::clamp<std::int64_t>(per_table, 3, 65537));
-    }
 
     // A table over a whole subtree that reads one variable (or the time): evaluated exactly at
     // each sample, interpolated between.
     int generate_table(int n) {
-        return table_over_leaf(current().subtree(n), plan_.leaf[static_cast<std::size_t>(n)], n, format_of(n),
-                               infix(current(), n, group_));
+        return table_over_leaf(current().subtree(n), plan_.leaf[static_cast<std::size_t>(n)], n,
+                               format_of(n), infix(current(), n, group_));
+    }
+
+    // The first node under `within` (depth first) that reads `leaf`.
+    int find_leaf(int within, int leaf) const {
+        const node& x = at(within);
+        if ((leaf == time_leaf && x.kind == op::time) ||
+            (x.kind == op::variable && x.variable == leaf)) {
+            return within;
+        }
+        for (int operand : {x.a, x.b}) {
+            if (operand >= 0) {
+                if (const int found = find_leaf(operand, leaf); found >= 0) {
+                    return found;
+                }
+            }
+        }
+        return -1;
     }
 
     // A table of `sub`, which reads only `leaf` (a variable, or the time), over the values the
     // leaf had under node `within` of the statement where it ran.
-    int table_over_leaf(const expr& sub, int leaf, int within, fixed_format output, const std::string& text) {
-        int leaf_node = -1;
-        std::function<void(int)> find = [&](int k) {
-            const node& x = at(k);
-            if ((leaf == time_leaf && x.kind == op::time) || (x.kind == op::variable && x.variable == leaf)) {
-                leaf_node = k;
-                return;
-            }
-            for (int operand : {x.a, x.b}) {
-                if (operand >= 0 && leaf_node < 0) {
-                    find(operand);
-                }
-            }
-        };
-        find(within);
+    int table_over_leaf(const expr& sub, int leaf, int within, fixed_format output,
+                        const std::string& text) {
+        const int leaf_node = find_leaf(within, leaf);
         const int r = take();
-        fixed_format input_format{0};
-        double low = 0.0;
-        double high = 0.0;
-        std::function<double(double)> function;
-        std::string input_name;
+        table_input input;
         if (leaf == time_leaf) {
-            rd_only(isa::opcode::ldt, r);
-            low = 0.0;
-            high = static_cast<double>(in_.steps);
-            const double dt = in_.dt;
-            function = [sub, dt](double step) {
-                std::vector<double> scratch;
-                return lems::ir::evaluate(sub, nullptr, step * dt, {}, scratch);
-            };
-            input_name = "step number";
+            input = read_step_number(r, sub);
+        } else if (group_.variables[static_cast<std::size_t>(leaf)].kind ==
+                   lems::ir::storage::input) {
+            input = read_synaptic_input(r, sub, leaf, leaf_node);
         } else {
-            const auto& v = group_.variables[static_cast<std::size_t>(leaf)];
-            if (v.kind == lems::ir::storage::input) {
-                const int channel = channel_of(leaf);
-                rd_index(isa::opcode::ldin, r, channel);
-                const double unit = in_.channel_unit[static_cast<std::size_t>(channel)];
-                const auto& seen = bounds(leaf_node).range;
-                low = seen.empty() ? 0.0 : seen.low / unit;
-                high = seen.empty() ? 1.0 : seen.high / unit;
-                std::vector<double> values(group_.variables.size(), 0.0);
-                function = [sub, values, leaf, unit](double raw) mutable {
-                    values[static_cast<std::size_t>(leaf)] = raw * unit;
-                    std::vector<double> scratch;
-                    return lems::ir::evaluate(sub, values.data(), 0.0, {}, scratch);
-                };
-            } else {
-                rd_index(isa::opcode::lds, r, slot_of(leaf));
-                input_format = in_.variable_format[static_cast<std::size_t>(leaf)];
-                const auto& seen = bounds(leaf_node).range;
-                widen(seen.low, seen.high, input_format, low, high);
-                std::vector<double> values(group_.variables.size(), 0.0);
-                function = [sub, values, leaf](double x) mutable {
-                    values[static_cast<std::size_t>(leaf)] = x;
-                    std::vector<double> scratch;
-                    return lems::ir::evaluate(sub, values.data(), 0.0, {}, scratch);
-                };
-            }
-            input_name = v.name;
+            input = read_state_word(r, sub, leaf, leaf_node);
         }
-        add_table(r, function, input_format, low, high, output, text, input_name);
+        add_table(r, input.function, input.format, input.low, input.high, output, text, input.name);
         return r;
     }
 
+    table_input read_step_number(int r, const expr& sub) {
+        code_.rd_only(isa::opcode::ldt, r);
+        table_input in;
+        in.low = 0.0;
+        in.high = static_cast<double>(in_.steps);
+        const double dt = in_.dt;
+        in.function = [sub, dt](double step) {
+            std::vector<double> scratch;
+            return lems::ir::evaluate(sub, nullptr, step * dt, {}, scratch);
+        };
+        in.name = "step number";
+        return in;
+    }
+
+    // A synaptic input in units of its channel's weight.
+    table_input read_synaptic_input(int r, const expr& sub, int leaf, int leaf_node) {
+        const int channel = channel_of(leaf);
+        code_.rd_index(isa::opcode::ldin, r, channel);
+        const double unit = in_.channel_unit[static_cast<std::size_t>(channel)];
+        const auto& seen = bounds(leaf_node).range;
+        table_input in;
+        in.low = seen.empty() ? 0.0 : seen.low / unit;
+        in.high = seen.empty() ? 1.0 : seen.high / unit;
+        std::vector<double> values(group_.variables.size(), 0.0);
+        in.function = [sub, values, leaf, unit](double raw) mutable {
+            values[static_cast<std::size_t>(leaf)] = raw * unit;
+            std::vector<double> scratch;
+            return lems::ir::evaluate(sub, values.data(), 0.0, {}, scratch);
+        };
+        in.name = group_.variables[static_cast<std::size_t>(leaf)].name;
+        return in;
+    }
+
+    table_input read_state_word(int r, const expr& sub, int leaf, int leaf_node) {
+        code_.rd_index(isa::opcode::lds, r, slot_of(leaf));
+        table_input in;
+        in.format = in_.variable_format[static_cast<std::size_t>(leaf)];
+        const auto& seen = bounds(leaf_node).range;
+        widen(seen.low, seen.high, in.format, in.low, in.high);
+        std::vector<double> values(group_.variables.size(), 0.0);
+        in.function = [sub, values, leaf](double x) mutable {
+            values[static_cast<std::size_t>(leaf)] = x;
+            std::vector<double> scratch;
+            return lems::ir::evaluate(sub, values.data(), 0.0, {}, scratch);
+        };
+        in.name = group_.variables[static_cast<std::size_t>(leaf)].name;
+        return in;
+    }
+
     // r (the operand, in its format) becomes f(r) in format `output`.
-    void table_of_operand(int r, int operand, fixed_format output, std::function<double(double)> function,
-                          const std::string& text) {
+    void table_of_operand(int r, int operand, fixed_format output,
+                          std::function<double(double)> function, const std::string& text) {
         const value_bounds& b = bounds(operand);
         double low = 0.0;
         double high = 0.0;
-        widen(b.range.empty() ? 0.0 : b.range.low, b.range.empty() ? 0.0 : b.range.high, format_of(operand), low, high);
-        add_table(r, std::move(function), format_of(operand), low, high, output, text, infix(current(), operand, group_));
+        widen(b.range.empty() ? 0.0 : b.range.low, b.range.empty() ? 0.0 : b.range.high,
+              format_of(operand), low, high);
+        add_table(r, std::move(function), format_of(operand), low, high, output, text,
+                  infix(current(), operand, group_));
     }
 
-    void add_table(int r, const std::function<double(double)>& function, fixed_format input, double low, double high,
-                   fixed_format output, const std::string& text, const std::string& input_name) {
-        const std::string key = text + "|" + std::to_string(input.frac_bits) + "|" + std::to_string(low) + "|" +
-                                std::to_string(high) + "|" + std::to_string(output.frac_bits);
-        int index = -1;
-        if (const auto it = table_index_.find(key); it != table_index_.end()) {
-            index = it->second;
-        } else {
-            if (static_cast<int>(out_.tables.size()) > isa::max_table) {
-                fail("needs more than 16 lookup tables for its " + std::to_string(table_sites_) +
-                     " non-linear terms (the last: " + text + ")");
-            }
-            table_request request;
-            request.function = function;
-            request.input = input;
-            request.low = low;
-            request.high = high;
-            request.output = output;
-            request.max_samples = samples_allowed();
-            built_table built = build_table(request);
-            table_entry entry;
-            entry.function = text;
-            entry.input = input_name;
-            entry.low = low;
-            entry.high = high;
-            entry.samples = static_cast<int>(built.image.samples.size());
-            entry.max_error = built.max_error;
-            entry.output_range = built.output_range;
-            entry.clamped_samples = built.clamped_samples;
-            if (built.clamped_samples > 0) {
-                out_.warnings.push_back("table of " + text + ": " + std::to_string(built.clamped_samples) +
-                                        " samples beyond the output format (largest " + number(output.limit()) +
-                                        ") are clamped");
-            }
-            out_.table_entries.push_back(entry);
-            index = static_cast<int>(out_.tables.size());
-            out_.tables.push_back(std::move(built.image));
-            table_index_[key] = index;
-        }
-        isa::instruction i = make(isa::opcode::lut);
-        i.rd = static_cast<std::uint8_t>(r);
-        i.ra = static_cast<std::uint8_t>(r);
-        i.index = static_cast<std::uint16_t>(index);
-        emit(i);
+    void add_table(int r, const std::function<double(double)>& function, fixed_format input,
+                   double low, double high, fixed_format output, const std::string& text,
+                   const std::string& input_name) {
+        const int index = tables_.index(function, input, low, high, output, text, input_name);
+        code_.lookup(r, index);
     }
 
-    // A table's input range: what was seen, 10 % wider on each side, but never across zero from
-    // a side that did not reach it (log, sqrt and reciprocals are not defined there).
-    static void widen(double seen_low, double seen_high, fixed_format input, double& low, double& high) {
-        const double width = seen_high - seen_low;
-        const double margin = width > 0.0 ? 0.1 * width : std::max(std::fabs(seen_low) * 0.1, input.unit());
-        low = seen_low - margin;
-        high = seen_high + margin;
-        if (seen_low > 0.0 && low <= 0.0) {
-            low = seen_low / 2.0;
-        }
-        if (seen_high < 0.0 && high >= 0.0) {
-            high = seen_high / 2.0;
-        }
-    }
-
-public:
-    void mark_guards() {
-        is_guard_.assign(group_.variables.size(), false);
-        for (const auto& s : *in_.step) {
-            if (s.guard >= 0) {
-                is_guard_[static_cast<std::size_t>(s.guard)] = true;
-            }
-        }
-    }
-
-private:
     const codegen_input& in_;
     const lems::ir::neuron_group& group_;
     codegen_output out_;
-    std::vector<std::int32_t> constants_;
-    std::map<std::int32_t, int> constant_slot_;
-    std::map<std::string, int> table_index_;
-    std::set<std::string> recorded_;
+    program_writer code_;
+    constant_pool constants_;
+    table_store tables_;
     std::vector<bool> is_guard_;
-    bool busy_[isa::register_count] = {};
-    bool guarded_ = false;
     int guard_in_p1_ = -1;
     int statement_ = 0;
-    int table_sites_ = 1;
-    int next_register_ = 0;
     int draws_ = 0; // rand's draw numbers, in the order the program draws
     statement_plan plan_;
-    std::string pending_note_;
 };
 
 } // namespace
 
-std::string infix(const expr& e, int n, const lems::ir::neuron_group& group) {
-    const node& x = e.at(n);
-    auto sub = [&](int k) {
-        const node& y = e.at(k);
-        const bool simple = lems::ir::operand_count(y.kind) == 0 || lems::ir::operand_count(y.kind) == 1;
-        const std::string text = infix(e, k, group);
-        return simple ? text : "(" + text + ")";
-    };
-    switch (x.kind) {
-    case op::constant: return number(x.value);
-    case op::variable: return group.variables[static_cast<std::size_t>(x.variable)].member;
-    case op::time: return "t";
-    case op::negate: return "-" + sub(x.a);
-    default: break;
-    }
-    if (lems::ir::operand_count(x.kind) == 1) {
-        return std::string(lems::ir::name(x.kind)) + "(" + infix(e, x.a, group) + ")";
-    }
-    return sub(x.a) + " " + lems::ir::name(x.kind) + " " + sub(x.b);
-}
-
-codegen_output generate(const codegen_input& in) {
-    generator g(in);
-    g.mark_guards();
-    return g.run();
-}
+codegen_output generate(const codegen_input& in) { return generator(in).run(); }
 
 } // namespace sf::mapper::detail

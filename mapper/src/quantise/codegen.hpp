@@ -17,7 +17,7 @@ namespace sf::mapper::detail {
 struct codegen_input {
     const lems::ir::neuron_group* group = nullptr;
     const std::vector<lems::ir::statement>* step = nullptr; // prepared: assignments and emits
-    std::vector<bool> live;                                  // per statement
+    std::vector<bool> live;                                 // per statement
     const group_bounds* bounds = nullptr;
     std::vector<fixed_format> variable_format; // per variable
     std::vector<int> slot;                     // per variable: state word, or -1
@@ -42,8 +42,5 @@ struct codegen_output {
 
 // Throws compile_error (with the group's label) for what the instruction set cannot express.
 codegen_output generate(const codegen_input& in);
-
-// An expression as infix text with the group's variable names, for comments and reports.
-std::string infix(const lems::ir::expr& e, int node, const lems::ir::neuron_group& group);
 
 } // namespace sf::mapper::detail

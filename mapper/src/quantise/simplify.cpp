@@ -6,6 +6,7 @@
 
 #include <sf/lems/network_run.hpp>
 
+#include "constant_variables.hpp"
 #include "simplify.hpp"
 
 namespace sf::mapper::detail {
@@ -75,111 +76,162 @@ private:
         return simplify_node(x);
     }
 
+    // A node over simplified operands: folded when they are constants, else rewritten by its
+    // operator's rule, else added as it is.
     int simplify_node(node x) {
-        const int operands = lems::ir::operand_count(x.kind);
-        if (operands > 0 && foldable(x.kind) && is_const(x.a) && (operands == 1 || is_const(x.b))) {
-            expr tiny;
-            const int a = tiny.add(out_.at(x.a));
-            int b = -1;
-            if (operands == 2) {
-                b = tiny.add(out_.at(x.b));
-            }
-            tiny.add(node{x.kind, a, b, 0.0, -1});
-            return constant(evaluate_constant(tiny, tiny.root()));
+        if (all_operands_constant(x)) {
+            return fold(x);
         }
+        int rewritten = no_rewrite;
         switch (x.kind) {
         case op::divide:
-            if (is_const(x.b) && value(x.b) != 0.0) {
-                return make(op::multiply, constant(1.0 / value(x.b)), x.a);
-            }
+            rewritten = rewrite_quotient(x);
             break;
-        case op::multiply: {
-            if (is_const(x.b) && !is_const(x.a)) {
-                std::swap(x.a, x.b);
-            }
-            if (is_const(x.a)) {
-                if (value(x.a) == 1.0) {
-                    return x.b;
-                }
-                const node& right = out_.at(x.b);
-                if (right.kind == op::negate) {
-                    return make(op::multiply, constant(-value(x.a)), right.a);
-                }
-                // c1 * (c2 * y): one constant.
-                if (right.kind == op::multiply && is_const(right.a)) {
-                    return make(op::multiply, constant(value(x.a) * value(right.a)), right.b);
-                }
-            }
+        case op::multiply:
+            rewritten = rewrite_product(x);
             break;
-        }
         case op::add:
-            if (is_const(x.b) && value(x.b) == 0.0) {
-                return x.a;
-            }
-            if (is_const(x.a) && value(x.a) == 0.0) {
-                return x.b;
-            }
-            // y + c × y: one product (an exponential decay's step).
-            for (const auto& [single, scaled] : {std::pair<int, int>{x.a, x.b}, std::pair<int, int>{x.b, x.a}}) {
-                const node& term = out_.at(scaled);
-                if (term.kind == op::multiply && is_const(term.a) && same_variable(single, term.b)) {
-                    return make(op::multiply, constant(1.0 + value(term.a)), single);
-                }
-            }
+            rewritten = rewrite_sum(x);
             break;
         case op::subtract:
-            if (is_const(x.b) && value(x.b) == 0.0) {
-                return x.a;
-            }
-            if (same_variable(x.a, x.b)) {
-                return constant(0.0);
-            }
+            rewritten = rewrite_difference(x);
             break;
-        case op::negate: {
-            const node& inner = out_.at(x.a);
-            if (inner.kind == op::multiply && is_const(inner.a)) {
-                return make(op::multiply, constant(-value(inner.a)), inner.b);
-            }
+        case op::negate:
+            rewritten = rewrite_negation(x);
             break;
-        }
-        case op::heaviside: {
-            // H(a / t) and H(c × a) with t the time (positive in every step) or c > 0: H(a).
-            const node& inner = out_.at(x.a);
-            if (inner.kind == op::divide && out_.at(inner.b).kind == op::time) {
-                return make(op::heaviside, inner.a);
-            }
-            if (inner.kind == op::multiply && is_const(inner.a) && value(inner.a) > 0.0) {
-                return make(op::heaviside, inner.b);
-            }
+        case op::heaviside:
+            rewritten = rewrite_heaviside(x);
             break;
-        }
         case op::power:
-            if (is_const(x.b)) {
-                const double p = value(x.b);
-                if (p == 0.0) {
-                    return constant(1.0);
-                }
-                if (p == 1.0) {
-                    return x.a;
-                }
-                if (p == 2.0) {
-                    return make(op::multiply, x.a, x.a);
-                }
-                if (p == 3.0) {
-                    return make(op::multiply, make(op::multiply, x.a, x.a), x.a);
-                }
-                if (p == 4.0) {
-                    const int square = make(op::multiply, x.a, x.a);
-                    return make(op::multiply, square, square);
-                }
-                if (p == -1.0) {
-                    return make(op::divide, constant(1.0), x.a);
-                }
-            }
+            rewritten = rewrite_power(x);
             break;
-        default: break;
+        default:
+            break;
         }
-        return out_.add(x);
+        return rewritten != no_rewrite ? rewritten : out_.add(x);
+    }
+
+    static constexpr int no_rewrite = -1;
+
+    bool all_operands_constant(const node& x) const {
+        const int operands = lems::ir::operand_count(x.kind);
+        return operands > 0 && foldable(x.kind) && is_const(x.a) &&
+               (operands == 1 || is_const(x.b));
+    }
+
+    int fold(const node& x) {
+        expr tiny;
+        const int a = tiny.add(out_.at(x.a));
+        int b = -1;
+        if (lems::ir::operand_count(x.kind) == 2) {
+            b = tiny.add(out_.at(x.b));
+        }
+        tiny.add(node{x.kind, a, b, 0.0, -1});
+        return constant(evaluate_constant(tiny, tiny.root()));
+    }
+
+    int rewrite_quotient(const node& x) {
+        if (is_const(x.b) && value(x.b) != 0.0) {
+            return make(op::multiply, constant(1.0 / value(x.b)), x.a);
+        }
+        return no_rewrite;
+    }
+
+    // Constant factors go first (x itself is reordered so): products fold into one constant.
+    int rewrite_product(node& x) {
+        if (is_const(x.b) && !is_const(x.a)) {
+            std::swap(x.a, x.b);
+        }
+        if (is_const(x.a)) {
+            if (value(x.a) == 1.0) {
+                return x.b;
+            }
+            const node& right = out_.at(x.b);
+            if (right.kind == op::negate) {
+                return make(op::multiply, constant(-value(x.a)), right.a);
+            }
+            // c1 * (c2 * y): one constant.
+            if (right.kind == op::multiply && is_const(right.a)) {
+                return make(op::multiply, constant(value(x.a) * value(right.a)), right.b);
+            }
+        }
+        return no_rewrite;
+    }
+
+    int rewrite_sum(const node& x) {
+        if (is_const(x.b) && value(x.b) == 0.0) {
+            return x.a;
+        }
+        if (is_const(x.a) && value(x.a) == 0.0) {
+            return x.b;
+        }
+        // y + c × y: one product (an exponential decay's step).
+        for (const auto& [single, scaled] :
+             {std::pair<int, int>{x.a, x.b}, std::pair<int, int>{x.b, x.a}}) {
+            const node& term = out_.at(scaled);
+            if (term.kind == op::multiply && is_const(term.a) && same_variable(single, term.b)) {
+                return make(op::multiply, constant(1.0 + value(term.a)), single);
+            }
+        }
+        return no_rewrite;
+    }
+
+    int rewrite_difference(const node& x) {
+        if (is_const(x.b) && value(x.b) == 0.0) {
+            return x.a;
+        }
+        if (same_variable(x.a, x.b)) {
+            return constant(0.0);
+        }
+        return no_rewrite;
+    }
+
+    int rewrite_negation(const node& x) {
+        const node& inner = out_.at(x.a);
+        if (inner.kind == op::multiply && is_const(inner.a)) {
+            return make(op::multiply, constant(-value(inner.a)), inner.b);
+        }
+        return no_rewrite;
+    }
+
+    // H(a / t) and H(c × a) with t the time (positive in every step) or c > 0: H(a).
+    int rewrite_heaviside(const node& x) {
+        const node& inner = out_.at(x.a);
+        if (inner.kind == op::divide && out_.at(inner.b).kind == op::time) {
+            return make(op::heaviside, inner.a);
+        }
+        if (inner.kind == op::multiply && is_const(inner.a) && value(inner.a) > 0.0) {
+            return make(op::heaviside, inner.b);
+        }
+        return no_rewrite;
+    }
+
+    // Small whole powers become products, which need no table.
+    int rewrite_power(const node& x) {
+        if (!is_const(x.b)) {
+            return no_rewrite;
+        }
+        const double p = value(x.b);
+        if (p == 0.0) {
+            return constant(1.0);
+        }
+        if (p == 1.0) {
+            return x.a;
+        }
+        if (p == 2.0) {
+            return make(op::multiply, x.a, x.a);
+        }
+        if (p == 3.0) {
+            return make(op::multiply, make(op::multiply, x.a, x.a), x.a);
+        }
+        if (p == 4.0) {
+            const int square = make(op::multiply, x.a, x.a);
+            return make(op::multiply, square, square);
+        }
+        if (p == -1.0) {
+            return make(op::divide, constant(1.0), x.a);
+        }
+        return no_rewrite;
     }
 
     const expr& in_;
@@ -203,7 +255,8 @@ public:
         const node& x = e.at(n);
         switch (x.kind) {
         case op::constant:
-        case op::time: return {};
+        case op::time:
+            return {};
         case op::variable: {
             if (x.variable == target_) {
                 return {1.0, true, true};
@@ -224,7 +277,8 @@ public:
             const linear_part a = of(e, x.a, depth);
             const linear_part b = of(e, x.b, depth);
             const double sign = x.kind == op::add ? 1.0 : -1.0;
-            return {a.coefficient + sign * b.coefficient, a.depends || b.depends, a.linear && b.linear};
+            return {a.coefficient + sign * b.coefficient, a.depends || b.depends,
+                    a.linear && b.linear};
         }
         case op::multiply: {
             const linear_part a = of(e, x.a, depth);
@@ -282,117 +336,11 @@ expr step_update(int target, const expr& rate, double step) {
     return e;
 }
 
-// Variables that hold one value in every neuron all the time (a parameter of a child, a surface
-// area computed from fixed dimensions, a weight every connection shares) become constants, so that
-// products and quotients with them fold.
-void propagate_constants(const lems::ir::neuron_group& group, std::vector<lems::ir::statement>& step) {
-    auto same_everywhere = [&](std::size_t v, double& value) {
-        const auto& initial = group.variables[v].initial;
-        if (initial.empty()) {
-            return false;
-        }
-        value = initial.front();
-        for (double x : initial) {
-            if (x != value) {
-                return false;
-            }
-        }
-        return std::isfinite(value);
-    };
-    bool changed = true;
-    while (changed) {
-        changed = false;
-        const std::size_t count = group.variables.size();
-        std::vector<int> assignments(count, 0);
-        std::vector<int> only(count, -1);
-        std::vector<int> first_read(count, -1);
-        for (std::size_t s = 0; s < step.size(); ++s) {
-            auto read = [&](int v) {
-                if (first_read[static_cast<std::size_t>(v)] < 0) {
-                    first_read[static_cast<std::size_t>(v)] = static_cast<int>(s);
-                }
-            };
-            if (step[s].guard >= 0) {
-                read(step[s].guard);
-            }
-            for (const auto& n : step[s].value.nodes) {
-                if (n.kind == op::variable) {
-                    read(n.variable);
-                }
-            }
-            if (step[s].kind != lems::ir::statement_kind::emit) {
-                ++assignments[static_cast<std::size_t>(step[s].target)];
-                only[static_cast<std::size_t>(step[s].target)] = static_cast<int>(s);
-            }
-        }
-        std::vector<bool> fixed(count, false);
-        std::vector<double> value(count, 0.0);
-        for (std::size_t v = 0; v < count; ++v) {
-            const auto& var = group.variables[v];
-            if (var.kind == lems::ir::storage::input) {
-                continue;
-            }
-            double initial = 0.0;
-            const bool uniform = same_everywhere(v, initial);
-            if (assignments[v] == 0) {
-                fixed[v] = uniform; // never assigned, equal in every neuron
-                value[v] = initial;
-                continue;
-            }
-            const auto& st = step[static_cast<std::size_t>(only[v])];
-            if (assignments[v] != 1 || st.guard >= 0) {
-                continue;
-            }
-            const node& root = st.value.at(st.value.root());
-            if (root.kind != op::constant) {
-                continue;
-            }
-            // Assigned one constant every step: it is that constant wherever it is read after the
-            // assignment, and everywhere when it also starts with it.
-            const bool starts_so = uniform && std::fabs(root.value - initial) <= 1e-12 * std::fabs(initial);
-            const bool read_after = first_read[v] < 0 || first_read[v] > only[v];
-            if (starts_so || read_after) {
-                fixed[v] = true;
-                value[v] = root.value;
-            }
-        }
-        for (auto& st : step) {
-            bool touched = false;
-            for (auto& n : st.value.nodes) {
-                if (n.kind == op::variable && fixed[static_cast<std::size_t>(n.variable)]) {
-                    n = node{op::constant, -1, -1, value[static_cast<std::size_t>(n.variable)], -1};
-                    touched = true;
-                }
-            }
-            if (touched) {
-                st.value = simplify(st.value);
-                changed = true;
-            }
-        }
-        // Assignments of such constants are needed only where an output records them; statements
-        // under a constant guard always or never run.
-        for (std::size_t s = step.size(); s-- > 0;) {
-            auto& st = step[s];
-            const bool fixed_target = st.kind != lems::ir::statement_kind::emit &&
-                                      fixed[static_cast<std::size_t>(st.target)] &&
-                                      !group.variables[static_cast<std::size_t>(st.target)].recorded;
-            const bool never = st.guard >= 0 && fixed[static_cast<std::size_t>(st.guard)] &&
-                               value[static_cast<std::size_t>(st.guard)] == 0.0;
-            if (fixed_target || never) {
-                step.erase(step.begin() + static_cast<std::ptrdiff_t>(s));
-                changed = true;
-            } else if (st.guard >= 0 && fixed[static_cast<std::size_t>(st.guard)]) {
-                st.guard = -1;
-                changed = true;
-            }
-        }
-    }
-}
-
 // Values computed once and read once later in the same step, by a statement that nothing between
 // could change the value for, are written into their reader: fewer words, instructions and
 // roundings. (The derivative of a cell's potential, read only by its update, is one.)
-void inline_temporaries(const lems::ir::neuron_group& group, std::vector<lems::ir::statement>& step) {
+void inline_temporaries(const lems::ir::neuron_group& group,
+                        std::vector<lems::ir::statement>& step) {
     bool changed = true;
     while (changed) {
         changed = false;
@@ -421,7 +369,8 @@ void inline_temporaries(const lems::ir::neuron_group& group, std::vector<lems::i
         }
         for (std::size_t v = 0; v < count && !changed; ++v) {
             const auto& var = group.variables[v];
-            if (var.recorded || var.kind != lems::ir::storage::state || assignments[v] != 1 || reads[v] != 1) {
+            if (var.recorded || var.kind != lems::ir::storage::state || assignments[v] != 1 ||
+                reads[v] != 1) {
                 continue;
             }
             const int d = definition[v];
@@ -511,7 +460,8 @@ prepared_group prepare(const lems::ir::neuron_group& group, double dt, integrati
             if (part.depends && part.linear && part.coefficient != 0.0) {
                 step = std::expm1(part.coefficient * dt) / part.coefficient;
                 char text[160];
-                std::snprintf(text, sizeof text, ": exact for dx/dt = %.6g x + b: step %.9g s instead of dt %.9g s",
+                std::snprintf(text, sizeof text,
+                              ": exact for dx/dt = %.6g x + b: step %.9g s instead of dt %.9g s",
                               part.coefficient, step, dt);
                 note = name + text;
             } else {
@@ -519,8 +469,8 @@ prepared_group prepare(const lems::ir::neuron_group& group, double dt, integrati
             }
         }
         out.notes.push_back(note);
-        lems::ir::statement update{lems::ir::statement_kind::assign, s.target, simplify(step_update(s.target, s.value, step)),
-                                   s.guard};
+        lems::ir::statement update{lems::ir::statement_kind::assign, s.target,
+                                   simplify(step_update(s.target, s.value, step)), s.guard};
         definitions.erase(s.target);
         out.step.push_back(std::move(update));
     }

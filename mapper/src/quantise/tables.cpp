@@ -41,7 +41,8 @@ built_table build_table(const table_request& request) {
         for (std::size_t i = 0; i < count; ++i) {
             const double x = (x0 + std::ldexp(static_cast<double>(i), step)) * in_unit;
             const double y = request.function(x);
-            const quantised_value q = quantise(std::isfinite(y) ? y : (y > 0 ? 1e300 : -1e300), request.output);
+            const quantised_value q =
+                round_to_fixed(std::isfinite(y) ? y : (y > 0 ? 1e300 : -1e300), request.output);
             t.image.samples[i] = q.raw;
             t.clamped_samples += q.saturated ? 1 : 0;
         }
@@ -54,8 +55,9 @@ built_table build_table(const table_request& request) {
             if (!std::isfinite(exact) || std::fabs(exact) > request.output.limit()) {
                 continue; // beyond the output format: clamped, and counted as such
             }
-            const double core = std::ldexp(static_cast<double>(interpolate(t.image, static_cast<std::int32_t>(raw))),
-                                           -request.output.frac_bits);
+            const double core = std::ldexp(
+                static_cast<double>(interpolate(t.image, static_cast<std::int32_t>(raw))),
+                -request.output.frac_bits);
             t.max_error = std::max(t.max_error, std::fabs(core - exact));
             t.output_range = std::max(t.output_range, std::fabs(exact));
         }

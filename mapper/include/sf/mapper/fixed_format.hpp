@@ -36,13 +36,15 @@ struct fixed_format {
 // A value rounded to a format: what the word holds, and what went wrong.
 struct quantised_value {
     std::int32_t raw = 0;
-    bool saturated = false;  // the value did not fit and was clamped
+    bool saturated = false;   // the value did not fit and was clamped
     bool underflowed = false; // a non-zero value became zero
-    double value(fixed_format f) const { return std::ldexp(static_cast<double>(raw), -f.frac_bits); }
+    double value(fixed_format f) const {
+        return std::ldexp(static_cast<double>(raw), -f.frac_bits);
+    }
 };
 
 // Rounds to nearest (halves away from zero), clamping what does not fit and saying so.
-inline quantised_value quantise(double value, fixed_format f) {
+inline quantised_value round_to_fixed(double value, fixed_format f) {
     quantised_value q;
     const double scaled = std::round(std::ldexp(value, f.frac_bits));
     if (scaled > 2147483647.0 || scaled < -2147483648.0 || std::isnan(scaled)) {
