@@ -11,6 +11,7 @@
 #include <sf/lems/flatten.hpp>
 #include <sf/lems/loader.hpp>
 #include <sf/mapper/board_loader.hpp>
+#include <sf/mapper/capacity_error.hpp>
 #include <sf/mapper/compile_error.hpp>
 #include <sf/mapper/quantise.hpp>
 
@@ -28,6 +29,7 @@ using sf::lems::test::weighted;
 std::string lems(const std::string& body, const std::string& outputs = "") {
     return sf::lems::test::lems_document(body, outputs);
 }
+using sf::mapper::capacity_error;
 using sf::mapper::compile_error;
 
 // A board named "small" with spinn5's core limits except `changes` (attribute -> value).
@@ -75,6 +77,23 @@ compile_error error_of(Compile&& compile) {
         return e;
     }
     FAIL("compiled without a compile_error");
+    return compile_error("", "");
+}
+
+// The capacity_error `compile` throws, with the limit it names and its numbers, checked: the
+// element is the population, and the need is above what is available.
+template <class Compile>
+compile_error capacity_of(const std::string& limit, Compile&& compile) {
+    try {
+        compile();
+    } catch (const capacity_error& e) {
+        CHECK(typeid(e) == typeid(capacity_error));
+        CHECK(e.limit() == limit);
+        CHECK(e.element() == e.group());
+        CHECK(e.needed() > e.available());
+        return e;
+    }
+    FAIL("compiled without a capacity_error");
     return compile_error("", "");
 }
 
@@ -195,15 +214,15 @@ TEST_CASE("quantise errors: more state words than a neuron has", "[mapper][quant
     const ir::network net = flatten_text(driven_pair);
     const sf::mapper::board board = small_board({{"state_words_per_neuron", "1"}});
     REQUIRE_THROWS_AS(sf::mapper::quantise(net, board), compile_error);
-    check_error(error_of([&] { sf::mapper::quantise(net, board); }), "pop[0..1]",
-                {"state words per neuron", "board small's cores hold 1", "needs "});
+    check_error(capacity_of("state words per neuron", [&] { sf::mapper::quantise(net, board); }),
+                "pop[0..1]", {"state words per neuron", "board small's cores hold 1", "needs "});
 }
 
 TEST_CASE("quantise errors: a program longer than a core holds", "[mapper][quantise]") {
     const ir::network net = flatten_text(driven_pair);
     const sf::mapper::board board = small_board({{"program_words", "10"}});
     REQUIRE_THROWS_AS(sf::mapper::quantise(net, board), compile_error);
-    const compile_error e = error_of([&] { sf::mapper::quantise(net, board); });
+    const compile_error e = capacity_of("program words", [&] { sf::mapper::quantise(net, board); });
     check_error(e, "pop[0..1]", {"instruction words", "board small's cores hold 10"});
     // The need is the length the program has where it fits.
     const auto fits = sf::mapper::quantise(net, small_board({}));
@@ -218,7 +237,7 @@ TEST_CASE("quantise errors: more constants than a core holds", "[mapper][quantis
     REQUIRE(needed >= 2);
     const sf::mapper::board board = small_board({{"constant_words", std::to_string(needed - 1)}});
     REQUIRE_THROWS_AS(sf::mapper::quantise(net, board), compile_error);
-    check_error(error_of([&] { sf::mapper::quantise(net, board); }), "pop[0..1]",
+    check_error(capacity_of("constants", [&] { sf::mapper::quantise(net, board); }), "pop[0..1]",
                 {"needs " + std::to_string(needed) + " constants",
                  "board small's cores hold " + std::to_string(needed - 1)});
     CHECK_NOTHROW(
@@ -230,13 +249,15 @@ TEST_CASE("quantise errors: lookup tables larger than a core's table memory",
     const ir::network net = flatten_text(adex);
     const sf::mapper::board board = small_board({{"lookup_table_words", "3"}});
     REQUIRE_THROWS_AS(sf::mapper::quantise(net, board), compile_error);
-    check_error(error_of([&] { sf::mapper::quantise(net, board); }), "ad[0]",
-                {"lookup tables need 5 words", "board small's cores hold 3"});
+    check_error(capacity_of("lookup table words", [&] { sf::mapper::quantise(net, board); }),
+                "ad[0]", {"lookup tables need 5 words", "board small's cores hold 3"});
     // With none at all.
-    check_error(error_of([&] {
-                    sf::mapper::quantise(net, small_board({{"lookup_table_words", "0"}}));
-                }),
-                "ad[0]", {"lookup tables need", "hold 0"});
+    check_error(
+        capacity_of("lookup table words",
+                    [&] {
+                        sf::mapper::quantise(net, small_board({{"lookup_table_words", "0"}}));
+                    }),
+        "ad[0]", {"lookup tables need", "hold 0"});
 }
 
 TEST_CASE("quantise errors: more synaptic input channels than a neuron has", "[mapper][quantise]") {
@@ -248,7 +269,8 @@ TEST_CASE("quantise errors: more synaptic input channels than a neuron has", "[m
     REQUIRE_NOTHROW(sf::mapper::quantise(net, small_board({})));
     const sf::mapper::board board = small_board({{"input_channels", "1"}});
     REQUIRE_THROWS_AS(sf::mapper::quantise(net, board), compile_error);
-    check_error(error_of([&] { sf::mapper::quantise(net, board); }), "post[0]",
+    check_error(capacity_of("input channels per neuron", [&] { sf::mapper::quantise(net, board); }),
+                "post[0]",
                 {"needs 2 synaptic input channels per neuron", "board small's neurons have 1"});
 }
 
@@ -257,7 +279,7 @@ TEST_CASE("quantise errors: a fan-in above the board's max_fan_in", "[mapper][qu
         flatten_text(into_post(one_synapse, projection("syn", two_connections)));
     const sf::mapper::board board = small_board({{"max_fan_in", "1"}});
     REQUIRE_THROWS_AS(sf::mapper::quantise(net, board), compile_error);
-    check_error(error_of([&] { sf::mapper::quantise(net, board); }), "post[0]",
+    check_error(capacity_of("fan-in", [&] { sf::mapper::quantise(net, board); }), "post[0]",
                 {"receives 2 synapses", "take at most 1"});
 }
 
@@ -327,8 +349,8 @@ TEST_CASE("quantise errors: more than 16 lookup tables", "[mapper][quantise]") {
                                          ir::expr::variable(s))));
     }
     REQUIRE_THROWS_AS(sf::mapper::quantise(net, small_board({})), compile_error);
-    check_error(error_of([&] { sf::mapper::quantise(net, small_board({})); }), "p[0..2]",
-                {"more than 16 lookup tables"});
+    check_error(capacity_of("lookup tables", [&] { sf::mapper::quantise(net, small_board({})); }),
+                "p[0..2]", {"more than 16 lookup tables"});
     SECTION("16 compile") {
         net.groups[0].step.pop_back();
         net.groups[0].variables.back().recorded = false;
@@ -373,7 +395,7 @@ TEST_CASE("quantise errors: more than 1024 constants", "[mapper][quantise]") {
     const sf::mapper::board board =
         small_board({{"program_words", "1000000"}, {"state_words_per_neuron", "1024"}});
     REQUIRE_THROWS_AS(sf::mapper::quantise(net, board), compile_error);
-    check_error(error_of([&] { sf::mapper::quantise(net, board); }), "p[0..2]",
+    check_error(capacity_of("constants", [&] { sf::mapper::quantise(net, board); }), "p[0..2]",
                 {"more than 1024 constants"});
 }
 

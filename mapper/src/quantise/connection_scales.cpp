@@ -4,6 +4,7 @@
 #include <string>
 #include <utility>
 
+#include <sf/mapper/capacity_error.hpp>
 #include <sf/mapper/compile_error.hpp>
 
 #include "connection_scales.hpp"
@@ -64,9 +65,11 @@ void check_fan_in(const lems::ir::neuron_group& group, const payload_sums& p,
     }
     const int most = p.fan_in.empty() ? 0 : *std::max_element(p.fan_in.begin(), p.fan_in.end());
     if (most > core.max_fan_in) {
-        throw compile_error(group.label, "a neuron receives " + std::to_string(most) +
-                                             " synapses; the board's neurons take at most " +
-                                             std::to_string(core.max_fan_in));
+        throw capacity_error(group.label, group.label, "fan-in", static_cast<std::uint64_t>(most),
+                             static_cast<std::uint64_t>(core.max_fan_in),
+                             "a neuron receives " + std::to_string(most) +
+                                 " synapses; the board's neurons take at most " +
+                                 std::to_string(core.max_fan_in));
     }
 }
 

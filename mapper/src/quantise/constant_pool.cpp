@@ -1,4 +1,6 @@
+#include <sf/firmware/core_config.hpp>
 #include <sf/firmware/isa.hpp>
+#include <sf/mapper/capacity_error.hpp>
 #include <sf/mapper/compile_error.hpp>
 
 #include "constant_pool.hpp"
@@ -11,7 +13,9 @@ int constant_pool::index(std::int32_t raw) {
         return it->second;
     }
     if (static_cast<int>(words_.size()) > firmware::isa::max_constant) {
-        throw compile_error(label_, "needs more than 1024 constants");
+        throw capacity_error(
+            label_, label_, "constants", words_.size() + 1, firmware::max_constants,
+            "needs more than " + std::to_string(firmware::max_constants) + " constants");
     }
     const int index = static_cast<int>(words_.size());
     words_.push_back(raw);

@@ -4,6 +4,7 @@
 #include <sf/firmware/random.hpp>
 #include <sf/lems/network_run.hpp>
 #include <sf/mapper/assembly.hpp>
+#include <sf/mapper/capacity_error.hpp>
 #include <sf/mapper/compile_error.hpp>
 #include <sf/mapper/quantise.hpp>
 
@@ -113,16 +114,19 @@ void report_channels(const std::vector<detail::channel_weights>& weights, compil
 void check_neuron_fits(const lems::ir::neuron_group& group, int state_words, const board& target) {
     const core_limits& core = target.core;
     if (static_cast<int>(group.inputs.size()) > core.input_channels) {
-        throw compile_error(group.label, "needs " + std::to_string(group.inputs.size()) +
-                                             " synaptic input channels per neuron; board " +
-                                             target.name + "'s neurons have " +
-                                             std::to_string(core.input_channels));
+        throw capacity_error(group.label, group.label, "input channels per neuron",
+                             group.inputs.size(), static_cast<std::uint64_t>(core.input_channels),
+                             "needs " + std::to_string(group.inputs.size()) +
+                                 " synaptic input channels per neuron; board " + target.name +
+                                 "'s neurons have " + std::to_string(core.input_channels));
     }
     if (state_words > core.state_words_per_neuron) {
-        throw compile_error(group.label, "needs " + std::to_string(state_words) +
-                                             " state words per neuron; board " + target.name +
-                                             "'s cores hold " +
-                                             std::to_string(core.state_words_per_neuron));
+        throw capacity_error(group.label, group.label, "state words per neuron",
+                             static_cast<std::uint64_t>(state_words),
+                             static_cast<std::uint64_t>(core.state_words_per_neuron),
+                             "needs " + std::to_string(state_words) +
+                                 " state words per neuron; board " + target.name +
+                                 "'s cores hold " + std::to_string(core.state_words_per_neuron));
     }
 }
 
@@ -183,20 +187,26 @@ void check_program_fits(const std::string& label, const compiled_group& compiled
                         const board& target) {
     const core_limits& core = target.core;
     if (static_cast<std::int64_t>(compiled.program.size()) > core.program_words) {
-        throw compile_error(label, "its program needs " + std::to_string(compiled.program.size()) +
-                                       " instruction words; board " + target.name +
-                                       "'s cores hold " + std::to_string(core.program_words));
+        throw capacity_error(label, label, "program words", compiled.program.size(),
+                             static_cast<std::uint64_t>(core.program_words),
+                             "its program needs " + std::to_string(compiled.program.size()) +
+                                 " instruction words; board " + target.name + "'s cores hold " +
+                                 std::to_string(core.program_words));
     }
     if (static_cast<int>(compiled.constants.size()) > core.constant_words) {
-        throw compile_error(label, "needs " + std::to_string(compiled.constants.size()) +
-                                       " constants; board " + target.name + "'s cores hold " +
-                                       std::to_string(core.constant_words));
+        throw capacity_error(label, label, "constants", compiled.constants.size(),
+                             static_cast<std::uint64_t>(core.constant_words),
+                             "needs " + std::to_string(compiled.constants.size()) +
+                                 " constants; board " + target.name + "'s cores hold " +
+                                 std::to_string(core.constant_words));
     }
     const std::int64_t table_words = table_words_of(compiled);
     if (table_words > core.lookup_table_words) {
-        throw compile_error(label, "its lookup tables need " + std::to_string(table_words) +
-                                       " words; board " + target.name + "'s cores hold " +
-                                       std::to_string(core.lookup_table_words));
+        throw capacity_error(
+            label, label, "lookup table words", static_cast<std::uint64_t>(table_words),
+            static_cast<std::uint64_t>(core.lookup_table_words),
+            "its lookup tables need " + std::to_string(table_words) + " words; board " +
+                target.name + "'s cores hold " + std::to_string(core.lookup_table_words));
     }
 }
 

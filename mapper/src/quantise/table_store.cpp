@@ -1,7 +1,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include <sf/firmware/core_config.hpp>
 #include <sf/firmware/isa.hpp>
+#include <sf/mapper/capacity_error.hpp>
 #include <sf/mapper/compile_error.hpp>
 
 #include "statement_plan.hpp"
@@ -25,9 +27,10 @@ int table_store::index(const std::function<double(double)>& function, fixed_form
         return it->second;
     }
     if (static_cast<int>(tables_.size()) > firmware::isa::max_table) {
-        throw compile_error(label_, "needs more than 16 lookup tables for its " +
-                                        std::to_string(sites_) +
-                                        " non-linear terms (the last: " + text + ")");
+        throw capacity_error(
+            label_, label_, "lookup tables", tables_.size() + 1, firmware::max_tables,
+            "needs more than " + std::to_string(firmware::max_tables) + " lookup tables for its " +
+                std::to_string(sites_) + " non-linear terms (the last: " + text + ")");
     }
     table_request request;
     request.function = function;
