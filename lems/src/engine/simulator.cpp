@@ -37,8 +37,9 @@ const component& find_simulation(const model& m, const std::string& id) {
     std::string wanted = id;
     if (wanted.empty()) {
         if (m.targets.empty()) {
-            throw parse_error{source_location{m.files.empty() ? "" : m.files.front(), 0}, "Target",
-                              "the model has no <Target component=\"...\"/> naming the Simulation to run"};
+            throw parse_error{
+                source_location{m.files.empty() ? "" : m.files.front(), 0}, "Target",
+                "the model has no <Target component=\"...\"/> naming the Simulation to run"};
         }
         wanted = m.targets.front();
     }
@@ -56,7 +57,8 @@ const component& find_simulation(const model& m, const std::string& id) {
 
 void check_simulation(const model& m, const std::string& id) {
     const engine::simulation_plan plan = engine::plan_simulation(m, id);
-    engine::runtime rt = engine::build_runtime(*plan.target, engine::recorded_paths(*plan.simulation));
+    engine::runtime rt =
+        engine::build_runtime(*plan.target, engine::recorded_paths(*plan.simulation));
     for (const auto& trace : engine::plan_outputs(*plan.simulation, {}).traces) {
         for (std::size_t c = 0; c < trace.columns.size(); ++c) {
             engine::resolve_quantity(*rt.graph, trace.quantities[c], *trace.columns[c]);
@@ -64,13 +66,13 @@ void check_simulation(const model& m, const std::string& id) {
     }
 }
 
-
 simulation_summary simulate(const model& m, const simulation_options& options) {
     using clock = std::chrono::steady_clock;
     const auto build_start = clock::now();
     const engine::simulation_plan plan = engine::plan_simulation(m, options.simulation_id);
     const component& sim = *plan.simulation;
-    engine::runtime rt = engine::build_runtime(*plan.target, engine::recorded_paths(sim), !options.reference_order);
+    engine::runtime rt =
+        engine::build_runtime(*plan.target, engine::recorded_paths(sim), !options.reference_order);
 
     const engine::output_plan outputs = engine::plan_outputs(sim, options.output_dir);
     std::vector<data_file> data_files;
@@ -80,7 +82,8 @@ simulation_summary simulate(const model& m, const simulation_options& options) {
         data_file file;
         file.path = trace.path;
         for (std::size_t c = 0; c < trace.columns.size(); ++c) {
-            file.columns.push_back({engine::resolve_quantity(*rt.graph, trace.quantities[c], *trace.columns[c])});
+            file.columns.push_back(
+                {engine::resolve_quantity(*rt.graph, trace.quantities[c], *trace.columns[c])});
         }
         data_files.push_back(std::move(file));
     }
@@ -95,7 +98,8 @@ simulation_summary simulate(const model& m, const simulation_options& options) {
                                                     : owner.output_port_index(selection.port);
             if (port < 0) {
                 throw parse_error{selection.selection->where, selection.selection->label(),
-                                  found->comp->label() + " has no output event port '" + selection.port + "'"};
+                                  found->comp->label() + " has no output event port '" +
+                                      selection.port + "'"};
             }
             owner.output_ports[static_cast<std::size_t>(port)]
                 .recorders[static_cast<std::size_t>(found->index)]
@@ -136,10 +140,12 @@ simulation_summary simulate(const model& m, const simulation_options& options) {
         const auto compile_start = clock::now();
         try {
             rt.native = engine::native_code::build(rt.schedule, rt.kinds);
-            summary.execution = "compiled kernels (" +
-                                std::to_string(std::chrono::duration<double>(clock::now() - compile_start).count()) +
-                                " s to compile)";
-        } catch (const runtime_error& e) {
+            summary.execution =
+                "compiled kernels (" +
+                std::to_string(
+                    std::chrono::duration<double>(clock::now() - compile_start).count()) +
+                " s to compile)";
+        } catch (const simulation_error& e) {
             if (options.native == simulation_options::native_code::always) {
                 throw;
             }
