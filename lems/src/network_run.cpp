@@ -10,6 +10,82 @@
 
 namespace sf::lems::ir {
 
+namespace {
+
+// One node's value from its operands' values `a` and `b`.
+inline double apply(const node& n, double a, double b, const double* variables, double time,
+                    const std::function<double()>& uniform) { // long: table
+    switch (n.kind) {
+    case op::constant:
+        return n.value;
+    case op::variable:
+        return variables[n.variable];
+    case op::time:
+        return time;
+    case op::negate:
+        return -a;
+    case op::add:
+        return a + b;
+    case op::subtract:
+        return a - b;
+    case op::multiply:
+        return a * b;
+    case op::divide:
+        return a / b;
+    case op::power:
+        return std::pow(a, b);
+    case op::greater:
+        return a > b ? 1.0 : 0.0;
+    case op::less:
+        return a < b ? 1.0 : 0.0;
+    case op::greater_equal:
+        return a >= b ? 1.0 : 0.0;
+    case op::less_equal:
+        return a <= b ? 1.0 : 0.0;
+    case op::equal:
+        return a == b ? 1.0 : 0.0;
+    case op::not_equal:
+        return a != b ? 1.0 : 0.0;
+    case op::logical_and:
+        return (a != 0.0 && b != 0.0) ? 1.0 : 0.0;
+    case op::logical_or:
+        return (a != 0.0 || b != 0.0) ? 1.0 : 0.0;
+    case op::exp:
+        return std::exp(a);
+    case op::log:
+        return std::log(a);
+    case op::sqrt:
+        return std::sqrt(a);
+    case op::sin:
+        return std::sin(a);
+    case op::cos:
+        return std::cos(a);
+    case op::tan:
+        return std::tan(a);
+    case op::sinh:
+        return std::sinh(a);
+    case op::cosh:
+        return std::cosh(a);
+    case op::tanh:
+        return std::tanh(a);
+    case op::abs:
+        return std::fabs(a);
+    case op::ceil:
+        return std::ceil(a);
+    case op::floor:
+        return std::floor(a);
+    case op::heaviside:
+        return engine::heaviside(a);
+    case op::random:
+        return a * (uniform ? uniform() : 0.5);
+    case op::factorial:
+        return engine::factorial(a);
+    }
+    return 0.0;
+}
+
+} // namespace
+
 double evaluate(const expr& e, const double* variables, double time,
                 const std::function<double()>& uniform, std::vector<double>& scratch) {
     scratch.resize(e.nodes.size());
@@ -18,106 +94,7 @@ double evaluate(const expr& e, const double* variables, double time,
         const node& n = e.nodes[i];
         const double a = n.a >= 0 ? v[n.a] : 0.0;
         const double b = n.b >= 0 ? v[n.b] : 0.0;
-        double r = 0.0;
-        switch (n.kind) {
-        case op::constant:
-            r = n.value;
-            break;
-        case op::variable:
-            r = variables[n.variable];
-            break;
-        case op::time:
-            r = time;
-            break;
-        case op::negate:
-            r = -a;
-            break;
-        case op::add:
-            r = a + b;
-            break;
-        case op::subtract:
-            r = a - b;
-            break;
-        case op::multiply:
-            r = a * b;
-            break;
-        case op::divide:
-            r = a / b;
-            break;
-        case op::power:
-            r = std::pow(a, b);
-            break;
-        case op::greater:
-            r = a > b ? 1.0 : 0.0;
-            break;
-        case op::less:
-            r = a < b ? 1.0 : 0.0;
-            break;
-        case op::greater_equal:
-            r = a >= b ? 1.0 : 0.0;
-            break;
-        case op::less_equal:
-            r = a <= b ? 1.0 : 0.0;
-            break;
-        case op::equal:
-            r = a == b ? 1.0 : 0.0;
-            break;
-        case op::not_equal:
-            r = a != b ? 1.0 : 0.0;
-            break;
-        case op::logical_and:
-            r = (a != 0.0 && b != 0.0) ? 1.0 : 0.0;
-            break;
-        case op::logical_or:
-            r = (a != 0.0 || b != 0.0) ? 1.0 : 0.0;
-            break;
-        case op::exp:
-            r = std::exp(a);
-            break;
-        case op::log:
-            r = std::log(a);
-            break;
-        case op::sqrt:
-            r = std::sqrt(a);
-            break;
-        case op::sin:
-            r = std::sin(a);
-            break;
-        case op::cos:
-            r = std::cos(a);
-            break;
-        case op::tan:
-            r = std::tan(a);
-            break;
-        case op::sinh:
-            r = std::sinh(a);
-            break;
-        case op::cosh:
-            r = std::cosh(a);
-            break;
-        case op::tanh:
-            r = std::tanh(a);
-            break;
-        case op::abs:
-            r = std::fabs(a);
-            break;
-        case op::ceil:
-            r = std::ceil(a);
-            break;
-        case op::floor:
-            r = std::floor(a);
-            break;
-        case op::heaviside:
-            r = engine::heaviside(a);
-            break;
-        case op::random:
-            r = a * (uniform ? uniform() : 0.5);
-            break;
-        case op::factorial:
-            r = engine::factorial(a);
-            break;
-        }
-        v[i] = r;
+        v[i] = apply(n, a, b, variables, time, uniform);
     }
     return e.nodes.empty() ? 0.0 : v[e.nodes.size() - 1];
 }

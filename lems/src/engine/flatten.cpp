@@ -830,47 +830,137 @@ struct group_plan {
 
 } // namespace
 
-ir::network flatten(const model& m, const flatten_options& options) {
-    const engine::simulation_plan plan = engine::plan_simulation(m, options.simulation_id);
-    const component& sim = *plan.simulation;
-    engine::runtime rt = engine::build_runtime(*plan.target, engine::recorded_paths(sim), true);
-    std::uint64_t random_state = 0;
-    {
-        engine::executor initialiser(rt, plan.step, plan.seed, [](int, double) {});
-        initialiser.initialize();
-        random_state = initialiser.random_state();
-    }
-    const runtime_index index(rt);
+namespace {
 
-    ir::network net;
-    net.simulation = sim.id;
-    net.target = plan.target->id;
-    net.dt = plan.step;
-    net.length = plan.length;
-    net.steps = static_cast<std::int64_t>(std::llround(plan.length / plan.step));
-    net.seed = plan.seed;
-    net.reference_random_state = random_state;
+// Builds the network IR from an indexed runtime, phase by phase, in the order of the calls in
+// flatten(): cells into groups, the spikes between cells, the groups and their statements, the
+// connections, the outputs, and last the variables' initial values (outputs may add variables).
+class network_flattener {
+public:
+    network_flattener(const runtime_index& index, ir::network& net) : index_(index), net_(net) {}
 
     // Cells of one population with one shape form a group, in the order the cells come.
-    std::vector<group_plan> plans;
-    std::vector<ir::neuron_ref> neuron_ref(index.neurons.size());
-    {
+    void group_cells() {
+        neuron_ref_.resize(index_.neurons.size());
         std::map<std::pair<std::string, std::vector<long long>>, int> group_of_shape;
-        for (std::size_t n = 0; n < index.neurons.size(); ++n) {
-            const neuron_tree& tree = index.neurons[n];
-            auto key = std::make_pair(tree.population, shape_of(index, tree));
+        for (std::size_t n = 0; n < index_.neurons.size(); ++n) {
+            const neuron_tree& tree = index_.neurons[n];
+            auto key = std::make_pair(tree.population, shape_of(index_, tree));
             auto it = group_of_shape.find(key);
             if (it == group_of_shape.end()) {
-                it = group_of_shape.emplace(std::move(key), static_cast<int>(plans.size())).first;
-                plans.emplace_back();
+                it = group_of_shape.emplace(std::move(key), static_cast<int>(plans_.size())).first;
+                plans_.emplace_back();
             }
-            group_plan& g = plans[static_cast<std::size_t>(it->second)];
-            neuron_ref[n] = ir::neuron_ref{it->second, static_cast<int>(g.neurons.size())};
+            group_plan& g = plans_[static_cast<std::size_t>(it->second)];
+            neuron_ref_[n] = ir::neuron_ref{it->second, static_cast<int>(g.neurons.size())};
             g.neurons.push_back(static_cast<int>(n));
         }
     }
 
     // Spikes leaving a cell become connections; each (part, port) they reach becomes a channel.
+    void find_connections() {
+        channel_of_.resize(plans_.size());
+        for (std::size_t n = 0; n < index_.neurons.size(); ++n) {
+            const neuron_tree& tree = index_.neurons[n];
+            const kind& k = *tree.root->owner;
+            const auto member = static_cast<std::size_t>(tree.root->index);
+            for (std::size_t port = 0; port < k.output_ports.size(); ++port) {
+                for (const auto& target : k.output_ports[port].targets[member]) {
+                    connect(n, port, target);
+                }
+            }
+        }
+    }
+
+    // A group per plan, with its statements.
+    void make_groups() {
+        for (const group_plan& gp : plans_) {
+            net_.groups.push_back(group_of(gp));
+        }
+        // The translators keep the groups they fill: made once net_.groups stops growing.
+        translators_.reserve(plans_.size());
+        for (std::size_t g = 0; g < plans_.size(); ++g) {
+            const neuron_tree& first =
+                index_.neurons[static_cast<std::size_t>(plans_[g].neurons.front())];
+            translators_.emplace_back(index_, first, net_.groups[g]);
+            translators_.back().translate(plans_[g].channels, plans_[g].payloads);
+        }
+    }
+
+    // Connections carry their property (a weight) where the channel sums it, else one per event.
+    void add_connections() {
+        std::vector<std::map<std::pair<int, int>, int>> arriving(plans_.size());
+        for (const pending& p : found_) {
+            ir::connection c = p.c;
+            const ir::neuron_group& group = net_.groups[static_cast<std::size_t>(c.target.group)];
+            const ir::input_channel& in = group.inputs[static_cast<std::size_t>(c.channel)];
+            if (in.payload.empty()) {
+                c.payload = 1.0;
+            } else if (p.property_column < 0) {
+                c.payload =
+                    p.receiver_kind->columns[static_cast<std::size_t>(p.receiver_kind->column(
+                        in.payload))][static_cast<std::size_t>(p.receiver_member)];
+            }
+            if (!in.additive &&
+                ++arriving[static_cast<std::size_t>(c.target.group)][{c.target.neuron, c.channel}] >
+                    1) {
+                refuse_several_connections(p);
+            }
+            net_.connections.push_back(c);
+        }
+    }
+
+    void add_outputs(engine::runtime& rt, const engine::output_plan& outputs) {
+        for (const auto& trace : outputs.traces) {
+            ir::trace_output out;
+            out.id = trace.file->id;
+            out.path = trace.path;
+            for (std::size_t c = 0; c < trace.columns.size(); ++c) {
+                const engine::value_source source =
+                    engine::resolve_quantity(*rt.graph, trace.quantities[c], *trace.columns[c]);
+                out.columns.push_back(
+                    locate_variable(source, *trace.columns[c], trace.quantities[c]));
+            }
+            net_.traces.push_back(std::move(out));
+        }
+        for (const auto& planned : outputs.events) {
+            ir::event_output out;
+            out.id = planned.file->id;
+            out.path = planned.path;
+            out.id_first = planned.id_first;
+            for (const auto& selection : planned.selections) {
+                out.selections.push_back(spikes_of(rt, selection));
+            }
+            net_.events.push_back(std::move(out));
+        }
+    }
+
+    // Initial values per neuron, and what each variable is.
+    void set_initial_values() {
+        for (std::size_t g = 0; g < plans_.size(); ++g) {
+            ir::neuron_group& group = net_.groups[g];
+            const auto& origins = translators_[g].origins();
+            std::vector<bool> assigned(group.variables.size(), false);
+            for (const auto& s : group.step) {
+                if (s.kind != ir::statement_kind::emit) {
+                    assigned[static_cast<std::size_t>(s.target)] = true;
+                }
+            }
+            for (std::size_t v = 0; v < group.variables.size(); ++v) {
+                ir::variable& var = group.variables[v];
+                if (var.kind != ir::storage::input) {
+                    var.kind = assigned[v] ? ir::storage::state : ir::storage::neuron_constant;
+                }
+                var.initial.reserve(plans_[g].neurons.size());
+                for (int n : plans_[g].neurons) {
+                    var.initial.push_back(
+                        initial_value(origins[v], index_.neurons[static_cast<std::size_t>(n)]));
+                }
+            }
+        }
+    }
+
+private:
     struct pending {
         ir::connection c;
         int position;
@@ -879,60 +969,49 @@ ir::network flatten(const model& m, const flatten_options& options) {
         const kind* receiver_kind;
         int receiver_member;
     };
-    std::vector<pending> found;
-    std::vector<std::map<std::pair<int, int>, int>> channel_of(plans.size());
-    for (std::size_t n = 0; n < index.neurons.size(); ++n) {
-        const neuron_tree& tree = index.neurons[n];
-        const kind& k = *tree.root->owner;
-        const auto member = static_cast<std::size_t>(tree.root->index);
-        for (std::size_t port = 0; port < k.output_ports.size(); ++port) {
-            for (const auto& target : k.output_ports[port].targets[member]) {
-                const instance* receiver =
-                    index.instance_at(*target.target.owner, target.target.index);
-                const int receiver_neuron = index.neuron_of.at(receiver);
-                if (receiver_neuron == static_cast<int>(n) && target.delay <= 0.0) {
-                    continue; // handled inside the cell
-                }
-                const ir::neuron_ref to = neuron_ref[static_cast<std::size_t>(receiver_neuron)];
-                const int position = index.position.at(receiver);
-                auto& channels = channel_of[static_cast<std::size_t>(to.group)];
-                const auto key = std::make_pair(position, target.port);
-                auto it = channels.find(key);
-                group_plan& g = plans[static_cast<std::size_t>(to.group)];
-                if (it == channels.end()) {
-                    it = channels.emplace(key, static_cast<int>(g.channels.size())).first;
-                    g.channels.push_back(key);
-                    g.payloads.emplace_back();
-                }
-                if (target.property_column >= 0) {
-                    g.payloads[static_cast<std::size_t>(it->second)] =
-                        target.target.owner
-                            ->column_names[static_cast<std::size_t>(target.property_column)];
-                }
-                ir::connection c;
-                c.source = neuron_ref[n];
-                c.source_port = static_cast<int>(port);
-                c.target = to;
-                c.channel = it->second;
-                c.payload = target.property_column >= 0 ? target.property_value : 1.0;
-                c.delay = target.delay;
-                found.push_back({c, position, target.port, target.property_column,
-                                 target.target.owner, target.target.index});
-            }
+
+    // An event target of output `port` of cell n: a connection unless inside the cell.
+    void connect(std::size_t n, std::size_t port, const engine::event_target& target) {
+        const instance* receiver = index_.instance_at(*target.target.owner, target.target.index);
+        const int receiver_neuron = index_.neuron_of.at(receiver);
+        if (receiver_neuron == static_cast<int>(n) && target.delay <= 0.0) {
+            return; // handled inside the cell
         }
+        const ir::neuron_ref to = neuron_ref_[static_cast<std::size_t>(receiver_neuron)];
+        const int position = index_.position.at(receiver);
+        auto& channels = channel_of_[static_cast<std::size_t>(to.group)];
+        const auto key = std::make_pair(position, target.port);
+        auto it = channels.find(key);
+        group_plan& g = plans_[static_cast<std::size_t>(to.group)];
+        if (it == channels.end()) {
+            it = channels.emplace(key, static_cast<int>(g.channels.size())).first;
+            g.channels.push_back(key);
+            g.payloads.emplace_back();
+        }
+        if (target.property_column >= 0) {
+            g.payloads[static_cast<std::size_t>(it->second)] =
+                target.target.owner->column_names[static_cast<std::size_t>(target.property_column)];
+        }
+        ir::connection c;
+        c.source = neuron_ref_[n];
+        c.source_port = static_cast<int>(port);
+        c.target = to;
+        c.channel = it->second;
+        c.payload = target.property_column >= 0 ? target.property_value : 1.0;
+        c.delay = target.delay;
+        found_.push_back({c, position, target.port, target.property_column, target.target.owner,
+                          target.target.index});
     }
 
-    std::vector<neuron_translator> translators;
-    translators.reserve(plans.size());
-    for (std::size_t g = 0; g < plans.size(); ++g) {
-        const group_plan& gp = plans[g];
-        const neuron_tree& first = index.neurons[static_cast<std::size_t>(gp.neurons.front())];
+    // The group of a plan without its statements: its members, outputs and input channels.
+    ir::neuron_group group_of(const group_plan& gp) const {
+        const neuron_tree& first = index_.neurons[static_cast<std::size_t>(gp.neurons.front())];
         ir::neuron_group group;
         group.population = first.population;
         group.component = first.root->comp->id;
         group.where = first.root->comp->where;
         for (int n : gp.neurons) {
-            group.members.push_back(index.neurons[static_cast<std::size_t>(n)].population_index);
+            group.members.push_back(index_.neurons[static_cast<std::size_t>(n)].population_index);
         }
         group.label = group.population + "[" + std::to_string(group.members.front()) +
                       (group.members.size() > 1 ? ".." + std::to_string(group.members.back())
@@ -950,149 +1029,133 @@ ir::network flatten(const model& m, const flatten_options& options) {
             in.payload = gp.payloads[c];
             group.inputs.push_back(std::move(in));
         }
-        net.groups.push_back(std::move(group));
-    }
-    for (std::size_t g = 0; g < plans.size(); ++g) {
-        const neuron_tree& first =
-            index.neurons[static_cast<std::size_t>(plans[g].neurons.front())];
-        translators.emplace_back(index, first, net.groups[g]);
-        translators.back().translate(plans[g].channels, plans[g].payloads);
+        return group;
     }
 
-    // Connections carry their property (a weight) where the channel sums it, else one per event.
-    std::vector<std::map<std::pair<int, int>, int>> arriving(plans.size());
-    for (const pending& p : found) {
-        ir::connection c = p.c;
-        const ir::neuron_group& group = net.groups[static_cast<std::size_t>(c.target.group)];
-        const ir::input_channel& in = group.inputs[static_cast<std::size_t>(c.channel)];
-        if (in.payload.empty()) {
-            c.payload = 1.0;
-        } else if (p.property_column < 0) {
-            c.payload = p.receiver_kind->columns[static_cast<std::size_t>(
-                p.receiver_kind->column(in.payload))][static_cast<std::size_t>(p.receiver_member)];
-        }
-        if (!in.additive &&
-            ++arriving[static_cast<std::size_t>(c.target.group)][{c.target.neuron, c.channel}] >
-                1) {
-            const neuron_tree& tree = index.neurons[static_cast<std::size_t>(
-                plans[static_cast<std::size_t>(c.target.group)]
-                    .neurons[static_cast<std::size_t>(c.target.neuron)])];
-            const instance* receiver = tree.order[static_cast<std::size_t>(p.position)];
-            throw parse_error{
-                receiver->comp->where, describe(receiver),
-                "receives events from several connections on cell " + describe(tree.root) +
-                    ", and its OnEvent handler does not only add to its state; a neuron core sums "
-                    "a "
-                    "step's events, so such a synapse may have one connection per cell"};
-        }
-        net.connections.push_back(c);
+    [[noreturn]] void refuse_several_connections(const pending& p) const {
+        const ir::neuron_ref& to = p.c.target;
+        const neuron_tree& tree = index_.neurons[static_cast<std::size_t>(
+            plans_[static_cast<std::size_t>(to.group)]
+                .neurons[static_cast<std::size_t>(to.neuron)])];
+        const instance* receiver = tree.order[static_cast<std::size_t>(p.position)];
+        throw parse_error{
+            receiver->comp->where, describe(receiver),
+            "receives events from several connections on cell " + describe(tree.root) +
+                ", and its OnEvent handler does not only add to its state; a neuron core sums "
+                "a step's events, so such a synapse may have one connection per cell"};
     }
 
     // Outputs name variables of neurons, made where nothing else needed them.
-    auto locate_variable = [&](const engine::value_source& source, const component& where,
-                               const std::string& quantity) {
+    ir::recorded_quantity locate_variable(const engine::value_source& source,
+                                          const component& where, const std::string& quantity) {
         ir::recorded_quantity q;
         q.quantity = quantity;
-        const column_locator::place place = index.locator.locate(source.cell);
+        const column_locator::place place = index_.locator.locate(source.cell);
         if (place.owner != nullptr &&
             place.owner->constant_columns[static_cast<std::size_t>(place.column)]) {
             q.value = *source.cell;
             return q;
         }
         const instance* inst =
-            place.owner != nullptr ? index.instance_at(*place.owner, place.member) : nullptr;
-        const auto neuron = inst != nullptr ? index.neuron_of.find(inst) : index.neuron_of.end();
-        if (neuron == index.neuron_of.end()) {
+            place.owner != nullptr ? index_.instance_at(*place.owner, place.member) : nullptr;
+        const auto neuron = inst != nullptr ? index_.neuron_of.find(inst) : index_.neuron_of.end();
+        if (neuron == index_.neuron_of.end()) {
             throw parse_error{where.where, where.label(),
                               "quantity \"" + quantity +
                                   "\" is not a variable of a cell, so no neuron core holds it"};
         }
-        q.neuron = neuron_ref[static_cast<std::size_t>(neuron->second)];
+        q.neuron = neuron_ref_[static_cast<std::size_t>(neuron->second)];
         if (place.column == place.owner->time_column) {
             throw parse_error{where.where, where.label(),
                               "quantity \"" + quantity +
                                   "\" is the time, which is not recorded as a variable"};
         }
-        q.variable = translators[static_cast<std::size_t>(q.neuron.group)].variable_for(
-            index.position.at(inst), place.column);
-        net.groups[static_cast<std::size_t>(q.neuron.group)]
+        q.variable = translators_[static_cast<std::size_t>(q.neuron.group)].variable_for(
+            index_.position.at(inst), place.column);
+        net_.groups[static_cast<std::size_t>(q.neuron.group)]
             .variables[static_cast<std::size_t>(q.variable)]
             .recorded = true;
         return q;
-    };
-    const engine::output_plan outputs = engine::plan_outputs(sim, options.output_dir);
-    for (const auto& trace : outputs.traces) {
-        ir::trace_output out;
-        out.id = trace.file->id;
-        out.path = trace.path;
-        for (std::size_t c = 0; c < trace.columns.size(); ++c) {
-            const engine::value_source source =
-                engine::resolve_quantity(*rt.graph, trace.quantities[c], *trace.columns[c]);
-            out.columns.push_back(locate_variable(source, *trace.columns[c], trace.quantities[c]));
-        }
-        net.traces.push_back(std::move(out));
-    }
-    for (const auto& planned : outputs.events) {
-        ir::event_output out;
-        out.id = planned.file->id;
-        out.path = planned.path;
-        out.id_first = planned.id_first;
-        for (const auto& selection : planned.selections) {
-            instance* found_cell = engine::resolve_selection(*rt.graph, selection);
-            const auto neuron = index.neuron_of.find(found_cell);
-            if (neuron == index.neuron_of.end() ||
-                index.neurons[static_cast<std::size_t>(neuron->second)].root != found_cell) {
-                throw parse_error{selection.selection->where, selection.selection->label(),
-                                  "select=\"" + selection.select +
-                                      "\" is not a cell; only cells' spikes leave a neuron core"};
-            }
-            const kind& owner = *found_cell->owner;
-            const int port = selection.port.empty() ? (owner.output_ports.empty() ? -1 : 0)
-                                                    : owner.output_port_index(selection.port);
-            if (port < 0) {
-                throw parse_error{selection.selection->where, selection.selection->label(),
-                                  found_cell->comp->label() + " has no output event port '" +
-                                      selection.port + "'"};
-            }
-            out.selections.push_back({neuron_ref[static_cast<std::size_t>(neuron->second)], port,
-                                      selection.selection->id});
-        }
-        net.events.push_back(std::move(out));
     }
 
-    // Initial values per neuron, and what each variable is.
-    for (std::size_t g = 0; g < plans.size(); ++g) {
-        ir::neuron_group& group = net.groups[g];
-        const auto& origins = translators[g].origins();
-        std::vector<bool> assigned(group.variables.size(), false);
-        for (const auto& s : group.step) {
-            if (s.kind != ir::statement_kind::emit) {
-                assigned[static_cast<std::size_t>(s.target)] = true;
-            }
+    // The spikes an EventSelection records: a cell's output port.
+    ir::spike_selection spikes_of(engine::runtime& rt,
+                                  const engine::planned_event_selection& selection) const {
+        instance* found_cell = engine::resolve_selection(*rt.graph, selection);
+        const auto neuron = index_.neuron_of.find(found_cell);
+        if (neuron == index_.neuron_of.end() ||
+            index_.neurons[static_cast<std::size_t>(neuron->second)].root != found_cell) {
+            throw parse_error{selection.selection->where, selection.selection->label(),
+                              "select=\"" + selection.select +
+                                  "\" is not a cell; only cells' spikes leave a neuron core"};
         }
-        for (std::size_t v = 0; v < group.variables.size(); ++v) {
-            ir::variable& var = group.variables[v];
-            const auto& from = origins[v];
-            if (var.kind != ir::storage::input) {
-                var.kind = assigned[v] ? ir::storage::state : ir::storage::neuron_constant;
-            }
-            var.initial.reserve(plans[g].neurons.size());
-            for (int n : plans[g].neurons) {
-                const neuron_tree& tree = index.neurons[static_cast<std::size_t>(n)];
-                double value = 0.0;
-                if (from.from != neuron_translator::origin::zero) {
-                    const instance* inst = tree.order[static_cast<std::size_t>(from.position)];
-                    const kind& k = *inst->owner;
-                    value = from.from == neuron_translator::origin::regime
-                                ? static_cast<double>(
-                                      k.active_regime[static_cast<std::size_t>(inst->index)])
-                                : k.columns[static_cast<std::size_t>(from.column)]
-                                           [static_cast<std::size_t>(inst->index)];
-                }
-                var.initial.push_back(value);
-            }
+        const kind& owner = *found_cell->owner;
+        const int port = selection.port.empty() ? (owner.output_ports.empty() ? -1 : 0)
+                                                : owner.output_port_index(selection.port);
+        if (port < 0) {
+            throw parse_error{selection.selection->where, selection.selection->label(),
+                              found_cell->comp->label() + " has no output event port '" +
+                                  selection.port + "'"};
         }
+        return {neuron_ref_[static_cast<std::size_t>(neuron->second)], port,
+                selection.selection->id};
     }
+
+    // A variable's initial value in one cell: where the translator found it.
+    static double initial_value(const neuron_translator::origin& from, const neuron_tree& tree) {
+        if (from.from == neuron_translator::origin::zero) {
+            return 0.0;
+        }
+        const instance* inst = tree.order[static_cast<std::size_t>(from.position)];
+        const kind& k = *inst->owner;
+        return from.from == neuron_translator::origin::regime
+                   ? static_cast<double>(k.active_regime[static_cast<std::size_t>(inst->index)])
+                   : k.columns[static_cast<std::size_t>(from.column)]
+                              [static_cast<std::size_t>(inst->index)];
+    }
+
+    const runtime_index& index_;
+    ir::network& net_;
+    std::vector<group_plan> plans_;
+    std::vector<ir::neuron_ref> neuron_ref_;                     // per cell of index_.neurons
+    std::vector<std::map<std::pair<int, int>, int>> channel_of_; // per group: (position, port)
+    std::vector<pending> found_;
+    std::vector<neuron_translator> translators_; // per group
+};
+
+// The state of the random stream once every instance is initialised, where a run starts.
+std::uint64_t random_state_after_initialising(engine::runtime& rt,
+                                              const engine::simulation_plan& plan) {
+    engine::executor initialiser(rt, plan.step, plan.seed, [](int, double) {});
+    initialiser.initialize();
+    return initialiser.random_state();
+}
+
+} // namespace
+
+ir::network flatten(const model& m, const flatten_options& options) {
+    const engine::simulation_plan plan = engine::plan_simulation(m, options.simulation_id);
+    const component& sim = *plan.simulation;
+    engine::runtime rt = engine::build_runtime(*plan.target, engine::recorded_paths(sim), true);
+    const std::uint64_t random_state = random_state_after_initialising(rt, plan);
+    const runtime_index index(rt);
+
+    ir::network net;
+    net.simulation = sim.id;
+    net.target = plan.target->id;
+    net.dt = plan.step;
+    net.length = plan.length;
+    net.steps = static_cast<std::int64_t>(std::llround(plan.length / plan.step));
+    net.seed = plan.seed;
+    net.reference_random_state = random_state;
+
+    network_flattener flattener(index, net);
+    flattener.group_cells();
+    flattener.find_connections();
+    flattener.make_groups();
+    flattener.add_connections();
+    flattener.add_outputs(rt, engine::plan_outputs(sim, options.output_dir));
+    flattener.set_initial_values();
     return net;
 }
 
