@@ -73,25 +73,17 @@ bool is_comparison(expr_op op) {
            op == expr_op::less_equal || op == expr_op::equal || op == expr_op::not_equal;
 }
 
-bool is_logical(expr_op op) {
-    return op == expr_op::logical_and || op == expr_op::logical_or;
-}
+bool is_logical(expr_op op) { return op == expr_op::logical_and || op == expr_op::logical_or; }
 
-bool is_boolean_op(expr_op op) {
-    return is_comparison(op) || is_logical(op);
-}
+bool is_boolean_op(expr_op op) { return is_comparison(op) || is_logical(op); }
 
 bool is_space(char c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
-bool is_identifier_start(char c) {
-    return number_syntax::is_letter(c) || c == '_';
-}
+bool is_identifier_start(char c) { return number_syntax::is_letter(c) || c == '_'; }
 
-bool is_identifier_char(char c) {
-    return is_identifier_start(c) || number_syntax::is_digit(c);
-}
+bool is_identifier_char(char c) { return is_identifier_start(c) || number_syntax::is_digit(c); }
 
 std::string_view operator_text(expr_op op) {
     switch (op) {
@@ -159,9 +151,7 @@ expr_op dotted_operator(std::string_view spelling) {
     return expr_op::logical_or;
 }
 
-std::string quote(std::string_view text) {
-    return "\"" + std::string(text) + "\"";
-}
+std::string quote(std::string_view text) { return "\"" + std::string(text) + "\""; }
 
 // Makes odd bytes visible in messages instead of printing them raw.
 std::string printable(std::string_view text) {
@@ -295,10 +285,10 @@ public:
         parse_or();
         if (peek().kind != token_kind::end) {
             const token& t = peek();
-            const std::string what = t.kind == token_kind::close_paren
-                                         ? "unmatched ')'"
-                                         : "expected an operator or end of text, found " +
-                                               describe(t);
+            const std::string what =
+                t.kind == token_kind::close_paren
+                    ? "unmatched ')'"
+                    : "expected an operator or end of text, found " + describe(t);
             throw fail(what, t.begin);
         }
     }
@@ -371,16 +361,16 @@ private:
     // Operands of arithmetic and comparisons must be numbers, of .and./.or. conditions.
     void require_number(int node, std::string_view op, const token& at) const {
         if (is_boolean_op(nodes_[node].op)) {
-            throw fail("'" + printable(source(node)) + "' is a condition, but '" +
-                           std::string(op) + "' needs a number",
+            throw fail("'" + printable(source(node)) + "' is a condition, but '" + std::string(op) +
+                           "' needs a number",
                        at.begin);
         }
     }
 
     void require_condition(int node, std::string_view op, const token& at) const {
         if (!is_boolean_op(nodes_[node].op)) {
-            throw fail("'" + printable(source(node)) + "' is a number, but '" +
-                           std::string(op) + "' needs a condition",
+            throw fail("'" + printable(source(node)) + "' is a number, but '" + std::string(op) +
+                           "' needs a condition",
                        at.begin);
         }
     }
@@ -683,9 +673,7 @@ expression expression::parse(std::string_view text) {
     return result;
 }
 
-bool expression::is_boolean() const {
-    return !nodes_.empty() && is_boolean_op(nodes_.back().op);
-}
+bool expression::is_boolean() const { return !nodes_.empty() && is_boolean_op(nodes_.back().op); }
 
 bool expression::is_literal_zero() const {
     if (nodes_.empty()) {
@@ -714,25 +702,27 @@ std::vector<std::string> expression::symbols() const {
     return names;
 }
 
-dimension expression::infer_dimension(const dimension_lookup& lookup) const {
-    // Bottom-up over the flat vector rather than recursion: a long sum is a deep tree.
-    std::vector<dimension> dims(nodes_.size());
-    auto sub = [&](int index) { return "'" + printable(node_text(text_, nodes_[index])) + "'"; };
-    auto fail = [&](const std::string& what, int index) -> expression_error {
-        return expression_error(what + " in " + quote(printable(text_)), nodes_[index].begin);
-    };
-    auto is_zero_literal = [&](int index) {
-        const std::optional<double> value = literal_value(nodes_, index);
-        return value && *value == 0.0;
-    };
+namespace {
 
-    for (std::size_t k = 0; k < nodes_.size(); ++k) {
-        const expr_node& n = nodes_[k];
-        const int index = static_cast<int>(k);
+// The dimension of every node of an expression, bottom-up over the flat vector rather than by
+// recursion (a long sum is a deep tree), with errors that quote the part of the text at fault.
+class dimension_inference {
+public:
+    dimension_inference(const std::vector<expr_node>& nodes, const std::string& text)
+        : nodes_(nodes), text_(text), dims_(nodes.size()) {}
+
+    dimension infer(const dimension_lookup& lookup) {
+        for (std::size_t k = 0; k < nodes_.size(); ++k) {
+            dims_[k] = of(nodes_[k], static_cast<int>(k), lookup);
+        }
+        return dims_.empty() ? dimension::none() : dims_.back();
+    }
+
+private:
+    dimension of(const expr_node& n, int index, const dimension_lookup& lookup) const {
         switch (n.op) {
         case expr_op::number:
-            dims[k] = dimension::none();
-            break;
+            return dimension::none();
         case expr_op::symbol: {
             std::optional<dimension> found;
             if (lookup) {
@@ -741,12 +731,10 @@ dimension expression::infer_dimension(const dimension_lookup& lookup) const {
             if (!found) {
                 throw fail("unknown symbol '" + n.name + "'", index);
             }
-            dims[k] = *found;
-            break;
+            return *found;
         }
         case expr_op::negate:
-            dims[k] = dims[n.a];
-            break;
+            return dims_[n.a];
         case expr_op::add:
         case expr_op::subtract:
         case expr_op::greater:
@@ -754,97 +742,125 @@ dimension expression::infer_dimension(const dimension_lookup& lookup) const {
         case expr_op::greater_equal:
         case expr_op::less_equal:
         case expr_op::equal:
-        case expr_op::not_equal: {
-            const dimension& da = dims[n.a];
-            const dimension& db = dims[n.b];
-            const bool compatible = da == db || is_zero_literal(n.a) || is_zero_literal(n.b);
-            if (!compatible) {
-                const std::string left = sub(n.a) + " (" + da.str() + ")";
-                const std::string right = sub(n.b) + " (" + db.str() + ")";
-                if (n.op == expr_op::add) {
-                    throw fail("cannot add " + left + " and " + right, index);
-                }
-                if (n.op == expr_op::subtract) {
-                    throw fail("cannot subtract " + right + " from " + left, index);
-                }
-                throw fail("cannot compare " + left + " with " + right + " using '" +
-                               std::string(operator_text(n.op)) + "'",
-                           index);
-            }
-            if (is_boolean_op(n.op)) {
-                dims[k] = dimension::none();
-            } else {
-                dims[k] = is_zero_literal(n.a) ? db : da;
-            }
-            break;
-        }
+        case expr_op::not_equal:
+            return of_like_operands(n, index);
         case expr_op::multiply:
         case expr_op::divide:
             try {
-                dims[k] = n.op == expr_op::multiply ? dims[n.a] * dims[n.b] : dims[n.a] / dims[n.b];
+                return n.op == expr_op::multiply ? dims_[n.a] * dims_[n.b]
+                                                 : dims_[n.a] / dims_[n.b];
             } catch (const expression_error& e) {
                 throw fail(e.what() + (" in " + sub(index)), index);
             }
-            break;
-        case expr_op::power: {
-            const dimension& base = dims[n.a];
-            const dimension& exponent = dims[n.b];
-            if (!exponent.is_none()) {
-                throw fail("the exponent " + sub(n.b) + " must be dimensionless, but it has " +
-                               exponent.str(),
-                           n.b);
-            }
-            if (base.is_none()) {
-                dims[k] = dimension::none();
-                break;
-            }
-            const std::optional<double> power = literal_value(nodes_, n.b);
-            if (!power || *power != std::floor(*power) || std::fabs(*power) > 1.0e6) {
-                throw fail(sub(n.a) + " has dimension " + base.str() + ", so its exponent " +
-                               sub(n.b) + " must be a literal integer",
-                           n.b);
-            }
-            try {
-                dims[k] = base.pow(static_cast<int>(*power));
-            } catch (const expression_error& e) {
-                throw fail(e.what() + (" in " + sub(index)), index);
-            }
-            break;
-        }
+        case expr_op::power:
+            return of_power(n, index);
         case expr_op::logical_and:
         case expr_op::logical_or:
-            dims[k] = dimension::none();
-            break;
-        case expr_op::call: {
-            const dimension& arg = dims[n.a];
-            if (n.name == "abs" || n.name == "ceil" || n.name == "floor" || n.name == "random") {
-                dims[k] = arg;
-            } else if (n.name == "H") {
-                dims[k] = dimension::none();
-            } else if (n.name == "sqrt") {
-                dimension half;
-                for (std::size_t e = 0; e < arg.exponents.size(); ++e) {
-                    if (arg.exponents[e] % 2 != 0) {
-                        throw fail("cannot take sqrt of " + sub(n.a) + " (" + arg.str() +
-                                       "): its dimension has odd exponents",
-                                   index);
-                    }
-                    half.exponents[e] = arg.exponents[e] / 2;
-                }
-                dims[k] = half;
-            } else {
-                if (!arg.is_none()) {
-                    throw fail("the argument " + sub(n.a) + " of '" + n.name +
-                                   "' must be dimensionless, but it has " + arg.str(),
-                               index);
-                }
-                dims[k] = dimension::none();
-            }
-            break;
+            return dimension::none();
+        case expr_op::call:
+            return of_call(n, index);
         }
+        return dimension::none();
+    }
+
+    // Sums, differences and comparisons need operands of one dimension (or a literal zero).
+    dimension of_like_operands(const expr_node& n, int index) const {
+        const dimension& da = dims_[n.a];
+        const dimension& db = dims_[n.b];
+        const bool compatible = da == db || is_zero_literal(n.a) || is_zero_literal(n.b);
+        if (!compatible) {
+            const std::string left = sub(n.a) + " (" + da.str() + ")";
+            const std::string right = sub(n.b) + " (" + db.str() + ")";
+            if (n.op == expr_op::add) {
+                throw fail("cannot add " + left + " and " + right, index);
+            }
+            if (n.op == expr_op::subtract) {
+                throw fail("cannot subtract " + right + " from " + left, index);
+            }
+            throw fail("cannot compare " + left + " with " + right + " using '" +
+                           std::string(operator_text(n.op)) + "'",
+                       index);
+        }
+        if (is_boolean_op(n.op)) {
+            return dimension::none();
+        }
+        return is_zero_literal(n.a) ? db : da;
+    }
+
+    dimension of_power(const expr_node& n, int index) const {
+        const dimension& base = dims_[n.a];
+        const dimension& exponent = dims_[n.b];
+        if (!exponent.is_none()) {
+            throw fail("the exponent " + sub(n.b) + " must be dimensionless, but it has " +
+                           exponent.str(),
+                       n.b);
+        }
+        if (base.is_none()) {
+            return dimension::none();
+        }
+        const std::optional<double> power = literal_value(nodes_, n.b);
+        if (!power || *power != std::floor(*power) || std::fabs(*power) > 1.0e6) {
+            throw fail(sub(n.a) + " has dimension " + base.str() + ", so its exponent " + sub(n.b) +
+                           " must be a literal integer",
+                       n.b);
+        }
+        try {
+            return base.pow(static_cast<int>(*power));
+        } catch (const expression_error& e) {
+            throw fail(e.what() + (" in " + sub(index)), index);
         }
     }
-    return dims.empty() ? dimension::none() : dims.back();
+
+    dimension of_call(const expr_node& n, int index) const {
+        const dimension& arg = dims_[n.a];
+        if (n.name == "abs" || n.name == "ceil" || n.name == "floor" || n.name == "random") {
+            return arg;
+        }
+        if (n.name == "H") {
+            return dimension::none();
+        }
+        if (n.name == "sqrt") {
+            dimension half;
+            for (std::size_t e = 0; e < arg.exponents.size(); ++e) {
+                if (arg.exponents[e] % 2 != 0) {
+                    throw fail("cannot take sqrt of " + sub(n.a) + " (" + arg.str() +
+                                   "): its dimension has odd exponents",
+                               index);
+                }
+                half.exponents[e] = arg.exponents[e] / 2;
+            }
+            return half;
+        }
+        if (!arg.is_none()) {
+            throw fail("the argument " + sub(n.a) + " of '" + n.name +
+                           "' must be dimensionless, but it has " + arg.str(),
+                       index);
+        }
+        return dimension::none();
+    }
+
+    std::string sub(int index) const {
+        return "'" + printable(node_text(text_, nodes_[index])) + "'";
+    }
+
+    expression_error fail(const std::string& what, int index) const {
+        return expression_error(what + " in " + quote(printable(text_)), nodes_[index].begin);
+    }
+
+    bool is_zero_literal(int index) const {
+        const std::optional<double> value = literal_value(nodes_, index);
+        return value && *value == 0.0;
+    }
+
+    const std::vector<expr_node>& nodes_;
+    const std::string& text_;
+    std::vector<dimension> dims_;
+};
+
+} // namespace
+
+dimension expression::infer_dimension(const dimension_lookup& lookup) const {
+    return dimension_inference(nodes_, text_).infer(lookup);
 }
 
 double expression::evaluate(const value_lookup& lookup, const uniform_source& uniform) const {
@@ -862,9 +878,8 @@ double expression::evaluate(const value_lookup& lookup, const uniform_source& un
             break;
         case expr_op::symbol:
             if (!lookup) {
-                throw expression_error("no value given for '" + n.name + "' in " +
-                                           quote(printable(text_)),
-                                       n.begin);
+                throw expression_error(
+                    "no value given for '" + n.name + "' in " + quote(printable(text_)), n.begin);
             }
             v = lookup(n.name);
             break;
@@ -918,7 +933,6 @@ double expression::evaluate(const value_lookup& lookup, const uniform_source& un
     }
     return values.empty() ? 0.0 : values.back();
 }
-
 
 std::string expression::str() const {
     if (nodes_.empty()) {

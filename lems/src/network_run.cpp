@@ -1,5 +1,7 @@
+#include <algorithm>
 #include <cmath>
 #include <random>
+#include <utility>
 
 #include <sf/lems/network_run.hpp>
 
@@ -7,56 +9,92 @@
 #include "engine/lems_functions.hpp"
 
 namespace sf::lems::ir {
+
 namespace {
 
-
+// One node's value from its operands' values `a` and `b`.
+inline double apply(const node& n, double a, double b, const double* variables, double time,
+                    const std::function<double()>& uniform) { // long: table
+    switch (n.kind) {
+    case op::constant:
+        return n.value;
+    case op::variable:
+        return variables[n.variable];
+    case op::time:
+        return time;
+    case op::negate:
+        return -a;
+    case op::add:
+        return a + b;
+    case op::subtract:
+        return a - b;
+    case op::multiply:
+        return a * b;
+    case op::divide:
+        return a / b;
+    case op::power:
+        return std::pow(a, b);
+    case op::greater:
+        return a > b ? 1.0 : 0.0;
+    case op::less:
+        return a < b ? 1.0 : 0.0;
+    case op::greater_equal:
+        return a >= b ? 1.0 : 0.0;
+    case op::less_equal:
+        return a <= b ? 1.0 : 0.0;
+    case op::equal:
+        return a == b ? 1.0 : 0.0;
+    case op::not_equal:
+        return a != b ? 1.0 : 0.0;
+    case op::logical_and:
+        return (a != 0.0 && b != 0.0) ? 1.0 : 0.0;
+    case op::logical_or:
+        return (a != 0.0 || b != 0.0) ? 1.0 : 0.0;
+    case op::exp:
+        return std::exp(a);
+    case op::log:
+        return std::log(a);
+    case op::sqrt:
+        return std::sqrt(a);
+    case op::sin:
+        return std::sin(a);
+    case op::cos:
+        return std::cos(a);
+    case op::tan:
+        return std::tan(a);
+    case op::sinh:
+        return std::sinh(a);
+    case op::cosh:
+        return std::cosh(a);
+    case op::tanh:
+        return std::tanh(a);
+    case op::abs:
+        return std::fabs(a);
+    case op::ceil:
+        return std::ceil(a);
+    case op::floor:
+        return std::floor(a);
+    case op::heaviside:
+        return engine::heaviside(a);
+    case op::random:
+        return a * (uniform ? uniform() : 0.5);
+    case op::factorial:
+        return engine::factorial(a);
+    }
+    return 0.0;
+}
 
 } // namespace
 
-double evaluate(const expr& e, const double* variables, double time, const std::function<double()>& uniform,
-                std::vector<double>& scratch) {
+double evaluate(const expr& e, const double* variables, double time,
+                const std::function<double()>& uniform, std::vector<double>& scratch) {
     scratch.resize(e.nodes.size());
     double* v = scratch.data();
     for (std::size_t i = 0; i < e.nodes.size(); ++i) {
         const node& n = e.nodes[i];
         const double a = n.a >= 0 ? v[n.a] : 0.0;
         const double b = n.b >= 0 ? v[n.b] : 0.0;
-        double r = 0.0;
-        switch (n.kind) {
-        case op::constant: r = n.value; break;
-        case op::variable: r = variables[n.variable]; break;
-        case op::time: r = time; break;
-        case op::negate: r = -a; break;
-        case op::add: r = a + b; break;
-        case op::subtract: r = a - b; break;
-        case op::multiply: r = a * b; break;
-        case op::divide: r = a / b; break;
-        case op::power: r = std::pow(a, b); break;
-        case op::greater: r = a > b ? 1.0 : 0.0; break;
-        case op::less: r = a < b ? 1.0 : 0.0; break;
-        case op::greater_equal: r = a >= b ? 1.0 : 0.0; break;
-        case op::less_equal: r = a <= b ? 1.0 : 0.0; break;
-        case op::equal: r = a == b ? 1.0 : 0.0; break;
-        case op::not_equal: r = a != b ? 1.0 : 0.0; break;
-        case op::logical_and: r = (a != 0.0 && b != 0.0) ? 1.0 : 0.0; break;
-        case op::logical_or: r = (a != 0.0 || b != 0.0) ? 1.0 : 0.0; break;
-        case op::exp: r = std::exp(a); break;
-        case op::log: r = std::log(a); break;
-        case op::sqrt: r = std::sqrt(a); break;
-        case op::sin: r = std::sin(a); break;
-        case op::cos: r = std::cos(a); break;
-        case op::tan: r = std::tan(a); break;
-        case op::sinh: r = std::sinh(a); break;
-        case op::cosh: r = std::cosh(a); break;
-        case op::tanh: r = std::tanh(a); break;
-        case op::abs: r = std::fabs(a); break;
-        case op::ceil: r = std::ceil(a); break;
-        case op::floor: r = std::floor(a); break;
-        case op::heaviside: r = engine::heaviside(a); break;
-        case op::random: r = a * (uniform ? uniform() : 0.5); break;
-        case op::factorial: r = engine::factorial(a); break;
-        }
-        v[i] = r;
+        v[i] = apply(n, a, b, variables, time, uniform);
     }
     return e.nodes.empty() ? 0.0 : v[e.nodes.size() - 1];
 }
@@ -67,107 +105,166 @@ std::int64_t delay_steps(double delay, double dt) {
     return steps < 1.0 ? 1 : static_cast<std::int64_t>(steps);
 }
 
-run_result run(const network& net, const run_options& options) {
-    run_result result;
-    const std::int64_t steps = options.steps < 0 ? net.steps : std::min(options.steps, net.steps);
-    result.steps = steps;
-    std::mt19937_64 generator(options.seed);
-    std::uniform_real_distribution<double> unit(0.0, 1.0);
-    engine::java_random reference_stream = engine::java_random::from_state(net.reference_random_state);
-    const std::function<double()> uniform = [&]() {
-        return options.reference_timing ? reference_stream.next_double() : unit(generator);
-    };
+namespace {
 
-    auto step_of = [&](std::size_t g) -> const std::vector<statement>& {
-        return options.statements != nullptr ? (*options.statements)[g] : net.groups[g].step;
-    };
+// Runs a network step by step. Variables are neuron-major per group; inputs wait per (neuron,
+// channel) in a ring of delay slots; a spike finds its connections through an index per
+// (neuron, port) into the projections, without a copy of them.
+class network_runner {
+public:
+    network_runner(const network& net, const run_options& options)
+        : net_(net), options_(options), groups_(net.groups.size()),
+          projections_(net.connections.projections()),
+          steps_(options.steps < 0 ? net.steps : std::min(options.steps, net.steps)),
+          generator_(options.seed),
+          reference_stream_(engine::java_random::from_state(net.reference_random_state)) {
+        uniform_ = [this]() {
+            return options_.reference_timing ? reference_stream_.next_double() : unit_(generator_);
+        };
+        result_.steps = steps_;
+        lay_out_values();
+        accumulate_times();
+        index_connections();
+        const auto slots = static_cast<std::size_t>(longest_ + 1);
+        ring_.resize(groups_);
+        for (std::size_t g = 0; g < groups_; ++g) {
+            ring_[g].assign(slots * net.groups[g].members.size() * net.groups[g].inputs.size(),
+                            0.0);
+        }
+        slots_ = slots;
+        if (options.ranges) {
+            prepare_ranges();
+        }
+        prepare_recordings();
+    }
 
-    // Variables neuron-major per group; inputs per (neuron, channel) in a ring of delay slots.
-    const std::size_t groups = net.groups.size();
-    std::vector<std::vector<double>> values(groups);
-    std::vector<std::size_t> width(groups);
-    for (std::size_t g = 0; g < groups; ++g) {
-        const neuron_group& group = net.groups[g];
-        width[g] = group.variables.size();
-        values[g].resize(group.members.size() * width[g]);
-        for (std::size_t v = 0; v < group.variables.size(); ++v) {
-            for (std::size_t n = 0; n < group.members.size(); ++n) {
-                values[g][n * width[g] + v] = group.variables[v].initial[n];
+    // uniform_ refers to this runner.
+    network_runner(const network_runner&) = delete;
+    network_runner& operator=(const network_runner&) = delete;
+
+    run_result run() {
+        const double per_step = work_per_step();
+        double work = 0.0;
+        record_row(t_);
+        for (std::int64_t step = 1; step <= steps_; ++step) {
+            t_ += net_.dt; // accumulated, as the reference simulator does
+            take_inputs(step);
+            for (std::size_t g = 0; g < groups_; ++g) {
+                for (std::size_t n = 0; n < net_.groups[g].members.size(); ++n) {
+                    run_statements(g, n, 0, step_of(g).size(), step);
+                }
+            }
+            record_row(t_);
+            if (options_.max_work > 0.0) {
+                work += per_step;
+                if (step >= options_.min_steps &&
+                    work + event_work * static_cast<double>(result_.events_delivered) >=
+                        options_.max_work) {
+                    result_.steps = step;
+                    break;
+                }
+            }
+        }
+        return std::move(result_);
+    }
+
+private:
+    // The work a step costs, for options.max_work: a unit per expression node and statement of
+    // every neuron, and event_work units per delivered event (a scattered write).
+    static constexpr double event_work = 4.0;
+
+    using connection_at = std::pair<std::uint32_t, std::uint32_t>; // (projection, index)
+
+    const std::vector<statement>& step_of(std::size_t g) const {
+        return options_.statements != nullptr ? (*options_.statements)[g] : net_.groups[g].step;
+    }
+
+    std::int64_t steps_of(double delay) const {
+        return options_.reference_timing && delay <= 0.0 ? 0 : delay_steps(delay, net_.dt);
+    }
+
+    void lay_out_values() {
+        values_.resize(groups_);
+        width_.resize(groups_);
+        for (std::size_t g = 0; g < groups_; ++g) {
+            const neuron_group& group = net_.groups[g];
+            width_[g] = group.variables.size();
+            values_[g].resize(group.members.size() * width_[g]);
+            for (std::size_t v = 0; v < group.variables.size(); ++v) {
+                for (std::size_t n = 0; n < group.members.size(); ++n) {
+                    values_[g][n * width_[g] + v] = group.variables[v].initial[n];
+                }
             }
         }
     }
-    std::int64_t longest = 1;
-    std::vector<double> times; // accumulated step end times, for the reference timing
-    if (options.reference_timing) {
-        times.resize(static_cast<std::size_t>(steps) + 1);
-        for (std::size_t k = 1; k < times.size(); ++k) {
-            times[k] = times[k - 1] + net.dt;
+
+    // Accumulated step end times, for the reference timing.
+    void accumulate_times() {
+        if (!options_.reference_timing) {
+            return;
+        }
+        times_.resize(static_cast<std::size_t>(steps_) + 1);
+        for (std::size_t k = 1; k < times_.size(); ++k) {
+            times_[k] = times_[k - 1] + net_.dt;
         }
     }
-    // Every neuron port's connections: per group, offsets per neuron*ports+port into a list of
-    // (projection, index) pairs, so that a spike finds its connections without a copy of them.
-    const auto& projections = net.connections.projections();
-    std::vector<std::size_t> ports(groups);
-    std::vector<std::vector<std::size_t>> first_out(groups);
-    for (std::size_t g = 0; g < groups; ++g) {
-        ports[g] = std::max<std::size_t>(1, net.groups[g].outputs.size());
-        first_out[g].assign(net.groups[g].members.size() * ports[g] + 1, 0);
-    }
-    std::vector<std::vector<std::int64_t>> coded_steps(projections.size()); // per distinct delay
-    auto steps_of = [&](double delay) {
-        return options.reference_timing && delay <= 0.0 ? 0 : delay_steps(delay, net.dt);
-    };
-    for (std::size_t p = 0; p < projections.size(); ++p) {
-        const projection& pr = projections[p];
-        const auto g = static_cast<std::size_t>(pr.source_group);
-        for (std::uint32_t n : pr.source) {
-            ++first_out[g][n * ports[g] + static_cast<std::size_t>(pr.source_port) + 1];
+
+    // Offsets per group, per neuron*ports+port, into a list of the connections leaving there; the
+    // steps of every coded delay; the longest delay.
+    void index_connections() {
+        ports_.resize(groups_);
+        first_out_.resize(groups_);
+        for (std::size_t g = 0; g < groups_; ++g) {
+            ports_[g] = std::max<std::size_t>(1, net_.groups[g].outputs.size());
+            first_out_[g].assign(net_.groups[g].members.size() * ports_[g] + 1, 0);
         }
-        if (pr.delay.coded()) {
-            for (double d : pr.delay.distinct()) {
-                coded_steps[p].push_back(steps_of(d));
+        coded_steps_.resize(projections_.size());
+        const std::int64_t extra = options_.reference_timing ? 1 : 0;
+        for (std::size_t p = 0; p < projections_.size(); ++p) {
+            const projection& pr = projections_[p];
+            const auto g = static_cast<std::size_t>(pr.source_group);
+            for (std::uint32_t n : pr.source) {
+                ++first_out_[g][n * ports_[g] + static_cast<std::size_t>(pr.source_port) + 1];
             }
-            for (std::int64_t d : coded_steps[p]) {
-                longest = std::max(longest, d + (options.reference_timing ? 1 : 0));
+            if (pr.delay.coded()) {
+                for (double d : pr.delay.distinct()) {
+                    coded_steps_[p].push_back(steps_of(d));
+                }
+                for (std::int64_t d : coded_steps_[p]) {
+                    longest_ = std::max(longest_, d + extra);
+                }
+            } else {
+                for (std::size_t k = 0; k < pr.size(); ++k) {
+                    longest_ = std::max(longest_, steps_of(pr.delay[k]) + extra);
+                }
             }
-        } else {
-            for (std::size_t k = 0; k < pr.size(); ++k) {
-                longest = std::max(longest, steps_of(pr.delay[k]) + (options.reference_timing ? 1 : 0));
+        }
+        out_.resize(groups_);
+        std::vector<std::vector<std::size_t>> fill(groups_);
+        for (std::size_t g = 0; g < groups_; ++g) {
+            for (std::size_t k = 1; k < first_out_[g].size(); ++k) {
+                first_out_[g][k] += first_out_[g][k - 1];
             }
+            out_[g].resize(first_out_[g].back());
+            fill[g].assign(first_out_[g].begin(), first_out_[g].end() - 1);
         }
-    }
-    std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>> out(groups);
-    for (std::size_t g = 0; g < groups; ++g) {
-        for (std::size_t k = 1; k < first_out[g].size(); ++k) {
-            first_out[g][k] += first_out[g][k - 1];
-        }
-        out[g].resize(first_out[g].back());
-    }
-    {
-        std::vector<std::vector<std::size_t>> fill(groups);
-        for (std::size_t g = 0; g < groups; ++g) {
-            fill[g].assign(first_out[g].begin(), first_out[g].end() - 1);
-        }
-        for (std::size_t p = 0; p < projections.size(); ++p) {
-            const projection& pr = projections[p];
+        for (std::size_t p = 0; p < projections_.size(); ++p) {
+            const projection& pr = projections_[p];
             const auto g = static_cast<std::size_t>(pr.source_group);
             for (std::size_t k = 0; k < pr.size(); ++k) {
-                out[g][fill[g][pr.source[k] * ports[g] + static_cast<std::size_t>(pr.source_port)]++] = {
-                    static_cast<std::uint32_t>(p), static_cast<std::uint32_t>(k)};
+                const std::size_t at =
+                    pr.source[k] * ports_[g] + static_cast<std::size_t>(pr.source_port);
+                out_[g][fill[g][at]++] = {static_cast<std::uint32_t>(p),
+                                          static_cast<std::uint32_t>(k)};
             }
         }
     }
-    const auto slots = static_cast<std::size_t>(longest + 1);
-    std::vector<std::vector<double>> ring(groups);
-    for (std::size_t g = 0; g < groups; ++g) {
-        ring[g].assign(slots * net.groups[g].members.size() * net.groups[g].inputs.size(), 0.0);
-    }
 
-    if (options.ranges) {
-        result.ranges.resize(groups);
-        for (std::size_t g = 0; g < groups; ++g) {
-            const neuron_group& group = net.groups[g];
-            auto& r = result.ranges[g];
+    void prepare_ranges() {
+        result_.ranges.resize(groups_);
+        for (std::size_t g = 0; g < groups_; ++g) {
+            const neuron_group& group = net_.groups[g];
+            auto& r = result_.ranges[g];
             r.variables.resize(group.variables.size());
             for (std::size_t v = 0; v < group.variables.size(); ++v) {
                 for (double x : group.variables[v].initial) {
@@ -182,166 +279,204 @@ run_result run(const network& net, const run_options& options) {
         }
     }
 
-    // Recordings.
-    if (options.record) {
-        for (const trace_output& t : net.traces) {
+    // The recorded traces and event files, and which event files want a neuron's port.
+    void prepare_recordings() {
+        listeners_.resize(groups_);
+        for (std::size_t g = 0; g < groups_; ++g) {
+            listeners_[g].resize(first_out_[g].size() - 1);
+        }
+        if (!options_.record) {
+            return;
+        }
+        for (const trace_output& t : net_.traces) {
             recorded_trace trace;
             trace.path = t.path;
             trace.columns = t.columns.size();
-            trace.rows.reserve(static_cast<std::size_t>(steps + 1) * (trace.columns + 1));
-            result.traces.push_back(std::move(trace));
+            trace.rows.reserve(static_cast<std::size_t>(steps_ + 1) * (trace.columns + 1));
+            result_.traces.push_back(std::move(trace));
         }
-        for (const event_output& e : net.events) {
-            result.events.push_back(recorded_events{e.path, e.id_first, {}});
+        for (const event_output& e : net_.events) {
+            result_.events.push_back(recorded_events{e.path, e.id_first, {}});
         }
-    }
-    // Which event files want a neuron's port.
-    std::vector<std::vector<std::vector<std::pair<std::size_t, const std::string*>>>> listeners(groups);
-    for (std::size_t g = 0; g < groups; ++g) {
-        listeners[g].resize(first_out[g].size() - 1);
-    }
-    if (options.record) {
-        for (std::size_t f = 0; f < net.events.size(); ++f) {
-            for (const spike_selection& s : net.events[f].selections) {
-                const auto& sg = net.groups[static_cast<std::size_t>(s.neuron.group)];
-                listeners[static_cast<std::size_t>(s.neuron.group)]
-                         [static_cast<std::size_t>(s.neuron.neuron) * std::max<std::size_t>(1, sg.outputs.size()) + static_cast<std::size_t>(s.port)]
-                             .emplace_back(f, &s.id);
+        for (std::size_t f = 0; f < net_.events.size(); ++f) {
+            for (const spike_selection& s : net_.events[f].selections) {
+                const auto g = static_cast<std::size_t>(s.neuron.group);
+                const std::size_t at = static_cast<std::size_t>(s.neuron.neuron) * ports_[g] +
+                                       static_cast<std::size_t>(s.port);
+                listeners_[g][at].emplace_back(f, &s.id);
             }
         }
     }
-    auto record_row = [&](double time) {
-        if (!options.record) {
+
+    double work_per_step() const {
+        double work = 0.0;
+        for (std::size_t g = 0; g < groups_; ++g) {
+            double nodes = 0.0;
+            for (const statement& st : step_of(g)) {
+                nodes += static_cast<double>(st.value.nodes.size()) + 1.0;
+            }
+            work += nodes * static_cast<double>(net_.groups[g].members.size());
+        }
+        return work;
+    }
+
+    void record_row(double time) {
+        if (!options_.record) {
             return;
         }
-        for (std::size_t f = 0; f < net.traces.size(); ++f) {
-            auto& rows = result.traces[f].rows;
+        for (std::size_t f = 0; f < net_.traces.size(); ++f) {
+            auto& rows = result_.traces[f].rows;
             rows.push_back(static_cast<float>(time));
-            for (const recorded_quantity& q : net.traces[f].columns) {
-                const double value = q.variable < 0 ? q.value
-                                                    : values[static_cast<std::size_t>(q.neuron.group)]
-                                                            [static_cast<std::size_t>(q.neuron.neuron) * width[static_cast<std::size_t>(q.neuron.group)] +
-                                                             static_cast<std::size_t>(q.variable)];
-                rows.push_back(static_cast<float>(value));
+            for (const recorded_quantity& q : net_.traces[f].columns) {
+                rows.push_back(static_cast<float>(q.variable < 0 ? q.value : value_of(q)));
             }
         }
-    };
-
-    std::vector<double> scratch;
-    double t = 0.0;
-    std::function<void(std::size_t, std::size_t, std::size_t, std::size_t, std::int64_t)> run_statements =
-        [&](std::size_t g, std::size_t n, std::size_t first, std::size_t end, std::int64_t step) {
-            const std::vector<statement>& statements = step_of(g);
-            double* vars = values[g].data() + n * width[g];
-            for (std::size_t s = first; s < end; ++s) {
-                const statement& st = statements[s];
-                if (st.guard >= 0 && vars[st.guard] == 0.0) {
-                    continue;
-                }
-                if (st.kind == statement_kind::emit) {
-                    ++result.spikes;
-                    const std::size_t at = n * ports[g] + static_cast<std::size_t>(st.target);
-                    for (const auto& [file, id] : listeners[g][at]) {
-                        result.events[file].events.emplace_back(t, *id);
-                    }
-                    for (std::size_t e = first_out[g][at]; e < first_out[g][at + 1]; ++e) {
-                        const auto [p, k] = out[g][e];
-                        const projection& pr = projections[p];
-                        const double payload = pr.payload[k];
-                        const std::int64_t delay = pr.delay.coded() ? coded_steps[p][pr.delay.code(k)] : steps_of(pr.delay[k]);
-                        const auto tn = static_cast<std::size_t>(pr.target[k]);
-                        const auto channel = static_cast<std::size_t>(pr.channel);
-                        ++result.events_delivered;
-                        const auto tg = static_cast<std::size_t>(pr.target_group);
-                        const neuron_group& target_group = net.groups[tg];
-                        if (delay == 0) {
-                            const input_channel& in = target_group.inputs[channel];
-                            double& input = values[tg][tn * width[tg] + static_cast<std::size_t>(in.input)];
-                            const double before = input;
-                            input = payload;
-                            run_statements(tg, tn, static_cast<std::size_t>(in.first_statement),
-                                           static_cast<std::size_t>(in.first_statement + in.statement_count), step);
-                            input = before;
-                            continue;
-                        }
-                        std::int64_t due = step + delay;
-                        if (options.reference_timing) {
-                            const double at_time = t + pr.delay[k];
-                            while (due > step + 1 && due - 1 < static_cast<std::int64_t>(times.size()) &&
-                                   times[static_cast<std::size_t>(due - 1)] >= at_time) {
-                                --due;
-                            }
-                            while (due < static_cast<std::int64_t>(times.size()) && times[static_cast<std::size_t>(due)] < at_time) {
-                                ++due;
-                            }
-                        }
-                        const std::size_t target_slot = static_cast<std::size_t>(due) % slots;
-                        ring[tg][(target_slot * target_group.members.size() + tn) * target_group.inputs.size() + channel] +=
-                            payload;
-                    }
-                    continue;
-                }
-                const double x = evaluate(st.value, vars, t, uniform, scratch);
-                double& target = vars[st.target];
-                target = st.kind == statement_kind::integrate ? target + net.dt * x : x;
-                if (options.ranges) {
-                    auto& r = result.ranges[g];
-                    for (std::size_t k = 0; k < scratch.size(); ++k) {
-                        r.nodes[s][k].include(scratch[k]);
-                    }
-                    r.variables[static_cast<std::size_t>(st.target)].include(target);
-                }
-            }
-        };
-    // The work a step costs, for options.max_work: a unit per expression node and statement of
-    // every neuron, and event_work units per delivered event (a scattered write).
-    constexpr double event_work = 4.0;
-    double work_per_step = 0.0;
-    double work = 0.0;
-    for (std::size_t g = 0; g < groups; ++g) {
-        double nodes = 0.0;
-        for (const statement& st : step_of(g)) {
-            nodes += static_cast<double>(st.value.nodes.size()) + 1.0;
-        }
-        work_per_step += nodes * static_cast<double>(net.groups[g].members.size());
     }
-    record_row(t);
-    for (std::int64_t step = 1; step <= steps; ++step) {
-        t += net.dt; // accumulated, as the reference simulator does
-        const auto slot = static_cast<std::size_t>(step) % slots;
-        for (std::size_t g = 0; g < groups; ++g) {
-            const neuron_group& group = net.groups[g];
+
+    double value_of(const recorded_quantity& q) const {
+        const auto g = static_cast<std::size_t>(q.neuron.group);
+        return values_[g][static_cast<std::size_t>(q.neuron.neuron) * width_[g] +
+                          static_cast<std::size_t>(q.variable)];
+    }
+
+    // Moves the events due at this step from the rings into the input variables.
+    void take_inputs(std::int64_t step) {
+        const auto slot = static_cast<std::size_t>(step) % slots_;
+        for (std::size_t g = 0; g < groups_; ++g) {
+            const neuron_group& group = net_.groups[g];
             const std::size_t channels = group.inputs.size();
             if (channels == 0) {
                 continue;
             }
-            double* arrived = ring[g].data() + slot * group.members.size() * channels;
+            double* arrived = ring_[g].data() + slot * group.members.size() * channels;
             for (std::size_t n = 0; n < group.members.size(); ++n) {
                 for (std::size_t c = 0; c < channels; ++c) {
                     const auto input = static_cast<std::size_t>(group.inputs[c].input);
-                    values[g][n * width[g] + input] = arrived[n * channels + c];
-                    if (options.ranges) {
-                        result.ranges[g].variables[input].include(arrived[n * channels + c]);
+                    values_[g][n * width_[g] + input] = arrived[n * channels + c];
+                    if (options_.ranges) {
+                        result_.ranges[g].variables[input].include(arrived[n * channels + c]);
                     }
                     arrived[n * channels + c] = 0.0;
                 }
             }
         }
-        for (std::size_t g = 0; g < groups; ++g) {
-            for (std::size_t n = 0; n < net.groups[g].members.size(); ++n) {
-                run_statements(g, n, 0, step_of(g).size(), step);
+    }
+
+    // Statements [first, end) of neuron n of group g.
+    void run_statements(std::size_t g, std::size_t n, std::size_t first, std::size_t end,
+                        std::int64_t step) {
+        const std::vector<statement>& statements = step_of(g);
+        double* vars = values_[g].data() + n * width_[g];
+        for (std::size_t s = first; s < end; ++s) {
+            const statement& st = statements[s];
+            if (st.guard >= 0 && vars[st.guard] == 0.0) {
+                continue;
             }
-        }
-        record_row(t);
-        if (options.max_work > 0.0) {
-            work += work_per_step;
-            if (step >= options.min_steps && work + event_work * static_cast<double>(result.events_delivered) >= options.max_work) {
-                result.steps = step;
-                break;
+            if (st.kind == statement_kind::emit) {
+                emit(g, n, static_cast<std::size_t>(st.target), step);
+                continue;
+            }
+            const double x = evaluate(st.value, vars, t_, uniform_, scratch_);
+            double& target = vars[st.target];
+            target = st.kind == statement_kind::integrate ? target + net_.dt * x : x;
+            if (options_.ranges) {
+                auto& r = result_.ranges[g];
+                for (std::size_t k = 0; k < scratch_.size(); ++k) {
+                    r.nodes[s][k].include(scratch_[k]);
+                }
+                r.variables[static_cast<std::size_t>(st.target)].include(target);
             }
         }
     }
-    return result;
+
+    // A spike of neuron n of group g on `port`: recorded, and sent along its connections.
+    void emit(std::size_t g, std::size_t n, std::size_t port, std::int64_t step) {
+        ++result_.spikes;
+        const std::size_t at = n * ports_[g] + port;
+        for (const auto& [file, id] : listeners_[g][at]) {
+            result_.events[file].events.emplace_back(t_, *id);
+        }
+        for (std::size_t e = first_out_[g][at]; e < first_out_[g][at + 1]; ++e) {
+            deliver(out_[g][e], step);
+        }
+    }
+
+    void deliver(connection_at connection, std::int64_t step) {
+        const auto [p, k] = connection;
+        const projection& pr = projections_[p];
+        const double payload = pr.payload[k];
+        const std::int64_t delay =
+            pr.delay.coded() ? coded_steps_[p][pr.delay.code(k)] : steps_of(pr.delay[k]);
+        const auto tn = static_cast<std::size_t>(pr.target[k]);
+        const auto channel = static_cast<std::size_t>(pr.channel);
+        ++result_.events_delivered;
+        const auto tg = static_cast<std::size_t>(pr.target_group);
+        const neuron_group& target_group = net_.groups[tg];
+        if (delay == 0) {
+            // Handled at once: the input holds this event's payload while its handler runs.
+            const input_channel& in = target_group.inputs[channel];
+            double& input = values_[tg][tn * width_[tg] + static_cast<std::size_t>(in.input)];
+            const double before = input;
+            input = payload;
+            run_statements(tg, tn, static_cast<std::size_t>(in.first_statement),
+                           static_cast<std::size_t>(in.first_statement + in.statement_count), step);
+            input = before;
+            return;
+        }
+        const std::int64_t due =
+            options_.reference_timing ? reference_due(step, delay, t_ + pr.delay[k]) : step + delay;
+        const std::size_t target_slot = static_cast<std::size_t>(due) % slots_;
+        ring_[tg][(target_slot * target_group.members.size() + tn) * target_group.inputs.size() +
+                  channel] += payload;
+    }
+
+    // The first step whose accumulated end time reaches `at_time`, searched from step + delay.
+    std::int64_t reference_due(std::int64_t step, std::int64_t delay, double at_time) const {
+        std::int64_t due = step + delay;
+        const auto known = static_cast<std::int64_t>(times_.size());
+        while (due > step + 1 && due - 1 < known &&
+               times_[static_cast<std::size_t>(due - 1)] >= at_time) {
+            --due;
+        }
+        while (due < known && times_[static_cast<std::size_t>(due)] < at_time) {
+            ++due;
+        }
+        return due;
+    }
+
+    const network& net_;
+    const run_options& options_;
+    const std::size_t groups_;
+    const std::vector<projection>& projections_;
+    const std::int64_t steps_;
+    run_result result_;
+
+    std::mt19937_64 generator_;
+    std::uniform_real_distribution<double> unit_{0.0, 1.0};
+    engine::java_random reference_stream_;
+    std::function<double()> uniform_;
+
+    std::vector<std::vector<double>> values_;
+    std::vector<std::size_t> width_; // variables per neuron, per group
+    std::vector<double> times_;
+    std::vector<std::size_t> ports_;                     // per group, at least one
+    std::vector<std::vector<std::size_t>> first_out_;    // per group, per neuron*ports+port, + 1
+    std::vector<std::vector<connection_at>> out_;        // per group
+    std::vector<std::vector<std::int64_t>> coded_steps_; // per projection, per distinct delay
+    std::int64_t longest_ = 1;
+    std::size_t slots_ = 0;
+    std::vector<std::vector<double>> ring_; // per group: slot, neuron, channel
+    std::vector<std::vector<std::vector<std::pair<std::size_t, const std::string*>>>>
+        listeners_; // per group, per neuron*ports+port: (event file, selection id)
+
+    std::vector<double> scratch_;
+    double t_ = 0.0;
+};
+
+} // namespace
+
+run_result run(const network& net, const run_options& options) {
+    return network_runner(net, options).run();
 }
 
 } // namespace sf::lems::ir

@@ -16,13 +16,14 @@ void write_text(const fs::path& path, const std::string& text) {
     std::error_code ec;
     fs::create_directories(path.parent_path().empty() ? fs::path(".") : path.parent_path(), ec);
     if (ec) {
-        throw runtime_error("cannot create the folder for " + path.string() + ": " + ec.message());
+        throw simulation_error("cannot create the folder for " + path.string() + ": " +
+                               ec.message());
     }
     std::ofstream out(temporary_for(path), std::ios::binary);
     out << text;
     out.close();
     if (!out) {
-        throw runtime_error("cannot write " + path.string());
+        throw simulation_error("cannot write " + path.string());
     }
 }
 
@@ -79,7 +80,7 @@ std::vector<fs::path> write_recordings(const std::vector<recorded_trace>& traces
                 std::error_code ignored;
                 fs::remove(g < f ? written[g] : temporary_for(written[g]), ignored);
             }
-            throw runtime_error("cannot write " + written[f].string() + ": " + ec.message());
+            throw simulation_error("cannot write " + written[f].string() + ": " + ec.message());
         }
     }
     return written;

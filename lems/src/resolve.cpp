@@ -21,8 +21,8 @@ constexpr int max_chain_length = 1000;
 template <typename Item, typename Name>
 void inherit(std::vector<Item>& own, const std::vector<Item>& inherited, Name name_of) {
     for (const Item& item : inherited) {
-        const bool overridden = std::any_of(own.begin(), own.end(),
-                                            [&](const Item& o) { return name_of(o) == name_of(item); });
+        const bool overridden = std::any_of(
+            own.begin(), own.end(), [&](const Item& o) { return name_of(o) == name_of(item); });
         if (!overridden) {
             own.push_back(item);
         }
@@ -90,13 +90,15 @@ private:
         }
     }
 
-    void report(const source_location& where, const std::string& element, const std::string& message) {
+    void report(const source_location& where, const std::string& element,
+                const std::string& message) {
         problems_.add(parse_error{where, element, message});
     }
 
     // Dimensional inconsistencies in libraries found on the include path are reported as warnings:
     // the user cannot fix them, and the reference simulator runs them as written.
-    void report_dimension(const source_location& where, const std::string& element, const std::string& message) {
+    void report_dimension(const source_location& where, const std::string& element,
+                          const std::string& message) {
         const auto& libraries = model_.library_files;
         if (std::find(libraries.begin(), libraries.end(), where.file) != libraries.end()) {
             problems_.warn(parse_error{where, element, message});
@@ -132,7 +134,8 @@ private:
     }
 
     void resolve_dimension(dimensioned_name& decl, const std::string& type_name) {
-        if (auto dim = dimension_named(decl.dimension_name, decl.where, "ComponentType " + type_name + ": " + decl.name)) {
+        if (auto dim = dimension_named(decl.dimension_name, decl.where,
+                                       "ComponentType " + type_name + ": " + decl.name)) {
             decl.dim = *dim;
         }
     }
@@ -147,13 +150,15 @@ private:
         std::vector<link> chain;
         for (component_type* at = &type; at != nullptr && resolved_types_.count(at) == 0;) {
             if (resolving_types_.count(at) != 0) {
-                report(at->where, "ComponentType " + at->name, "extends itself through '" + at->extends + "'");
+                report(at->where, "ComponentType " + at->name,
+                       "extends itself through '" + at->extends + "'");
                 at->extends.clear();
                 break;
             }
             if (chain.size() > static_cast<std::size_t>(max_chain_length) && !at->extends.empty()) {
                 report(at->where, "ComponentType " + at->name,
-                       "extends through a chain of more than " + std::to_string(max_chain_length) + " ComponentTypes");
+                       "extends through a chain of more than " + std::to_string(max_chain_length) +
+                           " ComponentTypes");
                 at->extends.clear();
             }
             resolving_types_.insert(at);
@@ -161,7 +166,8 @@ private:
             if (!at->extends.empty()) {
                 base = const_cast<component_type*>(model_.find_type(at->extends));
                 if (base == nullptr) {
-                    report(at->where, "ComponentType " + at->name, "extends unknown ComponentType '" + at->extends + "'");
+                    report(at->where, "ComponentType " + at->name,
+                           "extends unknown ComponentType '" + at->extends + "'");
                 }
             }
             chain.push_back({at, base});
@@ -199,12 +205,14 @@ private:
                 const quantity q = model_.units.parse_quantity(decl.value_text);
                 decl.si_value = q.si_value;
                 if (q.dim != decl.decl.dim && decl.decl.dimension_name != "*") {
-                    report(decl.decl.where, "ComponentType " + type.name + ": Constant " + decl.decl.name,
+                    report(decl.decl.where,
+                           "ComponentType " + type.name + ": Constant " + decl.decl.name,
                            "value '" + decl.value_text + "' has dimension " + q.dim.str() +
                                " but the constant is declared as " + decl.decl.dimension_name);
                 }
             } catch (const expression_error& e) {
-                report(decl.decl.where, "ComponentType " + type.name + ": Constant " + decl.decl.name, e.what());
+                report(decl.decl.where,
+                       "ComponentType " + type.name + ": Constant " + decl.decl.name, e.what());
             }
         }
         if (type.dynamics) {
@@ -227,7 +235,8 @@ private:
     // A DerivedVariable written without a dimension has its exposure's, or is left unchecked.
     void resolve_derived_dimension(derived_variable_decl& dv, const component_type& type) {
         if (dv.decl.dimension_name.empty()) {
-            const dimensioned_name* exposure = dv.exposure.empty() ? nullptr : type.find_exposure(dv.exposure);
+            const dimensioned_name* exposure =
+                dv.exposure.empty() ? nullptr : type.find_exposure(dv.exposure);
             dv.decl.dimension_name = exposure != nullptr ? exposure->dimension_name : "*";
         }
         resolve_dimension(dv.decl, type.name);
@@ -258,108 +267,157 @@ private:
 
     // ---- expression dimensions --------------------------------------------------------------
 
-    void check_type_expressions(const component_type& type) {
-        std::map<std::string, std::optional<dimension>> symbols;
-        symbols["t"] = dimension::of(0, 0, 1, 0);
-        for (const auto& p : type.parameters) {
-            symbols[p.name] = p.dimension_name == "*" ? std::nullopt : std::optional<dimension>(p.dim);
-        }
-        for (const auto& p : type.derived_parameters) {
-            symbols[p.decl.name] = p.decl.dim;
-        }
-        for (const auto& c : type.constants) {
-            symbols[c.decl.name] = c.decl.dim;
-        }
-        for (const auto& r : type.requirements) {
-            symbols[r.name] = r.dim;
-        }
-        for (const auto& p : type.properties) {
-            symbols[p.decl.name] = p.decl.dim;
-        }
-        for (const auto& name : type.index_parameters) {
-            symbols[name] = dimension::none();
-        }
-        const std::string element = "ComponentType " + type.name;
-        auto lookup = [&](std::string_view name) -> std::optional<dimension> {
-            const auto it = symbols.find(std::string(name));
-            if (it == symbols.end()) {
-                return std::nullopt;
+    // Checks the expressions of one type: every symbol known, every dimension the one declared.
+    class type_expressions {
+    public:
+        type_expressions(resolver& owner, const component_type& type)
+            : resolver_(owner), type_(type), element_("ComponentType " + type.name) {
+            symbols_["t"] = dimension::of(0, 0, 1, 0);
+            for (const auto& p : type.parameters) {
+                symbols_[p.name] = any_or(p.dimension_name, p.dim);
             }
-            return it->second ? *it->second : dimension::none();
-        };
-        auto check = [&](const expression& e, const std::optional<dimension>& expected,
-                         const source_location& where, const std::string& what) {
+            for (const auto& p : type.derived_parameters) {
+                symbols_[p.decl.name] = p.decl.dim;
+            }
+            for (const auto& c : type.constants) {
+                symbols_[c.decl.name] = c.decl.dim;
+            }
+            for (const auto& r : type.requirements) {
+                symbols_[r.name] = r.dim;
+            }
+            for (const auto& p : type.properties) {
+                symbols_[p.decl.name] = p.decl.dim;
+            }
+            for (const auto& name : type.index_parameters) {
+                symbols_[name] = dimension::none();
+            }
+        }
+
+        void check_derived_parameters() {
+            for (const auto& p : type_.derived_parameters) {
+                if (p.value) {
+                    check(*p.value, p.decl.dim, p.decl.where, "DerivedParameter " + p.decl.name);
+                }
+            }
+        }
+
+        void check_dynamics(const dynamics_decl& dyn) {
+            dyn_ = &dyn;
+            for (const auto& sv : dyn.state_variables) {
+                symbols_[sv.decl.name] = sv.decl.dim;
+            }
+            declare_derived(dyn.derived_variables);
+            for (const auto& regime : dyn.regimes) {
+                declare_derived(regime.derived_variables);
+                regime_names_.insert(regime.name);
+            }
+            check_derived(dyn.derived_variables);
+            check_derivatives(dyn.time_derivatives);
+            check_actions(dyn.on_start);
+            for (const auto& oc : dyn.on_conditions) {
+                check(oc.test, std::nullopt, oc.where, "OnCondition");
+                check_actions(oc.actions);
+            }
+            for (const auto& oe : dyn.on_events) {
+                const auto* port = type_.find_event_port(oe.port);
+                if (port == nullptr || !port->is_input) {
+                    resolver_.report(oe.where, element_,
+                                     "OnEvent: '" + oe.port +
+                                         "' is not an input EventPort of the type");
+                }
+                check_actions(oe.actions);
+            }
+            for (const auto& regime : dyn.regimes) {
+                check_derived(regime.derived_variables);
+                check_derivatives(regime.time_derivatives);
+                check_actions(regime.on_entry);
+                for (const auto& oc : regime.on_conditions) {
+                    check(oc.test, std::nullopt, oc.where, "OnCondition");
+                    check_actions(oc.actions);
+                }
+            }
+        }
+
+    private:
+        // A declared dimension, or none to check for "*" (any dimension).
+        static std::optional<dimension> any_or(const std::string& dimension_name,
+                                               const dimension& dim) {
+            return dimension_name == "*" ? std::nullopt : std::optional<dimension>(dim);
+        }
+
+        void check(const expression& e, const std::optional<dimension>& expected,
+                   const source_location& where, const std::string& what) {
             try {
                 for (const auto& name : e.symbols()) {
-                    const auto it = symbols.find(name);
-                    if (it == symbols.end()) {
-                        report(where, element, what + ": unknown symbol '" + name + "' in \"" + e.text() +
-                                                   "\" (not a parameter, constant, property, requirement, "
-                                                   "state or derived variable of the type)");
+                    const auto it = symbols_.find(name);
+                    if (it == symbols_.end()) {
+                        resolver_.report(where, element_,
+                                         what + ": unknown symbol '" + name + "' in \"" + e.text() +
+                                             "\" (not a parameter, constant, property, "
+                                             "requirement, state or derived variable of the type)");
                         return;
                     }
                     if (!it->second) {
                         return; // a parameter of any dimension: nothing to check
                     }
                 }
-                const dimension actual = e.infer_dimension(lookup);
+                const dimension actual =
+                    e.infer_dimension([&](std::string_view name) -> std::optional<dimension> {
+                        const auto it = symbols_.find(std::string(name));
+                        if (it == symbols_.end()) {
+                            return std::nullopt;
+                        }
+                        return it->second ? *it->second : dimension::none();
+                    });
                 if (expected && actual != *expected && !e.is_literal_zero()) {
-                    report_dimension(where, element, what + ": \"" + e.text() + "\" has dimension " + actual.str() +
-                                                         " but " + expected->str() + " was expected");
+                    resolver_.report_dimension(where, element_,
+                                               what + ": \"" + e.text() + "\" has dimension " +
+                                                   actual.str() + " but " + expected->str() +
+                                                   " was expected");
                 }
             } catch (const expression_error& err) {
-                report_dimension(where, element, what + ": " + err.what());
-            }
-        };
-        for (const auto& p : type.derived_parameters) {
-            if (p.value) {
-                check(*p.value, p.decl.dim, p.decl.where, "DerivedParameter " + p.decl.name);
+                resolver_.report_dimension(where, element_, what + ": " + err.what());
             }
         }
-        if (!type.dynamics) {
-            return;
-        }
-        const dynamics_decl& dyn = *type.dynamics;
-        for (const auto& sv : dyn.state_variables) {
-            symbols[sv.decl.name] = sv.decl.dim;
-        }
-        auto declare_derived = [&](const std::vector<derived_variable_decl>& list) {
+
+        void declare_derived(const std::vector<derived_variable_decl>& list) {
             for (const auto& dv : list) {
-                symbols[dv.decl.name] =
-                    dv.decl.dimension_name == "*" ? std::nullopt : std::optional<dimension>(dv.decl.dim);
+                symbols_[dv.decl.name] = any_or(dv.decl.dimension_name, dv.decl.dim);
             }
-        };
-        declare_derived(dyn.derived_variables);
-        for (const auto& regime : dyn.regimes) {
-            declare_derived(regime.derived_variables);
         }
-        const dimension time = dimension::of(0, 0, 1, 0);
-        auto check_derived = [&](const std::vector<derived_variable_decl>& list) {
+
+        void check_derived(const std::vector<derived_variable_decl>& list) {
             for (const auto& dv : list) {
-                const auto declared = dv.decl.dimension_name == "*" ? std::nullopt : std::optional<dimension>(dv.decl.dim);
+                const auto declared = any_or(dv.decl.dimension_name, dv.decl.dim);
                 if (dv.value) {
                     check(*dv.value, declared, dv.decl.where, "DerivedVariable " + dv.decl.name);
                 }
                 for (const auto& c : dv.cases) {
-                    check(c.value, declared, dv.decl.where, "ConditionalDerivedVariable " + dv.decl.name);
+                    check(c.value, declared, dv.decl.where,
+                          "ConditionalDerivedVariable " + dv.decl.name);
                     if (c.condition) {
                         check(*c.condition, std::nullopt, dv.decl.where,
                               "ConditionalDerivedVariable " + dv.decl.name);
                     }
                 }
             }
-        };
-        auto state_dimension = [&](const std::string& variable, const source_location& where,
-                                   const std::string& what) -> std::optional<dimension> {
-            for (const auto& sv : dyn.state_variables) {
+        }
+
+        std::optional<dimension> state_dimension(const std::string& variable,
+                                                 const source_location& where,
+                                                 const std::string& what) {
+            for (const auto& sv : dyn_->state_variables) {
                 if (sv.decl.name == variable) {
                     return sv.decl.dim;
                 }
             }
-            report(where, element, what + ": '" + variable + "' is not a StateVariable of the type");
+            resolver_.report(where, element_,
+                             what + ": '" + variable + "' is not a StateVariable of the type");
             return std::nullopt;
-        };
-        auto check_derivatives = [&](const std::vector<time_derivative_decl>& list) {
+        }
+
+        void check_derivatives(const std::vector<time_derivative_decl>& list) {
+            const dimension time = dimension::of(0, 0, 1, 0);
             for (const auto& td : list) {
                 if (auto dim = state_dimension(td.variable, td.where, "TimeDerivative")) {
                     // The rate's dimension can overflow for a user's absurd <Dimension>.
@@ -367,57 +425,52 @@ private:
                     try {
                         rate = *dim / time;
                     } catch (const expression_error& err) {
-                        report(td.where, element, "TimeDerivative of " + td.variable + ": " + err.what());
+                        resolver_.report(td.where, element_,
+                                         "TimeDerivative of " + td.variable + ": " + err.what());
                         continue;
                     }
                     check(td.value, rate, td.where, "TimeDerivative of " + td.variable);
                 }
             }
-        };
-        std::set<std::string> regime_names;
-        for (const auto& regime : dyn.regimes) {
-            regime_names.insert(regime.name);
         }
-        auto check_actions = [&](const std::vector<action_decl>& actions) {
+
+        void check_actions(const std::vector<action_decl>& actions) {
             for (const auto& action : actions) {
                 if (action.kind == action_kind::assign) {
-                    if (auto dim = state_dimension(action.target, action.where, "StateAssignment")) {
-                        check(*action.value, *dim, action.where, "StateAssignment to " + action.target);
+                    if (auto dim =
+                            state_dimension(action.target, action.where, "StateAssignment")) {
+                        check(*action.value, *dim, action.where,
+                              "StateAssignment to " + action.target);
                     }
                 } else if (action.kind == action_kind::event_out) {
-                    const auto* port = type.find_event_port(action.target);
+                    const auto* port = type_.find_event_port(action.target);
                     if (port == nullptr || port->is_input) {
-                        report(action.where, element, "EventOut: '" + action.target +
-                                                          "' is not an output EventPort of the type");
+                        resolver_.report(action.where, element_,
+                                         "EventOut: '" + action.target +
+                                             "' is not an output EventPort of the type");
                     }
-                } else if (regime_names.count(action.target) == 0) {
-                    report(action.where, element, "Transition: no Regime named '" + action.target + "'");
+                } else if (regime_names_.count(action.target) == 0) {
+                    resolver_.report(action.where, element_,
+                                     "Transition: no Regime named '" + action.target + "'");
                 }
             }
-        };
-        check_derived(dyn.derived_variables);
-        check_derivatives(dyn.time_derivatives);
-        check_actions(dyn.on_start);
-        for (const auto& oc : dyn.on_conditions) {
-            check(oc.test, std::nullopt, oc.where, "OnCondition");
-            check_actions(oc.actions);
         }
-        for (const auto& oe : dyn.on_events) {
-            const auto* port = type.find_event_port(oe.port);
-            if (port == nullptr || !port->is_input) {
-                report(oe.where, element, "OnEvent: '" + oe.port + "' is not an input EventPort of the type");
-            }
-            check_actions(oe.actions);
+
+        resolver& resolver_;
+        const component_type& type_;
+        const dynamics_decl* dyn_ = nullptr;
+        std::string element_;
+        std::map<std::string, std::optional<dimension>> symbols_;
+        std::set<std::string> regime_names_;
+    };
+
+    void check_type_expressions(const component_type& type) {
+        type_expressions checker(*this, type);
+        checker.check_derived_parameters();
+        if (!type.dynamics) {
+            return;
         }
-        for (const auto& regime : dyn.regimes) {
-            check_derived(regime.derived_variables);
-            check_derivatives(regime.time_derivatives);
-            check_actions(regime.on_entry);
-            for (const auto& oc : regime.on_conditions) {
-                check(oc.test, std::nullopt, oc.where, "OnCondition");
-                check_actions(oc.actions);
-            }
-        }
+        checker.check_dynamics(*type.dynamics);
         check_derived_cycles(type);
     }
 
@@ -458,7 +511,8 @@ private:
                 return true;
             }
             if (stack.size() >= static_cast<std::size_t>(max_chain_length)) {
-                // The search recurses along the chain; an absurdly long one would overflow the stack.
+                // The search recurses along the chain; an absurdly long one would overflow the
+                // stack.
                 report(where[name], "ComponentType " + type.name,
                        "derived variables depend on each other in a chain of more than " +
                            std::to_string(max_chain_length));
@@ -510,8 +564,9 @@ private:
                 c.role = slot->name;
                 return;
             }
-            report(c.where, c.element, "is of type " + c.type->name + " but <" + parent.element + "> expects type " +
-                                           slot->type + " here");
+            report(c.where, c.element,
+                   "is of type " + c.type->name + " but <" + parent.element + "> expects type " +
+                       slot->type + " here");
             return;
         }
         for (const child_decl& slot : ptype.children) {
@@ -524,8 +579,9 @@ private:
         for (const child_decl& slot : ptype.children) {
             accepted.push_back(slot.name + " (" + slot.type + ")");
         }
-        report(c.where, c.element, "is not allowed inside <" + parent.element + "> (a " + ptype.name +
-                                       " accepts: " + join(accepted) + ")");
+        report(c.where, c.element,
+               "is not allowed inside <" + parent.element + "> (a " + ptype.name +
+                   " accepts: " + join(accepted) + ")");
     }
 
     // Each MultiInstantiate creates as many instances as its number parameter says when the
@@ -542,15 +598,33 @@ private:
                 continue;
             }
             const double count = it->second;
-            if (count >= 0.0 && count <= max_instances_per_multi_instantiate && count == std::floor(count)) {
+            if (count >= 0.0 && count <= max_instances_per_multi_instantiate &&
+                count == std::floor(count)) {
                 continue;
             }
             const std::string* text = value_of(decl.number);
-            report(c.where, c.label(), decl.number + "=\"" + (text != nullptr ? *text : std::to_string(count)) +
-                                           "\" must be a whole number of instances from 0 to " +
-                                           std::to_string(static_cast<long>(max_instances_per_multi_instantiate)));
+            report(c.where, c.label(),
+                   decl.number + "=\"" + (text != nullptr ? *text : std::to_string(count)) +
+                       "\" must be a whole number of instances from 0 to " +
+                       std::to_string(static_cast<long>(max_instances_per_multi_instantiate)));
         }
     }
+
+    // A component's attributes as its type reads them, falling back to the component it
+    // extends; remembers which of its own were read.
+    struct attribute_reader {
+        const component& c;
+        const component* proto = nullptr;
+        std::set<std::string> used;
+
+        const std::string* operator()(const std::string& name) {
+            if (const std::string* v = c.attribute(name)) {
+                used.insert(name);
+                return v;
+            }
+            return proto != nullptr ? proto->attribute(name) : nullptr;
+        }
+    };
 
     void resolve_component(component& c, component* parent) {
         c.type = type_for(c, parent);
@@ -569,35 +643,57 @@ private:
             }
         }
         const component_type& type = *c.type;
-        std::set<std::string> used;
-        auto value_of = [&](const std::string& name) -> const std::string* {
-            if (const std::string* v = c.attribute(name)) {
-                used.insert(name);
-                return v;
+        attribute_reader value_of{c, proto, {}};
+        resolve_parameters(c, type, value_of);
+        check_instance_counts(c, value_of);
+        resolve_index_parameters(c, type, value_of);
+        resolve_properties_and_texts(c, type, value_of);
+        for (const auto& r : type.component_references) {
+            if (value_of(r.name) != nullptr) {
+                value_of.used.insert(r.name);
             }
-            return proto != nullptr ? proto->attribute(name) : nullptr;
-        };
+        }
+        for (const auto& r : type.links) {
+            if (value_of(r.name) != nullptr) {
+                value_of.used.insert(r.name);
+            }
+        }
+        for (const auto& name : type.component_requirements) {
+            if (value_of(name) != nullptr) {
+                value_of.used.insert(name);
+            }
+        }
+        report_unknown_attributes(c, type, value_of.used);
+        for (auto& child : c.children) {
+            resolve_component(*child, &c);
+        }
+    }
+
+    void resolve_parameters(component& c, const component_type& type, attribute_reader& value_of) {
         for (const auto& p : type.parameters) {
             const std::string* text = value_of(p.name);
             if (text == nullptr) {
-                const auto fixed = std::find_if(type.fixeds.begin(), type.fixeds.end(),
-                                                [&](const fixed_decl& f) { return f.parameter == p.name; });
+                const auto fixed =
+                    std::find_if(type.fixeds.begin(), type.fixeds.end(),
+                                 [&](const fixed_decl& f) { return f.parameter == p.name; });
                 if (fixed != type.fixeds.end()) {
                     text = &fixed->value;
                 }
             }
             if (text == nullptr) {
-                report(c.where, c.label(), "missing parameter '" + p.name + "' (" +
-                                               (p.dimension_name.empty() ? "none" : p.dimension_name) +
-                                               ") required by " + type.name);
+                report(c.where, c.label(),
+                       "missing parameter '" + p.name + "' (" +
+                           (p.dimension_name.empty() ? "none" : p.dimension_name) +
+                           ") required by " + type.name);
                 continue;
             }
             try {
                 const quantity q = model_.units.parse_quantity(*text);
                 if (p.dimension_name != "*" && q.dim != p.dim) {
-                    report(c.where, c.label(), "parameter " + p.name + "=\"" + *text + "\" has dimension " +
-                                                   q.dim.str() + " but " + type.name + " declares it as " +
-                                                   p.dimension_name + " (" + p.dim.str() + ")");
+                    report(c.where, c.label(),
+                           "parameter " + p.name + "=\"" + *text + "\" has dimension " +
+                               q.dim.str() + " but " + type.name + " declares it as " +
+                               p.dimension_name + " (" + p.dim.str() + ")");
                     continue;
                 }
                 c.parameters[p.name] = q.si_value;
@@ -605,13 +701,17 @@ private:
                 report(c.where, c.label(), "parameter " + p.name + ": " + e.what());
             }
         }
-        check_instance_counts(c, value_of);
+    }
+
+    void resolve_index_parameters(component& c, const component_type& type,
+                                  attribute_reader& value_of) {
         for (const auto& name : type.index_parameters) {
             if (const std::string* text = value_of(name)) {
                 char* end = nullptr;
                 const long value = std::strtol(text->c_str(), &end, 10);
                 if (end == text->c_str() || *end != '\0' || value < 0) {
-                    report(c.where, c.label(), "index " + name + "=\"" + *text + "\" is not a non-negative integer");
+                    report(c.where, c.label(),
+                           "index " + name + "=\"" + *text + "\" is not a non-negative integer");
                 } else {
                     c.parameters[name] = static_cast<double>(value);
                 }
@@ -619,6 +719,10 @@ private:
                 report(c.where, c.label(), "missing index parameter '" + name + "'");
             }
         }
+    }
+
+    void resolve_properties_and_texts(component& c, const component_type& type,
+                                      attribute_reader& value_of) {
         for (const auto& p : type.properties) {
             if (const std::string* text = value_of(p.decl.name)) {
                 try {
@@ -638,21 +742,10 @@ private:
                 c.texts[name] = *text;
             }
         }
-        for (const auto& r : type.component_references) {
-            if (value_of(r.name) != nullptr) {
-                used.insert(r.name);
-            }
-        }
-        for (const auto& r : type.links) {
-            if (value_of(r.name) != nullptr) {
-                used.insert(r.name);
-            }
-        }
-        for (const auto& name : type.component_requirements) {
-            if (value_of(name) != nullptr) {
-                used.insert(name);
-            }
-        }
+    }
+
+    void report_unknown_attributes(const component& c, const component_type& type,
+                                   const std::set<std::string>& used) {
         for (const auto& [name, value] : c.attributes) {
             if (used.count(name) == 0) {
                 std::vector<std::string> known;
@@ -668,12 +761,10 @@ private:
                 for (const auto& r : type.component_references) {
                     known.push_back(r.name);
                 }
-                report(c.where, c.label(), "unknown attribute '" + name + "' (" + type.name +
-                                               " has: " + join(known) + ")");
+                report(c.where, c.label(),
+                       "unknown attribute '" + name + "' (" + type.name + " has: " + join(known) +
+                           ")");
             }
-        }
-        for (auto& child : c.children) {
-            resolve_component(*child, &c);
         }
     }
 
@@ -705,14 +796,16 @@ private:
                     target = find_local(c, *id);
                 }
                 if (target == nullptr) {
-                    report(c.where, c.label(), r.name + "=\"" + *id + "\" refers to no component with that id");
+                    report(c.where, c.label(),
+                           r.name + "=\"" + *id + "\" refers to no component with that id");
                     return;
                 }
                 if (!r.type.empty() && r.type != "Component" && target->type != nullptr &&
                     !target->type->is_or_extends(r.type)) {
                     // Common in published models and accepted by the reference simulator.
-                    problems_.warn(parse_error{c.where, c.label(), r.name + "=\"" + *id + "\" is of type " +
-                                                                       target->type->name + ", not " + r.type});
+                    problems_.warn(parse_error{c.where, c.label(),
+                                               r.name + "=\"" + *id + "\" is of type " +
+                                                   target->type->name + ", not " + r.type});
                 }
                 c.references[r.name] = target;
             };

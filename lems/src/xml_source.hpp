@@ -1,14 +1,13 @@
 #pragma once
 
-#include <algorithm>
 #include <filesystem>
 #include <optional>
 #include <string>
-#include <vector>
 
 #include <pugixml.hpp>
 
 #include <sf/lems/error.hpp>
+#include <sf/lems/line_index.hpp>
 
 namespace sf::lems {
 
@@ -16,14 +15,8 @@ namespace sf::lems {
 // reported as file:line.
 class xml_source {
 public:
-    xml_source(std::filesystem::path path, std::string text) : path_(std::move(path)), text_(std::move(text)) {
-        line_starts_.push_back(0);
-        for (std::size_t i = 0; i < text_.size(); ++i) {
-            if (text_[i] == '\n') {
-                line_starts_.push_back(i + 1);
-            }
-        }
-    }
+    xml_source(std::filesystem::path path, std::string text)
+        : path_(std::move(path)), text_(std::move(text)), lines_(text_) {}
 
     // Parses the text; on failure returns the error with its line.
     std::optional<parse_error> parse() {
@@ -41,9 +34,7 @@ public:
     const std::filesystem::path& path() const { return path_; }
 
     source_location locate(std::ptrdiff_t offset) const {
-        const auto it = std::upper_bound(line_starts_.begin(), line_starts_.end(),
-                                         static_cast<std::size_t>(std::max<std::ptrdiff_t>(offset, 0)));
-        return source_location{path_.string(), static_cast<int>(it - line_starts_.begin())};
+        return source_location{path_.string(), lines_.line_at(offset)};
     }
 
     source_location locate(const pugi::xml_node& node) const { return locate(node.offset_debug()); }
@@ -51,7 +42,7 @@ public:
 private:
     std::filesystem::path path_;
     std::string text_;
-    std::vector<std::size_t> line_starts_;
+    line_index lines_; // of the text as read, before parsing in place changes it
     pugi::xml_document document_;
 };
 

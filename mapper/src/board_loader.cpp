@@ -19,6 +19,7 @@
 #include <pugixml.hpp>
 
 #include <sf/firmware/core_config.hpp>
+#include <sf/lems/line_index.hpp>
 #include <sf/mapper/board_geometry.hpp>
 #include <sf/mapper/board_loader.hpp>
 #include <sf/mapper/routing_keys.hpp>
@@ -30,14 +31,8 @@ namespace {
 // is reported at its line.
 class board_reader {
 public:
-    board_reader(std::string file, std::string_view text) : file_(std::move(file)), text_(text) {
-        line_starts_.push_back(0);
-        for (std::size_t i = 0; i < text_.size(); ++i) {
-            if (text_[i] == '\n') {
-                line_starts_.push_back(i + 1);
-            }
-        }
-    }
+    board_reader(std::string file, std::string_view text)
+        : file_(std::move(file)), text_(text), lines_(text_) {}
 
     board read() {
         // Parsed in place so that node offsets are offsets into the file's own text.
@@ -68,12 +63,7 @@ public:
 private:
     // --- reporting ---
 
-    int line_at(std::ptrdiff_t offset) const {
-        const auto it =
-            std::upper_bound(line_starts_.begin(), line_starts_.end(),
-                             static_cast<std::size_t>(std::max<std::ptrdiff_t>(offset, 0)));
-        return static_cast<int>(it - line_starts_.begin());
-    }
+    int line_at(std::ptrdiff_t offset) const { return lines_.line_at(offset); }
     int line_of(const pugi::xml_node& node) const { return line_at(node.offset_debug()); }
 
     [[noreturn]] void fail(const pugi::xml_node& node, const std::string& element,
@@ -660,7 +650,7 @@ private:
 
     std::string file_;
     std::string text_;
-    std::vector<std::size_t> line_starts_;
+    lems::line_index lines_; // of the text as read, before parsing in place changes it
     pugi::xml_document document_;
 };
 

@@ -66,29 +66,33 @@ std::string ring_network(int cells, const std::string& delay) {
     <pulseGenerator id="drive" delay="5ms" duration="80ms" amplitude="0.2nA"/>
     <spikeGeneratorPoisson id="noise" averageRate="200 Hz"/>
     <network id="net">
-        <population id="pop" component="cell" size=")" << cells << R"("/>
+        <population id="pop" component="cell" size=")"
+      << cells << R"("/>
         <population id="src" component="noise" size="1"/>
         <projection id="ring" presynapticPopulation="pop" postsynapticPopulation="pop" synapse="syn">
 )";
     int id = 0;
     for (int k = 0; k < cells; ++k) {
         for (int target : {(k + 1) % cells, (k + cells - 1) % cells, (k + 3) % cells}) {
-            m << "            <connectionWD id=\"" << id++ << "\" preCellId=\"../pop[" << k << "]\" postCellId=\"../pop["
-              << target << "]\" weight=\"" << (0.5 + 0.1 * (k % 5)) << "\" delay=\"" << delay << "\"/>\n";
+            m << "            <connectionWD id=\"" << id++ << "\" preCellId=\"../pop[" << k
+              << "]\" postCellId=\"../pop[" << target << "]\" weight=\"" << (0.5 + 0.1 * (k % 5))
+              << "\" delay=\"" << delay << "\"/>\n";
         }
     }
     m << R"(        </projection>
         <projection id="noiseIn" presynapticPopulation="src" postsynapticPopulation="pop" synapse="inh">
 )";
     for (int k = 0; k < cells; k += 2) {
-        m << "            <connectionWD id=\"" << k << "\" preCellId=\"../src[0]\" postCellId=\"../pop[" << k
-          << "]\" weight=\"" << (1.0 + 0.25 * (k % 3)) << "\" delay=\"" << delay << "\"/>\n";
+        m << "            <connectionWD id=\"" << k
+          << "\" preCellId=\"../src[0]\" postCellId=\"../pop[" << k << "]\" weight=\""
+          << (1.0 + 0.25 * (k % 3)) << "\" delay=\"" << delay << "\"/>\n";
     }
     m << R"(        </projection>
         <inputList id="drives" population="pop" component="drive">
 )";
     for (int k = 0; k < cells; k += 3) {
-        m << "            <input id=\"" << k << "\" target=\"../pop[" << k << "]\" destination=\"synapses\"/>\n";
+        m << "            <input id=\"" << k << "\" target=\"../pop[" << k
+          << "]\" destination=\"synapses\"/>\n";
     }
     m << R"(        </inputList>
     </network>
@@ -100,7 +104,8 @@ std::string ring_network(int cells, const std::string& delay) {
         <EventOutputFile id="spikes" fileName="spikes.txt" format="TIME_ID">
 )";
     for (int k = 0; k < cells; ++k) {
-        m << "            <EventSelection id=\"" << k << "\" select=\"pop[" << k << "]\" eventPort=\"spike\"/>\n";
+        m << "            <EventSelection id=\"" << k << "\" select=\"pop[" << k
+          << "]\" eventPort=\"spike\"/>\n";
     }
     m << R"(        </EventOutputFile>
     </Simulation>
@@ -157,15 +162,19 @@ std::string mixed_network(int cells) {
     <expTwoSynapse id="slow" gbase="0.5nS" erev="-80mV" tauRise="1ms" tauDecay="6ms"/>
     <pulseGenerator id="drive" delay="5ms" duration="80ms" amplitude="0.25nA"/>
     <network id="net">
-        <population id="a" component="parts" size=")xml" << cells << R"xml("/>
-        <population id="b" component="ref" size=")xml" << cells << R"xml("/>
+        <population id="a" component="parts" size=")xml"
+      << cells << R"xml("/>
+        <population id="b" component="ref" size=")xml"
+      << cells << R"xml("/>
 )xml";
-    auto projection = [&](const char* id, const char* pre, const char* post, const char* synapse, int shift, int every) {
-        m << "        <projection id=\"" << id << "\" presynapticPopulation=\"" << pre << "\" postsynapticPopulation=\""
-          << post << "\" synapse=\"" << synapse << "\">\n";
+    auto projection = [&](const char* id, const char* pre, const char* post, const char* synapse,
+                          int shift, int every) {
+        m << "        <projection id=\"" << id << "\" presynapticPopulation=\"" << pre
+          << "\" postsynapticPopulation=\"" << post << "\" synapse=\"" << synapse << "\">\n";
         for (int k = 0; k < cells; k += every) {
-            m << "            <connectionWD id=\"" << k << "\" preCellId=\"../" << pre << "[" << k << "]\" postCellId=\"../"
-              << post << "[" << (k + shift) % cells << "]\" weight=\"" << 0.5 + 0.1 * (k % 4) << "\" delay=\"0.2ms\"/>\n";
+            m << "            <connectionWD id=\"" << k << "\" preCellId=\"../" << pre << "[" << k
+              << "]\" postCellId=\"../" << post << "[" << (k + shift) % cells << "]\" weight=\""
+              << 0.5 + 0.1 * (k % 4) << "\" delay=\"0.2ms\"/>\n";
         }
         m << "        </projection>\n";
     };
@@ -190,8 +199,10 @@ std::string mixed_network(int cells) {
         <EventOutputFile id="spikes" fileName="spikes.txt" format="TIME_ID">
 )xml";
     for (int k = 0; k < cells; ++k) {
-        m << "            <EventSelection id=\"" << k << "\" select=\"a[" << k << "]\" eventPort=\"spike\"/>\n"
-          << "            <EventSelection id=\"" << cells + k << "\" select=\"b[" << k << "]\" eventPort=\"spike\"/>\n";
+        m << "            <EventSelection id=\"" << k << "\" select=\"a[" << k
+          << "]\" eventPort=\"spike\"/>\n"
+          << "            <EventSelection id=\"" << cells + k << "\" select=\"b[" << k
+          << "]\" eventPort=\"spike\"/>\n";
     }
     m << R"xml(        </EventOutputFile>
     </Simulation>
@@ -203,7 +214,8 @@ std::string mixed_network(int cells) {
 } // namespace
 
 TEST_CASE("engine order: the bundled example gives identical results both ways", "[lems][engine]") {
-    check_same_results(fs::path(SF_EXAMPLES_DIR) / "balanced_network" / "LEMS_balanced_network.xml", true);
+    check_same_results(fs::path(SF_EXAMPLES_DIR) / "balanced_network" / "LEMS_balanced_network.xml",
+                       true);
 }
 
 TEST_CASE("engine order: networks give identical results both ways", "[lems][engine]") {
@@ -222,15 +234,16 @@ TEST_CASE("engine order: networks give identical results both ways", "[lems][eng
     }
 }
 
-TEST_CASE("engine order: a compiler that fails is reported, and nothing is written", "[lems][engine]") {
-    const sf::lems::model model =
-        sf::lems::load_model({fs::path(SF_EXAMPLES_DIR) / "balanced_network" / "LEMS_balanced_network.xml"});
+TEST_CASE("engine order: a compiler that fails is reported, and nothing is written",
+          "[lems][engine]") {
+    const sf::lems::model model = sf::lems::load_model(
+        {fs::path(SF_EXAMPLES_DIR) / "balanced_network" / "LEMS_balanced_network.xml"});
     temp_dir out;
     sf::lems::simulation_options options;
     options.output_dir = out.path();
     options.native = sf::lems::simulation_options::native_code::always;
     ::setenv("SPIKEFORGE_CXX", "false", 1);
-    CHECK_THROWS_AS(sf::lems::simulate(model, options), sf::lems::runtime_error);
+    CHECK_THROWS_AS(sf::lems::simulate(model, options), sf::lems::simulation_error);
     ::unsetenv("SPIKEFORGE_CXX");
     CHECK(fs::is_empty(out.path()));
 }

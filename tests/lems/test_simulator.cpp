@@ -271,13 +271,13 @@ TEST_CASE("simulator: a simulation that fails writes no file at all", "[lems][si
     }
 }
 
-TEST_CASE("simulator: an output file that cannot be written is a runtime_error naming it",
+TEST_CASE("simulator: an output file that cannot be written is a simulation_error naming it",
           "[lems][simulator]") {
-    // runtime_error is the documented class for a file that cannot be written; the command line
+    // simulation_error is the documented class for a file that cannot be written; the command line
     // and other callers rely on catching sf::error for every problem a user can cause.
     temp_folder dir;
     const model m = load_clean(dir.write("decay.xml", decay_model));
     const fs::path out = dir.write("out", "not a folder");
-    CHECK_THROWS_AS(sf::lems::simulate(m, into(out)), sf::lems::runtime_error);
+    CHECK_THROWS_AS(sf::lems::simulate(m, into(out)), sf::lems::simulation_error);
     CHECK_THROWS_WITH(sf::lems::simulate(m, into(out)), Catch::Contains(out.string()));
 }

@@ -1,45 +1,16 @@
 #pragma once
 
-#include <cstdint>
 #include <vector>
 
 #include <sf/lems/expression.hpp>
+#include <sf/lems/network_ir.hpp>
 
 namespace sf::lems::engine {
 
-enum class opcode : std::uint8_t {
-    load,     // push column[a][member]
-    constant, // push value
-    negate,
-    add,
-    subtract,
-    multiply,
-    divide,
-    power,
-    greater,
-    less,
-    greater_equal,
-    less_equal,
-    equal,
-    not_equal,
-    logical_and,
-    logical_or,
-    exp,
-    log,
-    sqrt,
-    sin,
-    cos,
-    tan,
-    sinh,
-    cosh,
-    tanh,
-    abs,
-    ceil,
-    floor,
-    heaviside,
-    random,
-    factorial,
-};
+// The expression operations are the flattened IR's, so that the simulator and the quantiser read
+// one list. A compiled expression pushes a kind's column with `variable` and never uses `time`:
+// the time is a column like any other.
+using opcode = ir::op;
 
 struct instruction {
     opcode op = opcode::constant;

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include <sf/firmware/assert.hpp>
 #include <sf/lems/error.hpp>
 
 #include "executor.hpp"
@@ -9,9 +10,126 @@
 namespace sf::lems::engine {
 namespace {
 
-
 std::vector<double>& column(kind& k, int c) { return k.columns[static_cast<std::size_t>(c)]; }
-const std::vector<double>& column(const kind& k, int c) { return k.columns[static_cast<std::size_t>(c)]; }
+const std::vector<double>& column(const kind& k, int c) {
+    return k.columns[static_cast<std::size_t>(c)];
+}
+
+// One instruction of the stack machine on the stack `s` whose top is at `top`.
+inline void execute(const instruction& ins, double* s, int& top, const kind& k, std::size_t member,
+                    java_random& random) { // long: table
+    switch (ins.op) {
+    case opcode::variable:
+        s[++top] = column(k, ins.column)[member];
+        break;
+    case opcode::constant:
+        s[++top] = ins.value;
+        break;
+    case opcode::negate:
+        s[top] = -s[top];
+        break;
+    case opcode::add:
+        --top;
+        s[top] = s[top] + s[top + 1];
+        break;
+    case opcode::subtract:
+        --top;
+        s[top] = s[top] - s[top + 1];
+        break;
+    case opcode::multiply:
+        --top;
+        s[top] = s[top] * s[top + 1];
+        break;
+    case opcode::divide:
+        --top;
+        s[top] = s[top] / s[top + 1];
+        break;
+    case opcode::power:
+        --top;
+        s[top] = std::pow(s[top], s[top + 1]);
+        break;
+    case opcode::greater:
+        --top;
+        s[top] = s[top] > s[top + 1] ? 1.0 : 0.0;
+        break;
+    case opcode::less:
+        --top;
+        s[top] = s[top] < s[top + 1] ? 1.0 : 0.0;
+        break;
+    case opcode::greater_equal:
+        --top;
+        s[top] = s[top] >= s[top + 1] ? 1.0 : 0.0;
+        break;
+    case opcode::less_equal:
+        --top;
+        s[top] = s[top] <= s[top + 1] ? 1.0 : 0.0;
+        break;
+    case opcode::equal:
+        --top;
+        s[top] = s[top] == s[top + 1] ? 1.0 : 0.0;
+        break;
+    case opcode::not_equal:
+        --top;
+        s[top] = s[top] != s[top + 1] ? 1.0 : 0.0;
+        break;
+    case opcode::logical_and:
+        --top;
+        s[top] = (s[top] != 0.0 && s[top + 1] != 0.0) ? 1.0 : 0.0;
+        break;
+    case opcode::logical_or:
+        --top;
+        s[top] = (s[top] != 0.0 || s[top + 1] != 0.0) ? 1.0 : 0.0;
+        break;
+    case opcode::exp:
+        s[top] = std::exp(s[top]);
+        break;
+    case opcode::log:
+        s[top] = std::log(s[top]);
+        break;
+    case opcode::sqrt:
+        s[top] = std::sqrt(s[top]);
+        break;
+    case opcode::sin:
+        s[top] = std::sin(s[top]);
+        break;
+    case opcode::cos:
+        s[top] = std::cos(s[top]);
+        break;
+    case opcode::tan:
+        s[top] = std::tan(s[top]);
+        break;
+    case opcode::sinh:
+        s[top] = std::sinh(s[top]);
+        break;
+    case opcode::cosh:
+        s[top] = std::cosh(s[top]);
+        break;
+    case opcode::tanh:
+        s[top] = std::tanh(s[top]);
+        break;
+    case opcode::abs:
+        s[top] = std::fabs(s[top]);
+        break;
+    case opcode::ceil:
+        s[top] = std::ceil(s[top]);
+        break;
+    case opcode::floor:
+        s[top] = std::floor(s[top]);
+        break;
+    case opcode::heaviside:
+        s[top] = heaviside(s[top]);
+        break;
+    case opcode::random:
+        s[top] = s[top] * random.next_double();
+        break;
+    case opcode::factorial:
+        s[top] = factorial(s[top]);
+        break;
+    case opcode::time:
+        SF_ASSERT(!"a compiled expression reads the time as a column");
+        break;
+    }
+}
 
 } // namespace
 
@@ -28,39 +146,7 @@ double executor::evaluate(const compiled_expression& e, const kind& k, int i) {
     int top = -1;
     const auto member = static_cast<std::size_t>(i);
     for (const instruction& ins : e.code) {
-        switch (ins.op) {
-        case opcode::load: s[++top] = column(k, ins.column)[member]; break;
-        case opcode::constant: s[++top] = ins.value; break;
-        case opcode::negate: s[top] = -s[top]; break;
-        case opcode::add: --top; s[top] = s[top] + s[top + 1]; break;
-        case opcode::subtract: --top; s[top] = s[top] - s[top + 1]; break;
-        case opcode::multiply: --top; s[top] = s[top] * s[top + 1]; break;
-        case opcode::divide: --top; s[top] = s[top] / s[top + 1]; break;
-        case opcode::power: --top; s[top] = std::pow(s[top], s[top + 1]); break;
-        case opcode::greater: --top; s[top] = s[top] > s[top + 1] ? 1.0 : 0.0; break;
-        case opcode::less: --top; s[top] = s[top] < s[top + 1] ? 1.0 : 0.0; break;
-        case opcode::greater_equal: --top; s[top] = s[top] >= s[top + 1] ? 1.0 : 0.0; break;
-        case opcode::less_equal: --top; s[top] = s[top] <= s[top + 1] ? 1.0 : 0.0; break;
-        case opcode::equal: --top; s[top] = s[top] == s[top + 1] ? 1.0 : 0.0; break;
-        case opcode::not_equal: --top; s[top] = s[top] != s[top + 1] ? 1.0 : 0.0; break;
-        case opcode::logical_and: --top; s[top] = (s[top] != 0.0 && s[top + 1] != 0.0) ? 1.0 : 0.0; break;
-        case opcode::logical_or: --top; s[top] = (s[top] != 0.0 || s[top + 1] != 0.0) ? 1.0 : 0.0; break;
-        case opcode::exp: s[top] = std::exp(s[top]); break;
-        case opcode::log: s[top] = std::log(s[top]); break;
-        case opcode::sqrt: s[top] = std::sqrt(s[top]); break;
-        case opcode::sin: s[top] = std::sin(s[top]); break;
-        case opcode::cos: s[top] = std::cos(s[top]); break;
-        case opcode::tan: s[top] = std::tan(s[top]); break;
-        case opcode::sinh: s[top] = std::sinh(s[top]); break;
-        case opcode::cosh: s[top] = std::cosh(s[top]); break;
-        case opcode::tanh: s[top] = std::tanh(s[top]); break;
-        case opcode::abs: s[top] = std::fabs(s[top]); break;
-        case opcode::ceil: s[top] = std::ceil(s[top]); break;
-        case opcode::floor: s[top] = std::floor(s[top]); break;
-        case opcode::heaviside: s[top] = heaviside(s[top]); break;
-        case opcode::random: s[top] = s[top] * random_.next_double(); break;
-        case opcode::factorial: s[top] = factorial(s[top]); break;
-        }
+        execute(ins, s, top, k, member, random_);
     }
     return s[0];
 }
@@ -129,7 +215,8 @@ void executor::deliver(const event_target& target) {
         column(k, target.property_column)[static_cast<std::size_t>(i)] = target.property_value;
     }
     if (static_cast<std::size_t>(target.port) < k.native_on_event.size()) {
-        if (const native_event_handler handler = k.native_on_event[static_cast<std::size_t>(target.port)]) {
+        if (const native_event_handler handler =
+                k.native_on_event[static_cast<std::size_t>(target.port)]) {
             handler(k.column_data.data(), static_cast<std::size_t>(i));
             return;
         }
@@ -304,158 +391,9 @@ void executor::advance_member(kind& k, int i, double t) {
     }
 }
 
-namespace {
-
-// Members listed in increasing order without gaps can be read straight from the columns.
-bool contiguous(const std::vector<int>& members) {
-    return !members.empty() && members.back() - members.front() + 1 == static_cast<int>(members.size());
-}
-
-} // namespace
-
-void executor::evaluate_many(const compiled_expression& e, const kind& k, const std::vector<int>& members,
-                             std::vector<double>& out) {
-    // Operands are views of columns, scalars, or temporary buffers taken from a pool, so that loads
-    // and constants cost nothing and every operation makes one pass over the members.
-    using operand = group_operand;
-    const std::size_t n = members.size();
-    const bool direct = contiguous(members);
-    const std::size_t first = direct ? static_cast<std::size_t>(members.front()) : 0;
-    std::vector<int>& free_buffers = free_buffers_;
-    free_buffers.clear();
-    for (std::size_t b = 0; b < vector_stack_.size(); ++b) {
-        free_buffers.push_back(static_cast<int>(b));
-    }
-    auto take = [&]() {
-        if (free_buffers.empty()) {
-            vector_stack_.emplace_back();
-            free_buffers.push_back(static_cast<int>(vector_stack_.size() - 1));
-        }
-        const int b = free_buffers.back();
-        free_buffers.pop_back();
-        vector_stack_[static_cast<std::size_t>(b)].resize(n);
-        return b;
-    };
-    auto release = [&](const operand& o) {
-        if (o.buffer >= 0) {
-            free_buffers.push_back(o.buffer);
-        }
-    };
-    std::vector<operand>& stack = operand_stack_;
-    stack.clear();
-    auto unary = [&](auto f) {
-        operand& a = stack.back();
-        if (a.is_scalar) {
-            a.scalar = f(a.scalar);
-            return;
-        }
-        const int b = a.buffer >= 0 ? a.buffer : take();
-        double* result = vector_stack_[static_cast<std::size_t>(b)].data();
-        for (std::size_t j = 0; j < n; ++j) {
-            result[j] = f(a.data[j]);
-        }
-        a = operand{result, 0.0, b, false};
-    };
-    auto binary = [&](auto f) {
-        const operand b = stack.back();
-        stack.pop_back();
-        operand& a = stack.back();
-        if (a.is_scalar && b.is_scalar) {
-            a.scalar = f(a.scalar, b.scalar);
-            return;
-        }
-        int target = a.buffer >= 0 ? a.buffer : (b.buffer >= 0 ? b.buffer : take());
-        double* result = vector_stack_[static_cast<std::size_t>(target)].data();
-        if (a.is_scalar) {
-            for (std::size_t j = 0; j < n; ++j) {
-                result[j] = f(a.scalar, b.data[j]);
-            }
-        } else if (b.is_scalar) {
-            for (std::size_t j = 0; j < n; ++j) {
-                result[j] = f(a.data[j], b.scalar);
-            }
-        } else {
-            for (std::size_t j = 0; j < n; ++j) {
-                result[j] = f(a.data[j], b.data[j]);
-            }
-        }
-        if (b.buffer >= 0 && b.buffer != target) {
-            release(b);
-        }
-        if (a.buffer >= 0 && a.buffer != target) {
-            release(a);
-        }
-        a = operand{result, 0.0, target, false};
-    };
-    for (const instruction& ins : e.code) {
-        switch (ins.op) {
-        case opcode::load: {
-            const double* source = column(k, ins.column).data();
-            if (direct) {
-                stack.push_back(operand{source + first, 0.0, -1, false});
-            } else {
-                const int b = take();
-                double* gathered = vector_stack_[static_cast<std::size_t>(b)].data();
-                for (std::size_t j = 0; j < n; ++j) {
-                    gathered[j] = source[members[j]];
-                }
-                stack.push_back(operand{gathered, 0.0, b, false});
-            }
-            break;
-        }
-        case opcode::constant: stack.push_back(operand{nullptr, ins.value, -1, true}); break;
-        case opcode::negate: unary([](double x) { return -x; }); break;
-        case opcode::add: binary([](double x, double y) { return x + y; }); break;
-        case opcode::subtract: binary([](double x, double y) { return x - y; }); break;
-        case opcode::multiply: binary([](double x, double y) { return x * y; }); break;
-        case opcode::divide: binary([](double x, double y) { return x / y; }); break;
-        case opcode::power: binary([](double x, double y) { return std::pow(x, y); }); break;
-        case opcode::greater: binary([](double x, double y) { return x > y ? 1.0 : 0.0; }); break;
-        case opcode::less: binary([](double x, double y) { return x < y ? 1.0 : 0.0; }); break;
-        case opcode::greater_equal: binary([](double x, double y) { return x >= y ? 1.0 : 0.0; }); break;
-        case opcode::less_equal: binary([](double x, double y) { return x <= y ? 1.0 : 0.0; }); break;
-        case opcode::equal: binary([](double x, double y) { return x == y ? 1.0 : 0.0; }); break;
-        case opcode::not_equal: binary([](double x, double y) { return x != y ? 1.0 : 0.0; }); break;
-        case opcode::logical_and: binary([](double x, double y) { return (x != 0.0 && y != 0.0) ? 1.0 : 0.0; }); break;
-        case opcode::logical_or: binary([](double x, double y) { return (x != 0.0 || y != 0.0) ? 1.0 : 0.0; }); break;
-        case opcode::exp: unary([](double x) { return std::exp(x); }); break;
-        case opcode::log: unary([](double x) { return std::log(x); }); break;
-        case opcode::sqrt: unary([](double x) { return std::sqrt(x); }); break;
-        case opcode::sin: unary([](double x) { return std::sin(x); }); break;
-        case opcode::cos: unary([](double x) { return std::cos(x); }); break;
-        case opcode::tan: unary([](double x) { return std::tan(x); }); break;
-        case opcode::sinh: unary([](double x) { return std::sinh(x); }); break;
-        case opcode::cosh: unary([](double x) { return std::cosh(x); }); break;
-        case opcode::tanh: unary([](double x) { return std::tanh(x); }); break;
-        case opcode::abs: unary([](double x) { return std::fabs(x); }); break;
-        case opcode::ceil: unary([](double x) { return std::ceil(x); }); break;
-        case opcode::floor: unary([](double x) { return std::floor(x); }); break;
-        case opcode::heaviside: unary(heaviside); break;
-        case opcode::factorial: unary(factorial); break;
-        case opcode::random: {
-            // Vectorised groups never draw random numbers; this keeps the member order if they did.
-            operand& a = stack.back();
-            const int b = a.buffer >= 0 ? a.buffer : take();
-            double* result = vector_stack_[static_cast<std::size_t>(b)].data();
-            for (std::size_t j = 0; j < n; ++j) {
-                result[j] = (a.is_scalar ? a.scalar : a.data[j]) * random_.next_double();
-            }
-            a = operand{result, 0.0, b, false};
-            break;
-        }
-        }
-    }
-    const operand& result = stack.back();
-    out.resize(n);
-    if (result.is_scalar) {
-        std::fill(out.begin(), out.end(), result.scalar);
-    } else {
-        std::copy(result.data, result.data + n, out.begin());
-    }
-}
-
 template <class PrecomputedTest>
-void executor::run_conditions(const std::vector<condition>& conditions, PrecomputedTest test, kind& k, int member) {
+void executor::run_conditions(const std::vector<condition>& conditions, PrecomputedTest test,
+                              kind& k, int member) {
     bool changed = false;
     for (std::size_t c = 0; c < conditions.size(); ++c) {
         // Once an action has run, this member's later tests see its new state.
@@ -497,8 +435,9 @@ void executor::advance_compiled(kind& k, const std::vector<int>& members, double
         for (std::size_t f = 0; f < fired; ++f) {
             const double* tests = s.fired_tests.data() + f * kernels.test_stride;
             const int regime = s.fired_regimes[f];
-            run_conditions(regime < 0 ? k.conditions : k.regimes[static_cast<std::size_t>(regime)].conditions,
-                           [tests](std::size_t c) { return tests[c]; }, k, members[s.fired_rows[f]]);
+            run_conditions(
+                regime < 0 ? k.conditions : k.regimes[static_cast<std::size_t>(regime)].conditions,
+                [tests](std::size_t c) { return tests[c]; }, k, members[s.fired_rows[f]]);
         }
     };
     run_fired(kernels.main(&context));
@@ -512,106 +451,116 @@ void executor::advance_compiled(kind& k, const std::vector<int>& members, double
     }
 }
 
+void executor::copy_requirements(kind& k, const std::vector<int>& members) {
+    for (const requirement_copy& r : k.requirements) {
+        std::vector<double>& target = column(k, r.column);
+        for (int m : members) {
+            target[static_cast<std::size_t>(m)] = r.source[static_cast<std::size_t>(m)].get();
+        }
+    }
+}
+
+void executor::evaluate_derived(const std::vector<derived_expression>& list, kind& k,
+                                const std::vector<int>& members) {
+    std::vector<double>& values = scratch_.values;
+    for (const derived_expression& d : list) {
+        if (!d.case_conditions.empty()) {
+            for (int m : members) {
+                evaluate_derived(d, k, m);
+            }
+            continue;
+        }
+        evaluate_many(d.case_values.front(), k, members, values);
+        std::vector<double>& target = column(k, d.column);
+        for (std::size_t j = 0; j < members.size(); ++j) {
+            target[static_cast<std::size_t>(members[j])] = values[j];
+        }
+    }
+}
+
+void executor::evaluate_tests(const std::vector<condition>& conditions, const kind& k,
+                              const std::vector<int>& members,
+                              std::vector<std::vector<double>>& tests) {
+    tests.resize(conditions.size());
+    for (std::size_t c = 0; c < conditions.size(); ++c) {
+        evaluate_many(conditions[c].test, k, members, tests[c]);
+    }
+}
+
 void executor::advance_group(kind& k, const std::vector<int>& members, double t) {
     const std::size_t n = members.size();
     std::vector<double>& times = column(k, k.time_column);
     for (int m : members) {
         times[static_cast<std::size_t>(m)] = t;
     }
-    auto copy_requirements_of = [&](const std::vector<int>& list) {
-        for (const requirement_copy& r : k.requirements) {
-            std::vector<double>& target = column(k, r.column);
-            for (int m : list) {
-                target[static_cast<std::size_t>(m)] = r.source[static_cast<std::size_t>(m)].get();
-            }
-        }
-    };
-    // Scratch space kept between steps: a group advances every step and should not allocate.
-    std::vector<double>& values = scratch_.values;
-    auto derive = [&](const std::vector<derived_expression>& list, const std::vector<int>& group) {
-        for (const derived_expression& d : list) {
-            if (!d.case_conditions.empty()) {
-                for (int m : group) {
-                    evaluate_derived(d, k, m);
-                }
-                continue;
-            }
-            evaluate_many(d.case_values.front(), k, group, values);
-            std::vector<double>& target = column(k, d.column);
-            for (std::size_t j = 0; j < group.size(); ++j) {
-                target[static_cast<std::size_t>(group[j])] = values[j];
-            }
-        }
-    };
-    auto test_all = [&](const std::vector<condition>& conditions, const std::vector<int>& group,
-                        std::vector<std::vector<double>>& tests) {
-        tests.resize(conditions.size());
-        for (std::size_t c = 0; c < conditions.size(); ++c) {
-            evaluate_many(conditions[c].test, k, group, tests[c]);
-        }
-    };
-
-    copy_requirements_of(members);
+    copy_requirements(k, members);
     if (!k.path_derived.empty()) {
         for (int m : members) {
             evaluate_paths(k, m);
         }
     }
-    std::vector<std::vector<double>>& main_tests = scratch_.tests;
-    {
-        derive(k.derived, members);
-        for (const rate& r : k.rates) {
-            evaluate_many(r.value, k, members, values);
-            std::vector<double>& rates = column(k, r.rate_column);
-            for (std::size_t j = 0; j < n; ++j) {
-                rates[static_cast<std::size_t>(members[j])] = values[j];
-            }
+    evaluate_derived(k.derived, k, members);
+    // Every rate first, from the state at the start of the step; then every state moves.
+    std::vector<double>& values = scratch_.values;
+    for (const rate& r : k.rates) {
+        evaluate_many(r.value, k, members, values);
+        std::vector<double>& rates = column(k, r.rate_column);
+        for (std::size_t j = 0; j < n; ++j) {
+            rates[static_cast<std::size_t>(members[j])] = values[j];
         }
-        for (const rate& r : k.rates) {
-            std::vector<double>& state = column(k, r.state_column);
-            const std::vector<double>& rates = column(k, r.rate_column);
-            for (int m : members) {
-                state[static_cast<std::size_t>(m)] += dt_ * rates[static_cast<std::size_t>(m)];
-            }
-        }
-        if (!k.conditions.empty()) {
-            test_all(k.conditions, members, main_tests);
+    }
+    for (const rate& r : k.rates) {
+        std::vector<double>& state = column(k, r.state_column);
+        const std::vector<double>& rates = column(k, r.rate_column);
+        for (int m : members) {
+            state[static_cast<std::size_t>(m)] += dt_ * rates[static_cast<std::size_t>(m)];
         }
     }
     if (!k.conditions.empty()) {
-        const std::vector<std::vector<double>>& tests = main_tests;
+        const std::vector<std::vector<double>>& tests = scratch_.tests;
+        evaluate_tests(k.conditions, k, members, scratch_.tests);
         for (std::size_t j = 0; j < n; ++j) {
-            run_conditions(k.conditions, [&tests, j](std::size_t c) { return tests[c][j]; }, k, members[j]);
+            run_conditions(
+                k.conditions, [&tests, j](std::size_t c) { return tests[c][j]; }, k, members[j]);
         }
     }
     sync_exposures(k, members);
     counters_.member_updates += n;
-    if (k.regimes.empty()) {
-        return;
+    if (!k.regimes.empty()) {
+        advance_group_regimes(k, members);
     }
-    // Members advance in the regime they are in at this point, as in advance_member.
+}
+
+void executor::group_by_regime(const kind& k, const std::vector<int>& members) {
     std::vector<std::vector<int>>& in_regime = scratch_.in_regime;
     in_regime.resize(k.regimes.size());
     for (auto& list : in_regime) {
         list.clear();
     }
     std::vector<std::size_t>& row = scratch_.row;
-    row.resize(n);
-    for (std::size_t j = 0; j < n; ++j) {
-        auto& list = in_regime[static_cast<std::size_t>(k.active_regime[static_cast<std::size_t>(members[j])])];
+    row.resize(members.size());
+    for (std::size_t j = 0; j < members.size(); ++j) {
+        const int regime = k.active_regime[static_cast<std::size_t>(members[j])];
+        auto& list = in_regime[static_cast<std::size_t>(regime)];
         row[j] = list.size();
         list.push_back(members[j]);
     }
+}
+
+void executor::advance_group_regimes(kind& k, const std::vector<int>& members) {
+    // Members advance in the regime they are in at this point, as in advance_member.
+    group_by_regime(k, members);
     std::vector<std::vector<std::vector<double>>>& tests = scratch_.regime_tests;
     tests.resize(k.regimes.size());
+    std::vector<double>& values = scratch_.values;
     for (std::size_t r = 0; r < k.regimes.size(); ++r) {
-        const std::vector<int>& group = in_regime[r];
+        const std::vector<int>& group = scratch_.in_regime[r];
         if (group.empty()) {
             continue;
         }
         const regime_program& regime = k.regimes[r];
-        copy_requirements_of(group);
-        derive(regime.derived, group);
+        copy_requirements(k, group);
+        evaluate_derived(regime.derived, k, group);
         for (const rate& rt : regime.rates) {
             evaluate_many(rt.value, k, group, values);
             std::vector<double>& state = column(k, rt.state_column);
@@ -619,8 +568,10 @@ void executor::advance_group(kind& k, const std::vector<int>& members, double t)
                 state[static_cast<std::size_t>(group[j])] += dt_ * values[j];
             }
         }
-        test_all(regime.conditions, group, tests[r]);
+        evaluate_tests(regime.conditions, k, group, tests[r]);
     }
+    // Actions may change a member's regime: each runs the conditions of the one it started in.
+    const std::size_t n = members.size();
     std::vector<int>& start_regime = scratch_.start_regime;
     start_regime.resize(n);
     for (std::size_t j = 0; j < n; ++j) {
@@ -629,9 +580,10 @@ void executor::advance_group(kind& k, const std::vector<int>& members, double t)
     for (std::size_t j = 0; j < n; ++j) {
         const auto r = static_cast<std::size_t>(start_regime[j]);
         const std::vector<std::vector<double>>& regime_tests = tests[r];
-        const std::size_t at = row[j];
-        run_conditions(k.regimes[r].conditions, [&regime_tests, at](std::size_t c) { return regime_tests[c][at]; }, k,
-                       members[j]);
+        const std::size_t at = scratch_.row[j];
+        run_conditions(
+            k.regimes[r].conditions,
+            [&regime_tests, at](std::size_t c) { return regime_tests[c][at]; }, k, members[j]);
     }
 }
 

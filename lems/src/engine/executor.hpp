@@ -4,6 +4,7 @@
 #include <functional>
 #include <vector>
 
+#include "group_evaluator.hpp"
 #include "java_random.hpp"
 #include "runtime_builder.hpp"
 
@@ -51,20 +52,33 @@ private:
     void initialize_member(kind& k, int i, bool with_derived);
     void initialize_tree(instance* inst);
     void advance_member(kind& k, int i, double t);
+    // Advances a group of members of one kind together, each phase over all of them.
     void advance_group(kind& k, const std::vector<int>& members, double t);
+    void advance_group_regimes(kind& k, const std::vector<int>& members);
+    // Files the members by their active regime into scratch_.in_regime, with their rows in
+    // scratch_.row.
+    void group_by_regime(const kind& k, const std::vector<int>& members);
     // Evaluates an expression for every listed member into `out` (one value per member).
     void evaluate_many(const compiled_expression& e, const kind& k, const std::vector<int>& members,
-                       std::vector<double>& out);
+                       std::vector<double>& out) {
+        group_evaluator_.evaluate(e, k, members, random_, out);
+    }
+    void evaluate_tests(const std::vector<condition>& conditions, const kind& k,
+                        const std::vector<int>& members, std::vector<std::vector<double>>& tests);
     // Runs conditions member by member in order, using tests evaluated for all members beforehand
     // until a member's own actions change its state.
     // `test(c)` gives condition c's precomputed test value.
     template <class PrecomputedTest>
-    void run_conditions(const std::vector<condition>& conditions, PrecomputedTest test, kind& k, int member);
+    void run_conditions(const std::vector<condition>& conditions, PrecomputedTest test, kind& k,
+                        int member);
     void advance_compiled(kind& k, const std::vector<int>& members, double t,
                           const native_code::group_kernels& kernels);
     void copy_requirements(kind& k, int i);
+    void copy_requirements(kind& k, const std::vector<int>& members);
     void evaluate_derived(const std::vector<derived_expression>& list, kind& k, int i);
     void evaluate_derived(const derived_expression& d, kind& k, int i);
+    void evaluate_derived(const std::vector<derived_expression>& list, kind& k,
+                          const std::vector<int>& members);
     void evaluate_paths(kind& k, int i);
     void sync_exposures(kind& k, int i);
     void sync_exposures(kind& k, const std::vector<int>& members);
@@ -81,16 +95,8 @@ private:
     std::vector<queued_event> due_;
     std::uint64_t step_index_ = 0;
     std::vector<double> stack_;
-    std::vector<std::vector<double>> vector_stack_; // evaluate_many's temporary buffers
-    std::vector<int> free_buffers_;
-    // An operand of evaluate_many: a view of a column, a scalar, or a temporary buffer it owns.
-    struct group_operand {
-        const double* data = nullptr;
-        double scalar = 0.0;
-        int buffer = -1; // index into vector_stack_, or -1 when not owned
-        bool is_scalar = false;
-    };
-    std::vector<group_operand> operand_stack_;
+    group_evaluator group_evaluator_;
+    // Scratch space kept between steps: a group advances every step and should not allocate.
     struct group_scratch {
         std::vector<double> values;
         std::vector<std::vector<double>> tests;

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include <sf/firmware/assert.hpp>
 #include <sf/lems/flatten.hpp>
 #include <sf/lems/network_run.hpp>
 
@@ -38,11 +39,13 @@ public:
             for (std::size_t c = 0; c < k->columns.size(); ++c) {
                 const auto& column = k->columns[c];
                 if (!column.empty()) {
-                    spans_.push_back({column.data(), column.data() + column.size(), k.get(), static_cast<int>(c)});
+                    spans_.push_back({column.data(), column.data() + column.size(), k.get(),
+                                      static_cast<int>(c)});
                 }
             }
         }
-        std::sort(spans_.begin(), spans_.end(), [](const span& a, const span& b) { return a.begin < b.begin; });
+        std::sort(spans_.begin(), spans_.end(),
+                  [](const span& a, const span& b) { return a.begin < b.begin; });
     }
 
     place locate(const double* cell) const {
@@ -67,44 +70,6 @@ private:
     };
     std::vector<span> spans_;
 };
-
-ir::op ir_op(engine::opcode code) {
-    using engine::opcode;
-    switch (code) {
-    case opcode::negate: return ir::op::negate;
-    case opcode::add: return ir::op::add;
-    case opcode::subtract: return ir::op::subtract;
-    case opcode::multiply: return ir::op::multiply;
-    case opcode::divide: return ir::op::divide;
-    case opcode::power: return ir::op::power;
-    case opcode::greater: return ir::op::greater;
-    case opcode::less: return ir::op::less;
-    case opcode::greater_equal: return ir::op::greater_equal;
-    case opcode::less_equal: return ir::op::less_equal;
-    case opcode::equal: return ir::op::equal;
-    case opcode::not_equal: return ir::op::not_equal;
-    case opcode::logical_and: return ir::op::logical_and;
-    case opcode::logical_or: return ir::op::logical_or;
-    case opcode::exp: return ir::op::exp;
-    case opcode::log: return ir::op::log;
-    case opcode::sqrt: return ir::op::sqrt;
-    case opcode::sin: return ir::op::sin;
-    case opcode::cos: return ir::op::cos;
-    case opcode::tan: return ir::op::tan;
-    case opcode::sinh: return ir::op::sinh;
-    case opcode::cosh: return ir::op::cosh;
-    case opcode::tanh: return ir::op::tanh;
-    case opcode::abs: return ir::op::abs;
-    case opcode::ceil: return ir::op::ceil;
-    case opcode::floor: return ir::op::floor;
-    case opcode::heaviside: return ir::op::heaviside;
-    case opcode::random: return ir::op::random;
-    case opcode::factorial: return ir::op::factorial;
-    case opcode::load:
-    case opcode::constant: break;
-    }
-    return ir::op::constant;
-}
 
 // The declared dimension of a kind's column, found by its name.
 dimension column_dimension(const kind& k, const std::string& column_name) {
@@ -183,9 +148,9 @@ struct neuron_tree {
 struct runtime_index {
     const engine::runtime& rt;
     column_locator locator;
-    std::vector<std::vector<instance*>> members;       // per kind id, by member index
-    std::map<const instance*, int> neuron_of;          // instance -> index into neurons
-    std::map<const instance*, int> position;           // instance -> position in its neuron's order
+    std::vector<std::vector<instance*>> members; // per kind id, by member index
+    std::map<const instance*, int> neuron_of;    // instance -> index into neurons
+    std::map<const instance*, int> position;     // instance -> position in its neuron's order
     std::vector<neuron_tree> neurons;
 
     explicit runtime_index(const engine::runtime& runtime) : rt(runtime), locator(runtime) {
@@ -216,7 +181,8 @@ private:
             if (parent != nullptr) {
                 const auto& siblings = parent->multi.empty() ? parent->children : parent->multi;
                 const auto it = std::find(siblings.begin(), siblings.end(), inst);
-                tree.population_index = it == siblings.end() ? 0 : static_cast<int>(it - siblings.begin());
+                tree.population_index =
+                    it == siblings.end() ? 0 : static_cast<int>(it - siblings.begin());
             }
             const int index = static_cast<int>(neurons.size());
             for (std::size_t p = 0; p < tree.order.size(); ++p) {
@@ -252,7 +218,8 @@ public:
         : index_(index), tree_(tree), group_(group) {}
 
     // Statements for the events of a step's input channels, then for every instance in order.
-    void translate(const std::vector<std::pair<int, int>>& channels, const std::vector<std::string>& payloads) {
+    void translate(const std::vector<std::pair<int, int>>& channels,
+                   const std::vector<std::string>& payloads) {
         for (std::size_t c = 0; c < channels.size(); ++c) {
             const auto first = static_cast<int>(group_.step.size());
             receive(static_cast<int>(c), channels[c].first, channels[c].second, payloads[c]);
@@ -283,7 +250,8 @@ public:
         v.member = member;
         v.name = path_of(position) + member;
         v.dim = column_dimension(k, column_name);
-        const int index = add_variable(std::move(v), origin{origin::column_value, position, column});
+        const int index =
+            add_variable(std::move(v), origin{origin::column_value, position, column});
         columns_[key] = index;
         return index;
     }
@@ -311,33 +279,37 @@ public:
     // What a pointer read by this neuron's instance at `reader` denotes.
     value_ref reference(const double* cell, int reader) {
         const column_locator::place place = index_.locator.locate(cell);
-        if (place.owner == nullptr) {
-            throw parse_error{instance_of(reader)->comp->where, describe(instance_of(reader)),
-                              "reads a value outside every component (an internal error)"};
-        }
+        // Every value an instance reads lives in some kind's column.
+        SF_ASSERT(place.owner != nullptr);
         if (place.owner->constant_columns[static_cast<std::size_t>(place.column)]) {
             return {true, *cell, -1, -1};
         }
         const instance* source = index_.instance_at(*place.owner, place.member);
         const auto neuron = index_.neuron_of.find(source);
-        if (neuron == index_.neuron_of.end() || index_.neurons[static_cast<std::size_t>(neuron->second)].root != tree_.root) {
-            throw parse_error{instance_of(reader)->comp->where, describe(instance_of(reader)),
-                              "reads '" + place.owner->column_names[static_cast<std::size_t>(place.column)] + "' of " +
-                                  describe(source) + ", which is not part of cell " + describe(tree_.root) +
-                                  ": a neuron core exchanges only spikes between cells (gap junctions and graded "
-                                  "synapses cannot be mapped)"};
+        if (neuron == index_.neuron_of.end() ||
+            index_.neurons[static_cast<std::size_t>(neuron->second)].root != tree_.root) {
+            throw parse_error{
+                instance_of(reader)->comp->where, describe(instance_of(reader)),
+                "reads '" + place.owner->column_names[static_cast<std::size_t>(place.column)] +
+                    "' of " + describe(source) + ", which is not part of cell " +
+                    describe(tree_.root) +
+                    ": a neuron core exchanges only spikes between cells (gap junctions and graded "
+                    "synapses cannot be mapped)"};
         }
         return {false, 0.0, index_.position.at(source), place.column};
     }
 
 private:
     const kind& owner(int position) const { return *instance_of(position)->owner; }
-    instance* instance_of(int position) const { return tree_.order[static_cast<std::size_t>(position)]; }
+    instance* instance_of(int position) const {
+        return tree_.order[static_cast<std::size_t>(position)];
+    }
     int member_of(int position) const { return instance_of(position)->index; }
 
     std::string path_of(int position) const {
         std::vector<const instance*> chain;
-        for (const instance* up = instance_of(position); up != nullptr && up != tree_.root; up = up->parent) {
+        for (const instance* up = instance_of(position); up != nullptr && up != tree_.root;
+             up = up->parent) {
             chain.push_back(up);
         }
         std::string path;
@@ -356,7 +328,8 @@ private:
     }
 
     ir::expr value_of(const value_ref& ref) {
-        return ref.constant ? ir::expr::constant(ref.value) : ir::expr::variable(variable_for(ref.position, ref.column));
+        return ref.constant ? ir::expr::constant(ref.value)
+                            : ir::expr::variable(variable_for(ref.position, ref.column));
     }
 
     ir::expr load(int position, int column) {
@@ -377,12 +350,15 @@ private:
         std::vector<int> stack;
         for (const engine::instruction& ins : code.code) {
             switch (ins.op) {
-            case engine::opcode::load: stack.push_back(out.append(load(position, ins.column))); break;
-            case engine::opcode::constant: stack.push_back(out.add(ir::node{ir::op::constant, -1, -1, ins.value, -1})); break;
+            case engine::opcode::variable:
+                stack.push_back(out.append(load(position, ins.column)));
+                break;
+            case engine::opcode::constant:
+                stack.push_back(out.add(ir::node{ir::op::constant, -1, -1, ins.value, -1}));
+                break;
             default: {
-                const ir::op kind = ir_op(ins.op);
-                ir::node n{kind, -1, -1, 0.0, -1};
-                if (ir::operand_count(kind) == 2) {
+                ir::node n{ins.op, -1, -1, 0.0, -1};
+                if (ir::operand_count(ins.op) == 2) {
                     n.b = stack.back();
                     stack.pop_back();
                 }
@@ -396,7 +372,8 @@ private:
     }
 
     void assign(int target, ir::expr value, int guard) {
-        group_.step.push_back(ir::statement{ir::statement_kind::assign, target, std::move(value), guard});
+        group_.step.push_back(
+            ir::statement{ir::statement_kind::assign, target, std::move(value), guard});
     }
 
     // A new guard variable holding `test` where `outer` holds (always when outer is -1).
@@ -434,7 +411,8 @@ private:
         auto none_chosen = [&]() {
             ir::expr e = ir::expr::constant(1.0);
             for (int f : chosen) {
-                e = binary(ir::op::logical_and, e, binary(ir::op::equal, ir::expr::variable(f), ir::expr::constant(0.0)));
+                e = binary(ir::op::logical_and, e,
+                           binary(ir::op::equal, ir::expr::variable(f), ir::expr::constant(0.0)));
             }
             return e;
         };
@@ -442,15 +420,20 @@ private:
             if (static_cast<int>(c) == d.default_case) {
                 continue;
             }
-            const int f = flag(binary(ir::op::logical_and, none_chosen(), translate(d.case_conditions[c], position)), guard,
-                               "case of " + group_.variables[static_cast<std::size_t>(target)].member);
+            const int f =
+                flag(binary(ir::op::logical_and, none_chosen(),
+                            translate(d.case_conditions[c], position)),
+                     guard, "case of " + group_.variables[static_cast<std::size_t>(target)].member);
             assign(target, translate(d.case_values[c], position), f);
             chosen.push_back(f);
         }
-        const int otherwise = flag(none_chosen(), guard, "default of " + group_.variables[static_cast<std::size_t>(target)].member);
+        const int otherwise =
+            flag(none_chosen(), guard,
+                 "default of " + group_.variables[static_cast<std::size_t>(target)].member);
         assign(target,
-               d.default_case < 0 ? ir::expr::constant(0.0)
-                                  : translate(d.case_values[static_cast<std::size_t>(d.default_case)], position),
+               d.default_case < 0
+                   ? ir::expr::constant(0.0)
+                   : translate(d.case_values[static_cast<std::size_t>(d.default_case)], position),
                otherwise);
     }
 
@@ -458,7 +441,8 @@ private:
         const kind& k = owner(position);
         const int member = member_of(position);
         for (const engine::requirement_copy& r : k.requirements) {
-            const value_ref source = reference(r.source[static_cast<std::size_t>(member)].cell, position);
+            const value_ref source =
+                reference(r.source[static_cast<std::size_t>(member)].cell, position);
             assign(variable_for(position, r.column), value_of(source), -1);
         }
     }
@@ -492,24 +476,27 @@ private:
             assign(variable_for(position, r.rate_column), translate(r.value, position), -1);
         }
         for (const auto& r : k.rates) {
-            group_.step.push_back(ir::statement{ir::statement_kind::integrate, variable_for(position, r.state_column),
-                                                ir::expr::variable(variable_for(position, r.rate_column)), -1});
+            group_.step.push_back(
+                ir::statement{ir::statement_kind::integrate, variable_for(position, r.state_column),
+                              ir::expr::variable(variable_for(position, r.rate_column)), -1});
         }
         for (const auto& c : k.conditions) {
             const int f = flag(translate(c.test, position), -1, "condition");
             actions(c.actions, position, f, 0);
         }
         for (const auto& [variable, snapshot] : k.exposure_sync) {
-            assign(variable_for(position, snapshot), ir::expr::variable(variable_for(position, variable)), -1);
+            assign(variable_for(position, snapshot),
+                   ir::expr::variable(variable_for(position, variable)), -1);
         }
         if (k.regimes.empty()) {
             return;
         }
         std::vector<int> in_regime;
         for (std::size_t r = 0; r < k.regimes.size(); ++r) {
-            in_regime.push_back(flag(binary(ir::op::equal, ir::expr::variable(regime_variable(position)),
-                                            ir::expr::constant(static_cast<double>(r))),
-                                     -1, "in regime " + k.regimes[r].name));
+            in_regime.push_back(
+                flag(binary(ir::op::equal, ir::expr::variable(regime_variable(position)),
+                            ir::expr::constant(static_cast<double>(r))),
+                     -1, "in regime " + k.regimes[r].name));
         }
         copy_requirements(position);
         for (std::size_t r = 0; r < k.regimes.size(); ++r) {
@@ -519,11 +506,13 @@ private:
                 derive(d, position, guard);
             }
             for (const auto& rate : regime.rates) {
-                group_.step.push_back(ir::statement{ir::statement_kind::integrate, variable_for(position, rate.state_column),
+                group_.step.push_back(ir::statement{ir::statement_kind::integrate,
+                                                    variable_for(position, rate.state_column),
                                                     translate(rate.value, position), guard});
             }
             for (const auto& c : regime.conditions) {
-                const int f = flag(translate(c.test, position), guard, "condition in " + regime.name);
+                const int f =
+                    flag(translate(c.test, position), guard, "condition in " + regime.name);
                 actions(c.actions, position, f, 0);
             }
         }
@@ -542,13 +531,16 @@ private:
         }
         for (const auto& a : list) {
             if (a.op == engine::action_op::transition) {
-                assign(regime_variable(position), ir::expr::constant(static_cast<double>(a.regime)), guard);
-                actions(owner(position).regimes[static_cast<std::size_t>(a.regime)].on_entry, position, guard, depth);
+                assign(regime_variable(position), ir::expr::constant(static_cast<double>(a.regime)),
+                       guard);
+                actions(owner(position).regimes[static_cast<std::size_t>(a.regime)].on_entry,
+                        position, guard, depth);
             }
         }
     }
 
-    // An EventOut: the cell's spike leaves the neuron; events between its parts are handled in place.
+    // An EventOut: the cell's spike leaves the neuron; events between its parts are handled in
+    // place.
     void send(int position, int port, int guard, int depth) {
         const kind& k = owner(position);
         const int member = member_of(position);
@@ -556,29 +548,35 @@ private:
         if (sender == tree_.root) {
             group_.step.push_back(ir::statement{ir::statement_kind::emit, port, {}, guard});
         }
-        for (const engine::event_target& target : k.output_ports[static_cast<std::size_t>(port)].targets[static_cast<std::size_t>(member)]) {
-            const instance* receiver = index_.instance_at(*target.target.owner, target.target.index);
+        for (const engine::event_target& target : k.output_ports[static_cast<std::size_t>(port)]
+                                                      .targets[static_cast<std::size_t>(member)]) {
+            const instance* receiver =
+                index_.instance_at(*target.target.owner, target.target.index);
             const auto neuron = index_.neuron_of.find(receiver);
-            const bool inside = neuron != index_.neuron_of.end() &&
-                                index_.neurons[static_cast<std::size_t>(neuron->second)].root == tree_.root;
+            const bool inside =
+                neuron != index_.neuron_of.end() &&
+                index_.neurons[static_cast<std::size_t>(neuron->second)].root == tree_.root;
             if (inside && target.delay <= 0.0) {
                 if (depth >= max_event_depth) {
                     throw parse_error{sender->comp->where, describe(sender),
-                                      "events inside cell " + describe(tree_.root) + " trigger each other in a loop"};
+                                      "events inside cell " + describe(tree_.root) +
+                                          " trigger each other in a loop"};
                 }
                 deliver_inside(index_.position.at(receiver), target, guard, depth + 1);
             } else if (sender != tree_.root) {
-                throw parse_error{sender->comp->where, describe(sender),
-                                  "sends events to " + describe(receiver) +
-                                      (inside ? " with a delay" : ", outside cell " + describe(tree_.root)) +
-                                      "; on a neuron core only a cell's own spikes travel between neurons"};
+                throw parse_error{
+                    sender->comp->where, describe(sender),
+                    "sends events to " + describe(receiver) +
+                        (inside ? " with a delay" : ", outside cell " + describe(tree_.root)) +
+                        "; on a neuron core only a cell's own spikes travel between neurons"};
             }
         }
     }
 
     void deliver_inside(int position, const engine::event_target& target, int guard, int depth) {
         if (target.property_column >= 0) {
-            assign(variable_for(position, target.property_column), ir::expr::constant(target.property_value), guard);
+            assign(variable_for(position, target.property_column),
+                   ir::expr::constant(target.property_value), guard);
         }
         handle(position, target.port, guard, depth);
     }
@@ -630,9 +628,11 @@ private:
             if (last != engine::opcode::add && last != engine::opcode::subtract) {
                 return false;
             }
-            const bool target_first = code.front().op == engine::opcode::load && code.front().column == a.column;
-            const bool target_last = code.size() >= 2 && code[code.size() - 2].op == engine::opcode::load &&
-                                     code[code.size() - 2].column == a.column && last == engine::opcode::add;
+            const bool target_first =
+                code.front().op == engine::opcode::variable && code.front().column == a.column;
+            const bool target_last =
+                code.size() >= 2 && code[code.size() - 2].op == engine::opcode::variable &&
+                code[code.size() - 2].column == a.column && last == engine::opcode::add;
             if (!target_first && !target_last) {
                 return false;
             }
@@ -643,11 +643,12 @@ private:
                 if (ins.op == engine::opcode::random) {
                     return false;
                 }
-                if (ins.op == engine::opcode::load && !k.constant_columns[static_cast<std::size_t>(ins.column)] &&
+                if (ins.op == engine::opcode::variable &&
+                    !k.constant_columns[static_cast<std::size_t>(ins.column)] &&
                     properties.count(ins.column) == 0) {
                     return false;
                 }
-                if (ins.op == engine::opcode::load && ins.column == k.time_column) {
+                if (ins.op == engine::opcode::variable && ins.column == k.time_column) {
                     return false;
                 }
             }
@@ -667,8 +668,9 @@ private:
         const int payload_column = payload.empty() ? -1 : k.column(payload);
         in.additive = additive(k, port);
         if (!in.additive) {
-            const int f = flag(binary(ir::op::not_equal, ir::expr::variable(in.input), ir::expr::constant(0.0)), -1,
-                               "event on " + in.name);
+            const int f = flag(
+                binary(ir::op::not_equal, ir::expr::variable(in.input), ir::expr::constant(0.0)),
+                -1, "event on " + in.name);
             handle(position, port, f, 0);
             return;
         }
@@ -699,15 +701,17 @@ private:
         std::vector<ir::expr> increments_of;
         for (auto& [target, whole] : rewritten) {
             const ir::node& root = whole.at(whole.root());
-            const bool target_first = whole.at(root.a).kind == ir::op::variable && whole.at(root.a).variable == target;
+            const bool target_first =
+                whole.at(root.a).kind == ir::op::variable && whole.at(root.a).variable == target;
             increments_of.push_back(whole.subtree(target_first ? root.b : root.a));
         }
         if (reads_payload && !homogeneous(increments_of, in.input)) {
             // Not proportional to the payload: events cannot be summed before they are handled.
             in.additive = false;
             in.payload.clear();
-            const int f = flag(binary(ir::op::not_equal, ir::expr::variable(in.input), ir::expr::constant(0.0)), -1,
-                               "event on " + in.name);
+            const int f = flag(
+                binary(ir::op::not_equal, ir::expr::variable(in.input), ir::expr::constant(0.0)),
+                -1, "event on " + in.name);
             handle(position, port, f, 0);
             return;
         }
@@ -719,7 +723,8 @@ private:
                 assign(target, whole, -1);
             } else {
                 // Each event adds the same increment: scale it by the number of events.
-                const ir::expr scaled = binary(ir::op::multiply, increments_of[a], ir::expr::variable(in.input));
+                const ir::expr scaled =
+                    binary(ir::op::multiply, increments_of[a], ir::expr::variable(in.input));
                 assign(target, binary(combine, ir::expr::variable(target), scaled), -1);
             }
         }
@@ -731,8 +736,9 @@ private:
         for (std::size_t v = 0; v < origins_.size(); ++v) {
             const origin& from = origins_[v];
             if (from.from == origin::column_value) {
-                values[v] = owner(from.position).columns[static_cast<std::size_t>(from.column)]
-                                                       [static_cast<std::size_t>(member_of(from.position))];
+                values[v] = owner(from.position)
+                                .columns[static_cast<std::size_t>(from.column)]
+                                        [static_cast<std::size_t>(member_of(from.position))];
             }
         }
         std::vector<double> scratch;
@@ -758,7 +764,6 @@ private:
     int flags_ = 0;
 };
 
-
 // What makes two cells run the same program: the kinds of their parts in order, where each part
 // reads its requirements and paths, and which parts send events to which.
 std::vector<long long> shape_of(const runtime_index& index, const neuron_tree& tree) {
@@ -777,7 +782,8 @@ std::vector<long long> shape_of(const runtime_index& index, const neuron_tree& t
         }
         const instance* from = index.instance_at(*place.owner, place.member);
         const auto neuron = index.neuron_of.find(from);
-        if (neuron == index.neuron_of.end() || index.neurons[static_cast<std::size_t>(neuron->second)].root != tree.root) {
+        if (neuron == index.neuron_of.end() ||
+            index.neurons[static_cast<std::size_t>(neuron->second)].root != tree.root) {
             key.push_back(-3);
             return;
         }
@@ -803,7 +809,8 @@ std::vector<long long> shape_of(const runtime_index& index, const neuron_tree& t
         for (const auto& port : k.output_ports) {
             key.push_back(-4);
             for (const auto& target : port.targets[member]) {
-                const instance* receiver = index.instance_at(*target.target.owner, target.target.index);
+                const instance* receiver =
+                    index.instance_at(*target.target.owner, target.target.index);
                 const auto p = index.position.find(receiver);
                 key.push_back(p == index.position.end() ? -5 : p->second);
                 key.push_back(target.port);
@@ -816,10 +823,313 @@ std::vector<long long> shape_of(const runtime_index& index, const neuron_tree& t
 }
 
 struct group_plan {
-    std::vector<int> neurons; // indices into runtime_index::neurons
+    std::vector<int> neurons;                  // indices into runtime_index::neurons
     std::vector<std::pair<int, int>> channels; // (position, port)
     std::vector<std::string> payloads;         // per channel: the property events carry, or empty
 };
+
+} // namespace
+
+namespace {
+
+// Builds the network IR from an indexed runtime, phase by phase, in the order of the calls in
+// flatten(): cells into groups, the spikes between cells, the groups and their statements, the
+// connections, the outputs, and last the variables' initial values (outputs may add variables).
+class network_flattener {
+public:
+    network_flattener(const runtime_index& index, ir::network& net) : index_(index), net_(net) {}
+
+    // Cells of one population with one shape form a group, in the order the cells come.
+    void group_cells() {
+        neuron_ref_.resize(index_.neurons.size());
+        std::map<std::pair<std::string, std::vector<long long>>, int> group_of_shape;
+        for (std::size_t n = 0; n < index_.neurons.size(); ++n) {
+            const neuron_tree& tree = index_.neurons[n];
+            auto key = std::make_pair(tree.population, shape_of(index_, tree));
+            auto it = group_of_shape.find(key);
+            if (it == group_of_shape.end()) {
+                it = group_of_shape.emplace(std::move(key), static_cast<int>(plans_.size())).first;
+                plans_.emplace_back();
+            }
+            group_plan& g = plans_[static_cast<std::size_t>(it->second)];
+            neuron_ref_[n] = ir::neuron_ref{it->second, static_cast<int>(g.neurons.size())};
+            g.neurons.push_back(static_cast<int>(n));
+        }
+    }
+
+    // Spikes leaving a cell become connections; each (part, port) they reach becomes a channel.
+    void find_connections() {
+        channel_of_.resize(plans_.size());
+        for (std::size_t n = 0; n < index_.neurons.size(); ++n) {
+            const neuron_tree& tree = index_.neurons[n];
+            const kind& k = *tree.root->owner;
+            const auto member = static_cast<std::size_t>(tree.root->index);
+            for (std::size_t port = 0; port < k.output_ports.size(); ++port) {
+                for (const auto& target : k.output_ports[port].targets[member]) {
+                    connect(n, port, target);
+                }
+            }
+        }
+    }
+
+    // A group per plan, with its statements.
+    void make_groups() {
+        for (const group_plan& gp : plans_) {
+            net_.groups.push_back(group_of(gp));
+        }
+        // The translators keep the groups they fill: made once net_.groups stops growing.
+        translators_.reserve(plans_.size());
+        for (std::size_t g = 0; g < plans_.size(); ++g) {
+            const neuron_tree& first =
+                index_.neurons[static_cast<std::size_t>(plans_[g].neurons.front())];
+            translators_.emplace_back(index_, first, net_.groups[g]);
+            translators_.back().translate(plans_[g].channels, plans_[g].payloads);
+        }
+    }
+
+    // Connections carry their property (a weight) where the channel sums it, else one per event.
+    void add_connections() {
+        std::vector<std::map<std::pair<int, int>, int>> arriving(plans_.size());
+        for (const pending& p : found_) {
+            ir::connection c = p.c;
+            const ir::neuron_group& group = net_.groups[static_cast<std::size_t>(c.target.group)];
+            const ir::input_channel& in = group.inputs[static_cast<std::size_t>(c.channel)];
+            if (in.payload.empty()) {
+                c.payload = 1.0;
+            } else if (p.property_column < 0) {
+                c.payload =
+                    p.receiver_kind->columns[static_cast<std::size_t>(p.receiver_kind->column(
+                        in.payload))][static_cast<std::size_t>(p.receiver_member)];
+            }
+            if (!in.additive &&
+                ++arriving[static_cast<std::size_t>(c.target.group)][{c.target.neuron, c.channel}] >
+                    1) {
+                refuse_several_connections(p);
+            }
+            net_.connections.push_back(c);
+        }
+    }
+
+    void add_outputs(engine::runtime& rt, const engine::output_plan& outputs) {
+        for (const auto& trace : outputs.traces) {
+            ir::trace_output out;
+            out.id = trace.file->id;
+            out.path = trace.path;
+            for (std::size_t c = 0; c < trace.columns.size(); ++c) {
+                const engine::value_source source =
+                    engine::resolve_quantity(*rt.graph, trace.quantities[c], *trace.columns[c]);
+                out.columns.push_back(
+                    locate_variable(source, *trace.columns[c], trace.quantities[c]));
+            }
+            net_.traces.push_back(std::move(out));
+        }
+        for (const auto& planned : outputs.events) {
+            ir::event_output out;
+            out.id = planned.file->id;
+            out.path = planned.path;
+            out.id_first = planned.id_first;
+            for (const auto& selection : planned.selections) {
+                out.selections.push_back(spikes_of(rt, selection));
+            }
+            net_.events.push_back(std::move(out));
+        }
+    }
+
+    // Initial values per neuron, and what each variable is.
+    void set_initial_values() {
+        for (std::size_t g = 0; g < plans_.size(); ++g) {
+            ir::neuron_group& group = net_.groups[g];
+            const auto& origins = translators_[g].origins();
+            std::vector<bool> assigned(group.variables.size(), false);
+            for (const auto& s : group.step) {
+                if (s.kind != ir::statement_kind::emit) {
+                    assigned[static_cast<std::size_t>(s.target)] = true;
+                }
+            }
+            for (std::size_t v = 0; v < group.variables.size(); ++v) {
+                ir::variable& var = group.variables[v];
+                if (var.kind != ir::storage::input) {
+                    var.kind = assigned[v] ? ir::storage::state : ir::storage::neuron_constant;
+                }
+                var.initial.reserve(plans_[g].neurons.size());
+                for (int n : plans_[g].neurons) {
+                    var.initial.push_back(
+                        initial_value(origins[v], index_.neurons[static_cast<std::size_t>(n)]));
+                }
+            }
+        }
+    }
+
+private:
+    struct pending {
+        ir::connection c;
+        int position;
+        int port;
+        int property_column;
+        const kind* receiver_kind;
+        int receiver_member;
+    };
+
+    // An event target of output `port` of cell n: a connection unless inside the cell.
+    void connect(std::size_t n, std::size_t port, const engine::event_target& target) {
+        const instance* receiver = index_.instance_at(*target.target.owner, target.target.index);
+        const int receiver_neuron = index_.neuron_of.at(receiver);
+        if (receiver_neuron == static_cast<int>(n) && target.delay <= 0.0) {
+            return; // handled inside the cell
+        }
+        const ir::neuron_ref to = neuron_ref_[static_cast<std::size_t>(receiver_neuron)];
+        const int position = index_.position.at(receiver);
+        auto& channels = channel_of_[static_cast<std::size_t>(to.group)];
+        const auto key = std::make_pair(position, target.port);
+        auto it = channels.find(key);
+        group_plan& g = plans_[static_cast<std::size_t>(to.group)];
+        if (it == channels.end()) {
+            it = channels.emplace(key, static_cast<int>(g.channels.size())).first;
+            g.channels.push_back(key);
+            g.payloads.emplace_back();
+        }
+        if (target.property_column >= 0) {
+            g.payloads[static_cast<std::size_t>(it->second)] =
+                target.target.owner->column_names[static_cast<std::size_t>(target.property_column)];
+        }
+        ir::connection c;
+        c.source = neuron_ref_[n];
+        c.source_port = static_cast<int>(port);
+        c.target = to;
+        c.channel = it->second;
+        c.payload = target.property_column >= 0 ? target.property_value : 1.0;
+        c.delay = target.delay;
+        found_.push_back({c, position, target.port, target.property_column, target.target.owner,
+                          target.target.index});
+    }
+
+    // The group of a plan without its statements: its members, outputs and input channels.
+    ir::neuron_group group_of(const group_plan& gp) const {
+        const neuron_tree& first = index_.neurons[static_cast<std::size_t>(gp.neurons.front())];
+        ir::neuron_group group;
+        group.population = first.population;
+        group.component = first.root->comp->id;
+        group.where = first.root->comp->where;
+        for (int n : gp.neurons) {
+            group.members.push_back(index_.neurons[static_cast<std::size_t>(n)].population_index);
+        }
+        group.label = group.population + "[" + std::to_string(group.members.front()) +
+                      (group.members.size() > 1 ? ".." + std::to_string(group.members.back())
+                                                : std::string()) +
+                      "]";
+        for (const auto& port : first.root->owner->output_ports) {
+            group.outputs.push_back(port.name);
+        }
+        for (std::size_t c = 0; c < gp.channels.size(); ++c) {
+            const instance* receiver = first.order[static_cast<std::size_t>(gp.channels[c].first)];
+            ir::input_channel in;
+            in.name = (receiver == first.root ? std::string() : receiver->comp->label() + " ") +
+                      "port " +
+                      receiver->owner->input_ports[static_cast<std::size_t>(gp.channels[c].second)];
+            in.payload = gp.payloads[c];
+            group.inputs.push_back(std::move(in));
+        }
+        return group;
+    }
+
+    [[noreturn]] void refuse_several_connections(const pending& p) const {
+        const ir::neuron_ref& to = p.c.target;
+        const neuron_tree& tree = index_.neurons[static_cast<std::size_t>(
+            plans_[static_cast<std::size_t>(to.group)]
+                .neurons[static_cast<std::size_t>(to.neuron)])];
+        const instance* receiver = tree.order[static_cast<std::size_t>(p.position)];
+        throw parse_error{
+            receiver->comp->where, describe(receiver),
+            "receives events from several connections on cell " + describe(tree.root) +
+                ", and its OnEvent handler does not only add to its state; a neuron core sums "
+                "a step's events, so such a synapse may have one connection per cell"};
+    }
+
+    // Outputs name variables of neurons, made where nothing else needed them.
+    ir::recorded_quantity locate_variable(const engine::value_source& source,
+                                          const component& where, const std::string& quantity) {
+        ir::recorded_quantity q;
+        q.quantity = quantity;
+        const column_locator::place place = index_.locator.locate(source.cell);
+        if (place.owner != nullptr &&
+            place.owner->constant_columns[static_cast<std::size_t>(place.column)]) {
+            q.value = *source.cell;
+            return q;
+        }
+        const instance* inst =
+            place.owner != nullptr ? index_.instance_at(*place.owner, place.member) : nullptr;
+        const auto neuron = inst != nullptr ? index_.neuron_of.find(inst) : index_.neuron_of.end();
+        if (neuron == index_.neuron_of.end()) {
+            throw parse_error{where.where, where.label(),
+                              "quantity \"" + quantity +
+                                  "\" is not a variable of a cell, so no neuron core holds it"};
+        }
+        q.neuron = neuron_ref_[static_cast<std::size_t>(neuron->second)];
+        if (place.column == place.owner->time_column) {
+            throw parse_error{where.where, where.label(),
+                              "quantity \"" + quantity +
+                                  "\" is the time, which is not recorded as a variable"};
+        }
+        q.variable = translators_[static_cast<std::size_t>(q.neuron.group)].variable_for(
+            index_.position.at(inst), place.column);
+        net_.groups[static_cast<std::size_t>(q.neuron.group)]
+            .variables[static_cast<std::size_t>(q.variable)]
+            .recorded = true;
+        return q;
+    }
+
+    // The spikes an EventSelection records: a cell's output port.
+    ir::spike_selection spikes_of(engine::runtime& rt,
+                                  const engine::planned_event_selection& selection) const {
+        instance* found_cell = engine::resolve_selection(*rt.graph, selection);
+        const auto neuron = index_.neuron_of.find(found_cell);
+        if (neuron == index_.neuron_of.end() ||
+            index_.neurons[static_cast<std::size_t>(neuron->second)].root != found_cell) {
+            throw parse_error{selection.selection->where, selection.selection->label(),
+                              "select=\"" + selection.select +
+                                  "\" is not a cell; only cells' spikes leave a neuron core"};
+        }
+        const kind& owner = *found_cell->owner;
+        const int port = selection.port.empty() ? (owner.output_ports.empty() ? -1 : 0)
+                                                : owner.output_port_index(selection.port);
+        if (port < 0) {
+            throw parse_error{selection.selection->where, selection.selection->label(),
+                              found_cell->comp->label() + " has no output event port '" +
+                                  selection.port + "'"};
+        }
+        return {neuron_ref_[static_cast<std::size_t>(neuron->second)], port,
+                selection.selection->id};
+    }
+
+    // A variable's initial value in one cell: where the translator found it.
+    static double initial_value(const neuron_translator::origin& from, const neuron_tree& tree) {
+        if (from.from == neuron_translator::origin::zero) {
+            return 0.0;
+        }
+        const instance* inst = tree.order[static_cast<std::size_t>(from.position)];
+        const kind& k = *inst->owner;
+        return from.from == neuron_translator::origin::regime
+                   ? static_cast<double>(k.active_regime[static_cast<std::size_t>(inst->index)])
+                   : k.columns[static_cast<std::size_t>(from.column)]
+                              [static_cast<std::size_t>(inst->index)];
+    }
+
+    const runtime_index& index_;
+    ir::network& net_;
+    std::vector<group_plan> plans_;
+    std::vector<ir::neuron_ref> neuron_ref_;                     // per cell of index_.neurons
+    std::vector<std::map<std::pair<int, int>, int>> channel_of_; // per group: (position, port)
+    std::vector<pending> found_;
+    std::vector<neuron_translator> translators_; // per group
+};
+
+// The state of the random stream once every instance is initialised, where a run starts.
+std::uint64_t random_state_after_initialising(engine::runtime& rt,
+                                              const engine::simulation_plan& plan) {
+    engine::executor initialiser(rt, plan.step, plan.seed, [](int, double) {});
+    initialiser.initialize();
+    return initialiser.random_state();
+}
 
 } // namespace
 
@@ -827,12 +1137,7 @@ ir::network flatten(const model& m, const flatten_options& options) {
     const engine::simulation_plan plan = engine::plan_simulation(m, options.simulation_id);
     const component& sim = *plan.simulation;
     engine::runtime rt = engine::build_runtime(*plan.target, engine::recorded_paths(sim), true);
-    std::uint64_t random_state = 0;
-    {
-        engine::executor initialiser(rt, plan.step, plan.seed, [](int, double) {});
-        initialiser.initialize();
-        random_state = initialiser.random_state();
-    }
+    const std::uint64_t random_state = random_state_after_initialising(rt, plan);
     const runtime_index index(rt);
 
     ir::network net;
@@ -844,220 +1149,13 @@ ir::network flatten(const model& m, const flatten_options& options) {
     net.seed = plan.seed;
     net.reference_random_state = random_state;
 
-    // Cells of one population with one shape form a group, in the order the cells come.
-    std::vector<group_plan> plans;
-    std::vector<ir::neuron_ref> neuron_ref(index.neurons.size());
-    {
-        std::map<std::pair<std::string, std::vector<long long>>, int> group_of_shape;
-        for (std::size_t n = 0; n < index.neurons.size(); ++n) {
-            const neuron_tree& tree = index.neurons[n];
-            auto key = std::make_pair(tree.population, shape_of(index, tree));
-            auto it = group_of_shape.find(key);
-            if (it == group_of_shape.end()) {
-                it = group_of_shape.emplace(std::move(key), static_cast<int>(plans.size())).first;
-                plans.emplace_back();
-            }
-            group_plan& g = plans[static_cast<std::size_t>(it->second)];
-            neuron_ref[n] = ir::neuron_ref{it->second, static_cast<int>(g.neurons.size())};
-            g.neurons.push_back(static_cast<int>(n));
-        }
-    }
-
-    // Spikes leaving a cell become connections; each (part, port) they reach becomes a channel.
-    struct pending {
-        ir::connection c;
-        int position;
-        int port;
-        int property_column;
-        const kind* receiver_kind;
-        int receiver_member;
-    };
-    std::vector<pending> found;
-    std::vector<std::map<std::pair<int, int>, int>> channel_of(plans.size());
-    for (std::size_t n = 0; n < index.neurons.size(); ++n) {
-        const neuron_tree& tree = index.neurons[n];
-        const kind& k = *tree.root->owner;
-        const auto member = static_cast<std::size_t>(tree.root->index);
-        for (std::size_t port = 0; port < k.output_ports.size(); ++port) {
-            for (const auto& target : k.output_ports[port].targets[member]) {
-                const instance* receiver = index.instance_at(*target.target.owner, target.target.index);
-                const int receiver_neuron = index.neuron_of.at(receiver);
-                if (receiver_neuron == static_cast<int>(n) && target.delay <= 0.0) {
-                    continue; // handled inside the cell
-                }
-                const ir::neuron_ref to = neuron_ref[static_cast<std::size_t>(receiver_neuron)];
-                const int position = index.position.at(receiver);
-                auto& channels = channel_of[static_cast<std::size_t>(to.group)];
-                const auto key = std::make_pair(position, target.port);
-                auto it = channels.find(key);
-                group_plan& g = plans[static_cast<std::size_t>(to.group)];
-                if (it == channels.end()) {
-                    it = channels.emplace(key, static_cast<int>(g.channels.size())).first;
-                    g.channels.push_back(key);
-                    g.payloads.emplace_back();
-                }
-                if (target.property_column >= 0) {
-                    g.payloads[static_cast<std::size_t>(it->second)] =
-                        target.target.owner->column_names[static_cast<std::size_t>(target.property_column)];
-                }
-                ir::connection c;
-                c.source = neuron_ref[n];
-                c.source_port = static_cast<int>(port);
-                c.target = to;
-                c.channel = it->second;
-                c.payload = target.property_column >= 0 ? target.property_value : 1.0;
-                c.delay = target.delay;
-                found.push_back({c, position, target.port, target.property_column, target.target.owner,
-                                 target.target.index});
-            }
-        }
-    }
-
-    std::vector<neuron_translator> translators;
-    translators.reserve(plans.size());
-    for (std::size_t g = 0; g < plans.size(); ++g) {
-        const group_plan& gp = plans[g];
-        const neuron_tree& first = index.neurons[static_cast<std::size_t>(gp.neurons.front())];
-        ir::neuron_group group;
-        group.population = first.population;
-        group.component = first.root->comp->id;
-        group.where = first.root->comp->where;
-        for (int n : gp.neurons) {
-            group.members.push_back(index.neurons[static_cast<std::size_t>(n)].population_index);
-        }
-        group.label = group.population + "[" + std::to_string(group.members.front()) +
-                      (group.members.size() > 1 ? ".." + std::to_string(group.members.back()) : std::string()) + "]";
-        for (const auto& port : first.root->owner->output_ports) {
-            group.outputs.push_back(port.name);
-        }
-        for (std::size_t c = 0; c < gp.channels.size(); ++c) {
-            const instance* receiver = first.order[static_cast<std::size_t>(gp.channels[c].first)];
-            ir::input_channel in;
-            in.name = (receiver == first.root ? std::string() : receiver->comp->label() + " ") + "port " +
-                      receiver->owner->input_ports[static_cast<std::size_t>(gp.channels[c].second)];
-            in.payload = gp.payloads[c];
-            group.inputs.push_back(std::move(in));
-        }
-        net.groups.push_back(std::move(group));
-    }
-    for (std::size_t g = 0; g < plans.size(); ++g) {
-        const neuron_tree& first = index.neurons[static_cast<std::size_t>(plans[g].neurons.front())];
-        translators.emplace_back(index, first, net.groups[g]);
-        translators.back().translate(plans[g].channels, plans[g].payloads);
-    }
-
-    // Connections carry their property (a weight) where the channel sums it, else one per event.
-    std::vector<std::map<std::pair<int, int>, int>> arriving(plans.size());
-    for (const pending& p : found) {
-        ir::connection c = p.c;
-        const ir::neuron_group& group = net.groups[static_cast<std::size_t>(c.target.group)];
-        const ir::input_channel& in = group.inputs[static_cast<std::size_t>(c.channel)];
-        if (in.payload.empty()) {
-            c.payload = 1.0;
-        } else if (p.property_column < 0) {
-            c.payload = p.receiver_kind->columns[static_cast<std::size_t>(p.receiver_kind->column(in.payload))]
-                                                [static_cast<std::size_t>(p.receiver_member)];
-        }
-        if (!in.additive && ++arriving[static_cast<std::size_t>(c.target.group)][{c.target.neuron, c.channel}] > 1) {
-            const neuron_tree& tree = index.neurons[static_cast<std::size_t>(
-                plans[static_cast<std::size_t>(c.target.group)].neurons[static_cast<std::size_t>(c.target.neuron)])];
-            const instance* receiver = tree.order[static_cast<std::size_t>(p.position)];
-            throw parse_error{receiver->comp->where, describe(receiver),
-                              "receives events from several connections on cell " + describe(tree.root) +
-                                  ", and its OnEvent handler does not only add to its state; a neuron core sums a "
-                                  "step's events, so such a synapse may have one connection per cell"};
-        }
-        net.connections.push_back(c);
-    }
-
-    // Outputs name variables of neurons, made where nothing else needed them.
-    auto locate_variable = [&](const engine::value_source& source, const component& where, const std::string& quantity) {
-        ir::recorded_quantity q;
-        q.quantity = quantity;
-        const column_locator::place place = index.locator.locate(source.cell);
-        if (place.owner != nullptr && place.owner->constant_columns[static_cast<std::size_t>(place.column)]) {
-            q.value = *source.cell;
-            return q;
-        }
-        const instance* inst = place.owner != nullptr ? index.instance_at(*place.owner, place.member) : nullptr;
-        const auto neuron = inst != nullptr ? index.neuron_of.find(inst) : index.neuron_of.end();
-        if (neuron == index.neuron_of.end()) {
-            throw parse_error{where.where, where.label(),
-                              "quantity \"" + quantity + "\" is not a variable of a cell, so no neuron core holds it"};
-        }
-        q.neuron = neuron_ref[static_cast<std::size_t>(neuron->second)];
-        if (place.column == place.owner->time_column) {
-            throw parse_error{where.where, where.label(), "quantity \"" + quantity + "\" is the time, which is not recorded as a variable"};
-        }
-        q.variable = translators[static_cast<std::size_t>(q.neuron.group)].variable_for(index.position.at(inst), place.column);
-        net.groups[static_cast<std::size_t>(q.neuron.group)].variables[static_cast<std::size_t>(q.variable)].recorded = true;
-        return q;
-    };
-    const engine::output_plan outputs = engine::plan_outputs(sim, options.output_dir);
-    for (const auto& trace : outputs.traces) {
-        ir::trace_output out;
-        out.id = trace.file->id;
-        out.path = trace.path;
-        for (std::size_t c = 0; c < trace.columns.size(); ++c) {
-            const engine::value_source source = engine::resolve_quantity(*rt.graph, trace.quantities[c], *trace.columns[c]);
-            out.columns.push_back(locate_variable(source, *trace.columns[c], trace.quantities[c]));
-        }
-        net.traces.push_back(std::move(out));
-    }
-    for (const auto& planned : outputs.events) {
-        ir::event_output out;
-        out.id = planned.file->id;
-        out.path = planned.path;
-        out.id_first = planned.id_first;
-        for (const auto& selection : planned.selections) {
-            instance* found_cell = engine::resolve_selection(*rt.graph, selection);
-            const auto neuron = index.neuron_of.find(found_cell);
-            if (neuron == index.neuron_of.end() || index.neurons[static_cast<std::size_t>(neuron->second)].root != found_cell) {
-                throw parse_error{selection.selection->where, selection.selection->label(),
-                                  "select=\"" + selection.select + "\" is not a cell; only cells' spikes leave a neuron core"};
-            }
-            const kind& owner = *found_cell->owner;
-            const int port = selection.port.empty() ? (owner.output_ports.empty() ? -1 : 0) : owner.output_port_index(selection.port);
-            if (port < 0) {
-                throw parse_error{selection.selection->where, selection.selection->label(),
-                                  found_cell->comp->label() + " has no output event port '" + selection.port + "'"};
-            }
-            out.selections.push_back({neuron_ref[static_cast<std::size_t>(neuron->second)], port, selection.selection->id});
-        }
-        net.events.push_back(std::move(out));
-    }
-
-    // Initial values per neuron, and what each variable is.
-    for (std::size_t g = 0; g < plans.size(); ++g) {
-        ir::neuron_group& group = net.groups[g];
-        const auto& origins = translators[g].origins();
-        std::vector<bool> assigned(group.variables.size(), false);
-        for (const auto& s : group.step) {
-            if (s.kind != ir::statement_kind::emit) {
-                assigned[static_cast<std::size_t>(s.target)] = true;
-            }
-        }
-        for (std::size_t v = 0; v < group.variables.size(); ++v) {
-            ir::variable& var = group.variables[v];
-            const auto& from = origins[v];
-            if (var.kind != ir::storage::input) {
-                var.kind = assigned[v] ? ir::storage::state : ir::storage::neuron_constant;
-            }
-            var.initial.reserve(plans[g].neurons.size());
-            for (int n : plans[g].neurons) {
-                const neuron_tree& tree = index.neurons[static_cast<std::size_t>(n)];
-                double value = 0.0;
-                if (from.from != neuron_translator::origin::zero) {
-                    const instance* inst = tree.order[static_cast<std::size_t>(from.position)];
-                    const kind& k = *inst->owner;
-                    value = from.from == neuron_translator::origin::regime
-                                ? static_cast<double>(k.active_regime[static_cast<std::size_t>(inst->index)])
-                                : k.columns[static_cast<std::size_t>(from.column)][static_cast<std::size_t>(inst->index)];
-                }
-                var.initial.push_back(value);
-            }
-        }
-    }
+    network_flattener flattener(index, net);
+    flattener.group_cells();
+    flattener.find_connections();
+    flattener.make_groups();
+    flattener.add_connections();
+    flattener.add_outputs(rt, engine::plan_outputs(sim, options.output_dir));
+    flattener.set_initial_values();
     return net;
 }
 

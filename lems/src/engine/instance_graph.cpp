@@ -11,7 +11,8 @@ namespace sf::lems::engine {
 namespace {
 
 bool parse_index(const std::string& text, std::size_t& index) {
-    if (text.empty() || !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    if (text.empty() ||
+        !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
         return false;
     }
     index = static_cast<std::size_t>(std::strtoull(text.c_str(), nullptr, 10));
@@ -68,7 +69,8 @@ instance* instance_graph::create(const component* comp, instance* parent, const 
     }
     if (storage_.size() >= max_instances) {
         throw parse_error{comp->where, comp->label(),
-                          "the network needs more than " + std::to_string(max_instances) + " instances"};
+                          "the network needs more than " + std::to_string(max_instances) +
+                              " instances"};
     }
     instance& inst = storage_.emplace_back();
     inst.comp = comp;
@@ -94,19 +96,22 @@ instance* instance_graph::create(const component* comp, instance* parent, const 
             inst.named[name] = created;
         } else if (decl.kind == structure_kind::multi_instantiate) {
             if (!decl.component_type.empty()) {
-                throw parse_error{decl.where, comp->label(),
-                                  "MultiInstantiate by componentType is not supported; use component="};
+                throw parse_error{
+                    decl.where, comp->label(),
+                    "MultiInstantiate by componentType is not supported; use component="};
             }
             const component* target = referenced(&inst, decl.component, decl.where);
             const double count = parameter_or_zero(&inst, decl.number);
             if (count < 0 || count != std::floor(count)) {
                 throw parse_error{comp->where, comp->label(),
-                                  decl.number + " must be a non-negative whole number, not " + std::to_string(count)};
+                                  decl.number + " must be a non-negative whole number, not " +
+                                      std::to_string(count)};
             }
             // Refused before anything is allocated, so that a typo cannot exhaust the machine.
             if (static_cast<double>(storage_.size()) + count > static_cast<double>(max_instances)) {
                 throw parse_error{comp->where, comp->label(),
-                                  "the network needs more than " + std::to_string(max_instances) + " instances"};
+                                  "the network needs more than " + std::to_string(max_instances) +
+                                      " instances"};
             }
             for (int k = 0; k < static_cast<int>(count); ++k) {
                 const std::size_t before = storage_.size();
@@ -118,10 +123,11 @@ instance* instance_graph::create(const component* comp, instance* parent, const 
                 if (k == 0 && static_cast<double>(storage_.size()) + (count - 1) * per_member >
                                   static_cast<double>(max_instances)) {
                     throw parse_error{comp->where, comp->label(),
-                                      "the network needs more than " + std::to_string(max_instances) +
-                                          " instances (" + std::to_string(static_cast<long long>(count)) + " x " +
-                                          std::to_string(static_cast<long long>(per_member)) + " in " + decl.number +
-                                          ")"};
+                                      "the network needs more than " +
+                                          std::to_string(max_instances) + " instances (" +
+                                          std::to_string(static_cast<long long>(count)) + " x " +
+                                          std::to_string(static_cast<long long>(per_member)) +
+                                          " in " + decl.number + ")"};
                 }
             }
         }
@@ -153,7 +159,8 @@ const component* instance_graph::referenced(const instance* inst, const std::str
         }
     }
     throw parse_error{inst->comp->where, inst->comp->label(),
-                      "needs a component reference '" + member + "' (used by the structure at " + where.str() + ")"};
+                      "needs a component reference '" + member + "' (used by the structure at " +
+                          where.str() + ")"};
 }
 
 std::string instance_graph::text_or_literal(const instance* inst, const std::string& name) const {
@@ -167,23 +174,23 @@ double instance_graph::parameter_or_zero(const instance* inst, const std::string
     // A derived parameter sees the parameters, constants and the derived parameters declared
     // before it, as when the runtime fills its columns; that order also rules out cycles.
     const auto& derived = inst->type().derived_parameters;
-    std::function<double(const std::string&, std::size_t)> value_before = [&](const std::string& member,
-                                                                               std::size_t limit) {
-        const auto own = inst->comp->parameters.find(member);
-        if (own != inst->comp->parameters.end()) {
-            return own->second;
-        }
-        if (const auto* constant = inst->type().find_constant(member)) {
-            return constant->si_value;
-        }
-        for (std::size_t d = 0; d < limit; ++d) {
-            if (derived[d].decl.name == member && derived[d].value) {
-                return derived[d].value->evaluate(
-                    [&](std::string_view used) { return value_before(std::string(used), d); });
+    std::function<double(const std::string&, std::size_t)> value_before =
+        [&](const std::string& member, std::size_t limit) {
+            const auto own = inst->comp->parameters.find(member);
+            if (own != inst->comp->parameters.end()) {
+                return own->second;
             }
-        }
-        return 0.0;
-    };
+            if (const auto* constant = inst->type().find_constant(member)) {
+                return constant->si_value;
+            }
+            for (std::size_t d = 0; d < limit; ++d) {
+                if (derived[d].decl.name == member && derived[d].value) {
+                    return derived[d].value->evaluate(
+                        [&](std::string_view used) { return value_before(std::string(used), d); });
+                }
+            }
+            return 0.0;
+        };
     return value_before(name, derived.size());
 }
 
@@ -194,11 +201,13 @@ instance* instance_graph::attach(const component* comp, instance* target, const 
     if (container.empty()) {
         if (sets.empty()) {
             throw parse_error{where, target->comp->label(),
-                              "type " + target->type().name + " has no Attachments to receive " + comp->type->name};
+                              "type " + target->type().name + " has no Attachments to receive " +
+                                  comp->type->name};
         }
         container = sets.front().name;
     } else if (target->type().find_attachments(container) == nullptr) {
-        throw parse_error{where, target->comp->label(), "has no attachment set '" + container + "'"};
+        throw parse_error{where, target->comp->label(),
+                          "has no attachment set '" + container + "'"};
     }
     instance* created = create(comp, target, container);
     target->attachments.push_back(created);
@@ -212,10 +221,13 @@ bool instance_graph::builds_only(const component& comp) {
         return false;
     }
     // Anything that could keep a reference to the component's own instance needs a real one.
-    return std::none_of(type.structure.begin(), type.structure.end(), [](const structure_decl& decl) {
-        return decl.kind == structure_kind::child_instance || decl.kind == structure_kind::multi_instantiate ||
-               decl.kind == structure_kind::for_each || (decl.kind == structure_kind::with && decl.instance == "this");
-    });
+    return std::none_of(type.structure.begin(), type.structure.end(),
+                        [](const structure_decl& decl) {
+                            return decl.kind == structure_kind::child_instance ||
+                                   decl.kind == structure_kind::multi_instantiate ||
+                                   decl.kind == structure_kind::for_each ||
+                                   (decl.kind == structure_kind::with && decl.instance == "this");
+                        });
 }
 
 void instance_graph::connect(instance* inst) {
@@ -251,118 +263,24 @@ void instance_graph::connect(instance* inst) {
 
 void instance_graph::run_connection_builder(instance* inst, const structure_decl& decl,
                                             std::map<std::string, instance*>& aliases) {
-    const component& comp = *inst->comp;
-    auto single = [&](const std::string& path_text, const std::string& what) -> instance* {
-        const auto found = resolve(inst, path_text, true);
-        if (found.size() != 1) {
-            throw parse_error{comp.where, comp.label(),
-                              what + " \"" + path_text + "\" " +
-                                  (found.empty() ? "refers to no cell or component in the network"
-                                                 : "refers to more than one instance")};
-        }
-        return found.front();
-    };
-    auto alias = [&](const std::string& name) -> instance* {
-        const auto it = aliases.find(name);
-        if (it == aliases.end()) {
-            throw parse_error{decl.where, comp.label(), "no With or ForEach defines '" + name + "'"};
-        }
-        return it->second;
-    };
-    auto assign_properties = [&](instance* receiver) {
-        for (const assign_decl& assign : decl.assigns) {
-            receiver->properties[assign.property] = assign.value.evaluate(
-                [&](std::string_view name) { return parameter_or_zero(inst, std::string(name)); });
-        }
-    };
     switch (decl.kind) {
-    case structure_kind::with: {
-        if (!decl.instance.empty()) {
-            const std::string path = text_or_literal(inst, decl.instance);
-            if (path == "this") {
-                aliases[decl.as] = inst;
-            } else if (path == "parent" && inst->parent != nullptr) {
-                aliases[decl.as] = inst->parent;
-            } else {
-                aliases[decl.as] = single(path, decl.instance);
-            }
-            break;
-        }
-        const component* population = referenced(inst, decl.list, decl.where);
-        instance* base = inst;
-        instance* population_instance = nullptr;
-        for (instance* scope = inst; scope != nullptr && population_instance == nullptr; scope = scope->parent) {
-            for (instance* candidate : scope->children) {
-                if (candidate->comp == population) {
-                    population_instance = candidate;
-                    break;
-                }
-            }
-            base = scope;
-        }
-        (void)base;
-        if (population_instance == nullptr) {
-            throw parse_error{comp.where, comp.label(), "population '" + population->label() + "' is not in the network"};
-        }
-        const double index = parameter_or_zero(inst, decl.index);
-        if (index < 0 || index >= static_cast<double>(population_instance->multi.size())) {
-            throw parse_error{comp.where, comp.label(),
-                              decl.index + "=" + std::to_string(static_cast<long>(index)) + " is out of range for population '" +
-                                  population->label() + "' of size " + std::to_string(population_instance->multi.size())};
-        }
-        aliases[decl.as] = population_instance->multi[static_cast<std::size_t>(index)];
+    case structure_kind::with:
+        aliases[decl.as] =
+            decl.instance.empty() ? population_member(inst, decl) : with_instance(inst, decl);
         break;
-    }
-    case structure_kind::event_connection: {
-        instance* from = alias(decl.from);
-        instance* to = alias(decl.to);
-        instance* target = to;
-        if (!decl.receiver.empty()) {
-            const component* receiver = referenced(inst, decl.receiver, decl.where);
-            std::string container;
-            if (!decl.receiver_container.empty()) {
-                if (const std::string* text = member_text(comp, decl.receiver_container)) {
-                    container = *text;
-                }
-            }
-            target = attach(receiver, to, container, comp.where);
-            assign_properties(target);
-        }
-        pending_connection connection;
-        connection.source = from;
-        connection.target = target;
-        connection.where = comp.where;
-        connection.created_target = target != to;
-        if (connection.created_target) {
-            for (const assign_decl& assign : decl.assigns) {
-                connection.assigned[assign.property] = target->properties[assign.property];
-            }
-        }
-        if (!decl.source_port.empty()) {
-            if (const std::string* text = member_text(comp, decl.source_port)) {
-                connection.source_port = *text;
-            }
-        }
-        if (!decl.target_port.empty()) {
-            if (const std::string* text = member_text(comp, decl.target_port)) {
-                connection.target_port = *text;
-            }
-        }
-        if (!decl.delay.empty()) {
-            connection.delay = parameter_or_zero(inst, decl.delay);
-        }
-        connections_.push_back(connection);
+    case structure_kind::event_connection:
+        add_event_connection(inst, decl, aliases);
         break;
-    }
     case structure_kind::tunnel: {
-        instance* end_a = alias(decl.end_a);
-        instance* end_b = alias(decl.end_b);
+        const component& comp = *inst->comp;
+        instance* end_a = alias(aliases, decl.end_a, decl, comp);
+        instance* end_b = alias(aliases, decl.end_b, decl, comp);
         instance* a = attach(referenced(inst, decl.component_a, decl.where), end_a, "", comp.where);
         instance* b = attach(referenced(inst, decl.component_b, decl.where), end_b, "", comp.where);
         a->named[decl.name] = b;
         b->named[decl.name] = a;
-        assign_properties(a);
-        assign_properties(b);
+        assign_properties(inst, decl, a);
+        assign_properties(inst, decl, b);
         break;
     }
     case structure_kind::for_each: {
@@ -382,97 +300,171 @@ void instance_graph::run_connection_builder(instance* inst, const structure_decl
     }
 }
 
-std::vector<instance*> instance_graph::step(instance* from, const std::string& segment) const {
-    if (segment == "..") {
-        return from->parent != nullptr ? std::vector<instance*>{from->parent} : std::vector<instance*>{};
+instance* instance_graph::alias(const std::map<std::string, instance*>& aliases,
+                                const std::string& name, const structure_decl& decl,
+                                const component& comp) {
+    const auto it = aliases.find(name);
+    if (it == aliases.end()) {
+        throw parse_error{decl.where, comp.label(), "no With or ForEach defines '" + name + "'"};
     }
-    if (segment == ".") {
-        return {from};
+    return it->second;
+}
+
+void instance_graph::assign_properties(const instance* inst, const structure_decl& decl,
+                                       instance* receiver) const {
+    for (const assign_decl& assign : decl.assigns) {
+        receiver->properties[assign.property] = assign.value.evaluate(
+            [&](std::string_view name) { return parameter_or_zero(inst, std::string(name)); });
     }
-    if (const auto colon = segment.find(':'); colon != std::string::npos) {
-        // set:component:index names the index-th attachment of that component in that set.
-        const auto second = segment.find(':', colon + 1);
-        const std::string set = segment.substr(0, colon);
-        const std::string id = segment.substr(colon + 1, second == std::string::npos ? std::string::npos : second - colon - 1);
-        std::size_t wanted = 0;
-        if (second != std::string::npos && !parse_index(segment.substr(second + 1), wanted)) {
-            return {};
-        }
-        std::size_t seen = 0;
-        for (instance* attached : from->attachments) {
-            if (attached->role == set && attached->comp->id == id && seen++ == wanted) {
-                return {attached};
+}
+
+instance* instance_graph::with_instance(instance* inst, const structure_decl& decl) const {
+    const std::string path = text_or_literal(inst, decl.instance);
+    if (path == "this") {
+        return inst;
+    }
+    if (path == "parent" && inst->parent != nullptr) {
+        return inst->parent;
+    }
+    const auto found = resolve(inst, path, true);
+    if (found.size() != 1) {
+        const component& comp = *inst->comp;
+        throw parse_error{comp.where, comp.label(),
+                          decl.instance + " \"" + path + "\" " +
+                              (found.empty() ? "refers to no cell or component in the network"
+                                             : "refers to more than one instance")};
+    }
+    return found.front();
+}
+
+instance* instance_graph::population_member(instance* inst, const structure_decl& decl) const {
+    const component& comp = *inst->comp;
+    const component* population = referenced(inst, decl.list, decl.where);
+    instance* population_instance = nullptr;
+    for (instance* scope = inst; scope != nullptr && population_instance == nullptr;
+         scope = scope->parent) {
+        for (instance* candidate : scope->children) {
+            if (candidate->comp == population) {
+                population_instance = candidate;
+                break;
             }
         }
+    }
+    if (population_instance == nullptr) {
+        throw parse_error{comp.where, comp.label(),
+                          "population '" + population->label() + "' is not in the network"};
+    }
+    const double index = parameter_or_zero(inst, decl.index);
+    if (index < 0 || index >= static_cast<double>(population_instance->multi.size())) {
+        throw parse_error{comp.where, comp.label(),
+                          decl.index + "=" + std::to_string(static_cast<long>(index)) +
+                              " is out of range for population '" + population->label() +
+                              "' of size " + std::to_string(population_instance->multi.size())};
+    }
+    return population_instance->multi[static_cast<std::size_t>(index)];
+}
+
+void instance_graph::add_event_connection(instance* inst, const structure_decl& decl,
+                                          const std::map<std::string, instance*>& aliases) {
+    const component& comp = *inst->comp;
+    instance* from = alias(aliases, decl.from, decl, comp);
+    instance* to = alias(aliases, decl.to, decl, comp);
+    instance* target = to;
+    if (!decl.receiver.empty()) {
+        const component* receiver = referenced(inst, decl.receiver, decl.where);
+        std::string container;
+        if (!decl.receiver_container.empty()) {
+            if (const std::string* text = member_text(comp, decl.receiver_container)) {
+                container = *text;
+            }
+        }
+        target = attach(receiver, to, container, comp.where);
+        assign_properties(inst, decl, target);
+    }
+    pending_connection connection;
+    connection.source = from;
+    connection.target = target;
+    connection.where = comp.where;
+    connection.created_target = target != to;
+    if (connection.created_target) {
+        for (const assign_decl& assign : decl.assigns) {
+            connection.assigned[assign.property] = target->properties[assign.property];
+        }
+    }
+    if (!decl.source_port.empty()) {
+        if (const std::string* text = member_text(comp, decl.source_port)) {
+            connection.source_port = *text;
+        }
+    }
+    if (!decl.target_port.empty()) {
+        if (const std::string* text = member_text(comp, decl.target_port)) {
+            connection.target_port = *text;
+        }
+    }
+    if (!decl.delay.empty()) {
+        connection.delay = parameter_or_zero(inst, decl.delay);
+    }
+    connections_.push_back(connection);
+}
+
+namespace {
+
+// set:component:index names the index-th attachment of that component in that set.
+std::vector<instance*> attachment_step(instance* from, const std::string& segment,
+                                       std::size_t colon) {
+    const auto second = segment.find(':', colon + 1);
+    const std::string set = segment.substr(0, colon);
+    const std::string id = segment.substr(
+        colon + 1, second == std::string::npos ? std::string::npos : second - colon - 1);
+    std::size_t wanted = 0;
+    if (second != std::string::npos && !parse_index(segment.substr(second + 1), wanted)) {
         return {};
     }
-    std::string name = segment;
-    std::string selector;
-    if (const auto open = segment.find('['); open != std::string::npos && segment.back() == ']') {
-        name = segment.substr(0, open);
-        selector = segment.substr(open + 1, segment.size() - open - 2);
-    }
-    auto by_name = [&](instance* scope) -> instance* {
-        if (const auto it = scope->child_by_id.find(name); it != scope->child_by_id.end()) {
-            return it->second;
-        }
-        if (const auto it = scope->named.find(name); it != scope->named.end()) {
-            return it->second;
-        }
-        for (instance* attached : scope->attachments) {
-            if (attached->comp->id == name) {
-                return attached;
-            }
-        }
-        if (const auto it = scope->children_by_role.find(name); it != scope->children_by_role.end()) {
-            return it->second.front();
-        }
-        return nullptr;
-    };
-    auto in_role = [&](instance* scope) {
-        std::vector<instance*> list;
-        if (const auto it = scope->children_by_role.find(name); it != scope->children_by_role.end()) {
-            list = it->second;
-        }
-        for (instance* attached : scope->attachments) {
-            if (attached->role == name) {
-                list.push_back(attached);
-            }
-        }
-        return list;
-    };
-    if (selector.empty()) {
-        if (instance* found = by_name(from)) {
-            return {found};
-        }
-        std::size_t index = 0;
-        if (parse_index(name, index) && index < from->multi.size()) {
-            return {from->multi[index]};
-        }
-        auto list = in_role(from);
-        if (list.size() == 1) {
-            return list;
-        }
-        return {};
-    }
-    std::size_t index = 0;
-    if (parse_index(selector, index)) {
-        if (instance* holder = by_name(from); holder != nullptr && !holder->multi.empty()) {
-            return index < holder->multi.size() ? std::vector<instance*>{holder->multi[index]} : std::vector<instance*>{};
-        }
-        auto list = in_role(from);
-        return index < list.size() ? std::vector<instance*>{list[index]} : std::vector<instance*>{};
-    }
-    std::vector<instance*> list = in_role(from);
-    if (list.empty()) {
-        if (instance* holder = by_name(from); holder != nullptr) {
-            list = holder->multi;
+    std::size_t seen = 0;
+    for (instance* attached : from->attachments) {
+        if (attached->role == set && attached->comp->id == id && seen++ == wanted) {
+            return {attached};
         }
     }
-    if (selector == "*") {
-        return list;
+    return {};
+}
+
+// The instance a name denotes in a scope: a child by id, a named child or Tunnel peer, an
+// attachment by id, or the first child in that role.
+instance* by_name(instance* scope, const std::string& name) {
+    if (const auto it = scope->child_by_id.find(name); it != scope->child_by_id.end()) {
+        return it->second;
     }
-    // A predicate such as ion='ca': keep the members whose text or attribute has that value.
+    if (const auto it = scope->named.find(name); it != scope->named.end()) {
+        return it->second;
+    }
+    for (instance* attached : scope->attachments) {
+        if (attached->comp->id == name) {
+            return attached;
+        }
+    }
+    if (const auto it = scope->children_by_role.find(name); it != scope->children_by_role.end()) {
+        return it->second.front();
+    }
+    return nullptr;
+}
+
+// The children and attachments of a scope in a role.
+std::vector<instance*> in_role(instance* scope, const std::string& name) {
+    std::vector<instance*> list;
+    if (const auto it = scope->children_by_role.find(name); it != scope->children_by_role.end()) {
+        list = it->second;
+    }
+    for (instance* attached : scope->attachments) {
+        if (attached->role == name) {
+            list.push_back(attached);
+        }
+    }
+    return list;
+}
+
+// A predicate such as ion='ca': keeps the members whose text or attribute has that value.
+std::vector<instance*> matching(const std::vector<instance*>& list, const std::string& selector) {
     const auto equals = selector.find('=');
     if (equals == std::string::npos) {
         return {};
@@ -492,14 +484,75 @@ std::vector<instance*> instance_graph::step(instance* from, const std::string& s
     return kept;
 }
 
-std::vector<instance*> instance_graph::resolve(instance* from, const std::string& path, bool search_enclosing) const {
+// name without a selector: by name, as an index into a MultiInstantiate, or the one in a role.
+std::vector<instance*> unselected(instance* from, const std::string& name) {
+    if (instance* found = by_name(from, name)) {
+        return {found};
+    }
+    std::size_t index = 0;
+    if (parse_index(name, index) && index < from->multi.size()) {
+        return {from->multi[index]};
+    }
+    auto list = in_role(from, name);
+    if (list.size() == 1) {
+        return list;
+    }
+    return {};
+}
+
+} // namespace
+
+std::vector<instance*> instance_graph::step(instance* from, const std::string& segment) const {
+    if (segment == "..") {
+        return from->parent != nullptr ? std::vector<instance*>{from->parent}
+                                       : std::vector<instance*>{};
+    }
+    if (segment == ".") {
+        return {from};
+    }
+    if (const auto colon = segment.find(':'); colon != std::string::npos) {
+        return attachment_step(from, segment, colon);
+    }
+    std::string name = segment;
+    std::string selector;
+    if (const auto open = segment.find('['); open != std::string::npos && segment.back() == ']') {
+        name = segment.substr(0, open);
+        selector = segment.substr(open + 1, segment.size() - open - 2);
+    }
+    if (selector.empty()) {
+        return unselected(from, name);
+    }
+    std::size_t index = 0;
+    if (parse_index(selector, index)) {
+        if (instance* holder = by_name(from, name); holder != nullptr && !holder->multi.empty()) {
+            return index < holder->multi.size() ? std::vector<instance*>{holder->multi[index]}
+                                                : std::vector<instance*>{};
+        }
+        auto list = in_role(from, name);
+        return index < list.size() ? std::vector<instance*>{list[index]} : std::vector<instance*>{};
+    }
+    std::vector<instance*> list = in_role(from, name);
+    if (list.empty()) {
+        if (instance* holder = by_name(from, name); holder != nullptr) {
+            list = holder->multi;
+        }
+    }
+    if (selector == "*") {
+        return list;
+    }
+    return matching(list, selector);
+}
+
+std::vector<instance*> instance_graph::resolve(instance* from, const std::string& path,
+                                               bool search_enclosing) const {
     std::vector<instance*> current{from};
     bool first_name = true;
     for (const std::string& segment : split_path(path)) {
         std::vector<instance*> next;
         for (instance* inst : current) {
             auto found = step(inst, segment);
-            for (instance* scope = inst->parent; search_enclosing && found.empty() && first_name && scope != nullptr;
+            for (instance* scope = inst->parent;
+                 search_enclosing && found.empty() && first_name && scope != nullptr;
                  scope = scope->parent) {
                 found = step(scope, segment);
             }
@@ -575,7 +628,8 @@ std::size_t instance_graph::merge_superposing(const std::set<const instance*>& o
                 continue;
             }
             pending_connection& own = creator(attached);
-            const std::string property = own.assigned.empty() ? std::string() : own.assigned.begin()->first;
+            const std::string property =
+                own.assigned.empty() ? std::string() : own.assigned.begin()->first;
             const auto existing = representative.find(key);
             if (existing == representative.end() || property_of[existing->second] != property) {
                 if (existing == representative.end()) {

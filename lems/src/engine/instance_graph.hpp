@@ -43,9 +43,9 @@ struct pending_connection {
     std::string target_port;
     double delay = 0.0;
     source_location where;
-    bool created_target = false;       // the target was created for this connection alone
+    bool created_target = false;            // the target was created for this connection alone
     std::map<std::string, double> assigned; // properties the connection set on its target
-    std::string override_property;     // after merging: the property this event sets first
+    std::string override_property;          // after merging: the property this event sets first
     double override_value = 0.0;
 };
 
@@ -68,7 +68,8 @@ public:
     // `from`; returns every instance it denotes (empty when nothing matches).
     // With `search_enclosing`, a first name not found in `from` is looked up in its ancestors, as
     // Structure paths are (a connection inside a projection names the network's populations).
-    std::vector<instance*> resolve(instance* from, const std::string& path, bool search_enclosing = false) const;
+    std::vector<instance*> resolve(instance* from, const std::string& path,
+                                   bool search_enclosing = false) const;
 
     // Replaces synapses attached to the same cell that superpose (see linearity.hpp) by one
     // instance per cell, set and component, so that a cell with a thousand identical linear
@@ -84,10 +85,23 @@ private:
     // A component that only wires others together (a connection, an input): no dynamics, no
     // children, and a structure of With, EventConnection, Tunnel or ForEach only.
     static bool builds_only(const component& comp);
-    instance* attach(const component* comp, instance* target, const std::string& set, const source_location& where);
+    instance* attach(const component* comp, instance* target, const std::string& set,
+                     const source_location& where);
     void connect(instance* inst);
-    void run_connection_builder(instance* inst, const structure_decl& decl, std::map<std::string, instance*>& aliases);
-    const component* referenced(const instance* inst, const std::string& name, const source_location& where) const;
+    void run_connection_builder(instance* inst, const structure_decl& decl,
+                                std::map<std::string, instance*>& aliases);
+    // The parts of run_connection_builder: what a With names (an instance by path, or a
+    // population's member), an EventConnection, the properties an Assign sets on a receiver.
+    instance* with_instance(instance* inst, const structure_decl& decl) const;
+    instance* population_member(instance* inst, const structure_decl& decl) const;
+    void add_event_connection(instance* inst, const structure_decl& decl,
+                              const std::map<std::string, instance*>& aliases);
+    void assign_properties(const instance* inst, const structure_decl& decl,
+                           instance* receiver) const;
+    static instance* alias(const std::map<std::string, instance*>& aliases, const std::string& name,
+                           const structure_decl& decl, const component& comp);
+    const component* referenced(const instance* inst, const std::string& name,
+                                const source_location& where) const;
     std::string text_or_literal(const instance* inst, const std::string& name) const;
     double parameter_or_zero(const instance* inst, const std::string& name) const;
     std::vector<instance*> step(instance* from, const std::string& segment) const;

@@ -37,8 +37,9 @@ std::shared_ptr<native_code> native_code::build(const std::vector<schedule_entry
                                                 const std::vector<std::unique_ptr<kind>>& kinds) {
     const native_source source = write_native_source(schedule, kinds);
     static std::atomic<int> counter{0};
-    const fs::path dir = fs::temp_directory_path() /
-                         ("spikeforge-native-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    const fs::path dir =
+        fs::temp_directory_path() /
+        ("spikeforge-native-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
     fs::create_directories(dir);
     const fs::path cpp = dir / "kernels.cpp";
     const fs::path library = dir / "kernels.so";
@@ -52,20 +53,21 @@ std::shared_ptr<native_code> native_code::build(const std::vector<schedule_entry
     // without contraction into fused multiply-adds the results do not depend on them.
     const std::string command = setting("SPIKEFORGE_CXX", "c++") + " -std=c++17 " +
                                 setting("SPIKEFORGE_CXXFLAGS", "-O3 -march=native") +
-                                " -ffp-contract=off -fPIC -shared -o '" + library.string() + "' '" + cpp.string() +
-                                "' > '" + log.string() + "' 2>&1";
+                                " -ffp-contract=off -fPIC -shared -o '" + library.string() + "' '" +
+                                cpp.string() + "' > '" + log.string() + "' 2>&1";
     const int status = std::system(command.c_str());
     std::shared_ptr<native_code> result(new native_code());
     if (status == 0) {
         result->library_ = dlopen(library.c_str(), RTLD_NOW | RTLD_LOCAL);
     }
-    const std::string message = status != 0 ? "the C++ compiler failed: " + read_all(log).substr(0, 2000)
-                                : result->library_ == nullptr ? std::string("cannot load compiled kernels: ") + dlerror()
-                                                              : std::string();
+    const std::string message =
+        status != 0                   ? "the C++ compiler failed: " + read_all(log).substr(0, 2000)
+        : result->library_ == nullptr ? std::string("cannot load compiled kernels: ") + dlerror()
+                                      : std::string();
     std::error_code ignored;
     fs::remove_all(dir, ignored); // a loaded library stays mapped after its file is gone
     if (!message.empty()) {
-        throw runtime_error(message);
+        throw simulation_error(message);
     }
     auto symbol = [&](const std::string& name) { return dlsym(result->library_, name.c_str()); };
     for (const native_source::group_plan& plan : source.groups) {
@@ -89,7 +91,8 @@ std::shared_ptr<native_code> native_code::build(const std::vector<schedule_entry
     for (const native_source::handler_plan& plan : source.handlers) {
         auto& installed = plan.owner->native_on_event;
         installed.resize(plan.owner->input_ports.size());
-        installed[static_cast<std::size_t>(plan.port)] = reinterpret_cast<event_handler>(symbol(plan.function));
+        installed[static_cast<std::size_t>(plan.port)] =
+            reinterpret_cast<event_handler>(symbol(plan.function));
     }
     return result;
 }

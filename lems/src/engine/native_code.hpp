@@ -38,7 +38,7 @@ public:
 
     // Compiles kernels for every vectorised group of `schedule` (by index) whose expressions all
     // compile, and the OnEvent handlers that only assign, installing those in their kinds. Throws
-    // sf::lems::runtime_error with the compiler's message when it cannot compile or load them.
+    // sf::lems::simulation_error with the compiler's message when it cannot compile or load them.
     static std::shared_ptr<native_code> build(const std::vector<schedule_entry>& schedule,
                                               const std::vector<std::unique_ptr<kind>>& kinds);
 

@@ -45,25 +45,74 @@ std::string literal(double value) {
 
 const char* function_name(opcode op) {
     switch (op) {
-    case opcode::exp: return "std::exp";
-    case opcode::log: return "std::log";
-    case opcode::sqrt: return "std::sqrt";
-    case opcode::sin: return "std::sin";
-    case opcode::cos: return "std::cos";
-    case opcode::tan: return "std::tan";
-    case opcode::sinh: return "std::sinh";
-    case opcode::cosh: return "std::cosh";
-    case opcode::tanh: return "std::tanh";
-    case opcode::abs: return "std::fabs";
-    case opcode::ceil: return "std::ceil";
-    case opcode::floor: return "std::floor";
-    case opcode::heaviside: return "sf_heaviside";
-    case opcode::factorial: return "sf_factorial";
-    default: return nullptr;
+    case opcode::exp:
+        return "std::exp";
+    case opcode::log:
+        return "std::log";
+    case opcode::sqrt:
+        return "std::sqrt";
+    case opcode::sin:
+        return "std::sin";
+    case opcode::cos:
+        return "std::cos";
+    case opcode::tan:
+        return "std::tan";
+    case opcode::sinh:
+        return "std::sinh";
+    case opcode::cosh:
+        return "std::cosh";
+    case opcode::tanh:
+        return "std::tanh";
+    case opcode::abs:
+        return "std::fabs";
+    case opcode::ceil:
+        return "std::ceil";
+    case opcode::floor:
+        return "std::floor";
+    case opcode::heaviside:
+        return "sf_heaviside";
+    case opcode::factorial:
+        return "sf_factorial";
+    default:
+        return nullptr;
     }
 }
 
 std::string column_name(int column) { return "c" + std::to_string(column); }
+
+// A binary operation as C++, or nothing for an operation that is not binary.
+std::optional<std::string> binary_cpp(opcode op, const std::string& a, const std::string& b) {
+    switch (op) {
+    case opcode::add:
+        return "(" + a + " + " + b + ")";
+    case opcode::subtract:
+        return "(" + a + " - " + b + ")";
+    case opcode::multiply:
+        return "(" + a + " * " + b + ")";
+    case opcode::divide:
+        return "(" + a + " / " + b + ")";
+    case opcode::power:
+        return "std::pow(" + a + ", " + b + ")";
+    case opcode::greater:
+        return "(" + a + " > " + b + " ? 1.0 : 0.0)";
+    case opcode::less:
+        return "(" + a + " < " + b + " ? 1.0 : 0.0)";
+    case opcode::greater_equal:
+        return "(" + a + " >= " + b + " ? 1.0 : 0.0)";
+    case opcode::less_equal:
+        return "(" + a + " <= " + b + " ? 1.0 : 0.0)";
+    case opcode::equal:
+        return "(" + a + " == " + b + " ? 1.0 : 0.0)";
+    case opcode::not_equal:
+        return "(" + a + " != " + b + " ? 1.0 : 0.0)";
+    case opcode::logical_and:
+        return "((" + a + " != 0.0 && " + b + " != 0.0) ? 1.0 : 0.0)";
+    case opcode::logical_or:
+        return "((" + a + " != 0.0 || " + b + " != 0.0) ? 1.0 : 0.0)";
+    default:
+        return std::nullopt;
+    }
+}
 
 // The expression as C++ reading member m's columns, or nothing when it draws random numbers.
 std::optional<std::string> to_cpp(const compiled_expression& e, const kind& k) {
@@ -75,17 +124,23 @@ std::optional<std::string> to_cpp(const compiled_expression& e, const kind& k) {
     };
     for (const instruction& ins : e.code) {
         switch (ins.op) {
-        case opcode::load: {
+        case opcode::variable: {
             // A value shared by every member is written into the code.
             const auto column = static_cast<std::size_t>(ins.column);
-            const bool constant = column < k.constant_columns.size() && k.constant_columns[column] &&
-                                  !k.columns[column].empty();
-            stack.push_back(constant ? literal(k.columns[column].front()) : column_name(ins.column) + "[m]");
+            const bool constant = column < k.constant_columns.size() &&
+                                  k.constant_columns[column] && !k.columns[column].empty();
+            stack.push_back(constant ? literal(k.columns[column].front())
+                                     : column_name(ins.column) + "[m]");
             break;
         }
-        case opcode::constant: stack.push_back(literal(ins.value)); break;
-        case opcode::negate: stack.push_back("(-" + pop() + ")"); break;
-        case opcode::random: return std::nullopt;
+        case opcode::constant:
+            stack.push_back(literal(ins.value));
+            break;
+        case opcode::negate:
+            stack.push_back("(-" + pop() + ")");
+            break;
+        case opcode::random:
+            return std::nullopt;
         default: {
             if (const char* name = function_name(ins.op)) {
                 stack.push_back(std::string(name) + "(" + pop() + ")");
@@ -93,26 +148,11 @@ std::optional<std::string> to_cpp(const compiled_expression& e, const kind& k) {
             }
             const std::string b = pop();
             const std::string a = pop();
-            switch (ins.op) {
-            case opcode::add: stack.push_back("(" + a + " + " + b + ")"); break;
-            case opcode::subtract: stack.push_back("(" + a + " - " + b + ")"); break;
-            case opcode::multiply: stack.push_back("(" + a + " * " + b + ")"); break;
-            case opcode::divide: stack.push_back("(" + a + " / " + b + ")"); break;
-            case opcode::power: stack.push_back("std::pow(" + a + ", " + b + ")"); break;
-            case opcode::greater: stack.push_back("(" + a + " > " + b + " ? 1.0 : 0.0)"); break;
-            case opcode::less: stack.push_back("(" + a + " < " + b + " ? 1.0 : 0.0)"); break;
-            case opcode::greater_equal: stack.push_back("(" + a + " >= " + b + " ? 1.0 : 0.0)"); break;
-            case opcode::less_equal: stack.push_back("(" + a + " <= " + b + " ? 1.0 : 0.0)"); break;
-            case opcode::equal: stack.push_back("(" + a + " == " + b + " ? 1.0 : 0.0)"); break;
-            case opcode::not_equal: stack.push_back("(" + a + " != " + b + " ? 1.0 : 0.0)"); break;
-            case opcode::logical_and:
-                stack.push_back("((" + a + " != 0.0 && " + b + " != 0.0) ? 1.0 : 0.0)");
-                break;
-            case opcode::logical_or:
-                stack.push_back("((" + a + " != 0.0 || " + b + " != 0.0) ? 1.0 : 0.0)");
-                break;
-            default: return std::nullopt;
+            std::optional<std::string> text = binary_cpp(ins.op, a, b);
+            if (!text) {
+                return std::nullopt;
             }
+            stack.push_back(std::move(*text));
         }
         }
     }
@@ -157,7 +197,8 @@ void declare_columns(std::ostream& out, const kind& k) {
 
 // Derived variables, then rates: together (each from the state before the step, then the step)
 // or one after the other, as a regime integrates.
-bool write_updates(std::ostream& body, const kind& k, const std::vector<derived_expression>& derived, const std::vector<rate>& rates,
+bool write_updates(std::ostream& body, const kind& k,
+                   const std::vector<derived_expression>& derived, const std::vector<rate>& rates,
                    bool rates_together) {
     for (const derived_expression& d : derived) {
         auto value = derived_to_cpp(d, k);
@@ -174,7 +215,8 @@ bool write_updates(std::ostream& body, const kind& k, const std::vector<derived_
         if (rates_together) {
             body << "        const double rate" << r << " = " << *value << ";\n";
         } else {
-            body << "        " << column_name(rates[r].state_column) << "[m] += dt * " << *value << ";\n";
+            body << "        " << column_name(rates[r].state_column) << "[m] += dt * " << *value
+                 << ";\n";
         }
     }
     if (rates_together) {
@@ -182,14 +224,16 @@ bool write_updates(std::ostream& body, const kind& k, const std::vector<derived_
             body << "        " << column_name(rates[r].rate_column) << "[m] = rate" << r << ";\n";
         }
         for (std::size_t r = 0; r < rates.size(); ++r) {
-            body << "        " << column_name(rates[r].state_column) << "[m] += dt * rate" << r << ";\n";
+            body << "        " << column_name(rates[r].state_column) << "[m] += dt * rate" << r
+                 << ";\n";
         }
     }
     return true;
 }
 
 // Evaluates every test and, when one passes, reports the row with all the tests' values.
-bool write_tests(std::ostream& body, const kind& k, const std::vector<condition>& conditions, int regime, std::size_t stride) {
+bool write_tests(std::ostream& body, const kind& k, const std::vector<condition>& conditions,
+                 int regime, std::size_t stride) {
     if (conditions.empty()) {
         return true;
     }
@@ -226,7 +270,8 @@ public:
         const double* first = source_of(members_.front());
         const auto start = reinterpret_cast<std::uintptr_t>(first);
         for (std::size_t j = 0; j < members_.size(); ++j) {
-            if (reinterpret_cast<std::uintptr_t>(source_of(members_[j])) != start + j * sizeof(double)) {
+            if (reinterpret_cast<std::uintptr_t>(source_of(members_[j])) !=
+                start + j * sizeof(double)) {
                 return -1;
             }
         }
@@ -249,7 +294,8 @@ private:
 void write_requirements(std::ostream& body, const kind& k, consecutive_reads& reads) {
     for (std::size_t r = 0; r < k.requirements.size(); ++r) {
         const std::vector<value_source>& source = k.requirements[r].source;
-        const int slot = reads.find([&](int m) { return source[static_cast<std::size_t>(m)].cell; });
+        const int slot =
+            reads.find([&](int m) { return source[static_cast<std::size_t>(m)].cell; });
         body << "        " << column_name(k.requirements[r].column) << "[m] = ";
         if (slot >= 0) {
             body << "x->slots[" << slot << "][j];\n";
@@ -262,7 +308,8 @@ void write_requirements(std::ostream& body, const kind& k, consecutive_reads& re
 // The number of cells each listed member reduces, when it is the same for all, else -1.
 int uniform_count(const derived_path& path, const std::vector<int>& members) {
     auto count = [&](int m) {
-        return path.offsets[static_cast<std::size_t>(m) + 1] - path.offsets[static_cast<std::size_t>(m)];
+        return path.offsets[static_cast<std::size_t>(m) + 1] -
+               path.offsets[static_cast<std::size_t>(m)];
     };
     const std::uint32_t first = count(members.front());
     for (int m : members) {
@@ -273,7 +320,8 @@ int uniform_count(const derived_path& path, const std::vector<int>& members) {
     return static_cast<int>(first);
 }
 
-void write_paths(std::ostream& body, const kind& k, const std::vector<int>& members, consecutive_reads& reads) {
+void write_paths(std::ostream& body, const kind& k, const std::vector<int>& members,
+                 consecutive_reads& reads) {
     for (std::size_t p = 0; p < k.path_derived.size(); ++p) {
         const derived_path& path = k.path_derived[p];
         const bool product = path.reduce == derived_path::reduction::multiply;
@@ -283,9 +331,13 @@ void write_paths(std::ostream& body, const kind& k, const std::vector<int>& memb
         const int count = uniform_count(path, members);
         for (int s = 0; s < count && !value.empty(); ++s) {
             const int slot = reads.find([&](int m) {
-                return path.sources[path.offsets[static_cast<std::size_t>(m)] + static_cast<std::uint32_t>(s)].cell;
+                return path
+                    .sources[path.offsets[static_cast<std::size_t>(m)] +
+                             static_cast<std::uint32_t>(s)]
+                    .cell;
             });
-            value = slot < 0 ? std::string() : "(" + value + combine + "x->slots[" + std::to_string(slot) + "][j])";
+            value = slot < 0 ? std::string()
+                             : "(" + value + combine + "x->slots[" + std::to_string(slot) + "][j])";
         }
         if (count >= 0 && !value.empty()) {
             body << "        " << column_name(path.column) << "[m] = " << value << ";\n";
@@ -306,7 +358,8 @@ void write_paths(std::ostream& body, const kind& k, const std::vector<int>& memb
 // A group phase: `body` run for every member, over the listed members or a contiguous range. No
 // member reads what another member of the group writes (the schedule only groups members where
 // that holds), which lets the compiler vectorise the contiguous loop.
-void write_phase(std::ostream& out, const std::string& name, const kind& k, const std::string& body) {
+void write_phase(std::ostream& out, const std::string& name, const kind& k,
+                 const std::string& body) {
     out << "extern \"C\" std::size_t " << name << "(const sf_context* x) {\n"
         << "    double* const* c = x->columns;\n";
     declare_columns(out, k);
@@ -351,12 +404,14 @@ bool write_group(std::ostream& out, const kind& k, const std::vector<int>& membe
     }
     write_requirements(main, k, reads);
     write_paths(main, k, members, reads);
-    if (!write_updates(main, k, k.derived, k.rates, true) || !write_tests(main, k, k.conditions, -1, stride)) {
+    if (!write_updates(main, k, k.derived, k.rates, true) ||
+        !write_tests(main, k, k.conditions, -1, stride)) {
         return false;
     }
     if (k.conditions.empty()) {
         for (const auto& [variable, snapshot] : k.exposure_sync) {
-            main << "        " << column_name(snapshot) << "[m] = " << column_name(variable) << "[m];\n";
+            main << "        " << column_name(snapshot) << "[m] = " << column_name(variable)
+                 << "[m];\n";
         }
     }
     std::ostringstream regimes;
@@ -384,7 +439,8 @@ bool write_group(std::ostream& out, const kind& k, const std::vector<int>& membe
 
 // An OnEvent handler that only assigns, as run_actions runs it; nothing when it does more, when a
 // regime handles the same port, or when an expression cannot be compiled.
-std::optional<std::string> event_handler_body(const kind& k, int port, const std::vector<action>& actions) {
+std::optional<std::string> event_handler_body(const kind& k, int port,
+                                              const std::vector<action>& actions) {
     for (const regime_program& regime : k.regimes) {
         if (regime.on_event.count(port) != 0) {
             return std::nullopt;
@@ -437,8 +493,10 @@ native_source write_native_source(const std::vector<schedule_entry>& schedule,
         for (const auto& [port, actions] : k->on_event) {
             if (auto body = event_handler_body(*k, port, actions)) {
                 native_source::handler_plan plan{k.get(), port,
-                                                 "sf_event_" + std::to_string(k->id) + "_" + std::to_string(port)};
-                source << "extern \"C\" void " << plan.function << "(double* const* c, std::size_t m) {\n";
+                                                 "sf_event_" + std::to_string(k->id) + "_" +
+                                                     std::to_string(port)};
+                source << "extern \"C\" void " << plan.function
+                       << "(double* const* c, std::size_t m) {\n";
                 declare_columns(source, *k);
                 source << *body << "}\n";
                 result.handlers.push_back(std::move(plan));

@@ -37,8 +37,9 @@ const component& find_simulation(const model& m, const std::string& id) {
     std::string wanted = id;
     if (wanted.empty()) {
         if (m.targets.empty()) {
-            throw parse_error{source_location{m.files.empty() ? "" : m.files.front(), 0}, "Target",
-                              "the model has no <Target component=\"...\"/> naming the Simulation to run"};
+            throw parse_error{
+                source_location{m.files.empty() ? "" : m.files.front(), 0}, "Target",
+                "the model has no <Target component=\"...\"/> naming the Simulation to run"};
         }
         wanted = m.targets.front();
     }
@@ -56,7 +57,8 @@ const component& find_simulation(const model& m, const std::string& id) {
 
 void check_simulation(const model& m, const std::string& id) {
     const engine::simulation_plan plan = engine::plan_simulation(m, id);
-    engine::runtime rt = engine::build_runtime(*plan.target, engine::recorded_paths(*plan.simulation));
+    engine::runtime rt =
+        engine::build_runtime(*plan.target, engine::recorded_paths(*plan.simulation));
     for (const auto& trace : engine::plan_outputs(*plan.simulation, {}).traces) {
         for (std::size_t c = 0; c < trace.columns.size(); ++c) {
             engine::resolve_quantity(*rt.graph, trace.quantities[c], *trace.columns[c]);
@@ -64,25 +66,26 @@ void check_simulation(const model& m, const std::string& id) {
     }
 }
 
+namespace {
 
-simulation_summary simulate(const model& m, const simulation_options& options) {
-    using clock = std::chrono::steady_clock;
-    const auto build_start = clock::now();
-    const engine::simulation_plan plan = engine::plan_simulation(m, options.simulation_id);
-    const component& sim = *plan.simulation;
-    engine::runtime rt = engine::build_runtime(*plan.target, engine::recorded_paths(sim), !options.reference_order);
-
-    const engine::output_plan outputs = engine::plan_outputs(sim, options.output_dir);
+// Where a simulation's recordings go: trace files sampled every step, and event files fed by the
+// recorders attached to output ports.
+struct recordings {
     std::vector<data_file> data_files;
     std::vector<recorded_events> event_files;
     std::vector<recorder_target> recorders;
+};
+
+recordings plan_recordings(engine::runtime& rt, const engine::output_plan& outputs) {
+    recordings r;
     for (const auto& trace : outputs.traces) {
         data_file file;
         file.path = trace.path;
         for (std::size_t c = 0; c < trace.columns.size(); ++c) {
-            file.columns.push_back({engine::resolve_quantity(*rt.graph, trace.quantities[c], *trace.columns[c])});
+            file.columns.push_back(
+                {engine::resolve_quantity(*rt.graph, trace.quantities[c], *trace.columns[c])});
         }
-        data_files.push_back(std::move(file));
+        r.data_files.push_back(std::move(file));
     }
     for (const auto& planned : outputs.events) {
         recorded_events file;
@@ -95,33 +98,24 @@ simulation_summary simulate(const model& m, const simulation_options& options) {
                                                     : owner.output_port_index(selection.port);
             if (port < 0) {
                 throw parse_error{selection.selection->where, selection.selection->label(),
-                                  found->comp->label() + " has no output event port '" + selection.port + "'"};
+                                  found->comp->label() + " has no output event port '" +
+                                      selection.port + "'"};
             }
             owner.output_ports[static_cast<std::size_t>(port)]
                 .recorders[static_cast<std::size_t>(found->index)]
-                .push_back(static_cast<int>(recorders.size()));
-            recorders.push_back({event_files.size(), selection.selection->id});
+                .push_back(static_cast<int>(r.recorders.size()));
+            r.recorders.push_back({r.event_files.size(), selection.selection->id});
         }
-        event_files.push_back(std::move(file));
+        r.event_files.push_back(std::move(file));
     }
+    return r;
+}
 
-    simulation_summary summary;
-    summary.simulation_id = sim.id;
-    summary.target_id = plan.target->id;
-    summary.length = plan.length;
-    summary.step = plan.step;
-    summary.seed = plan.seed;
-    for (const auto& k : rt.kinds) {
-        summary.instances += static_cast<std::uint64_t>(k->size);
-    }
-
-    engine::executor exec(rt, plan.step, plan.seed, [&](int recorder, double time) {
-        const recorder_target& target = recorders[static_cast<std::size_t>(recorder)];
-        event_files[target.file].events.emplace_back(time, target.id);
-    });
-    const auto steps = static_cast<std::int64_t>(std::llround(plan.length / plan.step));
-    summary.steps = steps;
-    summary.execution = "interpreted";
+// Compiles the groups' kernels when asked to or when the run is long enough to pay for it;
+// returns how the run executes, for the summary.
+std::string choose_execution(engine::runtime& rt, const simulation_options& options,
+                             std::int64_t steps) {
+    using clock = std::chrono::steady_clock;
     double grouped_members = 0.0;
     for (const auto& entry : rt.schedule) {
         grouped_members += static_cast<double>(entry.members.size());
@@ -132,26 +126,26 @@ simulation_summary simulate(const model& m, const simulation_options& options) {
                          (options.native == simulation_options::native_code::always ||
                           (options.native == simulation_options::native_code::automatic &&
                            grouped_members * static_cast<double>(steps) >= worth_compiling));
-    if (compile) {
-        const auto compile_start = clock::now();
-        try {
-            rt.native = engine::native_code::build(rt.schedule, rt.kinds);
-            summary.execution = "compiled kernels (" +
-                                std::to_string(std::chrono::duration<double>(clock::now() - compile_start).count()) +
-                                " s to compile)";
-        } catch (const runtime_error& e) {
-            if (options.native == simulation_options::native_code::always) {
-                throw;
-            }
-            summary.execution = std::string("interpreted (") + e.what() + ")";
+    if (!compile) {
+        return "interpreted";
+    }
+    const auto compile_start = clock::now();
+    try {
+        rt.native = engine::native_code::build(rt.schedule, rt.kinds);
+        return "compiled kernels (" +
+               std::to_string(std::chrono::duration<double>(clock::now() - compile_start).count()) +
+               " s to compile)";
+    } catch (const simulation_error& e) {
+        if (options.native == simulation_options::native_code::always) {
+            throw;
         }
+        return std::string("interpreted (") + e.what() + ")";
     }
-    for (auto& file : data_files) {
-        file.rows.reserve(static_cast<std::size_t>(steps + 1) * (file.columns.size() + 1));
-    }
-    summary.build_seconds = std::chrono::duration<double>(clock::now() - build_start).count();
+}
 
-    const auto run_start = clock::now();
+// The step loop: every step advanced, then every trace sampled (the initial state included).
+void run_steps(engine::executor& exec, double dt, std::int64_t steps,
+               std::vector<data_file>& data_files) {
     exec.initialize();
     double t = 0.0;
     for (std::int64_t istep = 0; istep <= steps; ++istep) {
@@ -164,19 +158,55 @@ simulation_summary simulate(const model& m, const simulation_options& options) {
                 file.rows.push_back(static_cast<float>(column.source.get()));
             }
         }
-        t += plan.step; // accumulated, not n*dt, as the reference simulator does
+        t += dt; // accumulated, not n*dt, as the reference simulator does
     }
+}
+
+} // namespace
+
+simulation_summary simulate(const model& m, const simulation_options& options) {
+    using clock = std::chrono::steady_clock;
+    const auto build_start = clock::now();
+    const engine::simulation_plan plan = engine::plan_simulation(m, options.simulation_id);
+    const component& sim = *plan.simulation;
+    engine::runtime rt =
+        engine::build_runtime(*plan.target, engine::recorded_paths(sim), !options.reference_order);
+    recordings out = plan_recordings(rt, engine::plan_outputs(sim, options.output_dir));
+
+    simulation_summary summary;
+    summary.simulation_id = sim.id;
+    summary.target_id = plan.target->id;
+    summary.length = plan.length;
+    summary.step = plan.step;
+    summary.seed = plan.seed;
+    for (const auto& k : rt.kinds) {
+        summary.instances += static_cast<std::uint64_t>(k->size);
+    }
+
+    engine::executor exec(rt, plan.step, plan.seed, [&](int recorder, double time) {
+        const recorder_target& target = out.recorders[static_cast<std::size_t>(recorder)];
+        out.event_files[target.file].events.emplace_back(time, target.id);
+    });
+    const auto steps = static_cast<std::int64_t>(std::llround(plan.length / plan.step));
+    summary.steps = steps;
+    summary.execution = choose_execution(rt, options, steps);
+    for (auto& file : out.data_files) {
+        file.rows.reserve(static_cast<std::size_t>(steps + 1) * (file.columns.size() + 1));
+    }
+    summary.build_seconds = std::chrono::duration<double>(clock::now() - build_start).count();
+
+    const auto run_start = clock::now();
+    run_steps(exec, plan.step, steps, out.data_files);
     summary.run_seconds = std::chrono::duration<double>(clock::now() - run_start).count();
     summary.events_sent = exec.counters().events_sent;
     summary.events_delivered = exec.counters().events_delivered;
     summary.member_updates = exec.counters().member_updates;
 
     std::vector<recorded_trace> traces;
-    for (auto& file : data_files) {
+    for (auto& file : out.data_files) {
         traces.push_back({file.path, file.columns.size(), std::move(file.rows)});
     }
-    const std::vector<fs::path> written = write_recordings(traces, event_files);
-    summary.files_written = written;
+    summary.files_written = write_recordings(traces, out.event_files);
     return summary;
 }
 

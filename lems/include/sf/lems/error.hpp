@@ -26,7 +26,8 @@ struct source_location {
     int line = 0;
 
     source_location() = default;
-    source_location(std::string_view file_name, int line_number) : file(intern(file_name)), line(line_number) {}
+    source_location(std::string_view file_name, int line_number)
+        : file(intern(file_name)), line(line_number) {}
 
     std::string str() const {
         return line > 0 ? std::string(file) + ":" + std::to_string(line) : std::string(file);
@@ -45,10 +46,8 @@ private:
 class parse_error : public sf::error {
 public:
     parse_error(source_location where, std::string element, std::string message)
-        : sf::error(format(where, element, message)),
-          where_(std::move(where)),
-          element_(std::move(element)),
-          message_(std::move(message)) {}
+        : sf::error(format(where, element, message)), where_(std::move(where)),
+          element_(std::move(element)), message_(std::move(message)) {}
 
     const source_location& where() const { return where_; }
     const std::string& element() const { return element_; }
@@ -84,7 +83,7 @@ private:
 };
 
 // A problem found while running a simulation (NaN, runaway state, file that cannot be written).
-class runtime_error : public sf::error {
+class simulation_error : public sf::error {
 public:
     using sf::error::error;
 };

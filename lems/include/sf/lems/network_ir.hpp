@@ -16,6 +16,8 @@
 // quantiser compiles exactly the dynamics the reference simulates.
 namespace sf::lems::ir {
 
+// The operations of expressions, shared by this IR and the float simulator's compiled
+// expressions (which read a column with `variable` and the time as a column too).
 enum class op : std::uint8_t {
     constant, // `value`
     variable, // `variable`
@@ -92,12 +94,12 @@ enum class storage : std::uint8_t {
 };
 
 struct variable {
-    std::string name;     // instance path and member, e.g. "synapses:syn1[0]/g"
-    std::string member;   // the member's own name, e.g. "g"
-    dimension dim;        // SI dimension of the value
+    std::string name;   // instance path and member, e.g. "synapses:syn1[0]/g"
+    std::string member; // the member's own name, e.g. "g"
+    dimension dim;      // SI dimension of the value
     storage kind = storage::state;
-    bool recorded = false;         // an output file reads it
-    std::vector<double> initial;   // per neuron of the group, after initialisation (SI)
+    bool recorded = false;       // an output file reads it
+    std::vector<double> initial; // per neuron of the group, after initialisation (SI)
 };
 
 enum class statement_kind : std::uint8_t {
@@ -119,32 +121,33 @@ struct statement {
 // receiving instance) in the neuron. The channel's input variable holds the sum over this step's
 // events of each connection's payload.
 struct input_channel {
-    std::string name;          // receiving instance and port
-    int input = -1;            // the variable of storage::input
-    std::string payload;       // the property each connection sets (e.g. "weight"), or empty: 1 per event
-    bool additive = true;      // events add up (every handler statement is an increment linear in
-                               // the payload); otherwise the handler runs once when input != 0
-    int first_statement = 0;   // the handler: statements [first, first + count) of the step
+    std::string name;    // receiving instance and port
+    int input = -1;      // the variable of storage::input
+    std::string payload; // the property each connection sets (e.g. "weight"), or empty: 1 per event
+    bool additive = true;    // events add up (every handler statement is an increment linear in
+                             // the payload); otherwise the handler runs once when input != 0
+    int first_statement = 0; // the handler: statements [first, first + count) of the step
     int statement_count = 0;
 };
 
 // Cells of one population that share one structure (the same synapses, inputs and children, in
 // the same order): they run one program.
 struct neuron_group {
-    std::string population;       // the population's id
-    std::string component;        // the cell's component id
-    std::string label;            // "population[first..last]" for messages
-    source_location where;        // the population or cell component
-    std::vector<int> members;     // indices into the population, ascending
+    std::string population;   // the population's id
+    std::string component;    // the cell's component id
+    std::string label;        // "population[first..last]" for messages
+    source_location where;    // the population or cell component
+    std::vector<int> members; // indices into the population, ascending
     std::vector<variable> variables;
     std::vector<input_channel> inputs;
-    std::vector<std::string> outputs; // output ports of the cell, by index; "spike" first if present
-    std::vector<statement> step;      // one time step of one neuron, in order
+    std::vector<std::string>
+        outputs;                 // output ports of the cell, by index; "spike" first if present
+    std::vector<statement> step; // one time step of one neuron, in order
 };
 
 struct recorded_quantity {
     neuron_ref neuron;
-    int variable = -1;    // -1: a parameter, recorded as `value`
+    int variable = -1; // -1: a parameter, recorded as `value`
     double value = 0.0;
     std::string quantity; // as written in the model
 };

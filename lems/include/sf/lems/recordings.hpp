@@ -24,7 +24,7 @@ struct recorded_events {
 
 // Writes every file, or none: each goes to a temporary beside its destination and all are renamed
 // into place only when every one was written. Returns the paths written, in order (traces first).
-// Throws lems::runtime_error when a folder or file cannot be written.
+// Throws lems::simulation_error when a folder or file cannot be written.
 std::vector<std::filesystem::path> write_recordings(const std::vector<recorded_trace>& traces,
                                                     const std::vector<recorded_events>& events);
 
