@@ -46,10 +46,12 @@ struct options {
 };
 
 [[noreturn]] void usage(const std::string& problem) {
-    std::fprintf(stderr,
-                 "sf_bench_map: %s\nusage: sf_bench_map random|distance|microcircuit [--neurons N] [--in-degree K] "
-                 "[--sigma S] [--scale S] [--board NAME] [--seed S] [-o FILE] [--run-ms MS] [--keep]\n",
-                 problem.c_str());
+    std::fprintf(
+        stderr,
+        "sf_bench_map: %s\nusage: sf_bench_map random|distance|microcircuit [--neurons N] "
+        "[--in-degree K] "
+        "[--sigma S] [--scale S] [--board NAME] [--seed S] [-o FILE] [--run-ms MS] [--keep]\n",
+        problem.c_str());
     std::exit(2);
 }
 
@@ -90,7 +92,9 @@ options parse(int argc, char** argv) {
         }
     }
     if (o.output.empty()) {
-        o.output = (fs::temp_directory_path() / ("sf_bench_map_" + std::to_string(::getpid()) + ".sfimg")).string();
+        o.output =
+            (fs::temp_directory_path() / ("sf_bench_map_" + std::to_string(::getpid()) + ".sfimg"))
+                .string();
     }
     return o;
 }
@@ -135,33 +139,41 @@ int main(int argc, char** argv) {
         const auto& r = mapped.report;
         std::ostringstream json;
         json.precision(6);
-        json << "{\"kind\":\"" << o.spec.kind << "\",\"description\":\"" << built.description << "\",\"board\":\""
-             << o.board << "\",\"neurons\":" << neurons << ",\"synapses\":" << synapses
-             << ",\"connection_bytes\":" << connection_bytes << ",\"build_s\":" << build_s
-             << ",\"quantise_s\":" << r.quantise_seconds << ",\"partition_s\":" << r.partition_seconds
+        json << "{\"kind\":\"" << o.spec.kind << "\",\"description\":\"" << built.description
+             << "\",\"board\":\"" << o.board << "\",\"neurons\":" << neurons
+             << ",\"synapses\":" << synapses << ",\"connection_bytes\":" << connection_bytes
+             << ",\"build_s\":" << build_s << ",\"quantise_s\":" << r.quantise_seconds
+             << ",\"partition_s\":" << r.partition_seconds
              << ",\"placement_s\":" << r.placement_seconds << ",\"routing_s\":" << r.routing_seconds
-             << ",\"matrix_s\":" << r.matrix_seconds << ",\"map_s\":" << map_s << ",\"encode_s\":" << encode_s
-             << ",\"save_s\":" << save_s << ",\"cores\":" << r.cores_used << ",\"cores_available\":"
-             << r.cores_available << ",\"chips\":" << r.chips_used << ",\"largest_table_before\":" << table_before
-             << ",\"largest_table_after\":" << table_after << ",\"placement_cost\":" << r.placement_cost
-             << ",\"constructive_cost\":" << r.constructive_cost << ",\"image_bytes\":" << image_bytes
+             << ",\"matrix_s\":" << r.matrix_seconds << ",\"map_s\":" << map_s
+             << ",\"encode_s\":" << encode_s << ",\"save_s\":" << save_s
+             << ",\"cores\":" << r.cores_used << ",\"cores_available\":" << r.cores_available
+             << ",\"chips\":" << r.chips_used << ",\"largest_table_before\":" << table_before
+             << ",\"largest_table_after\":" << table_after
+             << ",\"placement_cost\":" << r.placement_cost
+             << ",\"constructive_cost\":" << r.constructive_cost
+             << ",\"image_bytes\":" << image_bytes
              << ",\"peak_rss_kib_after_map\":" << peak_rss_kib();
 
         if (o.run_ms > 0.0) {
             mapped = {};
             sf::emulator::functional_emulator e(words.data(), words.size());
             if (!e.ready()) {
-                throw std::runtime_error("the functional emulator refused the image: " + e.problem());
+                throw std::runtime_error("the functional emulator refused the image: " +
+                                         e.problem());
             }
             const auto steps = static_cast<std::uint64_t>(o.run_ms * 1e-3 / built.net.dt + 0.5);
             started = clock_type::now();
             e.run(std::min<std::uint64_t>(steps, e.steps()));
             const double run_s = since(started);
             const auto c = e.counters();
-            json << ",\"run_bio_s\":" << static_cast<double>(std::min<std::uint64_t>(steps, e.steps())) * built.net.dt
+            json << ",\"run_bio_s\":"
+                 << static_cast<double>(std::min<std::uint64_t>(steps, e.steps())) * built.net.dt
                  << ",\"run_s\":" << run_s << ",\"spikes\":" << c.cores.spikes
-                 << ",\"synaptic_events\":" << c.cores.delivered_words << ",\"packets\":" << c.routers.packets
-                 << ",\"saturations\":" << c.cores.saturations << ",\"dropped_words\":" << c.cores.dropped_words;
+                 << ",\"synaptic_events\":" << c.cores.delivered_words
+                 << ",\"packets\":" << c.routers.packets
+                 << ",\"saturations\":" << c.cores.saturations
+                 << ",\"dropped_words\":" << c.cores.dropped_words;
         }
         json << ",\"peak_rss_kib\":" << peak_rss_kib() << "}";
         if (!o.keep) {

@@ -32,12 +32,15 @@ struct population_spec {
 // that flattening gives it an excitatory and an inhibitory input channel.
 std::string cell_model(const std::vector<population_spec>& pops, double length_ms) {
     std::ostringstream x;
-    x << "<Lems>\n<Target component=\"sim\"/>\n<Include file=\"PyNN.xml\"/>\n<Include file=\"Networks.xml\"/>\n"
+    x << "<Lems>\n<Target component=\"sim\"/>\n<Include file=\"PyNN.xml\"/>\n<Include "
+         "file=\"Networks.xml\"/>\n"
       << "<Include file=\"Simulation.xml\"/>\n"
-      << "<expCurrSynapse id=\"exc\" tau_syn=\"0.5\"/>\n<expCurrSynapse id=\"inh\" tau_syn=\"0.5\"/>\n";
+      << "<expCurrSynapse id=\"exc\" tau_syn=\"0.5\"/>\n<expCurrSynapse id=\"inh\" "
+         "tau_syn=\"0.5\"/>\n";
     for (const auto& p : pops) {
         x << "<IF_curr_exp id=\"cell_" << p.id << "\" cm=\"0.25\" i_offset=\"" << p.i_offset_nA
-          << "\" tau_m=\"10\" tau_refrac=\"2\" tau_syn_E=\"0.5\" tau_syn_I=\"0.5\" v_init=\"-65\" v_reset=\"-65\""
+          << "\" tau_m=\"10\" tau_refrac=\"2\" tau_syn_E=\"0.5\" tau_syn_I=\"0.5\" v_init=\"-65\" "
+             "v_reset=\"-65\""
           << " v_rest=\"-65\" v_thresh=\"-50\"/>\n";
     }
     x << "<network id=\"net\">\n";
@@ -46,10 +49,10 @@ std::string cell_model(const std::vector<population_spec>& pops, double length_m
     }
     for (const auto& p : pops) {
         for (const char* syn : {"exc", "inh"}) {
-            x << "  <projection id=\"" << p.id << "_" << syn << "\" presynapticPopulation=\"" << p.id
-              << "\" postsynapticPopulation=\"" << p.id << "\" synapse=\"" << syn << "\">\n"
-              << "    <connectionWD id=\"0\" preCellId=\"../" << p.id << "[0]\" postCellId=\"../" << p.id
-              << "[0]\" weight=\"1\" delay=\"1ms\"/>\n  </projection>\n";
+            x << "  <projection id=\"" << p.id << "_" << syn << "\" presynapticPopulation=\""
+              << p.id << "\" postsynapticPopulation=\"" << p.id << "\" synapse=\"" << syn << "\">\n"
+              << "    <connectionWD id=\"0\" preCellId=\"../" << p.id << "[0]\" postCellId=\"../"
+              << p.id << "[0]\" weight=\"1\" delay=\"1ms\"/>\n  </projection>\n";
         }
     }
     x << "</network>\n<Simulation id=\"sim\" length=\"" << length_ms << "ms\" step=\"" << dt_ms
@@ -59,10 +62,10 @@ std::string cell_model(const std::vector<population_spec>& pops, double length_m
 
 struct layout {
     network net;
-    std::vector<int> group;       // per population: its group
-    std::vector<int> excitatory;  // per population: its excitatory channel
-    std::vector<int> inhibitory;  // per population: its inhibitory channel
-    std::vector<int> potential;   // per population: the membrane potential's variable
+    std::vector<int> group;      // per population: its group
+    std::vector<int> excitatory; // per population: its excitatory channel
+    std::vector<int> inhibitory; // per population: its inhibitory channel
+    std::vector<int> potential;  // per population: the membrane potential's variable
 };
 
 int channel_named(const lems::ir::neuron_group& g, const std::string& synapse) {
@@ -71,13 +74,15 @@ int channel_named(const lems::ir::neuron_group& g, const std::string& synapse) {
             return static_cast<int>(c);
         }
     }
-    throw std::runtime_error("the flattened cell " + g.label + " has no channel of synapse " + synapse);
+    throw std::runtime_error("the flattened cell " + g.label + " has no channel of synapse " +
+                             synapse);
 }
 
 // Flattens the cells' model and widens every population to its size; initial potentials are
 // drawn from N(-58 mV, 10 mV).
 layout cells(const std::vector<population_spec>& pops, double length_ms, std::uint64_t seed) {
-    const fs::path file = fs::temp_directory_path() / ("sf_bench_cells_" + std::to_string(::getpid()) + ".xml");
+    const fs::path file =
+        fs::temp_directory_path() / ("sf_bench_cells_" + std::to_string(::getpid()) + ".xml");
     {
         std::ofstream out(file);
         out << cell_model(pops, length_ms);
@@ -165,17 +170,24 @@ struct sheet {
     std::int64_t rows = 1;
 
     explicit sheet(std::int64_t n) : size(n) {
-        columns = std::max<std::int64_t>(1, static_cast<std::int64_t>(std::ceil(std::sqrt(static_cast<double>(n)))));
+        columns = std::max<std::int64_t>(
+            1, static_cast<std::int64_t>(std::ceil(std::sqrt(static_cast<double>(n)))));
         rows = (n + columns - 1) / columns;
     }
-    double x(std::int64_t i) const { return (static_cast<double>(i % columns) + 0.5) / static_cast<double>(columns); }
-    double y(std::int64_t i) const { return (static_cast<double>(i / columns) + 0.5) / static_cast<double>(rows); }
+    double x(std::int64_t i) const {
+        return (static_cast<double>(i % columns) + 0.5) / static_cast<double>(columns);
+    }
+    double y(std::int64_t i) const {
+        return (static_cast<double>(i / columns) + 0.5) / static_cast<double>(rows);
+    }
     // The neuron at (x, y), or -1 where the last row is short.
     std::int64_t at(double px, double py) const {
         px -= std::floor(px);
         py -= std::floor(py);
-        const auto c = std::min(columns - 1, static_cast<std::int64_t>(px * static_cast<double>(columns)));
-        const auto r = std::min(rows - 1, static_cast<std::int64_t>(py * static_cast<double>(rows)));
+        const auto c =
+            std::min(columns - 1, static_cast<std::int64_t>(px * static_cast<double>(columns)));
+        const auto r =
+            std::min(rows - 1, static_cast<std::int64_t>(py * static_cast<double>(rows)));
         const std::int64_t i = r * columns + c;
         return i < size ? i : -1;
     }
@@ -207,8 +219,10 @@ built_network random_or_distance(const network_spec& spec) {
             const int k = source == 0 ? k_e : k_i;
             const double weight = source == 0 ? psc_e_nA : -5.0 * psc_e_nA;
             lems::ir::projection& p = l.net.connections.projection_for(
-                l.group[static_cast<std::size_t>(source)], 0, l.group[static_cast<std::size_t>(target)],
-                source == 0 ? l.excitatory[static_cast<std::size_t>(target)] : l.inhibitory[static_cast<std::size_t>(target)]);
+                l.group[static_cast<std::size_t>(source)], 0,
+                l.group[static_cast<std::size_t>(target)],
+                source == 0 ? l.excitatory[static_cast<std::size_t>(target)]
+                            : l.inhibitory[static_cast<std::size_t>(target)]);
             const sheet& from = sheets[source];
             const sheet& to = sheets[target];
             p.reserve(static_cast<std::size_t>(to.size) * static_cast<std::size_t>(k));
@@ -226,18 +240,20 @@ built_network random_or_distance(const network_spec& spec) {
                             s = from.at(to.x(t) + offset(random), to.y(t) + offset(random));
                         }
                         // 1 ms plus 10 ms per side of the sheet, in whole steps.
-                        const double ms = 1.0 + 10.0 * torus_distance(from.x(s), from.y(s), to.x(t), to.y(t));
+                        const double ms =
+                            1.0 + 10.0 * torus_distance(from.x(s), from.y(s), to.x(t), to.y(t));
                         delay = std::max(1.0, std::round(ms / dt_ms)) * dt_ms * 1e-3;
                     }
-                    p.push_back(static_cast<std::uint32_t>(s), static_cast<std::uint32_t>(t), weight, delay);
+                    p.push_back(static_cast<std::uint32_t>(s), static_cast<std::uint32_t>(t),
+                                weight, delay);
                 }
             }
         }
     }
     built_network b;
     b.net = std::move(l.net);
-    b.description = spec.kind + ": " + std::to_string(spec.neurons) + " IF_curr_exp neurons (80 % E), in-degree " +
-                    std::to_string(spec.in_degree) +
+    b.description = spec.kind + ": " + std::to_string(spec.neurons) +
+                    " IF_curr_exp neurons (80 % E), in-degree " + std::to_string(spec.in_degree) +
                     (distance ? ", sources from a Gaussian of sigma " + std::to_string(spec.sigma) +
                                     " of the sheet, delays 1 ms + 10 ms per sheet side"
                               : ", uniform sources, delays 1.5 ms");
@@ -252,14 +268,14 @@ built_network microcircuit(const network_spec& spec) {
     static const std::int64_t full[8] = {20683, 5834, 21915, 5479, 4850, 1065, 14395, 2948};
     static const double probability[8][8] = {
         // sources: L23E    L23I    L4E     L4I     L5E     L5I     L6E     L6I       targets:
-        {0.1009, 0.1689, 0.0437, 0.0818, 0.0323, 0.0, 0.0076, 0.0},          // L23E
-        {0.1346, 0.1371, 0.0316, 0.0515, 0.0755, 0.0, 0.0042, 0.0},          // L23I
-        {0.0077, 0.0059, 0.0497, 0.1350, 0.0067, 0.0003, 0.0453, 0.0},       // L4E
-        {0.0691, 0.0029, 0.0794, 0.1597, 0.0033, 0.0, 0.1057, 0.0},          // L4I
-        {0.1004, 0.0622, 0.0505, 0.0057, 0.0831, 0.3726, 0.0204, 0.0},       // L5E
-        {0.0548, 0.0269, 0.0257, 0.0022, 0.0600, 0.3158, 0.0086, 0.0},       // L5I
-        {0.0156, 0.0066, 0.0211, 0.0166, 0.0572, 0.0197, 0.0396, 0.2252},    // L6E
-        {0.0364, 0.0010, 0.0034, 0.0005, 0.0277, 0.0080, 0.0658, 0.1443},    // L6I
+        {0.1009, 0.1689, 0.0437, 0.0818, 0.0323, 0.0, 0.0076, 0.0},       // L23E
+        {0.1346, 0.1371, 0.0316, 0.0515, 0.0755, 0.0, 0.0042, 0.0},       // L23I
+        {0.0077, 0.0059, 0.0497, 0.1350, 0.0067, 0.0003, 0.0453, 0.0},    // L4E
+        {0.0691, 0.0029, 0.0794, 0.1597, 0.0033, 0.0, 0.1057, 0.0},       // L4I
+        {0.1004, 0.0622, 0.0505, 0.0057, 0.0831, 0.3726, 0.0204, 0.0},    // L5E
+        {0.0548, 0.0269, 0.0257, 0.0022, 0.0600, 0.3158, 0.0086, 0.0},    // L5I
+        {0.0156, 0.0066, 0.0211, 0.0166, 0.0572, 0.0197, 0.0396, 0.2252}, // L6E
+        {0.0364, 0.0010, 0.0034, 0.0005, 0.0277, 0.0080, 0.0658, 0.1443}, // L6I
     };
     static const double k_ext[8] = {1600, 1500, 2100, 1900, 2000, 1900, 2900, 2100};
     if (!(spec.scale > 0.0 && spec.scale <= 1.0)) {
@@ -269,7 +285,10 @@ built_network microcircuit(const network_spec& spec) {
     for (int p = 0; p < 8; ++p) {
         // 8 Hz of background at the excitatory weight through a 0.5 ms synapse, as a mean current.
         const double dc = k_ext[p] * 8.0 * psc_e_nA * 0.5e-3;
-        pops.push_back({names[p], std::max<std::int64_t>(1, std::llround(static_cast<double>(full[p]) * spec.scale)), dc});
+        pops.push_back(
+            {names[p],
+             std::max<std::int64_t>(1, std::llround(static_cast<double>(full[p]) * spec.scale)),
+             dc});
     }
     layout l = cells(pops, spec.length_ms, spec.seed);
     std::uint64_t projection_number = 0;
@@ -282,16 +301,20 @@ built_network microcircuit(const network_spec& spec) {
             }
             const double pairs = static_cast<double>(full[s]) * static_cast<double>(full[t]);
             const double synapses_full = std::log(1.0 - p) / std::log(1.0 - 1.0 / pairs);
-            const auto synapses = static_cast<std::int64_t>(std::llround(synapses_full * spec.scale));
+            const auto synapses =
+                static_cast<std::int64_t>(std::llround(synapses_full * spec.scale));
             const bool excitatory = s % 2 == 0;
-            const double mean = excitatory ? (s == 2 && t == 0 ? 2.0 : 1.0) * psc_e_nA : -4.0 * psc_e_nA;
+            const double mean =
+                excitatory ? (s == 2 && t == 0 ? 2.0 : 1.0) * psc_e_nA : -4.0 * psc_e_nA;
             const double delay_ms = excitatory ? 1.5 : 0.75;
             const auto ts = static_cast<std::size_t>(t);
             lems::ir::projection& proj = l.net.connections.projection_for(
-                l.group[static_cast<std::size_t>(s)], 0, l.group[ts], excitatory ? l.excitatory[ts] : l.inhibitory[ts]);
+                l.group[static_cast<std::size_t>(s)], 0, l.group[ts],
+                excitatory ? l.excitatory[ts] : l.inhibitory[ts]);
             proj.reserve(static_cast<std::size_t>(synapses));
             std::mt19937_64 random(mix(spec.seed, projection_number));
-            std::uniform_int_distribution<std::int64_t> source(0, pops[static_cast<std::size_t>(s)].size - 1);
+            std::uniform_int_distribution<std::int64_t> source(
+                0, pops[static_cast<std::size_t>(s)].size - 1);
             std::uniform_int_distribution<std::int64_t> target(0, pops[ts].size - 1);
             for (std::int64_t k = 0; k < synapses; ++k) {
                 const auto from = static_cast<std::uint32_t>(source(random));
@@ -323,7 +346,8 @@ built_network build_network(const network_spec& spec) {
     if (spec.kind == "microcircuit") {
         return microcircuit(spec);
     }
-    throw std::runtime_error("unknown network kind '" + spec.kind + "' (random, distance or microcircuit)");
+    throw std::runtime_error("unknown network kind '" + spec.kind +
+                             "' (random, distance or microcircuit)");
 }
 
 } // namespace sf::bench

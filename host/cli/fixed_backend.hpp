@@ -47,6 +47,7 @@ struct fixed_run_summary {
 
 // Flattens, compiles and runs the model's Simulation; output paths are relative to
 // options.output_dir. Throws the errors of flattening and compiling.
-fixed_run_summary run_fixed(const lems::model& model, const mapper::board& board, const fixed_run_options& options);
+fixed_run_summary run_fixed(const lems::model& model, const mapper::board& board,
+                            const fixed_run_options& options);
 
 } // namespace sf::cli

@@ -50,13 +50,17 @@ bool is_image(const std::string& file) {
 std::string refusal(const std::string& file, const image::check_result& r) {
     static const char* kinds[] = {"header", "machine", "chip", "core", "recording", "report"};
     const bool header = r.offset < image::header_words;
-    const char* kind = header ? kinds[0] : (r.kind >= 1 && r.kind <= 5 ? kinds[r.kind] : "unknown kind");
-    return file + ": word " + std::to_string(r.offset) + ", section " + std::to_string(r.section) + " (" + kind +
-           (r.kind == 2 || r.kind == 3 ? " " + std::to_string(r.index) : std::string()) + "): " +
-           image::describe(r.what) + (r.field[0] != '\0' ? std::string(" (") + r.field + ")" : std::string());
+    const char* kind =
+        header ? kinds[0] : (r.kind >= 1 && r.kind <= 5 ? kinds[r.kind] : "unknown kind");
+    return file + ": word " + std::to_string(r.offset) + ", section " + std::to_string(r.section) +
+           " (" + kind +
+           (r.kind == 2 || r.kind == 3 ? " " + std::to_string(r.index) : std::string()) +
+           "): " + image::describe(r.what) +
+           (r.field[0] != '\0' ? std::string(" (") + r.field + ")" : std::string());
 }
 
-int run_emulator(const std::vector<std::uint32_t>& words, const std::string& name, const fs::path& out_dir) {
+int run_emulator(const std::vector<std::uint32_t>& words, const std::string& name,
+                 const fs::path& out_dir) {
     using clock = std::chrono::steady_clock;
     emulator::functional_emulator board(words.data(), words.size());
     if (!board.ready()) {
@@ -77,20 +81,24 @@ int run_emulator(const std::vector<std::uint32_t>& words, const std::string& nam
     }
     const auto written = lems::write_recordings(traces, events);
     std::cout << "ran " << name << " on the functional emulator: " << board.steps() << " steps, "
-              << board.core_count() << " cores on " << board.chip_count() << " chips, " << c.cores.spikes
-              << " spikes, " << c.cores.delivered_words << " synaptic events, " << seconds << " s\n"
-              << "routers: " << c.routers.packets << " packets, " << c.routers.routed << " by an entry, "
-              << c.routers.default_routed << " by default route, " << c.routers.dropped << " dropped, "
-              << c.routers.lost << " lost on dead links or missing chips, "
-              << c.routers.delivered << " delivered to cores; " << c.unmatched_keys << " keys no master table took, "
+              << board.core_count() << " cores on " << board.chip_count() << " chips, "
+              << c.cores.spikes << " spikes, " << c.cores.delivered_words << " synaptic events, "
+              << seconds << " s\n"
+              << "routers: " << c.routers.packets << " packets, " << c.routers.routed
+              << " by an entry, " << c.routers.default_routed << " by default route, "
+              << c.routers.dropped << " dropped, " << c.routers.lost
+              << " lost on dead links or missing chips, " << c.routers.delivered
+              << " delivered to cores; " << c.unmatched_keys << " keys no master table took, "
               << c.looped << " looped, " << c.held_rows << " rows held for long delays\n"
-              << "cores: saturated results " << c.cores.saturations << ", input overflows " << c.cores.input_overflows
-              << ", dropped synaptic words " << c.cores.dropped_words << ", program faults " << c.cores.program_faults
-              << "\n";
+              << "cores: saturated results " << c.cores.saturations << ", input overflows "
+              << c.cores.input_overflows << ", dropped synaptic words " << c.cores.dropped_words
+              << ", program faults " << c.cores.program_faults << "\n";
     for (const auto& file : written) {
         std::cout << "wrote " << file.string() << "\n";
     }
-    const bool lost = c.routers.dropped + c.routers.lost + c.unmatched_keys + c.looped + c.cores.dropped_words > 0;
+    const bool lost =
+        c.routers.dropped + c.routers.lost + c.unmatched_keys + c.looped + c.cores.dropped_words >
+        0;
     if (lost) {
         std::cerr << "warning: packets or synaptic words were lost (counted above)\n";
     }
@@ -99,11 +107,13 @@ int run_emulator(const std::vector<std::uint32_t>& words, const std::string& nam
 
 } // namespace
 
-int map_command(const std::string& model_file, const std::string& image_file, const image_job& job) {
+int map_command(const std::string& model_file, const std::string& image_file,
+                const image_job& job) {
     const mapper::mapped_network mapped = map_model(model_file, job);
     const std::vector<std::uint32_t> words = mapper::encode_image(mapped);
     mapper::save_image(image_file, words);
-    std::cout << mapped.summary() << "wrote " << image_file << " (" << words.size() * 4 << " bytes)\n";
+    std::cout << mapped.summary() << "wrote " << image_file << " (" << words.size() * 4
+              << " bytes)\n";
     return exit_ok;
 }
 
@@ -127,8 +137,9 @@ int inspect_command(const std::string& image_file) {
         if (s.kind == image::section_kind::machine) {
             image::machine_view m;
             image::read_machine(c, m);
-            std::cout << image_file << ": board " << std::string(m.board, m.board_length) << " (" << m.width << " x "
-                      << m.height << " chips), time step " << m.dt * 1e3 << " ms, " << m.steps << " steps\n";
+            std::cout << image_file << ": board " << std::string(m.board, m.board_length) << " ("
+                      << m.width << " x " << m.height << " chips), time step " << m.dt * 1e3
+                      << " ms, " << m.steps << " steps\n";
         } else if (s.kind == image::section_kind::chip) {
             image::chip_view chip;
             image::read_chip(c, chip);
@@ -146,26 +157,30 @@ int inspect_command(const std::string& image_file) {
             report.assign(text, length);
         }
     }
-    std::cout << cores << " cores, " << neurons << " neurons, " << synapses << " synapses, " << chips << " chips, "
-              << entries << " routing entries, " << words.size() * 4 << " bytes; every section's checksum holds\n";
+    std::cout << cores << " cores, " << neurons << " neurons, " << synapses << " synapses, "
+              << chips << " chips, " << entries << " routing entries, " << words.size() * 4
+              << " bytes; every section's checksum holds\n";
     if (!report.empty()) {
         std::cout << "\nas mapped:\n" << report;
     }
     return exit_ok;
 }
 
-int run_command(const std::string& input, const std::string& target, const std::string& out_dir, const image_job& job) {
+int run_command(const std::string& input, const std::string& target, const std::string& out_dir,
+                const image_job& job) {
     if (target != "functional") {
         std::cerr << "spikeforge run: unknown target '" << target << "' (available: functional)\n";
         return exit_bad_input;
     }
     if (is_image(input)) {
-        return run_emulator(mapper::load_image(input), input, out_dir.empty() ? fs::path(".") : fs::path(out_dir));
+        return run_emulator(mapper::load_image(input), input,
+                            out_dir.empty() ? fs::path(".") : fs::path(out_dir));
     }
     // A model: mapped on the fly, its outputs beside it unless -o says otherwise.
     const mapper::mapped_network mapped = map_model(input, job);
     const fs::path folder = out_dir.empty() ? fs::path(input).parent_path() : fs::path(out_dir);
-    return run_emulator(mapper::encode_image(mapped), input, folder.empty() ? fs::path(".") : folder);
+    return run_emulator(mapper::encode_image(mapped), input,
+                        folder.empty() ? fs::path(".") : folder);
 }
 
 } // namespace sf::cli

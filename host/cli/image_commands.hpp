@@ -20,6 +20,7 @@ struct image_job {
 // Exit codes as main's: 0 done, 1 failed, 2 bad input.
 int map_command(const std::string& model_file, const std::string& image_file, const image_job& job);
 int inspect_command(const std::string& image_file);
-int run_command(const std::string& input, const std::string& target, const std::string& out_dir, const image_job& job);
+int run_command(const std::string& input, const std::string& target, const std::string& out_dir,
+                const image_job& job);
 
 } // namespace sf::cli

@@ -64,8 +64,8 @@ std::size_t value_column::bytes() const {
            index_.size() * (sizeof(std::uint64_t) + sizeof(std::uint16_t) + 2 * sizeof(void*));
 }
 
-void projection::push_back(std::uint32_t source_neuron, std::uint32_t target_neuron, double payload_value,
-                           double delay_seconds) {
+void projection::push_back(std::uint32_t source_neuron, std::uint32_t target_neuron,
+                           double payload_value, double delay_seconds) {
     source.push_back(source_neuron);
     target.push_back(target_neuron);
     payload.push_back(payload_value);
@@ -90,8 +90,8 @@ connection projection::at(std::size_t k) const {
     return c;
 }
 
-connection_list::const_iterator::const_iterator(const std::vector<projection>* projections, std::size_t projection,
-                                                 std::size_t index)
+connection_list::const_iterator::const_iterator(const std::vector<projection>* projections,
+                                                std::size_t projection, std::size_t index)
     : projections_(projections), projection_(projection), index_(index) {
     skip_empty();
 }
@@ -123,11 +123,12 @@ std::size_t connection_list::key_hash::operator()(const key& k) const {
     return h;
 }
 
-projection& connection_list::projection_for(int source_group, int source_port, int target_group, int channel) {
+projection& connection_list::projection_for(int source_group, int source_port, int target_group,
+                                            int channel) {
     if (last_ < projections_.size()) {
         projection& p = projections_[last_];
-        if (p.source_group == source_group && p.source_port == source_port && p.target_group == target_group &&
-            p.channel == channel) {
+        if (p.source_group == source_group && p.source_port == source_port &&
+            p.target_group == target_group && p.channel == channel) {
             return p;
         }
     }
@@ -149,8 +150,8 @@ projection& connection_list::projection_for(int source_group, int source_port, i
 
 void connection_list::push_back(const connection& c) {
     projection_for(c.source.group, c.source_port, c.target.group, c.channel)
-        .push_back(static_cast<std::uint32_t>(c.source.neuron), static_cast<std::uint32_t>(c.target.neuron), c.payload,
-                   c.delay);
+        .push_back(static_cast<std::uint32_t>(c.source.neuron),
+                   static_cast<std::uint32_t>(c.target.neuron), c.payload, c.delay);
 }
 
 std::size_t connection_list::size() const {
@@ -170,8 +171,8 @@ void connection_list::clear() {
 std::size_t connection_list::bytes() const {
     std::size_t total = 0;
     for (const projection& p : projections_) {
-        total += (p.source.capacity() + p.target.capacity()) * sizeof(std::uint32_t) + p.payload.bytes() +
-                 p.delay.bytes();
+        total += (p.source.capacity() + p.target.capacity()) * sizeof(std::uint32_t) +
+                 p.payload.bytes() + p.delay.bytes();
     }
     return total;
 }

@@ -87,37 +87,23 @@ bool is_identifier_char(char c) { return is_identifier_start(c) || number_syntax
 
 std::string_view operator_text(expr_op op) {
     switch (op) {
-    case expr_op::add:
-        return "+";
-    case expr_op::subtract:
-        return "-";
-    case expr_op::multiply:
-        return "*";
-    case expr_op::divide:
-        return "/";
-    case expr_op::power:
-        return "^";
-    case expr_op::greater:
-        return ".gt.";
-    case expr_op::less:
-        return ".lt.";
-    case expr_op::greater_equal:
-        return ".geq.";
-    case expr_op::less_equal:
-        return ".leq.";
-    case expr_op::equal:
-        return ".eq.";
-    case expr_op::not_equal:
-        return ".neq.";
-    case expr_op::logical_and:
-        return ".and.";
-    case expr_op::logical_or:
-        return ".or.";
+    case expr_op::add: return "+";
+    case expr_op::subtract: return "-";
+    case expr_op::multiply: return "*";
+    case expr_op::divide: return "/";
+    case expr_op::power: return "^";
+    case expr_op::greater: return ".gt.";
+    case expr_op::less: return ".lt.";
+    case expr_op::greater_equal: return ".geq.";
+    case expr_op::less_equal: return ".leq.";
+    case expr_op::equal: return ".eq.";
+    case expr_op::not_equal: return ".neq.";
+    case expr_op::logical_and: return ".and.";
+    case expr_op::logical_or: return ".or.";
     case expr_op::number:
     case expr_op::symbol:
     case expr_op::negate:
-    case expr_op::call:
-        break;
+    case expr_op::call: break;
     }
     return "?";
 }
@@ -225,32 +211,15 @@ private:
             return n;
         }
         switch (c) {
-        case '+':
-            t.kind = token_kind::plus;
-            return 1;
-        case '-':
-            t.kind = token_kind::minus;
-            return 1;
-        case '*':
-            t.kind = token_kind::star;
-            return 1;
-        case '/':
-            t.kind = token_kind::slash;
-            return 1;
-        case '^':
-            t.kind = token_kind::caret;
-            return 1;
-        case '(':
-            t.kind = token_kind::open_paren;
-            return 1;
-        case ')':
-            t.kind = token_kind::close_paren;
-            return 1;
-        case ',':
-            t.kind = token_kind::comma;
-            return 1;
-        default:
-            break;
+        case '+': t.kind = token_kind::plus; return 1;
+        case '-': t.kind = token_kind::minus; return 1;
+        case '*': t.kind = token_kind::star; return 1;
+        case '/': t.kind = token_kind::slash; return 1;
+        case '^': t.kind = token_kind::caret; return 1;
+        case '(': t.kind = token_kind::open_paren; return 1;
+        case ')': t.kind = token_kind::close_paren; return 1;
+        case ',': t.kind = token_kind::comma; return 1;
+        default: break;
         }
         std::string what;
         if (c == '.') {
@@ -508,8 +477,7 @@ private:
             nodes_[inner].end = tokens_[pos_ - 1].end;
             return inner;
         }
-        default:
-            break;
+        default: break;
         }
         throw fail("expected a number, a name, a function call or '(', found " + describe(t),
                    t.begin);
@@ -721,8 +689,7 @@ public:
 private:
     dimension of(const expr_node& n, int index, const dimension_lookup& lookup) const {
         switch (n.op) {
-        case expr_op::number:
-            return dimension::none();
+        case expr_op::number: return dimension::none();
         case expr_op::symbol: {
             std::optional<dimension> found;
             if (lookup) {
@@ -733,8 +700,7 @@ private:
             }
             return *found;
         }
-        case expr_op::negate:
-            return dims_[n.a];
+        case expr_op::negate: return dims_[n.a];
         case expr_op::add:
         case expr_op::subtract:
         case expr_op::greater:
@@ -742,8 +708,7 @@ private:
         case expr_op::greater_equal:
         case expr_op::less_equal:
         case expr_op::equal:
-        case expr_op::not_equal:
-            return of_like_operands(n, index);
+        case expr_op::not_equal: return of_like_operands(n, index);
         case expr_op::multiply:
         case expr_op::divide:
             try {
@@ -752,13 +717,10 @@ private:
             } catch (const expression_error& e) {
                 throw fail(e.what() + (" in " + sub(index)), index);
             }
-        case expr_op::power:
-            return of_power(n, index);
+        case expr_op::power: return of_power(n, index);
         case expr_op::logical_and:
-        case expr_op::logical_or:
-            return dimension::none();
-        case expr_op::call:
-            return of_call(n, index);
+        case expr_op::logical_or: return dimension::none();
+        case expr_op::call: return of_call(n, index);
         }
         return dimension::none();
     }
@@ -873,9 +835,7 @@ double expression::evaluate(const value_lookup& lookup, const uniform_source& un
         const double b = n.b >= 0 ? values[n.b] : 0.0;
         double v = 0.0;
         switch (n.op) {
-        case expr_op::number:
-            v = n.value;
-            break;
+        case expr_op::number: v = n.value; break;
         case expr_op::symbol:
             if (!lookup) {
                 throw expression_error(
@@ -883,51 +843,21 @@ double expression::evaluate(const value_lookup& lookup, const uniform_source& un
             }
             v = lookup(n.name);
             break;
-        case expr_op::negate:
-            v = -a;
-            break;
-        case expr_op::add:
-            v = a + b;
-            break;
-        case expr_op::subtract:
-            v = a - b;
-            break;
-        case expr_op::multiply:
-            v = a * b;
-            break;
-        case expr_op::divide:
-            v = a / b;
-            break;
-        case expr_op::power:
-            v = std::pow(a, b);
-            break;
-        case expr_op::greater:
-            v = a > b ? 1.0 : 0.0;
-            break;
-        case expr_op::less:
-            v = a < b ? 1.0 : 0.0;
-            break;
-        case expr_op::greater_equal:
-            v = a >= b ? 1.0 : 0.0;
-            break;
-        case expr_op::less_equal:
-            v = a <= b ? 1.0 : 0.0;
-            break;
-        case expr_op::equal:
-            v = a == b ? 1.0 : 0.0;
-            break;
-        case expr_op::not_equal:
-            v = a != b ? 1.0 : 0.0;
-            break;
-        case expr_op::logical_and:
-            v = (a != 0.0 && b != 0.0) ? 1.0 : 0.0;
-            break;
-        case expr_op::logical_or:
-            v = (a != 0.0 || b != 0.0) ? 1.0 : 0.0;
-            break;
-        case expr_op::call:
-            v = call_function(text_, n, a, uniform);
-            break;
+        case expr_op::negate: v = -a; break;
+        case expr_op::add: v = a + b; break;
+        case expr_op::subtract: v = a - b; break;
+        case expr_op::multiply: v = a * b; break;
+        case expr_op::divide: v = a / b; break;
+        case expr_op::power: v = std::pow(a, b); break;
+        case expr_op::greater: v = a > b ? 1.0 : 0.0; break;
+        case expr_op::less: v = a < b ? 1.0 : 0.0; break;
+        case expr_op::greater_equal: v = a >= b ? 1.0 : 0.0; break;
+        case expr_op::less_equal: v = a <= b ? 1.0 : 0.0; break;
+        case expr_op::equal: v = a == b ? 1.0 : 0.0; break;
+        case expr_op::not_equal: v = a != b ? 1.0 : 0.0; break;
+        case expr_op::logical_and: v = (a != 0.0 && b != 0.0) ? 1.0 : 0.0; break;
+        case expr_op::logical_or: v = (a != 0.0 || b != 0.0) ? 1.0 : 0.0; break;
+        case expr_op::call: v = call_function(text_, n, a, uniform); break;
         }
         values[k] = v;
     }

@@ -121,8 +121,8 @@ private:
         }
         if (const pugi::xml_node deep = first_too_deep(source->document().document_element())) {
             problems_.add(parse_error{source->locate(deep), deep.name(),
-                                      "elements are nested more than " + std::to_string(max_nesting_depth) +
-                                          " deep"});
+                                      "elements are nested more than " +
+                                          std::to_string(max_nesting_depth) + " deep"});
             return;
         }
         loaded_.insert(file);
@@ -165,7 +165,8 @@ private:
         const std::string name = node.attribute(attribute).as_string();
         const source_location where = source.locate(node);
         if (name.empty()) {
-            problems_.add(parse_error{where, node.name(), std::string("missing attribute '") + attribute + "'"});
+            problems_.add(parse_error{where, node.name(),
+                                      std::string("missing attribute '") + attribute + "'"});
             return;
         }
         if (auto found = find_include(name, source.path())) {
@@ -179,8 +180,9 @@ private:
         for (const fs::path& dir : search_path_) {
             searched += ", " + dir.string();
         }
-        problems_.add(parse_error{where, node.name(),
-                                  "included file '" + name + "' not found (searched " + searched + ")"});
+        problems_.add(
+            parse_error{where, node.name(),
+                        "included file '" + name + "' not found (searched " + searched + ")"});
     }
 
     void read_root(const xml_source& source) {
@@ -194,7 +196,8 @@ private:
         if (root_name == "neuroml" && stack_.size() == 1) {
             // A NeuroML document given on its own means the NeuroML2 core types, as NeuroML tools
             // assume; a LEMS file that includes it brings them itself.
-            for (const char* library : {"Cells.xml", "Networks.xml", "PyNN.xml", "Simulation.xml"}) {
+            for (const char* library :
+                 {"Cells.xml", "Networks.xml", "PyNN.xml", "Simulation.xml"}) {
                 if (auto found = find_include(library, source.path())) {
                     if (found->library && loaded_.count(found->path) == 0) {
                         model_.library_files.push_back(found->path.string());
@@ -223,7 +226,8 @@ private:
             } else if (tag == "Target") {
                 const std::string target = node.attribute("component").as_string();
                 if (target.empty()) {
-                    problems_.add(parse_error{source.locate(node), "Target", "missing attribute 'component'"});
+                    problems_.add(parse_error{source.locate(node), "Target",
+                                              "missing attribute 'component'"});
                     continue;
                 }
                 model_.targets.push_back(target);
@@ -308,7 +312,8 @@ private:
 
 } // namespace
 
-model load_model(const std::vector<fs::path>& files, const load_options& options, diagnostics& problems) {
+model load_model(const std::vector<fs::path>& files, const load_options& options,
+                 diagnostics& problems) {
     file_reader reader(options, problems);
     for (const fs::path& file : files) {
         reader.read_top_level(file);
@@ -318,8 +323,9 @@ model load_model(const std::vector<fs::path>& files, const load_options& options
     // Checked here rather than in resolution, which does not know where each <Target> was written.
     for (std::size_t k = 0; k < result.targets.size(); ++k) {
         if (result.find_component(result.targets[k]) == nullptr) {
-            problems.add(parse_error{reader.target_locations()[k], "Target",
-                                     "target component '" + result.targets[k] + "' is not defined"});
+            problems.add(
+                parse_error{reader.target_locations()[k], "Target",
+                            "target component '" + result.targets[k] + "' is not defined"});
         }
     }
     return result;

@@ -48,22 +48,29 @@ void describe_network(const component& network, std::ostream& out) {
         if (c.type->is_or_extends("basePopulation")) {
             const auto cell = c.references.find("component");
             out << "  population " << c.id << ": " << population_size(c) << " x "
-                << (cell != c.references.end() ? cell->second->id + " (" + cell->second->type_name + ")" : "?") << "\n";
-        } else if (c.type->is_or_extends("projection") || c.type->is_or_extends("electricalProjection") ||
+                << (cell != c.references.end()
+                        ? cell->second->id + " (" + cell->second->type_name + ")"
+                        : "?")
+                << "\n";
+        } else if (c.type->is_or_extends("projection") ||
+                   c.type->is_or_extends("electricalProjection") ||
                    c.type->is_or_extends("continuousProjection")) {
-            out << "  " << c.type->name << " " << c.id << ": " << text_of(c, "presynapticPopulation")
-                << " -> " << text_of(c, "postsynapticPopulation");
+            out << "  " << c.type->name << " " << c.id << ": "
+                << text_of(c, "presynapticPopulation") << " -> "
+                << text_of(c, "postsynapticPopulation");
             if (const std::string synapse = reference("synapse"); !synapse.empty()) {
                 out << " via " << synapse;
             }
             out << ", " << c.children.size() << " connections\n";
         } else if (c.type->is_or_extends("explicitInput")) {
-            out << "  explicitInput " << reference("input") << " -> " << text_of(c, "target") << "\n";
+            out << "  explicitInput " << reference("input") << " -> " << text_of(c, "target")
+                << "\n";
         } else if (c.type->is_or_extends("inputList")) {
-            out << "  inputList " << c.id << ": " << reference("component") << " -> " << text_of(c, "population")
-                << ", " << c.children.size() << " inputs\n";
+            out << "  inputList " << c.id << ": " << reference("component") << " -> "
+                << text_of(c, "population") << ", " << c.children.size() << " inputs\n";
         } else if (c.type->is_or_extends("explicitConnection")) {
-            out << "  " << c.type->name << " " << text_of(c, "from") << " -> " << text_of(c, "to") << "\n";
+            out << "  " << c.type->name << " " << text_of(c, "from") << " -> " << text_of(c, "to")
+                << "\n";
         }
     }
 }
@@ -104,7 +111,8 @@ std::string describe_model(const model& m) {
             continue;
         }
         const auto target = c->references.find("target");
-        out << "simulation " << c->id << ": target " << (target != c->references.end() ? target->second->id : "?");
+        out << "simulation " << c->id << ": target "
+            << (target != c->references.end() ? target->second->id : "?");
         if (const auto it = c->parameters.find("length"); it != c->parameters.end()) {
             out << ", length " << si(it->second, "ms", 1e-3);
         }
@@ -116,10 +124,12 @@ std::string describe_model(const model& m) {
         }
         out << "\n";
         for (const auto& child : c->children) {
-            if (child->type != nullptr && (child->type->is_or_extends("OutputFile") || child->type->is_or_extends("EventOutputFile"))) {
+            if (child->type != nullptr && (child->type->is_or_extends("OutputFile") ||
+                                           child->type->is_or_extends("EventOutputFile"))) {
                 const bool events = child->type->is_or_extends("EventOutputFile");
-                out << "  " << child->type->name << " " << child->id << ": " << text_of(*child, "fileName") << ", "
-                    << child->children.size() << (events ? " event sources\n" : " columns\n");
+                out << "  " << child->type->name << " " << child->id << ": "
+                    << text_of(*child, "fileName") << ", " << child->children.size()
+                    << (events ? " event sources\n" : " columns\n");
             }
         }
     }

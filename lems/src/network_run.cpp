@@ -16,70 +16,38 @@ namespace {
 inline double apply(const node& n, double a, double b, const double* variables, double time,
                     const std::function<double()>& uniform) { // long: table
     switch (n.kind) {
-    case op::constant:
-        return n.value;
-    case op::variable:
-        return variables[n.variable];
-    case op::time:
-        return time;
-    case op::negate:
-        return -a;
-    case op::add:
-        return a + b;
-    case op::subtract:
-        return a - b;
-    case op::multiply:
-        return a * b;
-    case op::divide:
-        return a / b;
-    case op::power:
-        return std::pow(a, b);
-    case op::greater:
-        return a > b ? 1.0 : 0.0;
-    case op::less:
-        return a < b ? 1.0 : 0.0;
-    case op::greater_equal:
-        return a >= b ? 1.0 : 0.0;
-    case op::less_equal:
-        return a <= b ? 1.0 : 0.0;
-    case op::equal:
-        return a == b ? 1.0 : 0.0;
-    case op::not_equal:
-        return a != b ? 1.0 : 0.0;
-    case op::logical_and:
-        return (a != 0.0 && b != 0.0) ? 1.0 : 0.0;
-    case op::logical_or:
-        return (a != 0.0 || b != 0.0) ? 1.0 : 0.0;
-    case op::exp:
-        return std::exp(a);
-    case op::log:
-        return std::log(a);
-    case op::sqrt:
-        return std::sqrt(a);
-    case op::sin:
-        return std::sin(a);
-    case op::cos:
-        return std::cos(a);
-    case op::tan:
-        return std::tan(a);
-    case op::sinh:
-        return std::sinh(a);
-    case op::cosh:
-        return std::cosh(a);
-    case op::tanh:
-        return std::tanh(a);
-    case op::abs:
-        return std::fabs(a);
-    case op::ceil:
-        return std::ceil(a);
-    case op::floor:
-        return std::floor(a);
-    case op::heaviside:
-        return engine::heaviside(a);
-    case op::random:
-        return a * (uniform ? uniform() : 0.5);
-    case op::factorial:
-        return engine::factorial(a);
+    case op::constant: return n.value;
+    case op::variable: return variables[n.variable];
+    case op::time: return time;
+    case op::negate: return -a;
+    case op::add: return a + b;
+    case op::subtract: return a - b;
+    case op::multiply: return a * b;
+    case op::divide: return a / b;
+    case op::power: return std::pow(a, b);
+    case op::greater: return a > b ? 1.0 : 0.0;
+    case op::less: return a < b ? 1.0 : 0.0;
+    case op::greater_equal: return a >= b ? 1.0 : 0.0;
+    case op::less_equal: return a <= b ? 1.0 : 0.0;
+    case op::equal: return a == b ? 1.0 : 0.0;
+    case op::not_equal: return a != b ? 1.0 : 0.0;
+    case op::logical_and: return (a != 0.0 && b != 0.0) ? 1.0 : 0.0;
+    case op::logical_or: return (a != 0.0 || b != 0.0) ? 1.0 : 0.0;
+    case op::exp: return std::exp(a);
+    case op::log: return std::log(a);
+    case op::sqrt: return std::sqrt(a);
+    case op::sin: return std::sin(a);
+    case op::cos: return std::cos(a);
+    case op::tan: return std::tan(a);
+    case op::sinh: return std::sinh(a);
+    case op::cosh: return std::cosh(a);
+    case op::tanh: return std::tanh(a);
+    case op::abs: return std::fabs(a);
+    case op::ceil: return std::ceil(a);
+    case op::floor: return std::floor(a);
+    case op::heaviside: return engine::heaviside(a);
+    case op::random: return a * (uniform ? uniform() : 0.5);
+    case op::factorial: return engine::factorial(a);
     }
     return 0.0;
 }

@@ -13,13 +13,9 @@
 // "1e-5 * x" split the same way.
 namespace sf::lems::number_syntax {
 
-inline bool is_digit(char c) {
-    return c >= '0' && c <= '9';
-}
+inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
-inline bool is_letter(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
+inline bool is_letter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
 inline char to_lower(char c) {
     return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
@@ -28,7 +24,7 @@ inline char to_lower(char c) {
 // Length of the dotted operator (".gt.", ".AND." ...) at the start of `text`, 0 if none. Only the
 // LEMS comparison and logical operators count, in any letter case.
 inline std::size_t scan_dotted_operator(std::string_view text) {
-    static constexpr std::array<std::string_view, 8> names = {"gt", "lt", "geq", "leq",
+    static constexpr std::array<std::string_view, 8> names = {"gt", "lt",  "geq", "leq",
                                                               "eq", "neq", "and", "or"};
     if (text.empty() || text[0] != '.') {
         return 0;

@@ -8,7 +8,8 @@ namespace {
 // Reads the members of one <ComponentType>, reporting each problem with its line.
 class type_reader {
 public:
-    type_reader(const xml_source& source, diagnostics& problems) : source_(source), problems_(problems) {}
+    type_reader(const xml_source& source, diagnostics& problems)
+        : source_(source), problems_(problems) {}
 
     std::unique_ptr<component_type> read(const pugi::xml_node& node) {
         auto type = std::make_unique<component_type>();
@@ -28,7 +29,8 @@ public:
 
 private:
     void report(const pugi::xml_node& node, const std::string& message) {
-        problems_.add(parse_error{source_.locate(node), context_ + ": <" + node.name() + ">", message});
+        problems_.add(
+            parse_error{source_.locate(node), context_ + ": <" + node.name() + ">", message});
     }
 
     std::string required(const pugi::xml_node& node, const char* attribute) {
@@ -52,7 +54,8 @@ private:
         try {
             return expression::parse(value.as_string());
         } catch (const expression_error& e) {
-            report(node, std::string("in ") + attribute + "=\"" + value.as_string() + "\": " + e.what());
+            report(node,
+                   std::string("in ") + attribute + "=\"" + value.as_string() + "\": " + e.what());
             return std::nullopt;
         }
     }
@@ -88,10 +91,26 @@ private:
             return;
         }
         const std::string tag = node.name();
+        if (tag == "About" || tag == "Meta") {
+            return; // documentation only
+        }
+        if (!read_declaration(type, node, tag) && !read_block(type, node, tag)) {
+            report(node,
+                   "unknown element in a ComponentType (expected Parameter, DerivedParameter, "
+                   "Constant, Exposure, Requirement, Property, IndexParameter, Text, Path, "
+                   "ComponentReference, Link, Child, Children, Attachments, EventPort, Fixed, "
+                   "Dynamics, Structure or Simulation)");
+        }
+    }
+
+    // A declaration of one member: a parameter, a port, a child...; false for any other tag.
+    bool read_declaration(component_type& type, const pugi::xml_node& node,
+                          const std::string& tag) {
         if (tag == "Parameter") {
             type.parameters.push_back(named(node));
         } else if (tag == "DerivedParameter") {
-            derived_parameter_decl decl{named(node), std::nullopt, node.attribute("select").as_string()};
+            derived_parameter_decl decl{named(node), std::nullopt,
+                                        node.attribute("select").as_string()};
             if (decl.select.empty()) {
                 decl.value = parse_expression(node, "value");
             }
@@ -133,10 +152,20 @@ private:
             if (direction != "in" && direction != "out") {
                 report(node, "direction must be 'in' or 'out', not '" + direction + "'");
             }
-            type.event_ports.push_back({required(node, "name"), direction == "in", source_.locate(node)});
+            type.event_ports.push_back(
+                {required(node, "name"), direction == "in", source_.locate(node)});
         } else if (tag == "Fixed") {
-            type.fixeds.push_back({required(node, "parameter"), required(node, "value"), source_.locate(node)});
-        } else if (tag == "Dynamics" || tag == "Behavior" || tag == "Behaviour") {
+            type.fixeds.push_back(
+                {required(node, "parameter"), required(node, "value"), source_.locate(node)});
+        } else {
+            return false;
+        }
+        return true;
+    }
+
+    // A block of members: the dynamics, the structure, the simulation; false for any other tag.
+    bool read_block(component_type& type, const pugi::xml_node& node, const std::string& tag) {
+        if (tag == "Dynamics" || tag == "Behavior" || tag == "Behaviour") {
             type.dynamics = read_dynamics(node);
         } else if (tag == "Structure") {
             for (const pugi::xml_node& element : node.children()) {
@@ -154,14 +183,10 @@ private:
                     }
                 }
             }
-        } else if (tag == "About" || tag == "Meta") {
-            // documentation only
         } else {
-            report(node, "unknown element in a ComponentType (expected Parameter, DerivedParameter, "
-                         "Constant, Exposure, Requirement, Property, IndexParameter, Text, Path, "
-                         "ComponentReference, Link, Child, Children, Attachments, EventPort, Fixed, "
-                         "Dynamics, Structure or Simulation)");
+            return false;
         }
+        return true;
     }
 
     std::vector<action_decl> read_actions(const pugi::xml_node& block) {
@@ -201,7 +226,8 @@ private:
             return std::nullopt;
         }
         if (!test->is_boolean()) {
-            report(node, "test=\"" + test->text() + "\" is not a condition (expected a comparison)");
+            report(node,
+                   "test=\"" + test->text() + "\" is not a condition (expected a comparison)");
             return std::nullopt;
         }
         return on_condition_decl{std::move(*test), read_actions(node), source_.locate(node)};
@@ -250,7 +276,8 @@ private:
         if (!value) {
             return std::nullopt;
         }
-        return time_derivative_decl{required(node, "variable"), std::move(*value), source_.locate(node)};
+        return time_derivative_decl{required(node, "variable"), std::move(*value),
+                                    source_.locate(node)};
     }
 
     dynamics_decl read_dynamics(const pugi::xml_node& block) {
@@ -262,7 +289,8 @@ private:
             }
             const std::string tag = node.name();
             if (tag == "StateVariable") {
-                dynamics.state_variables.push_back({named(node), node.attribute("exposure").as_string()});
+                dynamics.state_variables.push_back(
+                    {named(node), node.attribute("exposure").as_string()});
             } else if (tag == "DerivedVariable" || tag == "ConditionalDerivedVariable") {
                 if (auto decl = read_derived(node)) {
                     dynamics.derived_variables.push_back(std::move(*decl));
@@ -279,7 +307,8 @@ private:
                     dynamics.on_conditions.push_back(std::move(*decl));
                 }
             } else if (tag == "OnEvent") {
-                dynamics.on_events.push_back({required(node, "port"), read_actions(node), source_.locate(node)});
+                dynamics.on_events.push_back(
+                    {required(node, "port"), read_actions(node), source_.locate(node)});
             } else if (tag == "Regime") {
                 dynamics.regimes.push_back(read_regime(node));
             } else if (tag == "KineticScheme") {
@@ -295,9 +324,10 @@ private:
                 scheme.where = source_.locate(node);
                 dynamics.kinetic_schemes.push_back(std::move(scheme));
             } else {
-                report(node, "unknown element in Dynamics (expected StateVariable, DerivedVariable, "
-                             "ConditionalDerivedVariable, TimeDerivative, OnStart, OnCondition, "
-                             "OnEvent, Regime or KineticScheme)");
+                report(node,
+                       "unknown element in Dynamics (expected StateVariable, DerivedVariable, "
+                       "ConditionalDerivedVariable, TimeDerivative, OnStart, OnCondition, "
+                       "OnEvent, Regime or KineticScheme)");
             }
         }
         return dynamics;
@@ -350,7 +380,9 @@ private:
         structure_decl decl;
         decl.where = source_.locate(node);
         const std::string tag = node.name();
-        auto text = [&](const char* attribute) { return std::string(node.attribute(attribute).as_string()); };
+        auto text = [&](const char* attribute) {
+            return std::string(node.attribute(attribute).as_string());
+        };
         if (tag == "ChildInstance") {
             decl.kind = structure_kind::child_instance;
             decl.component = required(node, "component");
@@ -413,7 +445,9 @@ private:
     std::optional<simulation_decl> read_simulation(const pugi::xml_node& node) {
         simulation_decl decl;
         decl.where = source_.locate(node);
-        auto text = [&](const char* attribute) { return std::string(node.attribute(attribute).as_string()); };
+        auto text = [&](const char* attribute) {
+            return std::string(node.attribute(attribute).as_string());
+        };
         const std::string tag = node.name();
         if (tag == "Run") {
             decl.kind = simulation_kind::run;
@@ -459,8 +493,8 @@ private:
 
 } // namespace
 
-std::unique_ptr<component_type> read_component_type(const xml_source& source, const pugi::xml_node& node,
-                                                    diagnostics& problems) {
+std::unique_ptr<component_type>
+read_component_type(const xml_source& source, const pugi::xml_node& node, diagnostics& problems) {
     return type_reader(source, problems).read(node);
 }
 

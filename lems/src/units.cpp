@@ -18,8 +18,7 @@ bool is_space(char c) {
 
 bool same_definition(const unit& a, const unit& b) {
     // Compared bit for bit on purpose: a file included twice yields identical doubles.
-    return a.dim == b.dim && a.power10 == b.power10 && a.scale == b.scale &&
-           a.offset == b.offset;
+    return a.dim == b.dim && a.power10 == b.power10 && a.scale == b.scale && a.offset == b.offset;
 }
 
 std::string describe(const unit& u) {
@@ -40,8 +39,8 @@ double unit::to_si(double value) const {
 void unit_system::add_dimension(const std::string& name, const dimension& dim) {
     const auto [it, inserted] = dimensions_.emplace(name, dim);
     if (!inserted && it->second != dim) {
-        throw expression_error("dimension '" + name + "' redefined as " + dim.str() +
-                               " (it was " + it->second.str() + ")");
+        throw expression_error("dimension '" + name + "' redefined as " + dim.str() + " (it was " +
+                               it->second.str() + ")");
     }
 }
 

@@ -12,7 +12,8 @@ namespace {
 namespace isa = firmware::isa;
 using isa::operand_form;
 
-std::string format_error(const std::string& source, int line, int column, const std::string& message) {
+std::string format_error(const std::string& source, int line, int column,
+                         const std::string& message) {
     return source + ":" + std::to_string(line) + ":" + std::to_string(column) + ": " + message;
 }
 
@@ -23,7 +24,8 @@ public:
         : text_(text), source_(source), line_(line) {}
 
     void skip_spaces() {
-        while (at_ < text_.size() && (text_[at_] == ' ' || text_[at_] == '\t' || text_[at_] == '\r')) {
+        while (at_ < text_.size() &&
+               (text_[at_] == ' ' || text_[at_] == '\t' || text_[at_] == '\r')) {
             ++at_;
         }
     }
@@ -47,7 +49,8 @@ public:
     std::string_view word() {
         skip_spaces();
         const std::size_t start = at_;
-        while (at_ < text_.size() && (std::isalnum(static_cast<unsigned char>(text_[at_])) != 0 || text_[at_] == '_')) {
+        while (at_ < text_.size() &&
+               (std::isalnum(static_cast<unsigned char>(text_[at_])) != 0 || text_[at_] == '_')) {
             ++at_;
         }
         return text_.substr(start, at_ - start);
@@ -91,7 +94,8 @@ public:
         const std::int64_t n = number(what);
         if (n < 0 || n >= limit) {
             at_ = start;
-            fail(std::string(what) + " must be " + prefix + "0 to " + prefix + std::to_string(limit - 1));
+            fail(std::string(what) + " must be " + prefix + "0 to " + prefix +
+                 std::to_string(limit - 1));
         }
         return static_cast<int>(n);
     }
@@ -118,13 +122,105 @@ std::optional<isa::opcode> opcode_named(std::string_view mnemonic) {
     return std::nullopt;
 }
 
-isa::instruction read_instruction(line_reader& in) {
-    isa::instruction i;
-    if (in.accept('(')) {
-        i.negate = in.accept('!');
-        i.predicate = static_cast<std::uint8_t>(in.numbered('p', isa::predicate_count, "a predicate"));
-        in.expect(')', "')' after the predicate");
+// The operands of one instruction, each read and range-checked where it stands.
+struct operand_reader {
+    line_reader& in;
+    const isa::opcode_info& about;
+
+    std::uint8_t reg() {
+        return static_cast<std::uint8_t>(in.numbered('r', isa::register_count, "a register"));
     }
+    std::uint8_t pred() {
+        return static_cast<std::uint8_t>(in.numbered('p', isa::predicate_count, "a predicate"));
+    }
+    void comma() { in.expect(',', "','"); }
+    std::uint16_t index(const char* what) {
+        in.skip_spaces();
+        const std::size_t column = in.column();
+        const std::int64_t value = in.number(what);
+        if (value < 0 || value > about.max_index) {
+            in.fail_at(column,
+                       std::string(what) + " must be 0 to " + std::to_string(about.max_index));
+        }
+        return static_cast<std::uint16_t>(value);
+    }
+    std::int32_t immediate() {
+        in.skip_spaces();
+        const std::size_t column = in.column();
+        const std::int64_t value = in.number("an immediate");
+        if (value < isa::min_immediate || value > isa::max_immediate) {
+            in.fail_at(column, "the immediate must be " + std::to_string(isa::min_immediate) +
+                                   " to " + std::to_string(isa::max_immediate) +
+                                   "; larger values go in constant memory");
+        }
+        return static_cast<std::int32_t>(value);
+    }
+    // rd, ra, rb: the registers every three-register form starts with.
+    void three(isa::instruction& i) {
+        i.rd = reg();
+        comma();
+        i.ra = reg();
+        comma();
+        i.rb = reg();
+    }
+    // rd, ra, then an index named `what`.
+    void two_and_index(isa::instruction& i, const char* what) {
+        i.rd = reg();
+        comma();
+        i.ra = reg();
+        comma();
+        i.index = index(what);
+    }
+
+    void read(isa::instruction& i) {
+        switch (about.form) {
+        case operand_form::none: break;
+        case operand_form::rd_only: i.rd = reg(); break;
+        case operand_form::rd_immediate:
+            i.rd = reg();
+            comma();
+            i.immediate = immediate();
+            break;
+        case operand_form::rd_index:
+            i.rd = reg();
+            comma();
+            i.index = index("the index");
+            break;
+        case operand_form::index_ra:
+            i.index = index("the state slot");
+            comma();
+            i.ra = reg();
+            break;
+        case operand_form::rd_ra_rb: three(i); break;
+        case operand_form::rd_ra_rb_sh:
+            three(i);
+            comma();
+            i.index = index("the shift");
+            break;
+        case operand_form::rd_ra_sh: two_and_index(i, "the shift"); break;
+        case operand_form::pd_ra_rb:
+            i.rd = pred();
+            comma();
+            i.ra = reg();
+            comma();
+            i.rb = reg();
+            break;
+        case operand_form::rd_pd_ra_rb:
+            i.rd = reg();
+            comma();
+            i.pd = pred();
+            comma();
+            i.ra = reg();
+            comma();
+            i.rb = reg();
+            break;
+        case operand_form::rd_ra_table: two_and_index(i, "the table"); break;
+        }
+    }
+};
+
+// The mnemonic at the reader, in any case.
+isa::opcode read_opcode(line_reader& in) {
     in.skip_spaces();
     const std::size_t mnemonic_column = in.column();
     std::string mnemonic(in.word());
@@ -133,52 +229,23 @@ isa::instruction read_instruction(line_reader& in) {
     }
     const auto op = opcode_named(mnemonic);
     if (!op) {
-        in.fail_at(mnemonic_column,
-                   mnemonic.empty() ? "expected a mnemonic" : "unknown mnemonic '" + mnemonic + "'");
+        in.fail_at(mnemonic_column, mnemonic.empty() ? "expected a mnemonic"
+                                                     : "unknown mnemonic '" + mnemonic + "'");
     }
-    i.op = *op;
+    return *op;
+}
+
+isa::instruction read_instruction(line_reader& in) {
+    isa::instruction i;
+    if (in.accept('(')) {
+        i.negate = in.accept('!');
+        i.predicate =
+            static_cast<std::uint8_t>(in.numbered('p', isa::predicate_count, "a predicate"));
+        in.expect(')', "')' after the predicate");
+    }
+    i.op = read_opcode(in);
     const isa::opcode_info about = isa::info(i.op);
-    auto reg = [&]() { return static_cast<std::uint8_t>(in.numbered('r', isa::register_count, "a register")); };
-    auto pred = [&]() { return static_cast<std::uint8_t>(in.numbered('p', isa::predicate_count, "a predicate")); };
-    auto index = [&](const char* what) {
-        in.skip_spaces();
-        const std::size_t column = in.column();
-        const std::int64_t value = in.number(what);
-        if (value < 0 || value > about.max_index) {
-            in.fail_at(column, std::string(what) + " must be 0 to " + std::to_string(about.max_index));
-        }
-        return static_cast<std::uint16_t>(value);
-    };
-    auto comma = [&]() { in.expect(',', "','"); };
-    switch (about.form) {
-    case operand_form::none: break;
-    case operand_form::rd_only: i.rd = reg(); break;
-    case operand_form::rd_immediate: {
-        i.rd = reg();
-        comma();
-        in.skip_spaces();
-        const std::size_t column = in.column();
-        const std::int64_t value = in.number("an immediate");
-        if (value < isa::min_immediate || value > isa::max_immediate) {
-            in.fail_at(column, "the immediate must be " + std::to_string(isa::min_immediate) + " to " +
-                    std::to_string(isa::max_immediate) + "; larger values go in constant memory");
-        }
-        i.immediate = static_cast<std::int32_t>(value);
-        break;
-    }
-    case operand_form::rd_index: i.rd = reg(); comma(); i.index = index("the index"); break;
-    case operand_form::index_ra: i.index = index("the state slot"); comma(); i.ra = reg(); break;
-    case operand_form::rd_ra_rb: i.rd = reg(); comma(); i.ra = reg(); comma(); i.rb = reg(); break;
-    case operand_form::rd_ra_rb_sh:
-        i.rd = reg(); comma(); i.ra = reg(); comma(); i.rb = reg(); comma(); i.index = index("the shift");
-        break;
-    case operand_form::rd_ra_sh: i.rd = reg(); comma(); i.ra = reg(); comma(); i.index = index("the shift"); break;
-    case operand_form::pd_ra_rb: i.rd = pred(); comma(); i.ra = reg(); comma(); i.rb = reg(); break;
-    case operand_form::rd_pd_ra_rb:
-        i.rd = reg(); comma(); i.pd = pred(); comma(); i.ra = reg(); comma(); i.rb = reg();
-        break;
-    case operand_form::rd_ra_table: i.rd = reg(); comma(); i.ra = reg(); comma(); i.index = index("the table"); break;
-    }
+    operand_reader{in, about}.read(i);
     if (!in.at_end()) {
         in.fail("unexpected text after the operands of " + std::string(about.mnemonic));
     }
@@ -191,11 +258,8 @@ isa::instruction read_instruction(line_reader& in) {
 } // namespace
 
 assembly_error::assembly_error(std::string source, int line, int column, std::string message)
-    : sf::error(format_error(source, line, column, message)),
-      source_(std::move(source)),
-      line_(line),
-      column_(column),
-      message_(std::move(message)) {}
+    : sf::error(format_error(source, line, column, message)), source_(std::move(source)),
+      line_(line), column_(column), message_(std::move(message)) {}
 
 std::vector<std::uint32_t> assemble(std::string_view text, std::string_view source) {
     std::vector<std::uint32_t> words;
@@ -229,14 +293,20 @@ std::string to_text(const isa::instruction& i) {
     switch (about.form) {
     case operand_form::none: break;
     case operand_form::rd_only: text += " " + r(i.rd); break;
-    case operand_form::rd_immediate: text += " " + r(i.rd) + ", " + std::to_string(i.immediate); break;
+    case operand_form::rd_immediate:
+        text += " " + r(i.rd) + ", " + std::to_string(i.immediate);
+        break;
     case operand_form::rd_index: text += " " + r(i.rd) + ", " + index; break;
     case operand_form::index_ra: text += " " + index + ", " + r(i.ra); break;
     case operand_form::rd_ra_rb: text += " " + r(i.rd) + ", " + r(i.ra) + ", " + r(i.rb); break;
-    case operand_form::rd_ra_rb_sh: text += " " + r(i.rd) + ", " + r(i.ra) + ", " + r(i.rb) + ", " + index; break;
+    case operand_form::rd_ra_rb_sh:
+        text += " " + r(i.rd) + ", " + r(i.ra) + ", " + r(i.rb) + ", " + index;
+        break;
     case operand_form::rd_ra_sh: text += " " + r(i.rd) + ", " + r(i.ra) + ", " + index; break;
     case operand_form::pd_ra_rb: text += " " + p(i.rd) + ", " + r(i.ra) + ", " + r(i.rb); break;
-    case operand_form::rd_pd_ra_rb: text += " " + r(i.rd) + ", " + p(i.pd) + ", " + r(i.ra) + ", " + r(i.rb); break;
+    case operand_form::rd_pd_ra_rb:
+        text += " " + r(i.rd) + ", " + p(i.pd) + ", " + r(i.ra) + ", " + r(i.rb);
+        break;
     case operand_form::rd_ra_table: text += " " + r(i.rd) + ", " + r(i.ra) + ", " + index; break;
     }
     return text;
@@ -246,11 +316,13 @@ std::string disassemble(const std::vector<std::uint32_t>& words, std::string_vie
     std::string text;
     for (std::size_t n = 0; n < words.size(); ++n) {
         isa::instruction i;
-        if (const isa::decode_status status = isa::decode(words[n], i); status != isa::decode_status::ok) {
+        if (const isa::decode_status status = isa::decode(words[n], i);
+            status != isa::decode_status::ok) {
             char hex[16];
             std::snprintf(hex, sizeof hex, "%08x", static_cast<unsigned>(words[n]));
             throw assembly_error(std::string(source), static_cast<int>(n) + 1, 0,
-                                 "word " + std::string(hex) + " is not an instruction: " + isa::describe(status));
+                                 "word " + std::string(hex) +
+                                     " is not an instruction: " + isa::describe(status));
         }
         text += to_text(i) + "\n";
     }

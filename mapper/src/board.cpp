@@ -6,30 +6,21 @@ namespace sf::mapper {
 
 const char* to_string(direction way) {
     switch (way) {
-    case direction::east:
-        return "E";
-    case direction::north_east:
-        return "NE";
-    case direction::north:
-        return "N";
-    case direction::west:
-        return "W";
-    case direction::south_west:
-        return "SW";
-    case direction::south:
-        return "S";
+    case direction::east: return "E";
+    case direction::north_east: return "NE";
+    case direction::north: return "N";
+    case direction::west: return "W";
+    case direction::south_west: return "SW";
+    case direction::south: return "S";
     }
     return "?";
 }
 
 const char* to_string(topology kind) {
     switch (kind) {
-    case topology::mesh:
-        return "mesh";
-    case topology::torus:
-        return "torus";
-    case topology::hexagonal:
-        return "hexagonal";
+    case topology::mesh: return "mesh";
+    case topology::torus: return "torus";
+    case topology::hexagonal: return "hexagonal";
     }
     return "?";
 }

@@ -98,8 +98,10 @@ board find_board(const std::string& name_or_path, const std::vector<fs::path>& s
     throw board_error(
         name_or_path, 0, "board",
         "unknown board; expected a board file or one of: " + (known.empty() ? "(none)" : known) +
-            ", optionally followed by \" x N\" to join N boards or \" x auto\" for as many as the network "
-            "needs (searched " + searched + ")");
+            ", optionally followed by \" x N\" to join N boards or \" x auto\" for as many as the "
+            "network "
+            "needs (searched " +
+            searched + ")");
 }
 
 } // namespace sf::mapper

@@ -22,18 +22,12 @@ bool has_direction(topology kind, direction way) {
 
 chip_coordinates offset(direction way) {
     switch (way) {
-    case direction::east:
-        return {1, 0};
-    case direction::north_east:
-        return {1, 1};
-    case direction::north:
-        return {0, 1};
-    case direction::west:
-        return {-1, 0};
-    case direction::south_west:
-        return {-1, -1};
-    case direction::south:
-        return {0, -1};
+    case direction::east: return {1, 0};
+    case direction::north_east: return {1, 1};
+    case direction::north: return {0, 1};
+    case direction::west: return {-1, 0};
+    case direction::south_west: return {-1, -1};
+    case direction::south: return {0, -1};
     }
     return {0, 0};
 }

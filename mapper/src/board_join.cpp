@@ -111,7 +111,8 @@ std::optional<joined_name> parse_joined_name(std::string_view text) {
     text = trim(text);
     // The count: "auto", or the digits the text ends with.
     constexpr std::string_view automatic = "auto";
-    const bool as_needed = text.size() > automatic.size() && text.substr(text.size() - automatic.size()) == automatic;
+    const bool as_needed =
+        text.size() > automatic.size() && text.substr(text.size() - automatic.size()) == automatic;
     std::size_t count_at = text.size();
     if (as_needed) {
         count_at -= automatic.size();
@@ -137,7 +138,8 @@ std::optional<joined_name> parse_joined_name(std::string_view text) {
     result.as_needed = as_needed;
     if (!as_needed) {
         const std::string_view number = text.substr(count_at);
-        const auto [stop, status] = std::from_chars(number.data(), number.data() + number.size(), result.count);
+        const auto [stop, status] =
+            std::from_chars(number.data(), number.data() + number.size(), result.count);
         static_cast<void>(stop);
         if (status != std::errc()) {
             result.count = std::numeric_limits<int>::max();

@@ -75,12 +75,9 @@ private:
 
 std::uint32_t topology_code(topology t) {
     switch (t) {
-    case topology::mesh:
-        return 0;
-    case topology::torus:
-        return 1;
-    case topology::hexagonal:
-        return 2;
+    case topology::mesh: return 0;
+    case topology::torus: return 1;
+    case topology::hexagonal: return 2;
     }
     return 0;
 }

@@ -575,7 +575,9 @@ std::vector<std::uint32_t> words_of(const fs::path& file) {
     std::vector<std::uint32_t> words(bytes.size() / 4);
     for (std::size_t w = 0; w < words.size(); ++w) {
         for (int b = 0; b < 4; ++b) {
-            words[w] |= std::uint32_t{static_cast<unsigned char>(bytes[4 * w + static_cast<std::size_t>(b)])} << (8 * b);
+            words[w] |= std::uint32_t{static_cast<unsigned char>(
+                            bytes[4 * w + static_cast<std::size_t>(b)])}
+                        << (8 * b);
         }
     }
     return words;
@@ -621,7 +623,8 @@ std::vector<std::size_t> sections_of(const std::vector<std::uint32_t>& words) {
 fs::path mapped_image(const temp_folder& dir, const std::string& board = "tiny") {
     const fs::path model = dir.write("model.xml", good_model);
     const fs::path image = dir.path() / "net.sfimg";
-    const run_result r = run("map " + quoted(model.string()) + " --board " + quoted(board) + " -o " + quoted(image.string()));
+    const run_result r = run("map " + quoted(model.string()) + " --board " + quoted(board) +
+                             " -o " + quoted(image.string()));
     INFO(r.output);
     REQUIRE(r.exit_code == 0);
     return image;
@@ -649,24 +652,29 @@ TEST_CASE("cli: map writes a board image and prints how the model was mapped", "
     const fs::path model = dir.write("model.xml", good_model);
     const fs::path board = dir.write("spread.xml", spread_board);
     const fs::path image = dir.path() / "images" / "net.sfimg";
-    const run_result r =
-        run("map " + quoted(model.string()) + " --board " + quoted(board.string()) + " -o " + quoted(image.string()));
+    const run_result r = run("map " + quoted(model.string()) + " --board " +
+                             quoted(board.string()) + " -o " + quoted(image.string()));
     INFO(r.output);
     REQUIRE(r.exit_code == 0);
     CHECK_THAT(r.output, Catch::StartsWith("board spread: 3 of 4 application cores on 3 chips\n"));
-    CHECK_THAT(r.output, Catch::Contains("cores (chip, core: population, neurons, synapses, synaptic bytes):"));
+    CHECK_THAT(r.output, Catch::Contains(
+                             "cores (chip, core: population, neurons, synapses, synaptic bytes):"));
     CHECK_THAT(r.output, Catch::Contains(": post[0..1] neurons 0..1, 2 synapses, "));
-    CHECK_THAT(r.output, Catch::Contains("routing tables (chip: entries before -> after compression, limit):"));
+    CHECK_THAT(r.output, Catch::Contains(
+                             "routing tables (chip: entries before -> after compression, limit):"));
     CHECK_THAT(r.output, Catch::Contains("  all chips: "));
-    CHECK_THAT(r.output, Catch::Contains("link load (packets per step if every neuron fires at 1 Hz):"));
+    CHECK_THAT(r.output,
+               Catch::Contains("link load (packets per step if every neuron fires at 1 Hz):"));
     CHECK_THAT(r.output, Catch::Contains(" links carry packets, "));
     CHECK_THAT(r.output, Catch::Contains("quantisation:\n  pre[0] (iaf): "));
     REQUIRE(fs::is_regular_file(image));
     const auto bytes = fs::file_size(image);
-    CHECK_THAT(r.output, Catch::EndsWith("wrote " + image.string() + " (" + std::to_string(bytes) + " bytes)\n"));
+    CHECK_THAT(r.output, Catch::EndsWith("wrote " + image.string() + " (" + std::to_string(bytes) +
+                                         " bytes)\n"));
     CHECK(read_text(image).substr(0, 4) == "SFIM");
     CHECK(bytes % 4 == 0);
-    CHECK(sorted_entries(dir.path()) == std::vector<std::string>{"images", "images/net.sfimg", "model.xml", "spread.xml"});
+    CHECK(sorted_entries(dir.path()) ==
+          std::vector<std::string>{"images", "images/net.sfimg", "model.xml", "spread.xml"});
 }
 
 TEST_CASE("cli: map onto \"NAME x auto\" joins as many boards as the model needs", "[cli][map]") {
@@ -674,11 +682,12 @@ TEST_CASE("cli: map onto \"NAME x auto\" joins as many boards as the model needs
     const fs::path model = dir.write("model.xml", good_model);
     const fs::path board = dir.write("single.xml", single_core_board);
     const fs::path image = dir.path() / "net.sfimg";
-    const run_result r = run("map " + quoted(model.string()) + " --board " + quoted(board.string() + " x auto") +
-                             " -o " + quoted(image.string()));
+    const run_result r = run("map " + quoted(model.string()) + " --board " +
+                             quoted(board.string() + " x auto") + " -o " + quoted(image.string()));
     INFO(r.output);
     REQUIRE(r.exit_code == 0);
-    CHECK_THAT(r.output, Catch::StartsWith("board single x 3: 3 of 3 application cores on 3 chips\n"));
+    CHECK_THAT(r.output,
+               Catch::StartsWith("board single x 3: 3 of 3 application cores on 3 chips\n"));
     CHECK(fs::is_regular_file(image));
 }
 
@@ -688,15 +697,21 @@ TEST_CASE("cli: inspect summarises a board image", "[cli][inspect]") {
     const run_result r = run("inspect " + quoted(image.string()));
     INFO(r.output);
     CHECK(r.exit_code == 0);
-    CHECK_THAT(r.output, Catch::StartsWith(image.string() + ": board tiny (2 x 2 chips), time step 0.05 ms, 1200 steps\n"));
-    CHECK_THAT(r.output, Catch::Contains("3 cores, 5 neurons, 2 synapses, 4 chips, 2 routing entries, " +
-                                         std::to_string(fs::file_size(image)) +
-                                         " bytes; every section's checksum holds\n"));
-    CHECK_THAT(r.output, Catch::Contains("\nas mapped:\nboard tiny: 3 of 12 application cores on "));
-    CHECK_THAT(r.output, Catch::Contains("routing tables (chip: entries before -> after compression, limit):"));
+    CHECK_THAT(r.output,
+               Catch::StartsWith(image.string() +
+                                 ": board tiny (2 x 2 chips), time step 0.05 ms, 1200 steps\n"));
+    CHECK_THAT(r.output,
+               Catch::Contains("3 cores, 5 neurons, 2 synapses, 4 chips, 2 routing entries, " +
+                               std::to_string(fs::file_size(image)) +
+                               " bytes; every section's checksum holds\n"));
+    CHECK_THAT(r.output,
+               Catch::Contains("\nas mapped:\nboard tiny: 3 of 12 application cores on "));
+    CHECK_THAT(r.output, Catch::Contains(
+                             "routing tables (chip: entries before -> after compression, limit):"));
 }
 
-TEST_CASE("cli: inspect and run of a damaged image exit 2 naming the word and section", "[cli][inspect]") {
+TEST_CASE("cli: inspect and run of a damaged image exit 2 naming the word and section",
+          "[cli][inspect]") {
     temp_folder dir;
     const fs::path image = mapped_image(dir);
     std::vector<std::uint32_t> words = words_of(image);
@@ -713,7 +728,8 @@ TEST_CASE("cli: inspect and run of a damaged image exit 2 naming the word and se
     }
     SECTION("the header's checksum") {
         words[4] = 1;
-        expected = image.string() + ": word 5, section 0 (header): the header's checksum does not match";
+        expected =
+            image.string() + ": word 5, section 0 (header): the header's checksum does not match";
     }
     SECTION("a core's delay slots out of range, its checksum recomputed") {
         words[core + 4 + 8] = 3;
@@ -726,14 +742,17 @@ TEST_CASE("cli: inspect and run of a damaged image exit 2 naming the word and se
     CHECK(r.exit_code == 2);
     CHECK_THAT(r.output, Catch::StartsWith("spikeforge inspect: " + expected));
     if (words[core + 4 + 8] == 3) {
-        CHECK_THAT(r.output, Catch::Contains(", section 5 (core 0): a field outside its range (delay slots)\n"));
+        CHECK_THAT(
+            r.output,
+            Catch::Contains(", section 5 (core 0): a field outside its range (delay slots)\n"));
     }
     CHECK_THAT(r.output, !Catch::Contains("every section's checksum holds"));
     const fs::path out = dir.path() / "out";
     const run_result x = run("run " + quoted(image.string()) + " -o " + quoted(out.string()));
     INFO(x.output);
     CHECK(x.exit_code == 2);
-    CHECK_THAT(x.output, Catch::StartsWith("spikeforge run: " + image.string() + ": the image is refused: "));
+    CHECK_THAT(x.output,
+               Catch::StartsWith("spikeforge run: " + image.string() + ": the image is refused: "));
     CHECK_THAT(x.output, Catch::Contains("in section "));
     CHECK_FALSE(fs::exists(out));
 }
@@ -745,7 +764,8 @@ TEST_CASE("cli: inspect refuses a file that is not whole words", "[cli][inspect]
     const run_result r = run("inspect " + quoted(image.string()));
     INFO(r.output);
     CHECK(r.exit_code == 2);
-    CHECK_THAT(r.output, Catch::Contains("bytes, not a whole number of 32-bit words: not a board image"));
+    CHECK_THAT(r.output,
+               Catch::Contains("bytes, not a whole number of 32-bit words: not a board image"));
 }
 
 TEST_CASE("cli: run of an image writes the model's output files, as simulate --backend fixed does",
@@ -756,7 +776,9 @@ TEST_CASE("cli: run of an image writes the model's output files, as simulate --b
     const run_result r = run("run " + quoted(image.string()) + " -o " + quoted(out.string()));
     INFO(r.output);
     REQUIRE(r.exit_code == 0);
-    CHECK_THAT(r.output, Catch::StartsWith("ran " + image.string() + " on the functional emulator: 1200 steps, 3 cores on 4 chips, "));
+    CHECK_THAT(r.output,
+               Catch::StartsWith("ran " + image.string() +
+                                 " on the functional emulator: 1200 steps, 3 cores on 4 chips, "));
     CHECK_THAT(r.output, Catch::Contains("\nrouters: "));
     CHECK_THAT(r.output, Catch::Contains(" 0 dropped, "));
     CHECK_THAT(r.output, Catch::Contains("; 0 keys no master table took, 0 looped, "));
@@ -768,7 +790,8 @@ TEST_CASE("cli: run of an image writes the model's output files, as simulate --b
 
     const fs::path model = dir.path() / "model.xml";
     const fs::path fixed = dir.path() / "fixed";
-    const run_result f = run("simulate --backend fixed --board tiny " + quoted(model.string()) + " -o " + quoted(fixed.string()));
+    const run_result f = run("simulate --backend fixed --board tiny " + quoted(model.string()) +
+                             " -o " + quoted(fixed.string()));
     INFO(f.output);
     REQUIRE(f.exit_code == 0);
     for (const char* name : {"volts.dat", "spikes.dat"}) {
@@ -784,11 +807,14 @@ TEST_CASE("cli: run of a model maps it on the fly and writes beside it", "[cli][
     const run_result r = run("run " + quoted(model.string()) + " --board tiny");
     INFO(r.output);
     REQUIRE(r.exit_code == 0);
-    CHECK_THAT(r.output, Catch::StartsWith("ran " + model.string() + " on the functional emulator: 1200 steps, "));
-    CHECK(sorted_entries(dir.path()) == std::vector<std::string>{"model.xml", "spikes.dat", "volts.dat"});
+    CHECK_THAT(r.output, Catch::StartsWith("ran " + model.string() +
+                                           " on the functional emulator: 1200 steps, "));
+    CHECK(sorted_entries(dir.path()) ==
+          std::vector<std::string>{"model.xml", "spikes.dat", "volts.dat"});
     // The same files as from the image `map` writes.
     const fs::path image = dir.path() / "net.sfimg";
-    REQUIRE(run("map " + quoted(model.string()) + " --board tiny -o " + quoted(image.string())).exit_code == 0);
+    REQUIRE(run("map " + quoted(model.string()) + " --board tiny -o " + quoted(image.string()))
+                .exit_code == 0);
     const fs::path out = dir.path() / "out";
     REQUIRE(run("run " + quoted(image.string()) + " -o " + quoted(out.string())).exit_code == 0);
     for (const char* name : {"volts.dat", "spikes.dat"}) {
@@ -801,15 +827,18 @@ TEST_CASE("cli: run with target nonsense exits with 2", "[cli][run]") {
     temp_folder dir;
     const fs::path model = dir.write("model.xml", good_model);
     const fs::path out = dir.path() / "out";
-    const run_result r = run("run " + quoted(model.string()) + " --board tiny --target nonsense -o " + quoted(out.string()));
+    const run_result r = run("run " + quoted(model.string()) +
+                             " --board tiny --target nonsense -o " + quoted(out.string()));
     INFO(r.output);
     CHECK(r.exit_code == 2);
-    CHECK_THAT(r.output, Catch::Contains("spikeforge run: unknown target 'nonsense' (available: functional)"));
+    CHECK_THAT(r.output, Catch::Contains(
+                             "spikeforge run: unknown target 'nonsense' (available: functional)"));
     CHECK_FALSE(fs::exists(out));
     CHECK(sorted_entries(dir.path()) == std::vector<std::string>{"model.xml"});
 }
 
-TEST_CASE("cli: a model that does not fit the board exits with 2 and writes no image", "[cli][map][run]") {
+TEST_CASE("cli: a model that does not fit the board exits with 2 and writes no image",
+          "[cli][map][run]") {
     temp_folder dir;
     const fs::path model = dir.write("model.xml", good_model);
     const fs::path image = dir.path() / "net.sfimg";
@@ -821,14 +850,16 @@ TEST_CASE("cli: a model that does not fit the board exits with 2 and writes no i
     }
     SECTION("its cores are more than the board has") {
         board = dir.write("single.xml", single_core_board);
-        says = "spikeforge: placement: 3 slices need 3 application cores, one each, but board 'single' has 1";
+        says = "spikeforge: placement: 3 slices need 3 application cores, one each, but board "
+               "'single' has 1";
     }
     SECTION("an unknown board") {
         board = "nosuch";
         says = "bss2, spinn5, tiny";
     }
     const std::vector<std::string> before = sorted_entries(dir.path());
-    const run_result r = run("map " + quoted(model.string()) + " --board " + quoted(board.string()) + " -o " + quoted(image.string()));
+    const run_result r = run("map " + quoted(model.string()) + " --board " +
+                             quoted(board.string()) + " -o " + quoted(image.string()));
     INFO(r.output);
     CHECK(r.exit_code == 2);
     CHECK_THAT(r.output, Catch::Contains(says));
@@ -836,7 +867,8 @@ TEST_CASE("cli: a model that does not fit the board exits with 2 and writes no i
     CHECK_FALSE(fs::exists(image));
     CHECK_FALSE(fs::exists(image.string() + ".partial"));
     const fs::path out = dir.path() / "out";
-    const run_result x = run("run " + quoted(model.string()) + " --board " + quoted(board.string()) + " -o " + quoted(out.string()));
+    const run_result x = run("run " + quoted(model.string()) + " --board " +
+                             quoted(board.string()) + " -o " + quoted(out.string()));
     INFO(x.output);
     CHECK(x.exit_code == 2);
     CHECK_THAT(x.output, Catch::Contains(says));

@@ -20,18 +20,21 @@ namespace mapper = sf::mapper;
 std::string driven_cells(int cells) {
     std::string connections;
     for (int c = 0; c < cells; ++c) {
-        connections += "<connection id=\"" + std::to_string(c) + "\" preCellId=\"../src[0]\" postCellId=\"../cells[" +
-                       std::to_string(c) + "]\"/>\n";
+        connections += "<connection id=\"" + std::to_string(c) +
+                       "\" preCellId=\"../src[0]\" postCellId=\"../cells[" + std::to_string(c) +
+                       "]\"/>\n";
     }
-    return lems_with_core_types(R"(    <iafCell id="iaf" C="1nF" thresh="-50mV" reset="-70mV" leakConductance="10nS" leakReversal="-70mV"/>
+    return lems_with_core_types(
+        R"(    <iafCell id="iaf" C="1nF" thresh="-50mV" reset="-70mV" leakConductance="10nS" leakReversal="-70mV"/>
     <spikeGenerator id="gen" period="1ms"/>
     <expOneSynapse id="syn" gbase="200nS" erev="0mV" tauDecay="2ms"/>
     <network id="net">
         <population id="src" component="gen" size="1"/>
         <population id="cells" component="iaf" size=")" +
-                                std::to_string(cells) + R"("/>
+        std::to_string(cells) + R"("/>
         <projection id="p" presynapticPopulation="src" postsynapticPopulation="cells" synapse="syn">
-)" + connections + R"(        </projection>
+)" + connections +
+        R"(        </projection>
     </network>
     <Simulation id="sim" length="5ms" step="0.1ms" target="net"/>
 )");
@@ -54,7 +57,8 @@ TEST_CASE("map x auto: as many boards as the slices need, and the image runs acr
     CHECK_FALSE(m.machine.join_as_needed);
     // Five boards are one too few.
     mapper::board five = mapper::join(inline_board(1, 1, "mesh", 2, 2), 5);
-    CHECK_THROWS_WITH(map_text(dir, driven_cells(20), five), Catch::Contains("11 slices need 11 application cores"));
+    CHECK_THROWS_WITH(map_text(dir, driven_cells(20), five),
+                      Catch::Contains("11 slices need 11 application cores"));
 
     const std::vector<std::uint32_t> words = mapper::encode_image(m);
     sf::emulator::functional_emulator e(words.data(), words.size());
@@ -73,7 +77,8 @@ TEST_CASE("map x auto: more boards than can be joined is refused with the count"
     mapper::board one = inline_board(1, 1, "mesh", 1, 1);
     one.join_as_needed = true;
     CHECK_THROWS_AS(map_text(dir, driven_cells(4096), one), mapper::compile_error);
-    CHECK_THROWS_WITH(map_text(dir, driven_cells(4096), one),
-                      Catch::Contains("4097 slices need 4097 application cores, 4097 inline boards of 1") &&
-                          Catch::Contains("at most 4096 boards"));
+    CHECK_THROWS_WITH(
+        map_text(dir, driven_cells(4096), one),
+        Catch::Contains("4097 slices need 4097 application cores, 4097 inline boards of 1") &&
+            Catch::Contains("at most 4096 boards"));
 }

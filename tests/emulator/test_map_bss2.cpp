@@ -23,8 +23,9 @@ std::string fan_in_model(int extra) {
     std::string connections;
     int id = 0;
     auto connect = [&](int source, int cell) {
-        connections += "<connection id=\"" + std::to_string(id++) + "\" preCellId=\"../src[" + std::to_string(source) +
-                       "]\" postCellId=\"../cells[" + std::to_string(cell) + "]\"/>\n";
+        connections += "<connection id=\"" + std::to_string(id++) + "\" preCellId=\"../src[" +
+                       std::to_string(source) + "]\" postCellId=\"../cells[" +
+                       std::to_string(cell) + "]\"/>\n";
     };
     for (int twice = 0; twice < 2; ++twice) {
         for (int s = 0; s < 128; ++s) {
@@ -35,14 +36,16 @@ std::string fan_in_model(int extra) {
         connect(0, 0);
     }
     connect(1, 1);
-    return lems_with_core_types(R"(    <iafCell id="iaf" C="1nF" thresh="-50mV" reset="-70mV" leakConductance="10nS" leakReversal="-70mV"/>
+    return lems_with_core_types(
+        R"(    <iafCell id="iaf" C="1nF" thresh="-50mV" reset="-70mV" leakConductance="10nS" leakReversal="-70mV"/>
     <spikeGenerator id="gen" period="1ms"/>
     <expOneSynapse id="syn" gbase="0.5nS" erev="0mV" tauDecay="2ms"/>
     <network id="net">
         <population id="src" component="gen" size="128"/>
         <population id="cells" component="iaf" size="2"/>
         <projection id="p" presynapticPopulation="src" postsynapticPopulation="cells" synapse="syn">
-)" + connections + R"(        </projection>
+)" + connections +
+        R"(        </projection>
     </network>
     <Simulation id="sim" length="5ms" step="0.1ms" target="net"/>
 )");
@@ -62,8 +65,8 @@ TEST_CASE("bss2: a neuron with the board's 256 synapses maps and runs", "[emulat
     REQUIRE(e.ready());
     e.run(e.steps());
     const functional_counters c = e.counters();
-    CHECK(c.cores.spikes >= 128 * 4);                        // every source fired, every 1 ms
-    CHECK(c.cores.delivered_words >= 257 * 4);               // each of those spikes reached its synapses
+    CHECK(c.cores.spikes >= 128 * 4);          // every source fired, every 1 ms
+    CHECK(c.cores.delivered_words >= 257 * 4); // each of those spikes reached its synapses
     CHECK(c.cores.dropped_words + c.cores.input_overflows == 0);
 }
 
@@ -72,7 +75,7 @@ TEST_CASE("bss2: one synapse beyond a neuron's fan-in is refused with the popula
     temp_folder dir("sf_test_bss2");
     const mapper::board bss2 = mapper::find_board("bss2");
     CHECK_THROWS_AS(map_text(dir, fan_in_model(1), bss2), mapper::compile_error);
-    CHECK_THROWS_WITH(map_text(dir, fan_in_model(1), bss2), Catch::Contains("cells") &&
-                                                                Catch::Contains("receives 257 synapses") &&
-                                                                Catch::Contains("at most 256"));
+    CHECK_THROWS_WITH(map_text(dir, fan_in_model(1), bss2),
+                      Catch::Contains("cells") && Catch::Contains("receives 257 synapses") &&
+                          Catch::Contains("at most 256"));
 }

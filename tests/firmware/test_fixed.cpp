@@ -17,7 +17,7 @@ using sf::firmware::saturate_sub;
 using sf::firmware::saturation_count;
 using sf::firmware::wrap_add;
 
-using q15 = fixed<std::int16_t, 15>;  // [-1, 1)
+using q15 = fixed<std::int16_t, 15>; // [-1, 1)
 using q16_16 = fixed<std::int32_t, 16>;
 using q8_8 = fixed<std::int16_t, 8>;
 using q1_30 = fixed<std::int32_t, 30>;
@@ -108,7 +108,8 @@ TEST_CASE("fixed: multiplication rounds to nearest, halves up", "[firmware][fixe
     }
     SECTION("the largest 32-bit product, into a wider fraction") {
         CHECK(multiply<q1_30>(q16_16::smallest(), q16_16::smallest(), count) == q1_30::largest());
-        CHECK(multiply<q1_30>(q16_16::from_raw(6), q16_16::from_raw(-1), count).raw() == -1); // -1.5 units
+        CHECK(multiply<q1_30>(q16_16::from_raw(6), q16_16::from_raw(-1), count).raw() ==
+              -1); // -1.5 units
         CHECK(count.events == 1);
     }
 }
@@ -120,8 +121,8 @@ TEST_CASE("fixed: conversion between formats", "[firmware][fixed]") {
         CHECK(count.events == 0);
     }
     SECTION("fewer fractional bits: rounded to nearest, halves up") {
-        CHECK(convert<q8_8>(q16_16::from_raw(128), count).raw() == 1);   // half a unit
-        CHECK(convert<q8_8>(q16_16::from_raw(-128), count).raw() == 0);  // minus half a unit
+        CHECK(convert<q8_8>(q16_16::from_raw(128), count).raw() == 1);  // half a unit
+        CHECK(convert<q8_8>(q16_16::from_raw(-128), count).raw() == 0); // minus half a unit
         CHECK(convert<q8_8>(q16_16::from_raw(-129), count).raw() == -1);
         CHECK(count.events == 0);
     }
@@ -133,7 +134,8 @@ TEST_CASE("fixed: conversion between formats", "[firmware][fixed]") {
     }
 }
 
-TEST_CASE("fixed: random products and conversions agree with exact arithmetic", "[firmware][fixed]") {
+TEST_CASE("fixed: random products and conversions agree with exact arithmetic",
+          "[firmware][fixed]") {
     std::mt19937 random(20261123);
     std::uniform_int_distribution<std::int32_t> any32(std::numeric_limits<std::int32_t>::min(),
                                                       std::numeric_limits<std::int32_t>::max());
@@ -150,11 +152,13 @@ TEST_CASE("fixed: random products and conversions agree with exact arithmetic", 
             const std::int64_t reference = rounded_reference(exact, shift);
             const std::int64_t want = expected_clamped(reference, INT32_MIN, INT32_MAX);
             clamped += want != reference ? 1 : 0;
-            const std::int32_t got = shift == 32 ? multiply<fixed<std::int32_t, 0>>(a, b, count).raw()
-                                                 : multiply<q16_16>(a, b, count).raw();
+            const std::int32_t got = shift == 32
+                                         ? multiply<fixed<std::int32_t, 0>>(a, b, count).raw()
+                                         : multiply<q16_16>(a, b, count).raw();
             REQUIRE(got == want);
         }
-        const std::int64_t narrowed = expected_clamped(rounded_reference(a.raw(), 8), INT16_MIN, INT16_MAX);
+        const std::int64_t narrowed =
+            expected_clamped(rounded_reference(a.raw(), 8), INT16_MIN, INT16_MAX);
         clamped += narrowed != rounded_reference(a.raw(), 8) ? 1 : 0;
         REQUIRE(convert<q8_8>(a, count).raw() == narrowed);
     }

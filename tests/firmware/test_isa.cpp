@@ -16,7 +16,8 @@ using isa::decode_status;
 using isa::instruction;
 using isa::opcode;
 
-instruction make(opcode op, std::uint8_t rd = 0, std::uint8_t ra = 0, std::uint8_t rb = 0, std::uint16_t index = 0) {
+instruction make(opcode op, std::uint8_t rd = 0, std::uint8_t ra = 0, std::uint8_t rb = 0,
+                 std::uint16_t index = 0) {
     instruction i;
     i.op = op;
     i.rd = rd;
@@ -36,15 +37,41 @@ std::vector<instruction> widest_of_each() {
         switch (isa::info(op).form) {
         case isa::operand_form::none: break;
         case isa::operand_form::rd_only: i.rd = 15; break;
-        case isa::operand_form::rd_immediate: i.rd = 15; i.immediate = isa::min_immediate; break;
+        case isa::operand_form::rd_immediate:
+            i.rd = 15;
+            i.immediate = isa::min_immediate;
+            break;
         case isa::operand_form::rd_index: i.rd = 15; break;
         case isa::operand_form::index_ra: i.ra = 15; break;
-        case isa::operand_form::rd_ra_rb: i.rd = 15; i.ra = 14; i.rb = 13; break;
-        case isa::operand_form::rd_ra_rb_sh: i.rd = 15; i.ra = 14; i.rb = 13; break;
-        case isa::operand_form::rd_ra_sh: i.rd = 15; i.ra = 14; break;
-        case isa::operand_form::pd_ra_rb: i.rd = 3; i.ra = 14; i.rb = 13; break;
-        case isa::operand_form::rd_pd_ra_rb: i.rd = 15; i.pd = 3; i.ra = 14; i.rb = 13; break;
-        case isa::operand_form::rd_ra_table: i.rd = 15; i.ra = 14; break;
+        case isa::operand_form::rd_ra_rb:
+            i.rd = 15;
+            i.ra = 14;
+            i.rb = 13;
+            break;
+        case isa::operand_form::rd_ra_rb_sh:
+            i.rd = 15;
+            i.ra = 14;
+            i.rb = 13;
+            break;
+        case isa::operand_form::rd_ra_sh:
+            i.rd = 15;
+            i.ra = 14;
+            break;
+        case isa::operand_form::pd_ra_rb:
+            i.rd = 3;
+            i.ra = 14;
+            i.rb = 13;
+            break;
+        case isa::operand_form::rd_pd_ra_rb:
+            i.rd = 15;
+            i.pd = 3;
+            i.ra = 14;
+            i.rb = 13;
+            break;
+        case isa::operand_form::rd_ra_table:
+            i.rd = 15;
+            i.ra = 14;
+            break;
         }
         i.index = static_cast<std::uint16_t>(isa::info(op).max_index);
         i.predicate = 3;
@@ -93,11 +120,16 @@ TEST_CASE("isa: the encoding puts each field where the document says", "[firmwar
 TEST_CASE("isa: invalid instructions are refused with their reason", "[firmware][isa]") {
     std::uint32_t word = 12345;
     SECTION("fields beyond their range") {
-        CHECK(isa::encode(make(opcode::mul, 1, 2, 3, 64), word) == decode_status::index_out_of_range);
-        CHECK(isa::encode(make(opcode::shl, 1, 2, 0, 32), word) == decode_status::index_out_of_range);
-        CHECK(isa::encode(make(opcode::lds, 1, 0, 0, 1024), word) == decode_status::index_out_of_range);
-        CHECK(isa::encode(make(opcode::ldin, 1, 0, 0, 16), word) == decode_status::index_out_of_range);
-        CHECK(isa::encode(make(opcode::add, 16, 0, 0), word) == decode_status::register_out_of_range);
+        CHECK(isa::encode(make(opcode::mul, 1, 2, 3, 64), word) ==
+              decode_status::index_out_of_range);
+        CHECK(isa::encode(make(opcode::shl, 1, 2, 0, 32), word) ==
+              decode_status::index_out_of_range);
+        CHECK(isa::encode(make(opcode::lds, 1, 0, 0, 1024), word) ==
+              decode_status::index_out_of_range);
+        CHECK(isa::encode(make(opcode::ldin, 1, 0, 0, 16), word) ==
+              decode_status::index_out_of_range);
+        CHECK(isa::encode(make(opcode::add, 16, 0, 0), word) ==
+              decode_status::register_out_of_range);
         instruction li = make(opcode::li, 1);
         li.immediate = isa::max_immediate + 1;
         CHECK(isa::encode(li, word) == decode_status::immediate_out_of_range);
@@ -125,10 +157,12 @@ TEST_CASE("isa: words that are not instructions are refused", "[firmware][isa]")
     CHECK(isa::decode(63u << 23, out) == decode_status::unknown_opcode);
     CHECK(isa::decode(21u << 23, out) == decode_status::unknown_opcode);
     CHECK(isa::decode(19u << 23 | 1u << 15, out) == decode_status::unused_field_set); // ldt with ra
-    CHECK(isa::decode(20u << 23 | 1u << 15, out) == decode_status::unused_field_set); // rand with ra
-    CHECK(isa::decode(20u << 23 | 2047u, out) == decode_status::ok);                  // rand, draw 2047
-    CHECK(isa::decode(18u << 23 | 1u, out) == decode_status::unused_field_set);       // spike with imm11
-    CHECK(isa::decode(16u << 23 | 1u << 19 | 4u, out) == decode_status::unused_field_set); // sel, pd 4
+    CHECK(isa::decode(20u << 23 | 1u << 15, out) ==
+          decode_status::unused_field_set);                                     // rand with ra
+    CHECK(isa::decode(20u << 23 | 2047u, out) == decode_status::ok);            // rand, draw 2047
+    CHECK(isa::decode(18u << 23 | 1u, out) == decode_status::unused_field_set); // spike with imm11
+    CHECK(isa::decode(16u << 23 | 1u << 19 | 4u, out) ==
+          decode_status::unused_field_set); // sel, pd 4
     CHECK(isa::decode(13u << 23 | 1u << 15, out) == decode_status::writes_p0);
     CHECK(isa::decode(8u << 23 | 64u, out) == decode_status::index_out_of_range);
     for (int s = 0; s <= 7; ++s) {
@@ -145,7 +179,8 @@ TEST_CASE("isa: every word either decodes to an instruction that encodes back to
         // Mostly words with a known opcode, so that the field checks are exercised.
         std::uint32_t word = any(random);
         if (trial % 2 == 0) {
-            word = (word & ~(63u << 23)) | (static_cast<std::uint32_t>(trial / 2 % isa::opcode_count) << 23);
+            word = (word & ~(63u << 23)) |
+                   (static_cast<std::uint32_t>(trial / 2 % isa::opcode_count) << 23);
         }
         instruction decoded;
         if (isa::decode(word, decoded) != decode_status::ok) {

@@ -1,5 +1,6 @@
 // libFuzzer target for the neuron-core assembler: any text must either assemble or be refused
-// with assembly_error, and what assembles must disassemble to text that assembles to the same words.
+// with assembly_error, and what assembles must disassemble to text that assembles to the same
+// words.
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>

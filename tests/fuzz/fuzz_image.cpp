@@ -25,10 +25,12 @@ namespace {
 }
 
 // A pointer range [at, at + count) inside the image, or fail.
-void inside(const std::vector<std::uint32_t>& words, const std::uint32_t* at, std::uint64_t count, const char* what) {
+void inside(const std::vector<std::uint32_t>& words, const std::uint32_t* at, std::uint64_t count,
+            const char* what) {
     const std::uint32_t* begin = words.data();
     const std::uint32_t* end = words.data() + words.size();
-    if (count > 0 && (at == nullptr || at < begin || at > end || count > static_cast<std::uint64_t>(end - at))) {
+    if (count > 0 &&
+        (at == nullptr || at < begin || at > end || count > static_cast<std::uint64_t>(end - at))) {
         fail(what);
     }
 }
@@ -38,7 +40,8 @@ void read_text(const std::vector<std::uint32_t>& words, image::cursor& c, const 
     std::uint32_t length = 0;
     const char* bytes = c.text(length, field);
     if (c.ok()) {
-        inside(words, reinterpret_cast<const std::uint32_t*>(bytes), (std::uint64_t{length} + 3) / 4, "a string outside the image");
+        inside(words, reinterpret_cast<const std::uint32_t*>(bytes),
+               (std::uint64_t{length} + 3) / 4, "a string outside the image");
     }
 }
 
@@ -58,7 +61,8 @@ void walk(const std::vector<std::uint32_t>& words) {
             if (!image::read_machine(c, machine) || !c.done()) {
                 fail("an accepted machine section does not read");
             }
-            inside(words, machine.dead, std::uint64_t{machine.dead_links} * 3, "dead links outside the image");
+            inside(words, machine.dead, std::uint64_t{machine.dead_links} * 3,
+                   "dead links outside the image");
             image::cursor labels(machine.labels, s.payload + s.length);
             for (std::uint32_t g = 0; g < machine.groups; ++g) {
                 read_text(words, labels, "group label");
@@ -84,7 +88,8 @@ void walk(const std::vector<std::uint32_t>& words) {
             if (!image::read_core(c, v) || !c.done()) {
                 fail("an accepted core section does not read");
             }
-            if (v.neurons == 0 || v.neurons > 256 || v.x >= machine.width || v.y >= machine.height) {
+            if (v.neurons == 0 || v.neurons > 256 || v.x >= machine.width ||
+                v.y >= machine.height) {
                 fail("an accepted core outside its ranges");
             }
             for (std::uint32_t e = 0; e < v.master_entries; ++e) {
@@ -202,7 +207,8 @@ void reseal(std::vector<std::uint32_t>& words) {
     words[2] = static_cast<std::uint32_t>(words.size());
     words[5] = image::checksum(words.data(), 5);
     std::size_t at = image::header_words;
-    for (std::uint32_t s = 0; s < words[3] && words.size() - at >= image::section_header_words; ++s) {
+    for (std::uint32_t s = 0; s < words[3] && words.size() - at >= image::section_header_words;
+         ++s) {
         const std::size_t payload = at + image::section_header_words;
         if (words[at + 1] > words.size() - payload) {
             break;

@@ -14,7 +14,8 @@ namespace {
 
 namespace ir = sf::lems::ir;
 
-ir::connection make(int sg, int s, int port, int tg, int t, int channel, double payload, double delay) {
+ir::connection make(int sg, int s, int port, int tg, int t, int channel, double payload,
+                    double delay) {
     ir::connection c;
     c.source = {sg, s};
     c.source_port = port;
@@ -25,32 +26,35 @@ ir::connection make(int sg, int s, int port, int tg, int t, int channel, double 
     return c;
 }
 
-bool same_bits(double a, double b) {
-    return std::memcmp(&a, &b, sizeof a) == 0;
-}
+bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
 
 bool same(const ir::connection& a, const ir::connection& b) {
-    return a.source.group == b.source.group && a.source.neuron == b.source.neuron && a.source_port == b.source_port &&
-           a.target.group == b.target.group && a.target.neuron == b.target.neuron && a.channel == b.channel &&
+    return a.source.group == b.source.group && a.source.neuron == b.source.neuron &&
+           a.source_port == b.source_port && a.target.group == b.target.group &&
+           a.target.neuron == b.target.neuron && a.channel == b.channel &&
            same_bits(a.payload, b.payload) && same_bits(a.delay, b.delay);
 }
 
 } // namespace
 
-TEST_CASE("connection list: connections are filed by projection, each in the order added", "[lems][connections]") {
+TEST_CASE("connection list: connections are filed by projection, each in the order added",
+          "[lems][connections]") {
     ir::connection_list list;
     CHECK(list.empty());
     CHECK(list.begin() == list.end());
     const std::vector<ir::connection> added = {
-        make(0, 1, 0, 1, 2, 0, 0.5, 1e-3), make(0, 2, 0, 1, 3, 1, 0.25, 2e-3), make(0, 3, 0, 1, 4, 0, 0.75, 1e-3),
-        make(1, 0, 0, 0, 0, 0, 1.0, 0.0),  make(0, 1, 1, 1, 2, 0, 2.0, 1e-3),  make(0, 0, 0, 1, 0, 1, 0.125, 3e-3),
+        make(0, 1, 0, 1, 2, 0, 0.5, 1e-3),  make(0, 2, 0, 1, 3, 1, 0.25, 2e-3),
+        make(0, 3, 0, 1, 4, 0, 0.75, 1e-3), make(1, 0, 0, 0, 0, 0, 1.0, 0.0),
+        make(0, 1, 1, 1, 2, 0, 2.0, 1e-3),  make(0, 0, 0, 1, 0, 1, 0.125, 3e-3),
     };
     for (const auto& c : added) {
         list.push_back(c);
     }
     REQUIRE(list.size() == added.size());
-    REQUIRE(list.projections().size() == 4); // (0,0)->(1,ch0), (0,0)->(1,ch1), (1,0)->(0,ch0), (0,1)->(1,ch0)
-    const std::vector<ir::connection> expected = {added[0], added[2], added[1], added[5], added[3], added[4]};
+    REQUIRE(list.projections().size() ==
+            4); // (0,0)->(1,ch0), (0,0)->(1,ch1), (1,0)->(0,ch0), (0,1)->(1,ch0)
+    const std::vector<ir::connection> expected = {added[0], added[2], added[1],
+                                                  added[5], added[3], added[4]};
     std::vector<ir::connection> seen(list.begin(), list.end());
     REQUIRE(seen.size() == expected.size());
     for (std::size_t k = 0; k < seen.size(); ++k) {
@@ -80,9 +84,11 @@ TEST_CASE("connection list: empty projections are skipped when iterating", "[lem
     CHECK((*list.begin()).channel == 1);
 }
 
-TEST_CASE("value column: repeated values are coded, values are kept bit for bit", "[lems][connections]") {
+TEST_CASE("value column: repeated values are coded, values are kept bit for bit",
+          "[lems][connections]") {
     ir::value_column column;
-    const std::vector<double> values = {0.1, 0.1, -0.0, 0.0, 0.1, std::numeric_limits<double>::infinity(), 1e-300};
+    const std::vector<double> values = {
+        0.1, 0.1, -0.0, 0.0, 0.1, std::numeric_limits<double>::infinity(), 1e-300};
     for (double v : values) {
         column.push_back(v);
     }
@@ -96,7 +102,8 @@ TEST_CASE("value column: repeated values are coded, values are kept bit for bit"
     CHECK(column.code(2) != column.code(3));
 }
 
-TEST_CASE("value column: past 65 536 distinct values every value is kept itself", "[lems][connections]") {
+TEST_CASE("value column: past 65 536 distinct values every value is kept itself",
+          "[lems][connections]") {
     ir::value_column column;
     std::mt19937_64 random(7);
     std::uniform_real_distribution<double> uniform(-1.0, 1.0);

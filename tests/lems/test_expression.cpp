@@ -24,9 +24,7 @@ const dimension current = dimension::of(0, 0, 0, 1);
 const dimension conductance = dimension::of(-1, -2, 3, 2);
 const dimension area = dimension::of(0, 2, 0, 0);
 
-std::string canonical(std::string_view text) {
-    return expression::parse(text).str();
-}
+std::string canonical(std::string_view text) { return expression::parse(text).str(); }
 
 double eval(std::string_view text, const std::map<std::string, double, std::less<>>& values = {}) {
     return expression::parse(text).evaluate([&](std::string_view name) {
@@ -37,9 +35,16 @@ double eval(std::string_view text, const std::map<std::string, double, std::less
 
 dimension infer(std::string_view text) {
     static const std::map<std::string, dimension, std::less<>> dims = {
-        {"v", voltage},   {"thresh", voltage}, {"t", time_dim},     {"tau", time_dim},
-        {"i", current},   {"g", conductance},  {"A", area},         {"x", dimension::none()},
-        {"y", dimension::none()}, {"n", dimension::none()},
+        {"v", voltage},
+        {"thresh", voltage},
+        {"t", time_dim},
+        {"tau", time_dim},
+        {"i", current},
+        {"g", conductance},
+        {"A", area},
+        {"x", dimension::none()},
+        {"y", dimension::none()},
+        {"n", dimension::none()},
     };
     return expression::parse(text).infer_dimension(
         [](std::string_view name) -> std::optional<dimension> {
@@ -244,8 +249,8 @@ TEST_CASE("expression: random draws from the uniform source", "[lems][expression
     // Draws happen in the order the calls are written.
     std::vector<double> draws = {0.5, 0.25};
     std::size_t next = 0;
-    const double v = expression::parse("random(1) - random(10)")
-                         .evaluate(values, [&] { return draws[next++]; });
+    const double v =
+        expression::parse("random(1) - random(10)").evaluate(values, [&] { return draws[next++]; });
     REQUIRE(v == 0.5 - 2.5);
 }
 
@@ -484,8 +489,8 @@ TEST_CASE("expression: power rules", "[lems][expression]") {
 }
 
 TEST_CASE("expression: dimensions of function results", "[lems][expression]") {
-    for (const char* f : {"exp", "log", "ln", "sin", "cos", "tan", "sinh", "cosh", "tanh",
-                          "factorial"}) {
+    for (const char* f :
+         {"exp", "log", "ln", "sin", "cos", "tan", "sinh", "cosh", "tanh", "factorial"}) {
         INFO(f);
         REQUIRE(infer(std::string(f) + "(x)").is_none());
         REQUIRE_THROWS_AS(infer(std::string(f) + "(v)"), expression_error);

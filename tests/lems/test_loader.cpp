@@ -338,7 +338,8 @@ TEST_CASE("loader: a user-defined ComponentType with a non-linear term works in 
     <iafCell id="core" C="1nF" thresh="-50mV" reset="-70mV"
             leakConductance="10nS" leakReversal="-70mV"/>
     <myIaf id="mine" C="1nF" thresh="-50mV" reset="-70mV"
-            leakConductance="10nS" leakReversal="-70mV" k=")xml" + k + R"xml("/>
+            leakConductance="10nS" leakReversal="-70mV" k=")xml" +
+                             k + R"xml("/>
     <pulseGenerator id="pulse" delay="2ms" duration="100ms" amplitude="0.5nA"/>
     <network id="net">
         <population id="corePop" component="core" size="2"/>
@@ -581,6 +582,7 @@ TEST_CASE("loader: a NeuroML document given on its own brings the NeuroML2 core 
         diagnostics problems;
         sf::lems::load_model({file}, options, problems);
         REQUIRE_FALSE(problems.empty());
-        CHECK_THAT(listing(problems.problems()), Catch::Contains("unknown component type 'iafCell'"));
+        CHECK_THAT(listing(problems.problems()),
+                   Catch::Contains("unknown component type 'iafCell'"));
     }
 }

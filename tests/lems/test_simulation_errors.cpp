@@ -31,12 +31,16 @@ std::string model(const std::string& types, const std::string& network, const st
     <iafCell id="iaf" C="1nF" thresh="-50mV" reset="-70mV" leakConductance="10nS" leakReversal="-70mV"/>
     <spikeGenerator id="gen" period="1ms"/>
     <expOneSynapse id="syn" gbase="1nS" erev="0mV" tauDecay="2ms"/>
-)" + types + R"(    <network id="net">
+)" + types +
+           R"(    <network id="net">
         <population id="cells" component="iaf" size="2"/>
         <population id="gens" component="gen" size="1"/>
-)" + network + R"(    </network>
-    <Simulation id="sim" )" + simulation_attributes + R"( target="net">
-)" + outputs + R"(    </Simulation>
+)" + network +
+           R"(    </network>
+    <Simulation id="sim" )" +
+           simulation_attributes + R"( target="net">
+)" + outputs +
+           R"(    </Simulation>
 </Lems>
 )";
 }
@@ -69,21 +73,25 @@ void check_rejected(const std::string& text, const std::string& expected, const 
 
 TEST_CASE("simulation errors: outputs that name nothing recordable", "[lems][simulation]") {
     SECTION("an event source that matches no cell") {
-        const std::string outputs = R"(        <EventOutputFile id="s" fileName="s.txt" format="TIME_ID">
+        const std::string outputs =
+            R"(        <EventOutputFile id="s" fileName="s.txt" format="TIME_ID">
             <EventSelection id="0" select="cells[7]" eventPort="spike"/>
         </EventOutputFile>
 )";
         check_rejected(model("", "", outputs), "matches no cell", "<EventSelection");
     }
     SECTION("an event port the cell does not have") {
-        const std::string outputs = R"(        <EventOutputFile id="s" fileName="s.txt" format="TIME_ID">
+        const std::string outputs =
+            R"(        <EventOutputFile id="s" fileName="s.txt" format="TIME_ID">
             <EventSelection id="0" select="cells[0]" eventPort="bang"/>
         </EventOutputFile>
 )";
-        check_rejected(model("", "", outputs), "has no output event port 'bang'", "<EventSelection");
+        check_rejected(model("", "", outputs), "has no output event port 'bang'",
+                       "<EventSelection");
     }
     SECTION("an unknown event file format") {
-        const std::string outputs = R"(        <EventOutputFile id="s" fileName="s.txt" format="TIME_ONLY">
+        const std::string outputs =
+            R"(        <EventOutputFile id="s" fileName="s.txt" format="TIME_ONLY">
             <EventSelection id="0" select="cells[0]" eventPort="spike"/>
         </EventOutputFile>
 )";
@@ -104,14 +112,17 @@ TEST_CASE("simulation errors: simulation settings", "[lems][simulation]") {
                        "seed=\"lucky\" is not a 32-bit integer", "<Simulation");
     }
     SECTION("a time step that is not positive") {
-        check_rejected(model("", "", "", "length=\"2ms\" step=\"0ms\""), "the time step must be positive",
-                       "<Simulation");
+        check_rejected(model("", "", "", "length=\"2ms\" step=\"0ms\""),
+                       "the time step must be positive", "<Simulation");
     }
 }
 
 TEST_CASE("simulation errors: connections that cannot be wired", "[lems][simulation]") {
     SECTION("an input for an attachment set the cell does not have") {
-        check_rejected(model("", "        <explicitInput target=\"cells[0]\" input=\"syn\" destination=\"dendrites\"/>\n", ""),
+        check_rejected(model("",
+                             "        <explicitInput target=\"cells[0]\" input=\"syn\" "
+                             "destination=\"dendrites\"/>\n",
+                             ""),
                        "has no attachment set 'dendrites'", "<explicitInput");
     }
     SECTION("an input to a component that takes no attachments") {
@@ -130,8 +141,9 @@ TEST_CASE("simulation errors: connections that cannot be wired", "[lems][simulat
         </Structure>
     </ComponentType>
 )";
-        check_rejected(model(types, "        <wire from=\"gens[0]\" to=\"cells[0]\" out=\"pulse\"/>\n", ""),
-                       "has no output port 'pulse'", "<wire");
+        check_rejected(
+            model(types, "        <wire from=\"gens[0]\" to=\"cells[0]\" out=\"pulse\"/>\n", ""),
+            "has no output port 'pulse'", "<wire");
     }
     SECTION("a connection naming a port the target does not have") {
         const std::string types = R"(    <ComponentType name="wire" extends="explicitConnection">
@@ -145,8 +157,9 @@ TEST_CASE("simulation errors: connections that cannot be wired", "[lems][simulat
         </Structure>
     </ComponentType>
 )";
-        check_rejected(model(types, "        <wire from=\"gens[0]\" to=\"cells[0]\" in=\"dendrite\"/>\n", ""),
-                       "has no input port 'dendrite'", "<wire");
+        check_rejected(
+            model(types, "        <wire from=\"gens[0]\" to=\"cells[0]\" in=\"dendrite\"/>\n", ""),
+            "has no input port 'dendrite'", "<wire");
     }
 }
 
@@ -174,8 +187,8 @@ TEST_CASE("simulation errors: values a component reads from others", "[lems][sim
         const std::string network = R"(        <population id="quiets" component="quiet" size="1"/>
         <explicitInput target="quiets[0]" input="syn"/>
 )";
-        check_rejected(model(silent_cell, network, ""), "requires 'v', which no enclosing component provides",
-                       "<expOneSynapse");
+        check_rejected(model(silent_cell, network, ""),
+                       "requires 'v', which no enclosing component provides", "<expOneSynapse");
     }
     SECTION("a required path that finds nothing") {
         const std::string types = R"(    <ComponentType name="needy" extends="baseCell">
@@ -186,15 +199,18 @@ TEST_CASE("simulation errors: values a component reads from others", "[lems][sim
     </ComponentType>
     <needy id="lonely"/>
 )";
-        check_rejected(model(types, "        <population id="
-                                    "\"lonelies\" component=\"lonely\" size=\"1\"/>\n",
+        check_rejected(model(types,
+                             "        <population id="
+                             "\"lonelies\" component=\"lonely\" size=\"1\"/>\n",
                              ""),
                        "finds nothing", "<needy id");
     }
     SECTION("a path that finds several values without a reduce") {
-        const std::string types = reader + R"(    <expOneSynapse id="syn2" gbase="2nS" erev="0mV" tauDecay="2ms"/>
+        const std::string types =
+            reader + R"(    <expOneSynapse id="syn2" gbase="2nS" erev="0mV" tauDecay="2ms"/>
 )";
-        const std::string network = R"(        <population id="greedies" component="greedy" size="1"/>
+        const std::string network =
+            R"(        <population id="greedies" component="greedy" size="1"/>
         <explicitInput target="greedies[0]" input="syn"/>
         <explicitInput target="greedies[0]" input="syn2"/>
 )";
@@ -202,7 +218,8 @@ TEST_CASE("simulation errors: values a component reads from others", "[lems][sim
     }
     SECTION("several synapses of one component without a reduce, which are never merged into one") {
         const std::string& types = reader;
-        const std::string network = R"(        <population id="greedies" component="greedy" size="1"/>
+        const std::string network =
+            R"(        <population id="greedies" component="greedy" size="1"/>
         <projection id="twice" presynapticPopulation="gens" postsynapticPopulation="greedies" synapse="syn">
             <connection id="0" preCellId="../gens[0]" postCellId="../greedies[0]"/>
             <connection id="1" preCellId="../gens[0]" postCellId="../greedies[0]"/>
@@ -239,21 +256,25 @@ TEST_CASE("simulation errors: structures that cannot be built", "[lems][simulati
 )";
     SECTION("more instances than the simulator takes, refused before they are made") {
         const std::string types =
-            crowd + scaled_crowd + "    <scaledCrowd id=\"huge\" n=\"300000\" scale=\"1000\" member=\"dot\"/>\n";
-        check_rejected(model(types, population("huge"), ""), "the network needs more than 200000000 instances",
+            crowd + scaled_crowd +
+            "    <scaledCrowd id=\"huge\" n=\"300000\" scale=\"1000\" member=\"dot\"/>\n";
+        check_rejected(model(types, population("huge"), ""),
+                       "the network needs more than 200000000 instances",
                        "<scaledCrowd id=\"huge\"");
     }
     SECTION("too many instances through nesting, refused after the first member") {
         const std::string types = crowd + R"(    <crowd id="inner" n="20000" member="dot"/>
     <crowd id="outer" n="20000" member="inner"/>
 )";
-        check_rejected(model(types, population("outer"), ""), "(20000 x 20001 in n)", "<crowd id=\"outer\"");
+        check_rejected(model(types, population("outer"), ""), "(20000 x 20001 in n)",
+                       "<crowd id=\"outer\"");
     }
     SECTION("a number of instances that is not a whole number") {
         const std::string types =
-            crowd + scaled_crowd + "    <scaledCrowd id=\"odd\" n=\"5\" scale=\"0.5\" member=\"dot\"/>\n";
-        check_rejected(model(types, population("odd"), ""), "count must be a non-negative whole number",
-                       "<scaledCrowd id=\"odd\"");
+            crowd + scaled_crowd +
+            "    <scaledCrowd id=\"odd\" n=\"5\" scale=\"0.5\" member=\"dot\"/>\n";
+        check_rejected(model(types, population("odd"), ""),
+                       "count must be a non-negative whole number", "<scaledCrowd id=\"odd\"");
     }
     SECTION("a MultiInstantiate by component type") {
         const std::string types = R"(    <ComponentType name="dotType" extends="baseCell"/>
@@ -265,7 +286,8 @@ TEST_CASE("simulation errors: structures that cannot be built", "[lems][simulati
     </ComponentType>
     <typedCrowd id="typed" n="3"/>
 )";
-        check_rejected(model(types, population("typed"), ""), "MultiInstantiate by componentType is not supported",
+        check_rejected(model(types, population("typed"), ""),
+                       "MultiInstantiate by componentType is not supported",
                        "<MultiInstantiate number");
     }
     SECTION("a component that contains itself") {
@@ -277,7 +299,7 @@ TEST_CASE("simulation errors: structures that cannot be built", "[lems][simulati
     </ComponentType>
     <ouroboros id="snake" again="snake"/>
 )";
-        check_rejected(model(types, population("snake"), ""), "levels deep; does a component instantiate itself?",
-                       "<ouroboros id");
+        check_rejected(model(types, population("snake"), ""),
+                       "levels deep; does a component instantiate itself?", "<ouroboros id");
     }
 }

@@ -51,14 +51,16 @@ void check_refused(const std::string& text, int line, int column, const std::str
         CHECK(e.line() == line);
         CHECK(e.column() == column);
         CHECK_THAT(e.message(), Catch::Contains(message));
-        CHECK_THAT(std::string(e.what()), Catch::StartsWith("core.s:" + std::to_string(line) + ":"));
+        CHECK_THAT(std::string(e.what()),
+                   Catch::StartsWith("core.s:" + std::to_string(line) + ":"));
     }
 }
 
 } // namespace
 
-TEST_CASE("assembly: a program assembles, and disassembles to text that assembles to the same words",
-          "[mapper][assembly]") {
+TEST_CASE(
+    "assembly: a program assembles, and disassembles to text that assembles to the same words",
+    "[mapper][assembly]") {
     const std::vector<std::uint32_t> words = assemble(lif);
     REQUIRE(words.size() == 21);
     isa::instruction first;
@@ -95,7 +97,8 @@ TEST_CASE("assembly: numbers, case and comments", "[mapper][assembly]") {
     CHECK(assemble("").empty());
 }
 
-TEST_CASE("assembly: lines that are not instructions are refused at their line and column", "[mapper][assembly]") {
+TEST_CASE("assembly: lines that are not instructions are refused at their line and column",
+          "[mapper][assembly]") {
     check_refused("nop\n  jump r1", 2, 3, "unknown mnemonic 'jump'");
     check_refused("(p1)", 1, 5, "expected a mnemonic");
     check_refused("(q1) spike", 1, 2, "expected a predicate");
@@ -117,7 +120,8 @@ TEST_CASE("assembly: lines that are not instructions are refused at their line a
     check_refused("sel r1, p0, r2, r3", 1, 19, "p0 is always true");
 }
 
-TEST_CASE("assembly: words that are not instructions are refused by the disassembler", "[mapper][assembly]") {
+TEST_CASE("assembly: words that are not instructions are refused by the disassembler",
+          "[mapper][assembly]") {
     std::vector<std::uint32_t> words = assemble("nop\nspike");
     words.push_back(63u << 23);
     try {
@@ -125,6 +129,7 @@ TEST_CASE("assembly: words that are not instructions are refused by the disassem
         FAIL("disassembled an unknown opcode");
     } catch (const assembly_error& e) {
         CHECK(e.line() == 3);
-        CHECK_THAT(e.message(), Catch::Contains("word 1f800000 is not an instruction: unknown opcode"));
+        CHECK_THAT(e.message(),
+                   Catch::Contains("word 1f800000 is not an instruction: unknown opcode"));
     }
 }

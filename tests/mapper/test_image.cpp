@@ -112,9 +112,7 @@ read_image read_back(const std::vector<std::uint32_t>& words) {
             CHECK(c.done());
             break;
         }
-        case section_kind::report:
-            r.report = text_at(c, "report");
-            break;
+        case section_kind::report: r.report = text_at(c, "report"); break;
         }
     }
     return r;

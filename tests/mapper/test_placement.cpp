@@ -22,7 +22,6 @@
 namespace {
 
 using sf::mapper::board;
-using sf::mapper::test::grid_board;
 using sf::mapper::compile_error;
 using sf::mapper::core_location;
 using sf::mapper::join;
@@ -31,6 +30,7 @@ using sf::mapper::place_detailed;
 using sf::mapper::placement_cost;
 using sf::mapper::placement_options;
 using sf::mapper::slice_traffic;
+using sf::mapper::test::grid_board;
 
 // Random traffic: `entries` pairs drawn uniformly (self-loops and repeats included), weights 1-10.
 std::vector<slice_traffic> random_traffic(int slices, int entries, std::uint32_t seed) {

@@ -17,7 +17,6 @@
 namespace {
 
 using sf::mapper::board;
-using sf::mapper::test::grid_board;
 using sf::mapper::chip_coordinates;
 using sf::mapper::grid_hops;
 using sf::mapper::grid_shape;
@@ -25,6 +24,7 @@ using sf::mapper::hop_distances;
 using sf::mapper::hops;
 using sf::mapper::join;
 using sf::mapper::topology;
+using sf::mapper::test::grid_board;
 
 // Every pair of chips: the table, the formula (on a complete grid) and one search agree.
 void check_all_pairs(const board& b, bool formula_too) {
@@ -89,8 +89,8 @@ TEST_CASE("placement distance: the formula is the shortest path on complete grid
     }
     SECTION("hexagonal") {
         check_all_pairs(grid_board(R"(cores="2" width="6" height="5" topology="hexagonal")"), true);
-        check_all_pairs(grid_board(R"(cores="2" width="5" height="7" topology="hexagonal" wrap="true")"),
-                        true);
+        check_all_pairs(
+            grid_board(R"(cores="2" width="5" height="7" topology="hexagonal" wrap="true")"), true);
     }
     SECTION("three SpiNN-5 boards: the hexagonal outlines close into a 12 x 12 torus") {
         check_all_pairs(join(sf::mapper::find_board("spinn5"), 3), true);
@@ -103,8 +103,8 @@ TEST_CASE("placement distance: the formula is the shortest path on complete grid
 TEST_CASE("placement distance: failed chips and dead links make paths longer",
           "[mapper][placement]") {
     SECTION("a failed chip is walked around") {
-        const board b =
-            grid_board(R"(cores="2" width="3" height="3" topology="mesh")", R"(<unavailable_chip x="1" y="1"/>
+        const board b = grid_board(R"(cores="2" width="3" height="3" topology="mesh")",
+                                   R"(<unavailable_chip x="1" y="1"/>
 )");
         const hop_distances d(b);
         CHECK(d.exact());
@@ -141,8 +141,8 @@ TEST_CASE("placement distance: failed chips and dead links make paths longer",
         check_all_pairs(b, false);
     }
     SECTION("chips that no path joins") {
-        const board b =
-            grid_board(R"(cores="2" width="3" height="1" topology="mesh")", R"(<unavailable_chip x="1" y="0"/>
+        const board b = grid_board(R"(cores="2" width="3" height="1" topology="mesh")",
+                                   R"(<unavailable_chip x="1" y="0"/>
 )");
         const hop_distances d(b);
         CHECK(d({0, 0}, {2, 0}) == -1);
@@ -156,7 +156,8 @@ TEST_CASE("placement distance: failed chips and dead links make paths longer",
 
 TEST_CASE("placement distance: boards past the table size use the formula", "[mapper][placement]") {
     SECTION("a complete grid: exact") {
-        const board b = grid_board(R"(cores="2" width="70" height="60" topology="hexagonal" wrap="true")");
+        const board b =
+            grid_board(R"(cores="2" width="70" height="60" topology="hexagonal" wrap="true")");
         const hop_distances d(b);
         REQUIRE(d.chip_count() > hop_distances::max_table_chips);
         CHECK(d.exact());

@@ -52,15 +52,10 @@ std::string text(const ir::expr& e, int n) {
     std::ostringstream out;
     out.precision(17);
     switch (x.kind) {
-    case ir::op::constant:
-        out << x.value;
-        return out.str();
-    case ir::op::variable:
-        return "s" + std::to_string(x.variable);
-    case ir::op::negate:
-        return "-(" + text(e, x.a) + ")";
-    default:
-        break;
+    case ir::op::constant: out << x.value; return out.str();
+    case ir::op::variable: return "s" + std::to_string(x.variable);
+    case ir::op::negate: return "-(" + text(e, x.a) + ")";
+    default: break;
     }
     if (ir::operand_count(x.kind) == 1) {
         return std::string(ir::name(x.kind)) + "(" + text(e, x.a) + ")";
@@ -77,10 +72,8 @@ bool tabulated(ir::op kind) {
     case ir::op::sqrt:
     case ir::op::sin:
     case ir::op::tanh:
-    case ir::op::divide:
-        return true;
-    default:
-        return false;
+    case ir::op::divide: return true;
+    default: return false;
     }
 }
 
@@ -325,9 +318,7 @@ struct tolerance_model {
             const auto a = static_cast<std::size_t>(std::max(0, x.a));
             const auto b = static_cast<std::size_t>(std::max(0, x.b));
             switch (x.kind) {
-            case ir::op::negate:
-                sensitivity[a] += s;
-                break;
+            case ir::op::negate: sensitivity[a] += s; break;
             case ir::op::add:
             case ir::op::subtract:
                 sensitivity[a] += s;
@@ -348,17 +339,10 @@ struct tolerance_model {
                 sensitivity[a] +=
                     s * (1.0 - v[static_cast<std::size_t>(n)] * v[static_cast<std::size_t>(n)]);
                 break;
-            case ir::op::sqrt:
-                sensitivity[a] += s * 0.5 / v[static_cast<std::size_t>(n)];
-                break;
-            case ir::op::log:
-                sensitivity[a] += s / std::fabs(v[a]);
-                break;
-            case ir::op::sin:
-                sensitivity[a] += s;
-                break;
-            default:
-                break;
+            case ir::op::sqrt: sensitivity[a] += s * 0.5 / v[static_cast<std::size_t>(n)]; break;
+            case ir::op::log: sensitivity[a] += s / std::fabs(v[a]); break;
+            case ir::op::sin: sensitivity[a] += s; break;
+            default: break;
             }
         }
         double total = 0.0;
@@ -472,12 +456,9 @@ private:
             const ir::expr inner = with_table(depth - 1);
             const ir::expr other = arithmetic(static_cast<int>(random_() % 2));
             switch (pick(3)) {
-            case 0:
-                return binary(ir::op::add, inner, other);
-            case 1:
-                return binary(ir::op::multiply, other, inner);
-            default:
-                return binary(ir::op::subtract, other, inner);
+            case 0: return binary(ir::op::add, inner, other);
+            case 1: return binary(ir::op::multiply, other, inner);
+            default: return binary(ir::op::subtract, other, inner);
             }
         }
         const int kind = pick(6);

@@ -18,7 +18,8 @@
 #include <sf/mapper/routing_load.hpp>
 
 namespace Catch {
-template <> struct StringMaker<sf::mapper::route_entry> {
+template <>
+struct StringMaker<sf::mapper::route_entry> {
     static std::string convert(const sf::mapper::route_entry& e) {
         return sf::mapper::key_name(e.key) + "/" + sf::mapper::key_name(e.mask) + " -> " +
                sf::mapper::route_string(e.route);
@@ -248,15 +249,11 @@ TEST_CASE("routing: chips a tree passes straight through get no entry", "[mapper
 TEST_CASE("routing: random sources on tiny, spinn5 and spinn5 x 3 pass the checker before and "
           "after compression",
           "[mapper][routing]") {
-    SECTION("tiny") {
-        check_random_routes(sf::mapper::find_board("tiny"), 11, 40, 6);
-    }
+    SECTION("tiny") { check_random_routes(sf::mapper::find_board("tiny"), 11, 40, 6); }
     SECTION("tiny x 4, a 4 x 4 mesh") {
         check_random_routes(sf::mapper::join(sf::mapper::find_board("tiny"), 4), 12, 100, 8);
     }
-    SECTION("spinn5") {
-        check_random_routes(sf::mapper::find_board("spinn5"), 13, 400, 8);
-    }
+    SECTION("spinn5") { check_random_routes(sf::mapper::find_board("spinn5"), 13, 400, 8); }
     SECTION("spinn5 x 3, a torus") {
         check_random_routes(sf::mapper::join(sf::mapper::find_board("spinn5"), 3), 14, 400, 12);
     }

@@ -24,34 +24,20 @@ const std::map<std::string, opcode>& functions() {
 
 opcode binary_opcode(expr_op op) {
     switch (op) {
-    case expr_op::add:
-        return opcode::add;
-    case expr_op::subtract:
-        return opcode::subtract;
-    case expr_op::multiply:
-        return opcode::multiply;
-    case expr_op::divide:
-        return opcode::divide;
-    case expr_op::power:
-        return opcode::power;
-    case expr_op::greater:
-        return opcode::greater;
-    case expr_op::less:
-        return opcode::less;
-    case expr_op::greater_equal:
-        return opcode::greater_equal;
-    case expr_op::less_equal:
-        return opcode::less_equal;
-    case expr_op::equal:
-        return opcode::equal;
-    case expr_op::not_equal:
-        return opcode::not_equal;
-    case expr_op::logical_and:
-        return opcode::logical_and;
-    case expr_op::logical_or:
-        return opcode::logical_or;
-    default:
-        return opcode::constant;
+    case expr_op::add: return opcode::add;
+    case expr_op::subtract: return opcode::subtract;
+    case expr_op::multiply: return opcode::multiply;
+    case expr_op::divide: return opcode::divide;
+    case expr_op::power: return opcode::power;
+    case expr_op::greater: return opcode::greater;
+    case expr_op::less: return opcode::less;
+    case expr_op::greater_equal: return opcode::greater_equal;
+    case expr_op::less_equal: return opcode::less_equal;
+    case expr_op::equal: return opcode::equal;
+    case expr_op::not_equal: return opcode::not_equal;
+    case expr_op::logical_and: return opcode::logical_and;
+    case expr_op::logical_or: return opcode::logical_or;
+    default: return opcode::constant;
     }
 }
 
@@ -71,9 +57,7 @@ struct emitter {
     void emit(int node_index) {
         const expr_node& node = source.nodes()[static_cast<std::size_t>(node_index)];
         switch (node.op) {
-        case expr_op::number:
-            push({opcode::constant, -1, node.value});
-            return;
+        case expr_op::number: push({opcode::constant, -1, node.value}); return;
         case expr_op::symbol: {
             const int column = lookup(node.name);
             if (column < 0) {

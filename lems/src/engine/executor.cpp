@@ -19,15 +19,9 @@ const std::vector<double>& column(const kind& k, int c) {
 inline void execute(const instruction& ins, double* s, int& top, const kind& k, std::size_t member,
                     java_random& random) { // long: table
     switch (ins.op) {
-    case opcode::variable:
-        s[++top] = column(k, ins.column)[member];
-        break;
-    case opcode::constant:
-        s[++top] = ins.value;
-        break;
-    case opcode::negate:
-        s[top] = -s[top];
-        break;
+    case opcode::variable: s[++top] = column(k, ins.column)[member]; break;
+    case opcode::constant: s[++top] = ins.value; break;
+    case opcode::negate: s[top] = -s[top]; break;
     case opcode::add:
         --top;
         s[top] = s[top] + s[top + 1];
@@ -80,54 +74,22 @@ inline void execute(const instruction& ins, double* s, int& top, const kind& k, 
         --top;
         s[top] = (s[top] != 0.0 || s[top + 1] != 0.0) ? 1.0 : 0.0;
         break;
-    case opcode::exp:
-        s[top] = std::exp(s[top]);
-        break;
-    case opcode::log:
-        s[top] = std::log(s[top]);
-        break;
-    case opcode::sqrt:
-        s[top] = std::sqrt(s[top]);
-        break;
-    case opcode::sin:
-        s[top] = std::sin(s[top]);
-        break;
-    case opcode::cos:
-        s[top] = std::cos(s[top]);
-        break;
-    case opcode::tan:
-        s[top] = std::tan(s[top]);
-        break;
-    case opcode::sinh:
-        s[top] = std::sinh(s[top]);
-        break;
-    case opcode::cosh:
-        s[top] = std::cosh(s[top]);
-        break;
-    case opcode::tanh:
-        s[top] = std::tanh(s[top]);
-        break;
-    case opcode::abs:
-        s[top] = std::fabs(s[top]);
-        break;
-    case opcode::ceil:
-        s[top] = std::ceil(s[top]);
-        break;
-    case opcode::floor:
-        s[top] = std::floor(s[top]);
-        break;
-    case opcode::heaviside:
-        s[top] = heaviside(s[top]);
-        break;
-    case opcode::random:
-        s[top] = s[top] * random.next_double();
-        break;
-    case opcode::factorial:
-        s[top] = factorial(s[top]);
-        break;
-    case opcode::time:
-        SF_ASSERT(!"a compiled expression reads the time as a column");
-        break;
+    case opcode::exp: s[top] = std::exp(s[top]); break;
+    case opcode::log: s[top] = std::log(s[top]); break;
+    case opcode::sqrt: s[top] = std::sqrt(s[top]); break;
+    case opcode::sin: s[top] = std::sin(s[top]); break;
+    case opcode::cos: s[top] = std::cos(s[top]); break;
+    case opcode::tan: s[top] = std::tan(s[top]); break;
+    case opcode::sinh: s[top] = std::sinh(s[top]); break;
+    case opcode::cosh: s[top] = std::cosh(s[top]); break;
+    case opcode::tanh: s[top] = std::tanh(s[top]); break;
+    case opcode::abs: s[top] = std::fabs(s[top]); break;
+    case opcode::ceil: s[top] = std::ceil(s[top]); break;
+    case opcode::floor: s[top] = std::floor(s[top]); break;
+    case opcode::heaviside: s[top] = heaviside(s[top]); break;
+    case opcode::random: s[top] = s[top] * random.next_double(); break;
+    case opcode::factorial: s[top] = factorial(s[top]); break;
+    case opcode::time: SF_ASSERT(!"a compiled expression reads the time as a column"); break;
     }
 }
 

@@ -105,102 +105,44 @@ void group_evaluator::random(java_random& random) {
 // long: table
 void group_evaluator::apply(const instruction& ins, const kind& k, java_random& random) {
     switch (ins.op) {
-    case opcode::variable:
-        load(k.columns[static_cast<std::size_t>(ins.column)]);
-        break;
-    case opcode::constant:
-        stack_.push_back(operand{nullptr, ins.value, -1, true});
-        break;
-    case opcode::negate:
-        unary([](double x) { return -x; });
-        break;
-    case opcode::add:
-        binary([](double x, double y) { return x + y; });
-        break;
-    case opcode::subtract:
-        binary([](double x, double y) { return x - y; });
-        break;
-    case opcode::multiply:
-        binary([](double x, double y) { return x * y; });
-        break;
-    case opcode::divide:
-        binary([](double x, double y) { return x / y; });
-        break;
-    case opcode::power:
-        binary([](double x, double y) { return std::pow(x, y); });
-        break;
-    case opcode::greater:
-        binary([](double x, double y) { return x > y ? 1.0 : 0.0; });
-        break;
-    case opcode::less:
-        binary([](double x, double y) { return x < y ? 1.0 : 0.0; });
-        break;
+    case opcode::variable: load(k.columns[static_cast<std::size_t>(ins.column)]); break;
+    case opcode::constant: stack_.push_back(operand{nullptr, ins.value, -1, true}); break;
+    case opcode::negate: unary([](double x) { return -x; }); break;
+    case opcode::add: binary([](double x, double y) { return x + y; }); break;
+    case opcode::subtract: binary([](double x, double y) { return x - y; }); break;
+    case opcode::multiply: binary([](double x, double y) { return x * y; }); break;
+    case opcode::divide: binary([](double x, double y) { return x / y; }); break;
+    case opcode::power: binary([](double x, double y) { return std::pow(x, y); }); break;
+    case opcode::greater: binary([](double x, double y) { return x > y ? 1.0 : 0.0; }); break;
+    case opcode::less: binary([](double x, double y) { return x < y ? 1.0 : 0.0; }); break;
     case opcode::greater_equal:
         binary([](double x, double y) { return x >= y ? 1.0 : 0.0; });
         break;
-    case opcode::less_equal:
-        binary([](double x, double y) { return x <= y ? 1.0 : 0.0; });
-        break;
-    case opcode::equal:
-        binary([](double x, double y) { return x == y ? 1.0 : 0.0; });
-        break;
-    case opcode::not_equal:
-        binary([](double x, double y) { return x != y ? 1.0 : 0.0; });
-        break;
+    case opcode::less_equal: binary([](double x, double y) { return x <= y ? 1.0 : 0.0; }); break;
+    case opcode::equal: binary([](double x, double y) { return x == y ? 1.0 : 0.0; }); break;
+    case opcode::not_equal: binary([](double x, double y) { return x != y ? 1.0 : 0.0; }); break;
     case opcode::logical_and:
         binary([](double x, double y) { return (x != 0.0 && y != 0.0) ? 1.0 : 0.0; });
         break;
     case opcode::logical_or:
         binary([](double x, double y) { return (x != 0.0 || y != 0.0) ? 1.0 : 0.0; });
         break;
-    case opcode::exp:
-        unary([](double x) { return std::exp(x); });
-        break;
-    case opcode::log:
-        unary([](double x) { return std::log(x); });
-        break;
-    case opcode::sqrt:
-        unary([](double x) { return std::sqrt(x); });
-        break;
-    case opcode::sin:
-        unary([](double x) { return std::sin(x); });
-        break;
-    case opcode::cos:
-        unary([](double x) { return std::cos(x); });
-        break;
-    case opcode::tan:
-        unary([](double x) { return std::tan(x); });
-        break;
-    case opcode::sinh:
-        unary([](double x) { return std::sinh(x); });
-        break;
-    case opcode::cosh:
-        unary([](double x) { return std::cosh(x); });
-        break;
-    case opcode::tanh:
-        unary([](double x) { return std::tanh(x); });
-        break;
-    case opcode::abs:
-        unary([](double x) { return std::fabs(x); });
-        break;
-    case opcode::ceil:
-        unary([](double x) { return std::ceil(x); });
-        break;
-    case opcode::floor:
-        unary([](double x) { return std::floor(x); });
-        break;
-    case opcode::heaviside:
-        unary(heaviside);
-        break;
-    case opcode::factorial:
-        unary(factorial);
-        break;
-    case opcode::random:
-        this->random(random);
-        break;
-    case opcode::time:
-        SF_ASSERT(!"a compiled expression reads the time as a column");
-        break;
+    case opcode::exp: unary([](double x) { return std::exp(x); }); break;
+    case opcode::log: unary([](double x) { return std::log(x); }); break;
+    case opcode::sqrt: unary([](double x) { return std::sqrt(x); }); break;
+    case opcode::sin: unary([](double x) { return std::sin(x); }); break;
+    case opcode::cos: unary([](double x) { return std::cos(x); }); break;
+    case opcode::tan: unary([](double x) { return std::tan(x); }); break;
+    case opcode::sinh: unary([](double x) { return std::sinh(x); }); break;
+    case opcode::cosh: unary([](double x) { return std::cosh(x); }); break;
+    case opcode::tanh: unary([](double x) { return std::tanh(x); }); break;
+    case opcode::abs: unary([](double x) { return std::fabs(x); }); break;
+    case opcode::ceil: unary([](double x) { return std::ceil(x); }); break;
+    case opcode::floor: unary([](double x) { return std::floor(x); }); break;
+    case opcode::heaviside: unary(heaviside); break;
+    case opcode::factorial: unary(factorial); break;
+    case opcode::random: this->random(random); break;
+    case opcode::time: SF_ASSERT(!"a compiled expression reads the time as a column"); break;
     }
 }
 

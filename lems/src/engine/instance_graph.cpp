@@ -268,9 +268,7 @@ void instance_graph::run_connection_builder(instance* inst, const structure_decl
         aliases[decl.as] =
             decl.instance.empty() ? population_member(inst, decl) : with_instance(inst, decl);
         break;
-    case structure_kind::event_connection:
-        add_event_connection(inst, decl, aliases);
-        break;
+    case structure_kind::event_connection: add_event_connection(inst, decl, aliases); break;
     case structure_kind::tunnel: {
         const component& comp = *inst->comp;
         instance* end_a = alias(aliases, decl.end_a, decl, comp);
@@ -295,8 +293,7 @@ void instance_graph::run_connection_builder(instance* inst, const structure_decl
         break;
     }
     case structure_kind::child_instance:
-    case structure_kind::multi_instantiate:
-        break; // built by create()
+    case structure_kind::multi_instantiate: break; // built by create()
     }
 }
 

@@ -19,7 +19,8 @@ std::string java_float_string(double value) {
     }
     // Shortest digits that identify the float, in scientific form: "d.dddde±x".
     char buffer[64];
-    const auto result = std::to_chars(buffer, buffer + sizeof buffer, f, std::chars_format::scientific);
+    const auto result =
+        std::to_chars(buffer, buffer + sizeof buffer, f, std::chars_format::scientific);
     std::string text(buffer, result.ptr);
     const bool negative = text.front() == '-';
     if (negative) {

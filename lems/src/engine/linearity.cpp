@@ -23,14 +23,12 @@ order combine_sum(order a, order b) {
 order classify(const expression& e, int node_index, const std::map<std::string, order>& symbols) {
     const expr_node& node = e.nodes()[static_cast<std::size_t>(node_index)];
     switch (node.op) {
-    case expr_op::number:
-        return order::constant;
+    case expr_op::number: return order::constant;
     case expr_op::symbol: {
         const auto it = symbols.find(node.name);
         return it == symbols.end() ? order::constant : it->second;
     }
-    case expr_op::negate:
-        return classify(e, node.a, symbols);
+    case expr_op::negate: return classify(e, node.a, symbols);
     case expr_op::add:
     case expr_op::subtract:
         return combine_sum(classify(e, node.a, symbols), classify(e, node.b, symbols));
@@ -48,8 +46,9 @@ order classify(const expression& e, int node_index, const std::map<std::string, 
     }
     default: {
         // Functions, powers and comparisons keep only constants constant.
-        const bool constant_operands = (node.a < 0 || classify(e, node.a, symbols) == order::constant) &&
-                                       (node.b < 0 || classify(e, node.b, symbols) == order::constant);
+        const bool constant_operands =
+            (node.a < 0 || classify(e, node.a, symbols) == order::constant) &&
+            (node.b < 0 || classify(e, node.b, symbols) == order::constant);
         return constant_operands ? order::constant : order::nonlinear;
     }
     }
@@ -90,7 +89,8 @@ bool is_increment(const action_decl& action, const std::map<std::string, order>&
 
 bool superposes(const component& comp) {
     const component_type& type = *comp.type;
-    if (!type.dynamics || !comp.children.empty() || !type.structure.empty() || !type.attachments.empty()) {
+    if (!type.dynamics || !comp.children.empty() || !type.structure.empty() ||
+        !type.attachments.empty()) {
         return false;
     }
     const dynamics_decl& dyn = *type.dynamics;

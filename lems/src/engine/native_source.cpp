@@ -45,36 +45,21 @@ std::string literal(double value) {
 
 const char* function_name(opcode op) {
     switch (op) {
-    case opcode::exp:
-        return "std::exp";
-    case opcode::log:
-        return "std::log";
-    case opcode::sqrt:
-        return "std::sqrt";
-    case opcode::sin:
-        return "std::sin";
-    case opcode::cos:
-        return "std::cos";
-    case opcode::tan:
-        return "std::tan";
-    case opcode::sinh:
-        return "std::sinh";
-    case opcode::cosh:
-        return "std::cosh";
-    case opcode::tanh:
-        return "std::tanh";
-    case opcode::abs:
-        return "std::fabs";
-    case opcode::ceil:
-        return "std::ceil";
-    case opcode::floor:
-        return "std::floor";
-    case opcode::heaviside:
-        return "sf_heaviside";
-    case opcode::factorial:
-        return "sf_factorial";
-    default:
-        return nullptr;
+    case opcode::exp: return "std::exp";
+    case opcode::log: return "std::log";
+    case opcode::sqrt: return "std::sqrt";
+    case opcode::sin: return "std::sin";
+    case opcode::cos: return "std::cos";
+    case opcode::tan: return "std::tan";
+    case opcode::sinh: return "std::sinh";
+    case opcode::cosh: return "std::cosh";
+    case opcode::tanh: return "std::tanh";
+    case opcode::abs: return "std::fabs";
+    case opcode::ceil: return "std::ceil";
+    case opcode::floor: return "std::floor";
+    case opcode::heaviside: return "sf_heaviside";
+    case opcode::factorial: return "sf_factorial";
+    default: return nullptr;
     }
 }
 
@@ -83,34 +68,20 @@ std::string column_name(int column) { return "c" + std::to_string(column); }
 // A binary operation as C++, or nothing for an operation that is not binary.
 std::optional<std::string> binary_cpp(opcode op, const std::string& a, const std::string& b) {
     switch (op) {
-    case opcode::add:
-        return "(" + a + " + " + b + ")";
-    case opcode::subtract:
-        return "(" + a + " - " + b + ")";
-    case opcode::multiply:
-        return "(" + a + " * " + b + ")";
-    case opcode::divide:
-        return "(" + a + " / " + b + ")";
-    case opcode::power:
-        return "std::pow(" + a + ", " + b + ")";
-    case opcode::greater:
-        return "(" + a + " > " + b + " ? 1.0 : 0.0)";
-    case opcode::less:
-        return "(" + a + " < " + b + " ? 1.0 : 0.0)";
-    case opcode::greater_equal:
-        return "(" + a + " >= " + b + " ? 1.0 : 0.0)";
-    case opcode::less_equal:
-        return "(" + a + " <= " + b + " ? 1.0 : 0.0)";
-    case opcode::equal:
-        return "(" + a + " == " + b + " ? 1.0 : 0.0)";
-    case opcode::not_equal:
-        return "(" + a + " != " + b + " ? 1.0 : 0.0)";
-    case opcode::logical_and:
-        return "((" + a + " != 0.0 && " + b + " != 0.0) ? 1.0 : 0.0)";
-    case opcode::logical_or:
-        return "((" + a + " != 0.0 || " + b + " != 0.0) ? 1.0 : 0.0)";
-    default:
-        return std::nullopt;
+    case opcode::add: return "(" + a + " + " + b + ")";
+    case opcode::subtract: return "(" + a + " - " + b + ")";
+    case opcode::multiply: return "(" + a + " * " + b + ")";
+    case opcode::divide: return "(" + a + " / " + b + ")";
+    case opcode::power: return "std::pow(" + a + ", " + b + ")";
+    case opcode::greater: return "(" + a + " > " + b + " ? 1.0 : 0.0)";
+    case opcode::less: return "(" + a + " < " + b + " ? 1.0 : 0.0)";
+    case opcode::greater_equal: return "(" + a + " >= " + b + " ? 1.0 : 0.0)";
+    case opcode::less_equal: return "(" + a + " <= " + b + " ? 1.0 : 0.0)";
+    case opcode::equal: return "(" + a + " == " + b + " ? 1.0 : 0.0)";
+    case opcode::not_equal: return "(" + a + " != " + b + " ? 1.0 : 0.0)";
+    case opcode::logical_and: return "((" + a + " != 0.0 && " + b + " != 0.0) ? 1.0 : 0.0)";
+    case opcode::logical_or: return "((" + a + " != 0.0 || " + b + " != 0.0) ? 1.0 : 0.0)";
+    default: return std::nullopt;
     }
 }
 
@@ -133,14 +104,9 @@ std::optional<std::string> to_cpp(const compiled_expression& e, const kind& k) {
                                      : column_name(ins.column) + "[m]");
             break;
         }
-        case opcode::constant:
-            stack.push_back(literal(ins.value));
-            break;
-        case opcode::negate:
-            stack.push_back("(-" + pop() + ")");
-            break;
-        case opcode::random:
-            return std::nullopt;
+        case opcode::constant: stack.push_back(literal(ins.value)); break;
+        case opcode::negate: stack.push_back("(-" + pop() + ")"); break;
+        case opcode::random: return std::nullopt;
         default: {
             if (const char* name = function_name(ins.op)) {
                 stack.push_back(std::string(name) + "(" + pop() + ")");

@@ -13,8 +13,8 @@ namespace sf::lems::engine {
 // What a compiled group phase reads and reports. Plain data: the generated code declares the same
 // layout in its prelude.
 struct group_context {
-    double* const* columns = nullptr;                  // every column's data of the kind
-    const int* members = nullptr;                      // null when the members are first .. first + n - 1
+    double* const* columns = nullptr; // every column's data of the kind
+    const int* members = nullptr;     // null when the members are first .. first + n - 1
     std::size_t first = 0;
     std::size_t n = 0;
     double dt = 0.0;

@@ -32,9 +32,9 @@ enum class action_op : std::uint8_t { assign, event_out, transition };
 
 struct action {
     action_op op = action_op::assign;
-    int column = -1;      // assign: target column
-    int port = -1;        // event_out: output port index
-    int regime = -1;      // transition: regime index
+    int column = -1; // assign: target column
+    int port = -1;   // event_out: output port index
+    int regime = -1; // transition: regime index
     compiled_expression value;
 };
 
@@ -112,13 +112,13 @@ struct kind {
     std::vector<std::string> column_names;
     std::map<std::string, int> column_index;
     std::vector<std::vector<double>> columns;
-    std::vector<double*> column_data; // each column's data, for compiled kernels
+    std::vector<double*> column_data;   // each column's data, for compiled kernels
     std::vector<bool> constant_columns; // per column: one value for every member, never assigned
-    std::vector<int> parent_index;   // per member
-    std::vector<int> active_regime;  // per member, -1 without regimes
+    std::vector<int> parent_index;      // per member
+    std::vector<int> active_regime;     // per member, -1 without regimes
 
-    std::map<std::string, int> exposure_columns;            // exposure name -> snapshot column
-    std::vector<std::pair<int, int>> exposure_sync;         // (variable column, snapshot column)
+    std::map<std::string, int> exposure_columns;    // exposure name -> snapshot column
+    std::vector<std::pair<int, int>> exposure_sync; // (variable column, snapshot column)
     int time_column = -1;
 
     bool has_dynamics = false;
@@ -131,7 +131,7 @@ struct kind {
     std::vector<rate> rates;
     std::vector<condition> conditions;
     std::vector<action> on_start;
-    std::map<int, std::vector<action>> on_event; // by input port
+    std::map<int, std::vector<action>> on_event;       // by input port
     std::vector<native_event_handler> native_on_event; // by input port, where compiled
     std::vector<regime_program> regimes;
     int initial_regime = -1;

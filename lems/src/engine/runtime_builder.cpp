@@ -47,7 +47,8 @@ public:
             if (dp.value) {
                 value = dp.value->evaluate([&](std::string_view name) {
                     const int column = kind_.column(std::string(name));
-                    return column < 0 ? 0.0 : kind_.columns[static_cast<std::size_t>(column)].front();
+                    return column < 0 ? 0.0
+                                      : kind_.columns[static_cast<std::size_t>(column)].front();
                 });
             }
             fill_constant(dp.decl.name, value);
@@ -55,7 +56,8 @@ public:
         for (const auto& p : type.properties) {
             const int column = fill(p.decl.name, p.default_value.value_or(0.0));
             for (std::size_t i = 0; i < members_.size(); ++i) {
-                if (const auto it = members_[i]->properties.find(p.decl.name); it != members_[i]->properties.end()) {
+                if (const auto it = members_[i]->properties.find(p.decl.name);
+                    it != members_[i]->properties.end()) {
                     kind_.columns[static_cast<std::size_t>(column)][i] = it->second;
                 }
             }
@@ -115,7 +117,8 @@ public:
             kind_.derived.push_back(derived(*dv));
         }
         for (const auto& td : dyn.time_derivatives) {
-            kind_.rates.push_back({column_of(td.variable), kind_.column(rate_prefix + td.variable), expr(td.value)});
+            kind_.rates.push_back(
+                {column_of(td.variable), kind_.column(rate_prefix + td.variable), expr(td.value)});
         }
         for (const auto& oc : dyn.on_conditions) {
             kind_.conditions.push_back({expr(oc.test), actions(oc.actions)});
@@ -154,18 +157,23 @@ public:
 
 private:
     static bool draws(const compiled_expression& e) {
-        return std::any_of(e.code.begin(), e.code.end(), [](const instruction& i) { return i.op == opcode::random; });
+        return std::any_of(e.code.begin(), e.code.end(),
+                           [](const instruction& i) { return i.op == opcode::random; });
     }
     static bool draws(const std::vector<action>& actions) {
-        return std::any_of(actions.begin(), actions.end(), [](const action& a) { return draws(a.value); });
+        return std::any_of(actions.begin(), actions.end(),
+                           [](const action& a) { return draws(a.value); });
     }
     static bool draws(const derived_expression& d) {
-        return std::any_of(d.case_values.begin(), d.case_values.end(), [](const auto& e) { return draws(e); }) ||
-               std::any_of(d.case_conditions.begin(), d.case_conditions.end(), [](const auto& e) { return draws(e); });
+        return std::any_of(d.case_values.begin(), d.case_values.end(),
+                           [](const auto& e) { return draws(e); }) ||
+               std::any_of(d.case_conditions.begin(), d.case_conditions.end(),
+                           [](const auto& e) { return draws(e); });
     }
 
     void flag_random_use() {
-        auto updates = [&](const std::vector<derived_expression>& derived, const std::vector<rate>& rates,
+        auto updates = [&](const std::vector<derived_expression>& derived,
+                           const std::vector<rate>& rates,
                            const std::vector<condition>& conditions) {
             for (const auto& d : derived) {
                 kind_.random_in_updates = kind_.random_in_updates || draws(d);
@@ -216,14 +224,16 @@ private:
     int column_of(const std::string& name) const {
         const int column = kind_.column(name);
         if (column < 0) {
-            throw parse_error{kind_.type->where, "ComponentType " + kind_.type->name, "no variable named '" + name + "'"};
+            throw parse_error{kind_.type->where, "ComponentType " + kind_.type->name,
+                              "no variable named '" + name + "'"};
         }
         return column;
     }
 
     compiled_expression expr(const expression& e) const {
         try {
-            return compile_expression(e, [&](const std::string& name) { return kind_.column(name); });
+            return compile_expression(e,
+                                      [&](const std::string& name) { return kind_.column(name); });
         } catch (const expression_error& err) {
             throw parse_error{kind_.type->where, "ComponentType " + kind_.type->name, err.what()};
         }
@@ -265,16 +275,19 @@ private:
                 a.port = kind_.output_port_index(decl.target);
                 if (a.port < 0) {
                     throw parse_error{decl.where, "ComponentType " + kind_.type->name,
-                                      "EventOut to '" + decl.target + "', which is not an output port"};
+                                      "EventOut to '" + decl.target +
+                                          "', which is not an output port"};
                 }
                 break;
             case action_kind::transition: {
                 a.op = action_op::transition;
                 const auto& regimes = kind_.type->dynamics->regimes;
-                const auto it = std::find_if(regimes.begin(), regimes.end(),
-                                             [&](const regime_decl& r) { return r.name == decl.target; });
+                const auto it =
+                    std::find_if(regimes.begin(), regimes.end(),
+                                 [&](const regime_decl& r) { return r.name == decl.target; });
                 if (it == regimes.end()) {
-                    throw parse_error{decl.where, "ComponentType " + kind_.type->name, "no Regime named '" + decl.target + "'"};
+                    throw parse_error{decl.where, "ComponentType " + kind_.type->name,
+                                      "no Regime named '" + decl.target + "'"};
                 }
                 a.regime = static_cast<int>(it - regimes.begin());
                 break;
@@ -286,7 +299,8 @@ private:
     }
 
     // Derived variables in an order where each comes after the ones it uses.
-    static std::vector<const derived_variable_decl*> sorted_derived(const std::vector<derived_variable_decl>& list) {
+    static std::vector<const derived_variable_decl*>
+    sorted_derived(const std::vector<derived_variable_decl>& list) {
         std::map<std::string, const derived_variable_decl*> by_name;
         for (const auto& dv : list) {
             by_name[dv.decl.name] = &dv;
@@ -294,32 +308,33 @@ private:
         std::vector<const derived_variable_decl*> order;
         std::set<std::string> done;
         std::set<std::string> visiting;
-        std::function<void(const derived_variable_decl&)> visit = [&](const derived_variable_decl& dv) {
-            if (done.count(dv.decl.name) != 0 || visiting.count(dv.decl.name) != 0) {
-                return;
-            }
-            visiting.insert(dv.decl.name);
-            std::vector<std::string> uses;
-            if (dv.value) {
-                uses = dv.value->symbols();
-            }
-            for (const auto& c : dv.cases) {
-                auto add = c.value.symbols();
-                uses.insert(uses.end(), add.begin(), add.end());
-                if (c.condition) {
-                    add = c.condition->symbols();
+        std::function<void(const derived_variable_decl&)> visit =
+            [&](const derived_variable_decl& dv) {
+                if (done.count(dv.decl.name) != 0 || visiting.count(dv.decl.name) != 0) {
+                    return;
+                }
+                visiting.insert(dv.decl.name);
+                std::vector<std::string> uses;
+                if (dv.value) {
+                    uses = dv.value->symbols();
+                }
+                for (const auto& c : dv.cases) {
+                    auto add = c.value.symbols();
                     uses.insert(uses.end(), add.begin(), add.end());
+                    if (c.condition) {
+                        add = c.condition->symbols();
+                        uses.insert(uses.end(), add.begin(), add.end());
+                    }
                 }
-            }
-            for (const auto& name : uses) {
-                if (const auto it = by_name.find(name); it != by_name.end()) {
-                    visit(*it->second);
+                for (const auto& name : uses) {
+                    if (const auto it = by_name.find(name); it != by_name.end()) {
+                        visit(*it->second);
+                    }
                 }
-            }
-            visiting.erase(dv.decl.name);
-            done.insert(dv.decl.name);
-            order.push_back(&dv);
-        };
+                visiting.erase(dv.decl.name);
+                done.insert(dv.decl.name);
+                order.push_back(&dv);
+            };
         for (const auto& dv : list) {
             visit(dv);
         }
@@ -342,7 +357,8 @@ std::optional<value_source> variable_source(instance* inst, const std::string& n
             column = k.column(name);
         }
         if (column >= 0) {
-            return value_source{&k.columns[static_cast<std::size_t>(column)][static_cast<std::size_t>(scope->index)]};
+            return value_source{&k.columns[static_cast<std::size_t>(column)]
+                                          [static_cast<std::size_t>(scope->index)]};
         }
     }
     return std::nullopt;
@@ -355,12 +371,15 @@ void resolve_requirements(kind& k, const std::vector<instance*>& members) {
         requirement_copy copy;
         copy.column = k.column(r.name);
         for (instance* member : members) {
-            auto source = member->parent != nullptr ? variable_source(member->parent, r.name) : std::nullopt;
+            auto source =
+                member->parent != nullptr ? variable_source(member->parent, r.name) : std::nullopt;
             if (!source) {
-                throw parse_error{member->comp->where, member->comp->label(),
-                                  "type " + k.type->name + " requires '" + r.name +
-                                      "', which no enclosing component provides (it is attached to " +
-                                      (member->parent != nullptr ? member->parent->comp->label() : "nothing") + ")"};
+                throw parse_error{
+                    member->comp->where, member->comp->label(),
+                    "type " + k.type->name + " requires '" + r.name +
+                        "', which no enclosing component provides (it is attached to " +
+                        (member->parent != nullptr ? member->parent->comp->label() : "nothing") +
+                        ")"};
             }
             copy.source.push_back(*source);
         }
@@ -385,14 +404,17 @@ void resolve_paths(kind& k, const std::vector<instance*>& members, const instanc
         const std::string variable = last_segment(dv.select, prefix);
         path.offsets.push_back(0);
         for (instance* member : members) {
-            const auto targets = prefix.empty() ? std::vector<instance*>{member} : graph.resolve(member, prefix);
+            const auto targets =
+                prefix.empty() ? std::vector<instance*>{member} : graph.resolve(member, prefix);
             if (targets.empty() && dv.required) {
                 throw parse_error{member->comp->where, member->comp->label(),
-                                  "the required path '" + dv.select + "' of " + k.type->name + " finds nothing"};
+                                  "the required path '" + dv.select + "' of " + k.type->name +
+                                      " finds nothing"};
             }
             if (path.reduce == derived_path::reduction::single && targets.size() > 1) {
                 throw parse_error{member->comp->where, member->comp->label(),
-                                  "the path '" + dv.select + "' finds " + std::to_string(targets.size()) +
+                                  "the path '" + dv.select + "' finds " +
+                                      std::to_string(targets.size()) +
                                       " components; a reduce is needed"};
             }
             for (instance* target : targets) {
@@ -404,8 +426,8 @@ void resolve_paths(kind& k, const std::vector<instance*>& members, const instanc
                 auto source = variable_source(target, variable);
                 if (!source) {
                     throw parse_error{target->comp->where, target->comp->label(),
-                                      "has no variable '" + variable + "' (read by " + member->comp->label() +
-                                          " through '" + dv.select + "')"};
+                                      "has no variable '" + variable + "' (read by " +
+                                          member->comp->label() + " through '" + dv.select + "')"};
                 }
                 path.sources.push_back(*source);
             }
@@ -483,10 +505,12 @@ runtime build_runtime(const component& target, const std::vector<std::string>& o
         const int out = port_or_default(source, c.source_port, false);
         const int in = port_or_default(target_kind, c.target_port, true);
         if (!c.source_port.empty() && out < 0) {
-            throw parse_error{c.where, c.source->comp->label(), "has no output port '" + c.source_port + "'"};
+            throw parse_error{c.where, c.source->comp->label(),
+                              "has no output port '" + c.source_port + "'"};
         }
         if (!c.target_port.empty() && in < 0) {
-            throw parse_error{c.where, c.target->comp->label(), "has no input port '" + c.target_port + "'"};
+            throw parse_error{c.where, c.target->comp->label(),
+                              "has no input port '" + c.target_port + "'"};
         }
         if (out < 0 || in < 0) {
             continue; // nothing can travel: the source never emits or the target never listens
@@ -496,7 +520,9 @@ runtime build_runtime(const component& target, const std::vector<std::string>& o
             wired.property_column = target_kind.column(c.override_property);
             wired.property_value = c.override_value;
         }
-        source.output_ports[static_cast<std::size_t>(out)].targets[static_cast<std::size_t>(c.source->index)].push_back(wired);
+        source.output_ports[static_cast<std::size_t>(out)]
+            .targets[static_cast<std::size_t>(c.source->index)]
+            .push_back(wired);
     }
     rt.schedule = plan_schedule(graph, graph.connections(), optimise);
     for (auto& k : rt.kinds) {

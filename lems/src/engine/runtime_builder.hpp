@@ -6,8 +6,8 @@
 #include <sf/lems/model.hpp>
 
 #include "instance_graph.hpp"
-#include "runtime.hpp"
 #include "native_code.hpp"
+#include "runtime.hpp"
 #include "schedule.hpp"
 
 namespace sf::lems::engine {

@@ -25,7 +25,8 @@ struct block_plan {
     bool vectorisable = false;
 };
 
-block_plan plan_block(const std::vector<instance*>& members, const std::vector<pending_connection>& connections,
+block_plan plan_block(const std::vector<instance*>& members,
+                      const std::vector<pending_connection>& connections,
                       const std::map<const instance*, std::size_t>& position) {
     block_plan plan;
     std::map<kind*, std::size_t> count;
@@ -40,7 +41,8 @@ block_plan plan_block(const std::vector<instance*>& members, const std::vector<p
     std::size_t random_kinds = 0;
     for (kind* k : plan.kinds) {
         // Every member of the kind must be in this subtree, and nothing may read across members.
-        if (count[k] != static_cast<std::size_t>(k->size) || k->reads_outside_subtree || k->random_in_updates) {
+        if (count[k] != static_cast<std::size_t>(k->size) || k->reads_outside_subtree ||
+            k->random_in_updates) {
             return plan;
         }
         random_kinds += k->random_in_actions ? 1 : 0;
@@ -77,7 +79,8 @@ block_plan plan_block(const std::vector<instance*>& members, const std::vector<p
 } // namespace
 
 std::vector<schedule_entry> plan_schedule(const instance_graph& graph,
-                                          const std::vector<pending_connection>& connections, bool vectorise) {
+                                          const std::vector<pending_connection>& connections,
+                                          bool vectorise) {
     std::vector<schedule_entry> schedule;
     instance* root = graph.root();
     std::vector<instance*> blocks = root->children;

@@ -23,6 +23,7 @@ struct schedule_entry {
 // before its target's update to after it, no value read across members, and random numbers drawn
 // in the same order. Other subtrees keep the reference order, member by member.
 std::vector<schedule_entry> plan_schedule(const instance_graph& graph,
-                                          const std::vector<pending_connection>& connections, bool vectorise);
+                                          const std::vector<pending_connection>& connections,
+                                          bool vectorise);
 
 } // namespace sf::lems::engine

@@ -58,7 +58,8 @@ simulation_plan plan_simulation(const model& m, const std::string& id) {
     const simulation_decl* run = simulation_element(sim, simulation_kind::run);
     const auto target = sim.references.find(run->component);
     if (target == sim.references.end()) {
-        throw parse_error{sim.where, sim.label(), "has no target component to run ('" + run->component + "')"};
+        throw parse_error{sim.where, sim.label(),
+                          "has no target component to run ('" + run->component + "')"};
     }
     plan.target = target->second;
     plan.length = parameter_member(sim, run->total, "the simulation length");
@@ -67,13 +68,15 @@ simulation_plan plan_simulation(const model& m, const std::string& id) {
         throw parse_error{sim.where, sim.label(), "the time step must be positive"};
     }
     if (!(plan.length >= 0.0) || plan.length / plan.step > 1e10) {
-        throw parse_error{sim.where, sim.label(), "the simulation length must be non-negative and at most 1e10 steps"};
+        throw parse_error{sim.where, sim.label(),
+                          "the simulation length must be non-negative and at most 1e10 steps"};
     }
     if (const std::string seed = text_member(sim, "seed"); !seed.empty()) {
         char* end = nullptr;
         const long long value = std::strtoll(seed.c_str(), &end, 10);
         if (end == seed.c_str() || *end != '\0' || value < INT32_MIN || value > INT32_MAX) {
-            throw parse_error{sim.where, sim.label(), "seed=\"" + seed + "\" is not a 32-bit integer"};
+            throw parse_error{sim.where, sim.label(),
+                              "seed=\"" + seed + "\" is not a 32-bit integer"};
         }
         plan.seed = value;
     }
@@ -105,7 +108,8 @@ output_plan plan_outputs(const component& sim, const fs::path& output_dir) {
         if (const auto* writer = simulation_element(c, simulation_kind::data_writer)) {
             planned_trace file;
             file.file = &c;
-            file.path = output_path(output_dir, sim, c, text_member(c, writer->path), text_member(c, writer->file_name));
+            file.path = output_path(output_dir, sim, c, text_member(c, writer->path),
+                                    text_member(c, writer->file_name));
             for (const auto& child : c.children) {
                 if (const auto* record = simulation_element(*child, simulation_kind::record)) {
                     file.columns.push_back(child.get());
@@ -118,16 +122,19 @@ output_plan plan_outputs(const component& sim, const fs::path& output_dir) {
         if (const auto* writer = simulation_element(c, simulation_kind::event_writer)) {
             planned_event_file file;
             file.file = &c;
-            file.path = output_path(output_dir, sim, c, text_member(c, writer->path), text_member(c, writer->file_name));
+            file.path = output_path(output_dir, sim, c, text_member(c, writer->path),
+                                    text_member(c, writer->file_name));
             const std::string format = text_member(c, writer->format);
             if (format != "TIME_ID" && format != "ID_TIME" && !format.empty()) {
-                throw parse_error{c.where, c.label(), "format=\"" + format + "\" (expected TIME_ID or ID_TIME)"};
+                throw parse_error{c.where, c.label(),
+                                  "format=\"" + format + "\" (expected TIME_ID or ID_TIME)"};
             }
             file.id_first = format == "ID_TIME";
             for (const auto& child : c.children) {
-                if (const auto* record = simulation_element(*child, simulation_kind::event_record)) {
-                    file.selections.push_back(
-                        {child.get(), text_member(*child, record->quantity), text_member(*child, record->event_port)});
+                if (const auto* record =
+                        simulation_element(*child, simulation_kind::event_record)) {
+                    file.selections.push_back({child.get(), text_member(*child, record->quantity),
+                                               text_member(*child, record->event_port)});
                 }
             }
             plan.events.push_back(std::move(file));
@@ -141,19 +148,25 @@ output_plan plan_outputs(const component& sim, const fs::path& output_dir) {
     return plan;
 }
 
-value_source resolve_quantity(instance_graph& graph, const std::string& quantity, const component& where) {
+value_source resolve_quantity(instance_graph& graph, const std::string& quantity,
+                              const component& where) {
     const auto slash = quantity.rfind('/');
-    const std::string prefix = slash == std::string::npos ? std::string() : quantity.substr(0, slash);
+    const std::string prefix =
+        slash == std::string::npos ? std::string() : quantity.substr(0, slash);
     const std::string variable = slash == std::string::npos ? quantity : quantity.substr(slash + 1);
-    const auto targets = prefix.empty() ? std::vector<instance*>{graph.root()} : graph.resolve(graph.root(), prefix);
+    const auto targets =
+        prefix.empty() ? std::vector<instance*>{graph.root()} : graph.resolve(graph.root(), prefix);
     if (targets.size() != 1) {
-        throw parse_error{where.where, where.label(), "quantity \"" + quantity + "\": '" + prefix + "' " +
-                                                          (targets.empty() ? "matches no component" : "matches several components")};
+        throw parse_error{
+            where.where, where.label(),
+            "quantity \"" + quantity + "\": '" + prefix + "' " +
+                (targets.empty() ? "matches no component" : "matches several components")};
     }
     auto source = variable_source(targets.front(), variable);
     if (!source) {
-        throw parse_error{where.where, where.label(), "quantity \"" + quantity + "\": " + targets.front()->comp->label() +
-                                                          " has no variable '" + variable + "'"};
+        throw parse_error{where.where, where.label(),
+                          "quantity \"" + quantity + "\": " + targets.front()->comp->label() +
+                              " has no variable '" + variable + "'"};
     }
     return *source;
 }
@@ -162,7 +175,8 @@ instance* resolve_selection(instance_graph& graph, const planned_event_selection
     const auto found = graph.resolve(graph.root(), selection.select);
     if (found.size() != 1) {
         throw parse_error{selection.selection->where, selection.selection->label(),
-                          "select=\"" + selection.select + "\" " + (found.empty() ? "matches no cell" : "matches several cells")};
+                          "select=\"" + selection.select + "\" " +
+                              (found.empty() ? "matches no cell" : "matches several cells")};
     }
     return found.front();
 }

@@ -63,7 +63,8 @@ struct output_plan {
 output_plan plan_outputs(const component& sim, const std::filesystem::path& output_dir);
 
 // Where a recorded quantity ("pop[0]/v") is read in the built instance tree.
-value_source resolve_quantity(instance_graph& graph, const std::string& quantity, const component& where);
+value_source resolve_quantity(instance_graph& graph, const std::string& quantity,
+                              const component& where);
 
 // The one instance an EventSelection's select path names.
 instance* resolve_selection(instance_graph& graph, const planned_event_selection& selection);

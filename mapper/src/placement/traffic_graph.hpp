@@ -23,7 +23,8 @@ struct keyed_vertex_lower {
         return x.key != y.key ? x.key < y.key : x.vertex > y.vertex;
     }
 };
-using vertex_heap = std::priority_queue<keyed_vertex, std::vector<keyed_vertex>, keyed_vertex_lower>;
+using vertex_heap =
+    std::priority_queue<keyed_vertex, std::vector<keyed_vertex>, keyed_vertex_lower>;
 
 // SplitMix64: the same numbers on every platform and standard library (std::shuffle's are not).
 class random_stream {
@@ -38,7 +39,8 @@ public:
         return z ^ (z >> 31U);
     }
 
-    template <typename T> void shuffle(std::vector<T>& items) {
+    template <typename T>
+    void shuffle(std::vector<T>& items) {
         for (std::size_t i = items.size(); i > 1; --i) {
             std::swap(items[i - 1], items[static_cast<std::size_t>(next() % i)]);
         }

@@ -271,42 +271,27 @@ private:
         }
         const node& x = at(n);
         switch (x.kind) {
-        case op::constant:
-            return generate_constant(n, want, produced);
-        case op::variable:
-            return generate_read(x.variable, want, produced);
-        case op::time:
-            return generate_time(want, produced);
-        case op::negate:
-            return generate_negation(n, want, produced);
+        case op::constant: return generate_constant(n, want, produced);
+        case op::variable: return generate_read(x.variable, want, produced);
+        case op::time: return generate_time(want, produced);
+        case op::negate: return generate_negation(n, want, produced);
         case op::add:
-        case op::subtract:
-            return generate_sum(n, want, produced);
-        case op::multiply:
-            produced = want;
-            return generate_product(n, want);
+        case op::subtract: return generate_sum(n, want, produced);
+        case op::multiply: produced = want; return generate_product(n, want);
         case op::greater:
         case op::less:
         case op::greater_equal:
         case op::less_equal:
         case op::equal:
-        case op::not_equal:
-            return generate_comparison(n);
+        case op::not_equal: return generate_comparison(n);
         case op::logical_and:
-        case op::logical_or:
-            return generate_logical(n);
-        case op::abs:
-            return generate_abs(n);
-        case op::heaviside:
-            return generate_heaviside(n);
-        case op::random:
-            return generate_random(n, want, produced);
-        case op::divide:
-            return generate_quotient(n, want, produced);
-        case op::power:
-            return generate_power(n);
-        default:
-            return generate_function(n);
+        case op::logical_or: return generate_logical(n);
+        case op::abs: return generate_abs(n);
+        case op::heaviside: return generate_heaviside(n);
+        case op::random: return generate_random(n, want, produced);
+        case op::divide: return generate_quotient(n, want, produced);
+        case op::power: return generate_power(n);
+        default: return generate_function(n);
         }
     }
 
@@ -683,21 +668,11 @@ private:
     int comparison_result(op kind, int ra, int rb) {
         bool invert = false;
         switch (kind) {
-        case op::greater:
-            code_.compare(isa::opcode::cmpgt, scratch_predicate, ra, rb);
-            break;
-        case op::less:
-            code_.compare(isa::opcode::cmpgt, scratch_predicate, rb, ra);
-            break;
-        case op::greater_equal:
-            code_.compare(isa::opcode::cmpge, scratch_predicate, ra, rb);
-            break;
-        case op::less_equal:
-            code_.compare(isa::opcode::cmpge, scratch_predicate, rb, ra);
-            break;
-        case op::equal:
-            code_.compare(isa::opcode::cmpeq, scratch_predicate, ra, rb);
-            break;
+        case op::greater: code_.compare(isa::opcode::cmpgt, scratch_predicate, ra, rb); break;
+        case op::less: code_.compare(isa::opcode::cmpgt, scratch_predicate, rb, ra); break;
+        case op::greater_equal: code_.compare(isa::opcode::cmpge, scratch_predicate, ra, rb); break;
+        case op::less_equal: code_.compare(isa::opcode::cmpge, scratch_predicate, rb, ra); break;
+        case op::equal: code_.compare(isa::opcode::cmpeq, scratch_predicate, ra, rb); break;
         default:
             code_.compare(isa::opcode::cmpeq, scratch_predicate, ra, rb);
             invert = true;

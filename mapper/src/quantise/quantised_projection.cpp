@@ -13,7 +13,8 @@ int whole_steps(double seconds, double dt) {
 
 } // namespace
 
-quantised_projection::quantised_projection(const compiled_network& compiled, const lems::ir::projection& p)
+quantised_projection::quantised_projection(const compiled_network& compiled,
+                                           const lems::ir::projection& p)
     : p_(&p), min_weight_(compiled.min_weight), max_weight_(compiled.max_weight), dt_(compiled.dt) {
     const auto& units = compiled.groups[static_cast<std::size_t>(p.target_group)].channel_unit;
     unit_ = units[static_cast<std::size_t>(p.channel)];
@@ -25,7 +26,8 @@ quantised_projection::quantised_projection(const compiled_network& compiled, con
 }
 
 std::int32_t quantised_projection::weight(std::size_t k) const {
-    return static_cast<std::int32_t>(std::clamp(std::round(p_->payload[k] / unit_), min_weight_, max_weight_));
+    return static_cast<std::int32_t>(
+        std::clamp(std::round(p_->payload[k] / unit_), min_weight_, max_weight_));
 }
 
 int quantised_projection::delay_steps(std::size_t k) const {

@@ -30,44 +30,28 @@ value_range monotone(double (*f)(double), const value_range& a) {
 value_range interval_of(const node& n, const value_range& a, const value_range& b,
                         const std::vector<value_bounds>& variables, double time_limit, double dt) {
     switch (n.kind) {
-    case op::constant:
-        return hull(n.value, n.value);
-    case op::variable:
-        return variables[static_cast<std::size_t>(n.variable)].range;
-    case op::time:
-        return hull(dt, time_limit); // steps end at dt and later
-    case op::negate:
-        return hull(-a.low, -a.high);
-    case op::add:
-        return hull(a.low + b.low, a.high + b.high);
-    case op::subtract:
-        return hull(a.low - b.high, a.high - b.low);
-    case op::multiply:
-        return hull(a.low * b.low, a.low * b.high, a.high * b.low, a.high * b.high);
+    case op::constant: return hull(n.value, n.value);
+    case op::variable: return variables[static_cast<std::size_t>(n.variable)].range;
+    case op::time: return hull(dt, time_limit); // steps end at dt and later
+    case op::negate: return hull(-a.low, -a.high);
+    case op::add: return hull(a.low + b.low, a.high + b.high);
+    case op::subtract: return hull(a.low - b.high, a.high - b.low);
+    case op::multiply: return hull(a.low * b.low, a.low * b.high, a.high * b.low, a.high * b.high);
     case op::divide:
         if (b.low > 0.0 || b.high < 0.0) {
             return hull(a.low / b.low, a.low / b.high, a.high / b.low, a.high / b.high);
         }
         return value_range{};
-    case op::exp:
-        return monotone(std::exp, a);
-    case op::log:
-        return a.low > 0.0 ? monotone(std::log, a) : value_range{};
-    case op::sqrt:
-        return hull(std::sqrt(std::max(0.0, a.low)), std::sqrt(std::max(0.0, a.high)));
-    case op::sinh:
-        return monotone(std::sinh, a);
-    case op::tanh:
-        return monotone(std::tanh, a);
+    case op::exp: return monotone(std::exp, a);
+    case op::log: return a.low > 0.0 ? monotone(std::log, a) : value_range{};
+    case op::sqrt: return hull(std::sqrt(std::max(0.0, a.low)), std::sqrt(std::max(0.0, a.high)));
+    case op::sinh: return monotone(std::sinh, a);
+    case op::tanh: return monotone(std::tanh, a);
     case op::sin:
-    case op::cos:
-        return hull(-1.0, 1.0);
-    case op::abs:
-        return hull(0.0, std::max(std::fabs(a.low), std::fabs(a.high)));
-    case op::ceil:
-        return hull(std::ceil(a.low), std::ceil(a.high));
-    case op::floor:
-        return hull(std::floor(a.low), std::floor(a.high));
+    case op::cos: return hull(-1.0, 1.0);
+    case op::abs: return hull(0.0, std::max(std::fabs(a.low), std::fabs(a.high)));
+    case op::ceil: return hull(std::ceil(a.low), std::ceil(a.high));
+    case op::floor: return hull(std::floor(a.low), std::floor(a.high));
     case op::random:
         // rand gives at most 1 - 2^-31: 1 - random(1) stays above zero.
         return hull(0.0, a.low * (1.0 - std::ldexp(1.0, -31)),
@@ -80,10 +64,8 @@ value_range interval_of(const node& n, const value_range& a, const value_range& 
     case op::not_equal:
     case op::logical_and:
     case op::logical_or:
-    case op::heaviside:
-        return hull(0.0, 1.0);
-    default:
-        return value_range{};
+    case op::heaviside: return hull(0.0, 1.0);
+    default: return value_range{};
     }
 }
 

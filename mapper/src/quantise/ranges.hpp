@@ -24,13 +24,15 @@ struct group_bounds {
 };
 
 // `observed` comes from a run of the group with these statements, possibly shorter than the
-// simulation (`length` seconds, steps of `dt`); `inputs` bounds each input variable by what its connections can
-// deliver in one step. The time, and state variables measured in time (time stamps, time since
-// an event), may grow to the length of the simulation whatever the run saw: they and every value
-// computed from them are bounded by interval arithmetic as well.
-group_bounds bound_group(const lems::ir::neuron_group& group, const std::vector<lems::ir::statement>& step,
+// simulation (`length` seconds, steps of `dt`); `inputs` bounds each input variable by what its
+// connections can deliver in one step. The time, and state variables measured in time (time stamps,
+// time since an event), may grow to the length of the simulation whatever the run saw: they and
+// every value computed from them are bounded by interval arithmetic as well.
+group_bounds bound_group(const lems::ir::neuron_group& group,
+                         const std::vector<lems::ir::statement>& step,
                          const lems::ir::group_ranges& observed,
-                         const std::vector<lems::ir::value_range>& input_bounds, double length, double dt);
+                         const std::vector<lems::ir::value_range>& input_bounds, double length,
+                         double dt);
 
 // Whether a node gives 0 or 1: a comparison or a logical operation.
 bool is_boolean(const lems::ir::node& n);

@@ -87,7 +87,8 @@ bool reuse(std::vector<isa::instruction>& code, std::size_t at, int holder) {
 
 } // namespace
 
-void remove_reloads(std::vector<isa::instruction>& code, std::vector<std::string>& notes, int scratch_words) {
+void remove_reloads(std::vector<isa::instruction>& code, std::vector<std::string>& notes,
+                    int scratch_words) {
     constexpr int none = -1;
     // Per register: the state word or the constant it holds (all neurons alike), or none.
     std::array<int, isa::register_count> holds_word;

@@ -84,29 +84,14 @@ private:
         }
         int rewritten = no_rewrite;
         switch (x.kind) {
-        case op::divide:
-            rewritten = rewrite_quotient(x);
-            break;
-        case op::multiply:
-            rewritten = rewrite_product(x);
-            break;
-        case op::add:
-            rewritten = rewrite_sum(x);
-            break;
-        case op::subtract:
-            rewritten = rewrite_difference(x);
-            break;
-        case op::negate:
-            rewritten = rewrite_negation(x);
-            break;
-        case op::heaviside:
-            rewritten = rewrite_heaviside(x);
-            break;
-        case op::power:
-            rewritten = rewrite_power(x);
-            break;
-        default:
-            break;
+        case op::divide: rewritten = rewrite_quotient(x); break;
+        case op::multiply: rewritten = rewrite_product(x); break;
+        case op::add: rewritten = rewrite_sum(x); break;
+        case op::subtract: rewritten = rewrite_difference(x); break;
+        case op::negate: rewritten = rewrite_negation(x); break;
+        case op::heaviside: rewritten = rewrite_heaviside(x); break;
+        case op::power: rewritten = rewrite_power(x); break;
+        default: break;
         }
         return rewritten != no_rewrite ? rewritten : out_.add(x);
     }
@@ -255,8 +240,7 @@ public:
         const node& x = e.at(n);
         switch (x.kind) {
         case op::constant:
-        case op::time:
-            return {};
+        case op::time: return {};
         case op::variable: {
             if (x.variable == target_) {
                 return {1.0, true, true};

@@ -42,12 +42,9 @@ bool needs_table(const node& n, const expr& e) {
     case op::ceil:
     case op::floor:
     case op::factorial:
-    case op::power:
-        return true;
-    case op::divide:
-        return !is_constant(e, n.b);
-    default:
-        return false;
+    case op::power: return true;
+    case op::divide: return !is_constant(e, n.b);
+    default: return false;
     }
 }
 
@@ -138,16 +135,11 @@ std::string infix(const expr& e, int n, const lems::ir::neuron_group& group) {
         return simple ? text : "(" + text + ")";
     };
     switch (x.kind) {
-    case op::constant:
-        return number(x.value);
-    case op::variable:
-        return group.variables[static_cast<std::size_t>(x.variable)].member;
-    case op::time:
-        return "t";
-    case op::negate:
-        return "-" + sub(x.a);
-    default:
-        break;
+    case op::constant: return number(x.value);
+    case op::variable: return group.variables[static_cast<std::size_t>(x.variable)].member;
+    case op::time: return "t";
+    case op::negate: return "-" + sub(x.a);
+    default: break;
     }
     if (lems::ir::operand_count(x.kind) == 1) {
         return std::string(lems::ir::name(x.kind)) + "(" + infix(e, x.a, group) + ")";

@@ -8,32 +8,22 @@ using lems::ir::op;
 
 op mirrored(op kind) {
     switch (kind) {
-    case op::greater:
-        return op::less;
-    case op::less:
-        return op::greater;
-    case op::greater_equal:
-        return op::less_equal;
-    case op::less_equal:
-        return op::greater_equal;
-    default:
-        return kind;
+    case op::greater: return op::less;
+    case op::less: return op::greater;
+    case op::greater_equal: return op::less_equal;
+    case op::less_equal: return op::greater_equal;
+    default: return kind;
     }
 }
 
 std::int64_t first_step(op kind, double c, double dt, std::int64_t steps) {
     auto holds = [&](double t) {
         switch (kind) {
-        case op::greater:
-            return t > c;
-        case op::greater_equal:
-            return t >= c;
-        case op::less:
-            return !(t < c);
-        case op::less_equal:
-            return !(t <= c);
-        default:
-            return false;
+        case op::greater: return t > c;
+        case op::greater_equal: return t >= c;
+        case op::less: return !(t < c);
+        case op::less_equal: return !(t <= c);
+        default: return false;
         }
     };
     const double estimate = c / dt;

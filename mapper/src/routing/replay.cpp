@@ -348,24 +348,15 @@ route_check check_source(const replayer& routers, const board& machine, const mu
 
 const char* to_string(route_fault fault) {
     switch (fault) {
-    case route_fault::none:
-        return "none";
-    case route_fault::bad_input:
-        return "bad input";
-    case route_fault::dropped:
-        return "dropped";
-    case route_fault::dead_link:
-        return "dead link";
-    case route_fault::no_such_core:
-        return "no such core";
-    case route_fault::loop:
-        return "loop";
-    case route_fault::missed:
-        return "missed";
-    case route_fault::duplicate:
-        return "duplicate";
-    case route_fault::stray:
-        return "stray";
+    case route_fault::none: return "none";
+    case route_fault::bad_input: return "bad input";
+    case route_fault::dropped: return "dropped";
+    case route_fault::dead_link: return "dead link";
+    case route_fault::no_such_core: return "no such core";
+    case route_fault::loop: return "loop";
+    case route_fault::missed: return "missed";
+    case route_fault::duplicate: return "duplicate";
+    case route_fault::stray: return "stray";
     }
     return "?";
 }

@@ -26,16 +26,11 @@ int uniform(std::mt19937& random, int low, int high) {
 // Mostly small numbers, often the extremes and their neighbours, sometimes anything.
 std::int32_t interesting_word(std::mt19937& random) {
     switch (uniform(random, 0, 5)) {
-    case 0:
-        return uniform(random, -3, 3);
-    case 1:
-        return uniform(random, -1000, 1000);
-    case 2:
-        return std::numeric_limits<std::int32_t>::max() - uniform(random, 0, 2);
-    case 3:
-        return std::numeric_limits<std::int32_t>::min() + uniform(random, 0, 2);
-    case 4:
-        return uniform(random, -(1 << 20), 1 << 20);
+    case 0: return uniform(random, -3, 3);
+    case 1: return uniform(random, -1000, 1000);
+    case 2: return std::numeric_limits<std::int32_t>::max() - uniform(random, 0, 2);
+    case 3: return std::numeric_limits<std::int32_t>::min() + uniform(random, 0, 2);
+    case 4: return uniform(random, -(1 << 20), 1 << 20);
     default:
         return static_cast<std::int32_t>(std::uniform_int_distribution<std::int64_t>(
             std::numeric_limits<std::int32_t>::min(),
@@ -77,11 +72,8 @@ isa::instruction random_instruction(std::mt19937& random, const random_core& cor
         auto pred = [&]() { return static_cast<std::uint8_t>(uniform(random, 1, 3)); };
         std::size_t available = 1;
         switch (isa::info(i.op).form) {
-        case isa::operand_form::none:
-            break;
-        case isa::operand_form::rd_only:
-            i.rd = reg();
-            break;
+        case isa::operand_form::none: break;
+        case isa::operand_form::rd_only: i.rd = reg(); break;
         case isa::operand_form::rd_immediate:
             i.rd = reg();
             i.immediate = uniform(random, isa::min_immediate, isa::max_immediate);

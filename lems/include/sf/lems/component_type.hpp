@@ -78,8 +78,8 @@ struct derived_variable_decl {
     dimensioned_name decl;
     std::string exposure;
     std::optional<expression> value; // value="..."
-    std::string select;               // select="path", possibly with [*] and a reduce
-    std::string reduce;               // add, multiply or empty
+    std::string select;              // select="path", possibly with [*] and a reduce
+    std::string reduce;              // add, multiply or empty
     bool required = false;
     std::vector<derived_case> cases; // ConditionalDerivedVariable
     bool conditional = false;

@@ -67,7 +67,8 @@ struct projection {
     value_column delay; // seconds
 
     std::size_t size() const { return source.size(); }
-    void push_back(std::uint32_t source_neuron, std::uint32_t target_neuron, double payload_value, double delay_seconds);
+    void push_back(std::uint32_t source_neuron, std::uint32_t target_neuron, double payload_value,
+                   double delay_seconds);
     void reserve(std::size_t count);
     connection at(std::size_t k) const;
 };
@@ -86,7 +87,8 @@ public:
         using reference = connection;
 
         const_iterator() = default;
-        const_iterator(const std::vector<projection>* projections, std::size_t projection, std::size_t index);
+        const_iterator(const std::vector<projection>* projections, std::size_t projection,
+                       std::size_t index);
         connection operator*() const { return (*projections_)[projection_].at(index_); }
         const_iterator& operator++();
         const_iterator operator++(int);
@@ -121,8 +123,8 @@ private:
     struct key {
         int source_group, source_port, target_group, channel;
         bool operator==(const key& o) const {
-            return source_group == o.source_group && source_port == o.source_port && target_group == o.target_group &&
-                   channel == o.channel;
+            return source_group == o.source_group && source_port == o.source_port &&
+                   target_group == o.target_group && channel == o.channel;
         }
     };
     struct key_hash {
@@ -131,7 +133,8 @@ private:
 
     std::vector<projection> projections_;
     std::unordered_map<key, std::size_t, key_hash> index_;
-    std::size_t last_ = 0; // the projection added to last: most connections follow their predecessor's
+    std::size_t last_ =
+        0; // the projection added to last: most connections follow their predecessor's
 };
 
 } // namespace sf::lems::ir

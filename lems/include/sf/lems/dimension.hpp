@@ -20,7 +20,9 @@ struct dimension {
 
     friend dimension operator*(const dimension& a, const dimension& b);
     friend dimension operator/(const dimension& a, const dimension& b);
-    friend bool operator==(const dimension& a, const dimension& b) { return a.exponents == b.exponents; }
+    friend bool operator==(const dimension& a, const dimension& b) {
+        return a.exponents == b.exponents;
+    }
     friend bool operator!=(const dimension& a, const dimension& b) { return !(a == b); }
 
     // "none", or the non-zero exponents such as "m^1 l^2 t^-3 i^-1".

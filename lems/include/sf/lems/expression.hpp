@@ -19,9 +19,9 @@ enum class expr_op {
     multiply, // a * b
     divide,   // a / b
     power,    // a ^ b
-    call,     // name(a): exp log ln sqrt sin cos tan sinh cosh tanh abs ceil floor H random factorial
-    greater,  // a .gt. b
-    less,     // a .lt. b
+    call, // name(a): exp log ln sqrt sin cos tan sinh cosh tanh abs ceil floor H random factorial
+    greater, // a .gt. b
+    less,    // a .lt. b
     greater_equal,
     less_equal,
     equal,
@@ -32,10 +32,10 @@ enum class expr_op {
 
 struct expr_node {
     expr_op op = expr_op::number;
-    double value = 0.0;   // number
-    std::string name;     // symbol or function name
-    int a = -1;           // first operand (index into expression::nodes())
-    int b = -1;           // second operand
+    double value = 0.0; // number
+    std::string name;   // symbol or function name
+    int a = -1;         // first operand (index into expression::nodes())
+    int b = -1;         // second operand
     // Where the node was written in expression::text(): [begin, end), including the parentheses
     // around it, so that messages can quote the user's own text.
     int begin = -1;

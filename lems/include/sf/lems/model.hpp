@@ -18,9 +18,9 @@ public:
     unit_system units;
     std::vector<std::unique_ptr<component_type>> types;
     std::vector<std::unique_ptr<component>> components; // top-level, in document order
-    std::vector<std::string> targets;                    // <Target component="...">
-    std::vector<std::string> files;                      // every file read, in order
-    std::vector<std::string> library_files;              // those found through the include path
+    std::vector<std::string> targets;                   // <Target component="...">
+    std::vector<std::string> files;                     // every file read, in order
+    std::vector<std::string> library_files;             // those found through the include path
 
     const component_type* find_type(const std::string& name) const;
     const component* find_component(const std::string& id) const;

@@ -15,8 +15,8 @@
 namespace sf::lems::ir {
 
 // Evaluates `e`; `scratch` holds one value per node afterwards (resized as needed).
-double evaluate(const expr& e, const double* variables, double time, const std::function<double()>& uniform,
-                std::vector<double>& scratch);
+double evaluate(const expr& e, const double* variables, double time,
+                const std::function<double()>& uniform, std::vector<double>& scratch);
 
 // Whole steps an event waits on a core: at least one, and the delay rounded up otherwise.
 std::int64_t delay_steps(double delay, double dt);
@@ -59,8 +59,8 @@ struct run_options {
     // flattening against the reference.
     bool reference_timing = false;
     bool ranges = false;
-    bool record = true;      // collect the network's traces and spikes
-    std::uint64_t seed = 1;  // for random(), unless reference_timing
+    bool record = true;     // collect the network's traces and spikes
+    std::uint64_t seed = 1; // for random(), unless reference_timing
     // Stop after the step at which the work done reaches this many units (one per expression
     // node and statement evaluated, four per delivered event), or 0 for no limit; run_result's
     // steps says how many ran; at least min_steps run whatever the work.

@@ -39,6 +39,7 @@ std::string to_text(const firmware::isa::instruction& instruction);
 
 // A program as text, one instruction per line. Throws assembly_error naming the word's index
 // (as the line) for a word that is not an instruction.
-std::string disassemble(const std::vector<std::uint32_t>& words, std::string_view source = "<program>");
+std::string disassemble(const std::vector<std::uint32_t>& words,
+                        std::string_view source = "<program>");
 
 } // namespace sf::mapper

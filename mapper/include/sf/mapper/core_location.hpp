@@ -10,7 +10,9 @@ struct core_location {
     chip_coordinates chip;
     int core = 0;
 
-    friend bool operator==(core_location a, core_location b) { return a.chip == b.chip && a.core == b.core; }
+    friend bool operator==(core_location a, core_location b) {
+        return a.chip == b.chip && a.core == b.core;
+    }
     friend bool operator!=(core_location a, core_location b) { return !(a == b); }
     friend bool operator<(core_location a, core_location b) {
         return a.chip != b.chip ? a.chip < b.chip : a.core < b.core;

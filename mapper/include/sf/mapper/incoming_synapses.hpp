@@ -23,12 +23,12 @@ constexpr ring_split split_delay(int delay, int slots) {
 }
 
 struct incoming_synapses {
-    std::vector<std::uint32_t> group_base;     // per group: global number of its first neuron
-    std::vector<std::uint64_t> first;          // per global neuron + 1: offsets into the arrays below
-    std::vector<std::uint32_t> source;         // the source neuron's global number
-    std::vector<std::uint32_t> word;           // the synaptic word, its target field 0
-    std::vector<std::uint32_t> hold;           // steps the word waits before its ring delay
-    int delay_slots = 1;                       // of the target cores' rings
+    std::vector<std::uint32_t> group_base; // per group: global number of its first neuron
+    std::vector<std::uint64_t> first;      // per global neuron + 1: offsets into the arrays below
+    std::vector<std::uint32_t> source;     // the source neuron's global number
+    std::vector<std::uint32_t> word;       // the synaptic word, its target field 0
+    std::vector<std::uint32_t> hold;       // steps the word waits before its ring delay
+    int delay_slots = 1;                   // of the target cores' rings
 
     std::uint64_t size() const { return source.size(); }
     std::uint32_t global(int group, int neuron) const {
@@ -41,6 +41,7 @@ struct incoming_synapses {
 // delay_slots), so that a source slice needs one block of rows per ring of delay. Within a neuron,
 // connections keep the network's order. Throws compile_error naming the target population when
 // a weight, delay or channel does not fit a synaptic word.
-incoming_synapses index_incoming(const lems::ir::network& net, const compiled_network& compiled, int delay_slots);
+incoming_synapses index_incoming(const lems::ir::network& net, const compiled_network& compiled,
+                                 int delay_slots);
 
 } // namespace sf::mapper

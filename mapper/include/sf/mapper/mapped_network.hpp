@@ -21,7 +21,7 @@ struct mapped_core {
     int group = -1;
     int first = 0; // the group's neurons [first, first + count) run here
     int count = 0;
-    key_space keys; // of the spikes the core sends
+    key_space keys;     // of the spikes the core sends
     bool sends = false; // some core receives them
     std::uint32_t seed = 0;
     int delay_slots = 1;
@@ -57,7 +57,7 @@ struct mapped_events {
 struct core_load {
     core_location where;
     int neurons = 0;
-    std::uint64_t synapses = 0;        // synaptic words of its matrix
+    std::uint64_t synapses = 0; // synaptic words of its matrix
     std::uint64_t synaptic_bytes = 0;
 };
 
@@ -77,8 +77,8 @@ struct mapping_report {
     double constructive_cost = 0.0;
     std::vector<core_load> cores;
     std::vector<chip_routes> routes;
-    std::vector<link_load> links; // links that carry packets, one packet per spike of each source
-    std::string link_load_basis;  // what the packets per step assume
+    std::vector<link_load> links;   // links that carry packets, one packet per spike of each source
+    std::string link_load_basis;    // what the packets per step assume
     double quantise_seconds = 0.0;  // including the float run that measures ranges
     double partition_seconds = 0.0; // including indexing every synapse by its target
     double placement_seconds = 0.0;

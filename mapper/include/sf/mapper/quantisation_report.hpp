@@ -12,7 +12,7 @@
 namespace sf::mapper {
 
 struct parameter_entry {
-    std::string name;  // where the constant comes from, e.g. "v: 1/C * dt"
+    std::string name; // where the constant comes from, e.g. "v: 1/C * dt"
     double value = 0.0;
     double quantised = 0.0;
     fixed_format format;
@@ -24,8 +24,8 @@ struct parameter_entry {
 
 struct variable_entry {
     std::string name;
-    std::string unit;   // SI, e.g. "V"
-    double low = 0.0;   // the range the format was chosen for
+    std::string unit; // SI, e.g. "V"
+    double low = 0.0; // the range the format was chosen for
     double high = 0.0;
     bool measured = true; // false: no value was seen in the float run; chosen by interval analysis
     fixed_format format;
@@ -34,7 +34,7 @@ struct variable_entry {
 struct table_entry {
     std::string function; // the expression tabulated, over its input
     std::string input;
-    double low = 0.0;     // the input range covered; outside it the input is clamped (counted)
+    double low = 0.0; // the input range covered; outside it the input is clamped (counted)
     double high = 0.0;
     int samples = 0;
     double max_error = 0.0;    // largest |interpolated - exact| over the range, SI
@@ -45,7 +45,7 @@ struct table_entry {
 struct channel_entry {
     std::string name;
     std::int64_t connections = 0;
-    double unit = 0.0;                  // SI payload of one unit of a synaptic word's weight
+    double unit = 0.0; // SI payload of one unit of a synaptic word's weight
     double max_relative_error = 0.0;
     std::int64_t zero_weights = 0;      // non-zero payloads that became a zero weight
     std::int64_t saturated_weights = 0; // payloads beyond the weight bits, clamped
@@ -79,7 +79,7 @@ struct quantisation_report {
     std::string board;
     double dt = 0.0;
     std::string integrator;
-    std::int64_t range_steps = 0;  // steps of the float run that measured ranges
+    std::int64_t range_steps = 0; // steps of the float run that measured ranges
     std::int64_t total_steps = 0;
     int weight_bits = 0;
     std::vector<group_entry> groups;

@@ -67,7 +67,7 @@ struct compiled_network {
     std::vector<compiled_group> groups;
     std::int32_t min_weight = 0; // the weight codes the board's synaptic words carry
     std::int32_t max_weight = 0;
-    double dt = 0.0;             // seconds
+    double dt = 0.0; // seconds
     quantisation_report report;
 };
 
@@ -96,7 +96,8 @@ private:
 
 // Calls f(quantised_connection) for every connection, projection by projection.
 template <typename F>
-void for_each_quantised(const compiled_network& compiled, const lems::ir::connection_list& connections, F&& f) {
+void for_each_quantised(const compiled_network& compiled,
+                        const lems::ir::connection_list& connections, F&& f) {
     for (const lems::ir::projection& p : connections.projections()) {
         const quantised_projection q(compiled, p);
         for (std::size_t k = 0; k < q.size(); ++k) {
@@ -111,6 +112,7 @@ std::uint32_t group_seed(std::int64_t simulation_seed, int group);
 
 // Compiles the network for cores with the board's limits. Throws compile_error naming the group
 // (population), the limit and what it needs when something does not fit or cannot be expressed.
-compiled_network quantise(const lems::ir::network& net, const board& target, const quantise_options& options = {});
+compiled_network quantise(const lems::ir::network& net, const board& target,
+                          const quantise_options& options = {});
 
 } // namespace sf::mapper
