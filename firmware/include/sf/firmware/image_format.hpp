@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include <sf/firmware/core_config.hpp>
+#include <sf/firmware/crc32.hpp>
 
 // The board image's constants and word layouts (docs/image-format.md), and its checksum.
 // Freestanding.
@@ -60,38 +61,13 @@ constexpr std::size_t table_words(table_shape shape) {
     return 2 + (std::size_t{1} << shape.log2_intervals) + 1;
 }
 
-namespace detail {
-
-struct crc_table {
-    std::uint32_t entry[256] = {};
-};
-
-constexpr crc_table make_crc_table() {
-    crc_table t;
-    for (std::uint32_t n = 0; n < 256; ++n) {
-        std::uint32_t c = n;
-        for (int k = 0; k < 8; ++k) {
-            c = (c & 1u) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-        }
-        t.entry[n] = c;
-    }
-    return t;
-}
-
-inline constexpr crc_table crc = make_crc_table();
-
-} // namespace detail
-
-// CRC-32 (IEEE, as zlib) of the words' bytes, little-endian.
+// CRC-32 of the words' bytes, little-endian.
 constexpr std::uint32_t checksum(const std::uint32_t* words, std::size_t count) {
-    std::uint32_t c = 0xFFFFFFFFu;
+    std::uint32_t c = crc32_start;
     for (std::size_t w = 0; w < count; ++w) {
-        for (int b = 0; b < 4; ++b) {
-            const std::uint32_t byte = (words[w] >> (8 * b)) & 0xFFu;
-            c = detail::crc.entry[(c ^ byte) & 0xFFu] ^ (c >> 8);
-        }
+        c = crc32_update_word(c, words[w]);
     }
-    return c ^ 0xFFFFFFFFu;
+    return crc32_finish(c);
 }
 
 } // namespace sf::firmware::image
