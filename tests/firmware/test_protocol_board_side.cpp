@@ -54,6 +54,7 @@ struct image_upload {
     }
     bytes chunk(std::uint32_t index, std::uint32_t session) const {
         const std::size_t offset = std::size_t{index} * chunk_bytes;
+        REQUIRE(offset < image.size());
         const std::size_t length = std::min<std::size_t>(chunk_bytes, image.size() - offset);
         protocol::load_chunk m;
         m.transfer = transfer;
@@ -257,7 +258,9 @@ TEST_CASE("protocol: the state machine's transitions and refusals", "[firmware][
     protocol::read_recording_request read;
     read.offset = 1;
     read.max_bytes = 3;
-    const auto data = host.request(read).as<protocol::recording_data_reply>();
+    // The reply's data is a view into the frame: the frame must outlive it.
+    const auto answer = host.request(read);
+    const auto data = answer.as<protocol::recording_data_reply>();
     CHECK(data.total == 5);
     CHECK(bytes(data.data, data.data + data.length) == bytes{2, 3, 4});
 
@@ -311,7 +314,8 @@ TEST_CASE("protocol: a lossy image load resends only the missing chunks", "[firm
         do {
             protocol::load_query_request query;
             query.first_chunk = first;
-            const auto report = host.request(query).as<protocol::load_missing_reply>();
+            const auto answer = host.request(query); // the bitmap is a view into its frame
+            const auto report = answer.as<protocol::load_missing_reply>();
             REQUIRE(report.transfer == upload.transfer);
             REQUIRE(report.covered > 0);
             for (std::uint32_t k = 0; k < report.covered; ++k) {
@@ -367,7 +371,7 @@ TEST_CASE("protocol: chunks that do not belong are refused", "[firmware][protoco
     host.send_frame(encode(m, host.session, 1));
     m.chunk_crc ^= 1;
     host.send_frame(encode(m, host.session, 2)); // intact, but at another chunk's place
-    host.send_frame(stale.chunk(3, host.session));
+    host.send_frame(stale.chunk(2, host.session));
     CHECK(refused(side, reason::no_transfer) == 3);
     CHECK(refused(side, reason::bad_session) == 1);
     CHECK(refused(side, reason::chunk_crc) == 1);

@@ -59,8 +59,8 @@ private:
 
 std::vector<std::uint8_t> frame_numbered(std::uint32_t n, std::size_t size) {
     std::vector<std::uint8_t> bytes(size, static_cast<std::uint8_t>(n * 7));
-    for (int b = 0; b < 4; ++b) {
-        bytes[static_cast<std::size_t>(b)] = static_cast<std::uint8_t>(n >> (8 * b));
+    for (std::size_t b = 0; b < 4 && b < size; ++b) {
+        bytes[b] = static_cast<std::uint8_t>(n >> (8 * b));
     }
     return bytes;
 }
