@@ -47,8 +47,7 @@ void functional_emulator::load(const std::uint32_t* words, std::size_t count) {
             image::read_machine(c, machine);
             dt_ = machine.dt;
             steps_ = machine.steps;
-            network_owned_ = std::make_unique<chip_network>(machine);
-            network_ = network_owned_.get();
+            network_ = std::make_unique<chip_network>(machine);
             break;
         case image::section_kind::chip: {
             image::chip_view chip;
@@ -80,7 +79,7 @@ void functional_emulator::load(const std::uint32_t* words, std::size_t count) {
         return;
     }
     network_->mark_dead_links(machine);
-    board_ = std::make_unique<lockstep_board>(std::move(cores_), std::move(network_owned_));
+    board_ = std::make_unique<lockstep_board>(std::move(cores_), *network_);
 }
 
 void functional_emulator::load_core(const image::core_view& view, std::uint32_t index) {

@@ -6,10 +6,8 @@
 namespace sf::emulator {
 
 lockstep_board::lockstep_board(std::vector<std::unique_ptr<neuron_core>> cores,
-                               std::unique_ptr<spike_router> router)
-    : cores_(std::move(cores)), router_(std::move(router)), buffer_(firmware::max_neurons) {
-    SF_ASSERT(router_ != nullptr);
-}
+                               spike_router& router)
+    : cores_(std::move(cores)), router_(router), buffer_(firmware::max_neurons) {}
 
 void lockstep_board::step() {
     using clock = std::chrono::steady_clock;
@@ -26,7 +24,7 @@ void lockstep_board::step() {
     held_.release(step_,
                   [this](const held_rows::row& r) { cores_[r.core]->deliver(r.words, r.count); });
     for (const spike& s : spikes_) {
-        router_->send(s.core, s.neuron, *this);
+        router_.send(s.core, s.neuron, *this);
     }
     const auto delivered = clock::now();
     update_seconds_ += std::chrono::duration<double>(updated - started).count();

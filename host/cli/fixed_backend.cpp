@@ -345,7 +345,8 @@ fixed_run_summary run_fixed(const lems::model& model, const mapper::board& board
 
     placement where;
     std::vector<core_source> sources = split_into_cores(net, compiled, board, where);
-    emulator::lockstep_board cores(start_cores(sources), wire(net, compiled, where));
+    const std::unique_ptr<emulator::fan_out> wiring = wire(net, compiled, where);
+    emulator::lockstep_board cores(start_cores(sources), *wiring);
     recorders recording(net, compiled, where);
     summary.compile_seconds = std::chrono::duration<double>(clock::now() - compile_start).count();
 

@@ -87,8 +87,7 @@ private:
     void load_event_files(firmware::image::cursor& c);
     void record();
 
-    std::unique_ptr<chip_network> network_owned_; // until the board takes it
-    chip_network* network_ = nullptr;
+    std::unique_ptr<chip_network> network_;
     std::vector<std::unique_ptr<neuron_core>> cores_; // until the board takes them
     std::vector<std::uint32_t> neurons_;              // per core
     std::vector<std::uint32_t> state_words_;          // per core

@@ -47,8 +47,8 @@ struct board_counters {
 // its rows, all before the next step.
 class lockstep_board final : private row_sink {
 public:
-    lockstep_board(std::vector<std::unique_ptr<neuron_core>> cores,
-                   std::unique_ptr<spike_router> router);
+    // `router` belongs to the caller and outlives the board.
+    lockstep_board(std::vector<std::unique_ptr<neuron_core>> cores, spike_router& router);
 
     void step();
     // The number of the step computed last: 0 before the first.
@@ -58,7 +58,6 @@ public:
 
     std::size_t core_count() const { return cores_.size(); }
     const neuron_core& core(std::size_t c) const { return *cores_[c]; }
-    const spike_router& router() const { return *router_; }
     board_counters counters() const;
     // The first program fault of any core (earliest step): the core's number and the report.
     std::pair<std::size_t, firmware::fault_report> first_fault() const;
@@ -67,7 +66,7 @@ private:
     void deliver_row(std::size_t core, const firmware::synaptic_row& row) override;
 
     std::vector<std::unique_ptr<neuron_core>> cores_;
-    std::unique_ptr<spike_router> router_;
+    spike_router& router_;
     held_rows held_;
     std::vector<spike> spikes_;
     std::vector<std::uint16_t> buffer_;
