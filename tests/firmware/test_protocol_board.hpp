@@ -88,6 +88,9 @@ public:
         }
         return n;
     }
+    void watch(const protocol::key_filter* filters, std::size_t count) override {
+        watched.assign(filters, filters + count);
+    }
     std::uint64_t spikes_dropped() const override { return 0; }
     std::size_t read_recording(std::uint32_t offset, std::uint8_t* to, std::size_t capacity,
                                std::uint32_t& total) override {
@@ -129,6 +132,7 @@ public:
     std::deque<pending_step> out;
     std::uint32_t spikes_per_step = 3;
     std::vector<std::uint8_t> recording;
+    std::vector<protocol::key_filter> watched;
     int resets = 0;
 
 private:

@@ -478,3 +478,36 @@ TEST_CASE("protocol: spikes go out within the host's credit", "[firmware][protoc
         CHECK(next == 20);
     }
 }
+
+TEST_CASE("protocol: watch chooses the spikes that go out", "[firmware][protocol]") {
+    fake_board board;
+    side_type side(board);
+    host_type host{side};
+    REQUIRE(host.hello().present);
+    protocol::watch_request watch;
+    watch.count = 2;
+    watch.filters[0] = {0x100, 0xFFFFFF00};
+    watch.filters[1] = {0x300, 0xFFFFFFF0};
+    CHECK(acked(host.request(watch)));
+    REQUIRE(board.watched.size() == 2);
+    CHECK(board.watched[1].key == 0x300);
+    CHECK(board.watched[1].mask == 0xFFFFFFF0);
+
+    // More filters than a frame may name, and a count that disagrees with the length.
+    auto raw_watch = [&](std::uint32_t count, std::size_t filters) {
+        bytes frame_bytes(protocol::header_bytes + 4 + 8 * filters, 0);
+        protocol::byte_writer w(frame_bytes.data() + protocol::header_bytes, 4);
+        w.put_u32(count);
+        protocol::header h;
+        h.type = protocol::message_type::watch;
+        h.payload_length = static_cast<std::uint16_t>(4 + 8 * filters);
+        h.session = host.session;
+        h.sequence = host.sequence++;
+        REQUIRE(protocol::finish_frame(frame_bytes.data(), frame_bytes.size(), h) ==
+                frame_bytes.size());
+        return error_of(host.send_frame(frame_bytes));
+    };
+    CHECK(raw_watch(65, 65) == protocol::reason::bad_payload);
+    CHECK(raw_watch(2, 1) == protocol::reason::bad_payload);
+    CHECK(board.watched.size() == 2); // never acted on
+}

@@ -4,6 +4,7 @@
 #include <cstdint>
 
 #include <sf/firmware/kernel.hpp>
+#include <sf/firmware/protocol/messages.hpp>
 
 // What the board side of the protocol needs from a board (docs/protocol.md, "The board side"):
 // a board's control core implements it over its cores and memories, and the emulator server
@@ -53,6 +54,9 @@ public:
     // being pending once its last key has been taken (at once for a step without spikes).
     virtual std::size_t take_spikes(std::uint32_t step, std::uint32_t* keys,
                                     std::size_t capacity) = 0;
+    // Chooses the spikes that go out from now on: those matching one of `count` filters (none
+    // when count is 0, as after start-up and reset).
+    virtual void watch(const key_filter* filters, std::size_t count) = 0;
     // Spikes the output queue could not hold since the image was committed.
     virtual std::uint64_t spikes_dropped() const = 0;
 

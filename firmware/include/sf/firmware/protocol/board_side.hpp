@@ -223,6 +223,7 @@ private:
         max_frame_ = m.max_frame < link ? m.max_frame : link;
         output_.reset(m.spikes_out_limit);
         input_.reset(0);
+        port_.watch(nullptr, 0);
     }
 
     // The requests that change the board; none, or why the request is refused.
@@ -230,6 +231,7 @@ private:
         switch (f.head.type) {
         case message_type::bye: return on_bye(f);
         case message_type::credit: return on_credit(f);
+        case message_type::watch: return on_watch(f);
         case message_type::load_begin: return on_load_begin(f);
         case message_type::load_commit: return on_load_commit(f, detail);
         case message_type::start: return on_start(f);
@@ -252,6 +254,15 @@ private:
             return reason::bad_payload;
         }
         output_.grant(m.spikes_out_limit);
+        return reason::none;
+    }
+
+    reason on_watch(const frame& f) {
+        watch_request m;
+        if (!decode_message(f, m)) {
+            return reason::bad_payload;
+        }
+        port_.watch(m.filters, m.count);
         return reason::none;
     }
 
@@ -471,9 +482,14 @@ private:
     }
 
     // Passes the frame's keys to the port in small batches, so no frame-sized buffer is needed.
+    // A frame without keys is passed on too: it tells the board that the host's input for the
+    // step is there (how a lockstep board knows it may compute the step).
     void inject_keys(const spikes_in& m) {
         constexpr std::size_t batch = 32;
         std::uint32_t keys[batch];
+        if (m.count == 0) {
+            port_.inject(m.step, keys, 0);
+        }
         for (std::size_t at = 0; at < m.count; at += batch) {
             const std::size_t n = m.count - at < batch ? m.count - at : batch;
             for (std::size_t k = 0; k < n; ++k) {

@@ -40,6 +40,7 @@ enum class message_type : std::uint8_t {
     read_counters = 0x0B,
     reset = 0x0C,
     credit = 0x0D,
+    watch = 0x0E,
     // Bulk (host to board, not answered one by one): a chunk of the image being loaded.
     load_chunk = 0x40,
     // Live spike streams, numbered by their first event's index in the stream.
@@ -57,7 +58,7 @@ enum class message_type : std::uint8_t {
 enum class message_class : std::uint8_t { request, bulk, stream_in, stream_out, reply, unknown };
 
 constexpr message_class class_of(std::uint8_t type) {
-    if (type >= 0x01 && type <= 0x0D) {
+    if (type >= 0x01 && type <= 0x0E) {
         return message_class::request;
     }
     if (type >= 0x80 && type <= 0x85) {

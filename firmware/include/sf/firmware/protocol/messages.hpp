@@ -13,6 +13,12 @@
 // parts (chunk data, keys, bitmaps, recordings) are views into the frame. Freestanding.
 namespace sf::firmware::protocol {
 
+// A spike's key matches when key & mask equals the filter's key.
+struct key_filter {
+    std::uint32_t key = 0;
+    std::uint32_t mask = 0;
+};
+
 // Messages whose payload is empty.
 struct empty_payload {};
 
@@ -68,6 +74,14 @@ struct reset_request : empty_payload {
 struct credit_request {
     static constexpr message_type type = message_type::credit;
     std::uint32_t spikes_out_limit = 0;
+};
+// Which of the board's spikes go out on the spikes_out stream: those whose key matches one of
+// the filters (key & mask == filter key). An empty list sends none.
+struct watch_request {
+    static constexpr message_type type = message_type::watch;
+    static constexpr std::size_t max_filters = 64;
+    std::uint32_t count = 0;
+    key_filter filters[max_filters] = {};
 };
 
 // Bulk: one chunk of the image; the frame's sequence number is the chunk's index.
@@ -230,6 +244,24 @@ constexpr void write_payload(byte_writer& w, const credit_request& m) {
 }
 constexpr bool read_payload(byte_reader& r, credit_request& m) {
     m.spikes_out_limit = r.read_u32();
+    return true;
+}
+constexpr void write_payload(byte_writer& w, const watch_request& m) {
+    w.put_u32(m.count);
+    for (std::uint32_t i = 0; i < m.count && i < watch_request::max_filters; ++i) {
+        w.put_u32(m.filters[i].key);
+        w.put_u32(m.filters[i].mask);
+    }
+}
+constexpr bool read_payload(byte_reader& r, watch_request& m) {
+    m.count = r.read_u32();
+    if (m.count > watch_request::max_filters || r.remaining() != 8 * std::size_t{m.count}) {
+        return false;
+    }
+    for (std::uint32_t i = 0; i < m.count; ++i) {
+        m.filters[i].key = r.read_u32();
+        m.filters[i].mask = r.read_u32();
+    }
     return true;
 }
 constexpr void write_payload(byte_writer& w, const load_chunk& m) {
