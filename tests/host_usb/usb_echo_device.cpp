@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstring>
 #include <string>
+#include <utility>
 
 #include <linux/ioctl.h>
 #include <linux/usbdevice_fs.h>
@@ -48,7 +49,8 @@ usbdevfs_urb& urb_of(UMockdevIoctlData* urb_data) {
 
 } // namespace
 
-usb_echo_device::usb_echo_device(bool speaks_contract) {
+usb_echo_device::usb_echo_device(bool speaks_contract, responder respond)
+    : respond_(std::move(respond)) {
     // Emulated ioctls wait on timers; the default 50 µs slack makes each cost more than twice
     // as much. Threads started from here on inherit it.
     prctl(PR_SET_TIMERSLACK, 1);
@@ -142,11 +144,7 @@ void usb_echo_device::submit(UMockdevIoctlClient* client) {
         held_out_.push_back(urb_data);
     } else if (urb.endpoint == 0x01) {
         const auto size = static_cast<std::size_t>(urb.buffer_length);
-        std::vector<std::uint8_t> echo(buffer, buffer + size);
-        for (auto& byte : echo) {
-            byte = static_cast<std::uint8_t>(~byte);
-        }
-        echoes_.push_back(std::move(echo));
+        answer(buffer, size);
         frames_taken_.push_back(size);
         zero_packets_asked_.push_back((urb.flags & USBDEVFS_URB_ZERO_PACKET) != 0);
         urb.actual_length = urb.buffer_length;
@@ -156,6 +154,22 @@ void usb_echo_device::submit(UMockdevIoctlClient* client) {
         waiting_in_.push_back(urb_data);
     }
     umockdev_ioctl_client_complete(client, 0, 0);
+}
+
+void usb_echo_device::answer(const std::uint8_t* frame, std::size_t size) {
+    if (respond_) {
+        std::vector<std::vector<std::uint8_t>> answers;
+        respond_(frame, size, answers);
+        for (auto& a : answers) {
+            echoes_.push_back(std::move(a));
+        }
+        return;
+    }
+    std::vector<std::uint8_t> echo(frame, frame + size);
+    for (auto& byte : echo) {
+        byte = static_cast<std::uint8_t>(~byte);
+    }
+    echoes_.push_back(std::move(echo));
 }
 
 // Hands back one finished URB: cancelled ones first, then an IN URB filled with the next echo,

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -10,9 +11,9 @@
 
 // One USB board emulated by umockdev for as long as the object lives: a device 1209:5346 with
 // serial "SF0001" and the interface and bulk endpoints of sf::host::usb_contract, whose ioctl
-// handler answers each frame sent to the OUT endpoint with the frame's bytes inverted on the IN
-// endpoint. Create it before the link opens (libusb reads the emulated bus when it starts) and
-// destroy it after the link is closed.
+// handler answers each frame sent to the OUT endpoint on the IN endpoint: with the frame's bytes
+// inverted, or with the frames a responder (a board) writes for it. Create it before the link opens
+// (libusb reads the emulated bus when it starts) and destroy it after the link is closed.
 namespace sf::test {
 
 class usb_echo_device {
@@ -21,8 +22,13 @@ public:
     static constexpr std::uint16_t pid = 0x5346;
     static constexpr const char* serial = "SF0001";
 
-    // `speaks_contract` false gives the same device without its bulk endpoints.
-    explicit usb_echo_device(bool speaks_contract = true);
+    // Appends the frames that answer one received frame.
+    using responder = std::function<void(const std::uint8_t* frame, std::size_t size,
+                                         std::vector<std::vector<std::uint8_t>>& answers)>;
+
+    // `speaks_contract` false gives the same device without its bulk endpoints; without a
+    // responder every frame is answered by its bytes inverted.
+    explicit usb_echo_device(bool speaks_contract = true, responder respond = {});
     ~usb_echo_device();
     usb_echo_device(const usb_echo_device&) = delete;
     usb_echo_device& operator=(const usb_echo_device&) = delete;
@@ -43,10 +49,12 @@ private:
                              gpointer self);
     bool handle(UMockdevIoctlClient* client);
     void submit(UMockdevIoctlClient* client);
+    void answer(const std::uint8_t* frame, std::size_t size);
     void reap(UMockdevIoctlClient* client);
     void discard(UMockdevIoctlClient* client);
     std::vector<std::uint8_t> control_answer(const std::uint8_t* setup) const;
 
+    responder respond_;
     UMockdevTestbed* testbed_ = nullptr;
     UMockdevIoctlBase* handler_ = nullptr;
 
