@@ -25,8 +25,8 @@ double percentile(std::vector<double> samples, double fraction) {
         return 0.0;
     }
     std::sort(samples.begin(), samples.end());
-    const auto index = static_cast<std::size_t>(
-        std::ceil(fraction * static_cast<double>(samples.size())) - 1.0);
+    const auto index =
+        static_cast<std::size_t>(std::ceil(fraction * static_cast<double>(samples.size())) - 1.0);
     return samples[std::min(index, samples.size() - 1)];
 }
 
@@ -48,8 +48,7 @@ board_client::board_client(std::unique_ptr<frame_link> link, const connect_optio
     delivered_through_ = channel_.board().step;
 }
 
-void board_client::hold_output(std::uint32_t step, const std::uint32_t* keys,
-                               std::size_t count) {
+void board_client::hold_output(std::uint32_t step, const std::uint32_t* keys, std::size_t count) {
     if (!protocol::after(step, delivered_through_)) {
         late_output_keys_ += count;
         return;
@@ -169,8 +168,8 @@ std::vector<std::uint32_t> board_client::missing_chunks(std::uint32_t chunk_coun
 void board_client::watch(const std::vector<protocol::key_filter>& filters) {
     if (filters.size() > protocol::watch_request::max_filters) {
         throw usage_error("a board watches at most " +
-                          std::to_string(protocol::watch_request::max_filters) +
-                          " key filters; " + std::to_string(filters.size()) + " were given");
+                          std::to_string(protocol::watch_request::max_filters) + " key filters; " +
+                          std::to_string(filters.size()) + " were given");
     }
     protocol::watch_request w;
     w.count = static_cast<std::uint32_t>(filters.size());

@@ -78,7 +78,7 @@ std::vector<std::uint8_t> board_client::read_recording() {
     std::vector<std::uint8_t> bytes;
     std::uint32_t total = 0;
     bool sized = false;
-    std::uint32_t next = 0; // the first byte not yet asked for
+    std::uint32_t next = 0;                                    // the first byte not yet asked for
     std::deque<std::pair<std::uint32_t, std::uint32_t>> asked; // (sequence, offset)
     auto ask = [&](std::uint32_t offset) {
         protocol::read_recording_request q;
@@ -93,10 +93,10 @@ std::vector<std::uint8_t> board_client::read_recording() {
         const reply r = channel_.await(sequence);
         protocol::recording_data_reply m;
         if (!r.decode(m) || m.offset != offset || (sized && m.total != total)) {
-            throw transport_error("the board answered read_recording at byte " +
-                                  std::to_string(offset) + " with no usable recording_data" +
-                                  (sized && m.total != total ? " (the recording changed size)"
-                                                             : ""));
+            throw transport_error(
+                "the board answered read_recording at byte " + std::to_string(offset) +
+                " with no usable recording_data" +
+                (sized && m.total != total ? " (the recording changed size)" : ""));
         }
         if (!sized) {
             sized = true;

@@ -201,9 +201,9 @@ void request_channel::pump_once(clock::time_point until) {
     const auto now = clock::now();
     const auto wait = std::chrono::duration_cast<std::chrono::microseconds>(until - now);
     const auto started = clock::now();
-    const expected<std::size_t> got = link_.receive(
-        receive_buffer_.data(), receive_buffer_.size(),
-        wait.count() > 0 ? wait : std::chrono::microseconds(0));
+    const expected<std::size_t> got =
+        link_.receive(receive_buffer_.data(), receive_buffer_.size(),
+                      wait.count() > 0 ? wait : std::chrono::microseconds(0));
     timing_.wait += seconds(clock::now() - started).count();
     if (got) {
         ++counters_.frames_received;

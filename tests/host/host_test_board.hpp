@@ -35,8 +35,7 @@ public:
         writes.clear();
         return true;
     }
-    void load_section(std::uint32_t offset, const std::uint8_t* data,
-                      std::size_t length) override {
+    void load_section(std::uint32_t offset, const std::uint8_t* data, std::size_t length) override {
         ++writes[offset];
         std::copy(data, data + length, image.begin() + offset);
     }
@@ -159,7 +158,8 @@ using side_type = protocol::board_side<4096, 64>;
 
 // Hands one frame to the board side and collects what the board sends back: the step's spikes
 // first (a board sends them before the ack), then the reply.
-inline std::vector<bytes> serve_frame(side_type& side, const std::uint8_t* frame, std::size_t size) {
+inline std::vector<bytes> serve_frame(side_type& side, const std::uint8_t* frame,
+                                      std::size_t size) {
     std::vector<bytes> sent;
     bytes reply(protocol::max_frame);
     const std::size_t n = side.handle(frame, size, reply.data(), reply.size());

@@ -269,8 +269,7 @@ TEST_CASE("host: real-time runs end when the board reports it stopped", "[host][
     CHECK(keys == 150);
 }
 
-TEST_CASE("host: the recording is read back whole through pipelined requests",
-          "[host][client]") {
+TEST_CASE("host: the recording is read back whole through pipelined requests", "[host][client]") {
     bench b;
     auto client = b.connect();
     client->load_bytes(test_image(4000));
@@ -280,8 +279,7 @@ TEST_CASE("host: the recording is read back whole through pipelined requests",
     CHECK(client->read_recording().empty());
 }
 
-TEST_CASE("host: a board that never answers is reported within the stated time",
-          "[host][client]") {
+TEST_CASE("host: a board that never answers is reported within the stated time", "[host][client]") {
     bench b;
     b.owned->drop_from_board = [](const bytes&) { return true; };
     const auto started = std::chrono::steady_clock::now();
@@ -289,8 +287,8 @@ TEST_CASE("host: a board that never answers is reported within the stated time",
         b.connect(quick(4));
         FAIL("connected to a board that does not answer");
     } catch (const sf::host::transport_error& e) {
-        CHECK_THAT(e.what(), Catch::Contains("no reply to hello") &&
-                                 Catch::Contains("after 4 tries"));
+        CHECK_THAT(e.what(),
+                   Catch::Contains("no reply to hello") && Catch::Contains("after 4 tries"));
     }
     const auto took = std::chrono::steady_clock::now() - started;
     CHECK(took >= std::chrono::milliseconds(2 + 4 + 8 + 16));
@@ -309,8 +307,8 @@ TEST_CASE("host: frames the host cannot use are counted, never acted on", "[host
     b.wire().inject(damaged);
     client->load_bytes(test_image(2000));
     CHECK(client->link_counters().refused_frames == 2);
-    CHECK(client->link_counters().refused_by_status[static_cast<int>(
-              protocol::decode_status::bad_magic)] == 1);
-    CHECK(client->link_counters().refused_by_status[static_cast<int>(
-              protocol::decode_status::bad_crc)] == 1);
+    CHECK(client->link_counters()
+              .refused_by_status[static_cast<int>(protocol::decode_status::bad_magic)] == 1);
+    CHECK(client->link_counters()
+              .refused_by_status[static_cast<int>(protocol::decode_status::bad_crc)] == 1);
 }

@@ -46,8 +46,8 @@ struct run_report {
     std::uint32_t last_step = 0; // the board's step counter after the run
     double seconds = 0.0;
     std::vector<double> step_round_trips; // seconds per lockstep step, in order
-    std::uint64_t output_keys = 0;         // delivered to the output callback
-    std::uint64_t late_output_keys = 0;    // arrived after their step was delivered (counted)
+    std::uint64_t output_keys = 0;        // delivered to the output callback
+    std::uint64_t late_output_keys = 0;   // arrived after their step was delivered (counted)
 };
 
 // The median and 99th percentile of a run's step round trips (0 when there are none).
@@ -78,14 +78,13 @@ public:
     // Computes `steps` steps in lockstep. With `io`, each step's input is sent (an empty frame
     // when there is none) before the step, and its output delivered when the step's ack comes;
     // without, steps go in batches of at most `batch` steps per request.
-    run_report run(std::uint32_t steps, const key_io* io = nullptr,
-                   std::uint32_t batch = 1000);
+    run_report run(std::uint32_t steps, const key_io* io = nullptr, std::uint32_t batch = 1000);
     // Runs freely in real time for steps × dt, delivering output as it arrives; returns once the
     // board reports it stopped.
-    run_report run_realtime(std::uint32_t steps, double dt_seconds,
-                            const std::function<void(std::uint32_t step,
-                                                     const std::vector<std::uint32_t>& keys)>&
-                                output = nullptr);
+    run_report run_realtime(
+        std::uint32_t steps, double dt_seconds,
+        const std::function<void(std::uint32_t step, const std::vector<std::uint32_t>& keys)>&
+            output = nullptr);
 
     // The board's recording, every byte (recording_blob.hpp decodes it).
     std::vector<std::uint8_t> read_recording();

@@ -14,8 +14,10 @@ namespace sf::host {
 
 struct population {
     std::string name;
-    std::vector<std::uint32_t> keys;                 // by cell index
+    std::vector<std::uint32_t> keys;                   // by cell index
     std::vector<firmware::protocol::key_filter> cores; // key and mask of each core holding cells
+    // The image's group labels did not tell which cell each neuron is (find() refuses it).
+    bool ambiguous = false;
 };
 
 // Where a routing key belongs: a population's index in image_populations::all() and its cell.
@@ -40,11 +42,17 @@ public:
     // The cell a key belongs to; false when it is no cell's.
     bool cell_of(std::uint32_t key, cell_ref& where) const;
     // The key filters that let the named populations' spikes out (one per core).
-    std::vector<firmware::protocol::key_filter> filters(const std::vector<std::string>& names) const;
+    std::vector<firmware::protocol::key_filter>
+    filters(const std::vector<std::string>& names) const;
     // "a, b, c": the names, for messages.
     std::string names() const;
 
 private:
+    void add_group(const std::string& name, const std::vector<std::uint32_t>& members,
+                   std::uint32_t neurons);
+    std::size_t index_of_any(const std::string& name) const;
+    void add_cell(std::size_t population, std::uint32_t cell, std::uint32_t key);
+
     double dt_ = 0.0;
     std::uint64_t steps_ = 0;
     std::vector<population> populations_;

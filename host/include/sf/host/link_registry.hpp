@@ -13,8 +13,7 @@
 // the same process, so that this library never depends on the emulator).
 namespace sf::host {
 
-using link_factory =
-    std::function<expected<std::unique_ptr<frame_link>>(const std::string& url)>;
+using link_factory = std::function<expected<std::unique_ptr<frame_link>>(const std::string& url)>;
 
 // Makes `scheme` (without "://") open links through `factory`; a later registration of the same
 // scheme replaces the earlier one. Not thread-safe: register before connecting.

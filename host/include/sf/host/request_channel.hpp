@@ -32,22 +32,22 @@ struct channel_options {
 
 // What the host's side of the session has seen; nothing is dropped without being counted here.
 struct channel_counters {
-    std::uint64_t requests = 0;          // distinct requests sent
-    std::uint64_t retransmissions = 0;   // resends after a timeout
-    std::uint64_t timeouts = 0;          // reply waits that timed out (each led to a resend)
-    std::uint64_t duplicate_replies = 0; // a reply to a request already answered
-    std::uint64_t unmatched_replies = 0; // a reply to no request this session sent
-    std::uint64_t refused_frames = 0;    // failed the frame checks (by reason below)
+    std::uint64_t requests = 0;              // distinct requests sent
+    std::uint64_t retransmissions = 0;       // resends after a timeout
+    std::uint64_t timeouts = 0;              // reply waits that timed out (each led to a resend)
+    std::uint64_t duplicate_replies = 0;     // a reply to a request already answered
+    std::uint64_t unmatched_replies = 0;     // a reply to no request this session sent
+    std::uint64_t refused_frames = 0;        // failed the frame checks (by reason below)
     std::uint64_t refused_by_status[7] = {}; // indexed by protocol::decode_status
-    std::uint64_t foreign_session = 0;   // intact frames of another session
+    std::uint64_t foreign_session = 0;       // intact frames of another session
     std::uint64_t bad_payload = 0;       // replies or stream frames whose payload did not decode
     std::uint64_t unexpected_frames = 0; // intact frames of a class a host never receives
     std::uint64_t frames_sent = 0;       // every frame, resends included
     std::uint64_t frames_received = 0;
-    std::uint64_t bulk_frames_sent = 0;  // image chunks
-    std::uint64_t input_frames = 0;      // spikes_in frames sent
+    std::uint64_t bulk_frames_sent = 0; // image chunks
+    std::uint64_t input_frames = 0;     // spikes_in frames sent
     std::uint64_t input_keys = 0;
-    std::uint64_t output_frames = 0;     // spikes_out frames taken
+    std::uint64_t output_frames = 0; // spikes_out frames taken
     std::uint64_t output_keys = 0;
     std::uint64_t output_lost = 0;       // keys that never came (gaps in the stream's indices)
     std::uint64_t output_duplicates = 0; // stale spikes_out frames (copies, overtaken frames)
@@ -116,10 +116,9 @@ public:
     // Sends a bulk or stream frame once: never answered, never resent by the channel.
     template <class M>
     void send_unanswered(std::uint32_t sequence, const M& m) {
-        send_encoded(static_cast<std::uint8_t>(M::type),
-                     [&](std::uint8_t* out, std::size_t room) {
-                         return protocol::encode_message(out, room, session_, sequence, m);
-                     });
+        send_encoded(static_cast<std::uint8_t>(M::type), [&](std::uint8_t* out, std::size_t room) {
+            return protocol::encode_message(out, room, session_, sequence, m);
+        });
     }
     // Sends the keys of one step on the spikes_in stream, split into frames that fit; false
     // (nothing sent) when the board's credit does not cover them. No keys sends one empty frame.
