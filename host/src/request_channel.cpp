@@ -242,7 +242,7 @@ void request_channel::take_frame(const std::uint8_t* bytes, std::size_t size) {
     protocol::frame f;
     const protocol::decode_status status = protocol::decode_frame(bytes, size, f);
     if (status != protocol::decode_status::ok) {
-        refuse_frame(status, bytes);
+        refuse_frame(status, bytes, size);
         return;
     }
     if (f.head.session != session_ || session_ == 0) {
@@ -256,15 +256,25 @@ void request_channel::take_frame(const std::uint8_t* bytes, std::size_t size) {
     }
 }
 
-void request_channel::refuse_frame(protocol::decode_status status, const std::uint8_t* bytes) {
+void request_channel::refuse_frame(protocol::decode_status status, const std::uint8_t* bytes,
+                                   std::size_t size) {
+    // The version is checked before the CRC: a frame whose version byte was damaged in transit
+    // must not pass for a board of another version, so only an intact frame names one.
+    if (status == protocol::decode_status::bad_version && !intact(bytes, size)) {
+        status = protocol::decode_status::bad_crc;
+    }
     ++counters_.refused_frames;
     ++counters_.refused_by_status[static_cast<std::size_t>(status)];
-    // A frame of another version with our magic: a board that speaks another protocol. While
-    // the hello waits, that ends the handshake with the version named.
     if (status == protocol::decode_status::bad_version && !open_) {
-        foreign_version_ = bytes[4];
-        throw session_error(version_mismatch(foreign_version_));
+        throw session_error(version_mismatch(bytes[4]));
     }
+}
+
+bool request_channel::intact(const std::uint8_t* bytes, std::size_t size) {
+    const protocol::header h = protocol::peek_header(bytes);
+    return protocol::header_bytes + std::size_t{h.payload_length} == size &&
+           protocol::load_u32(bytes + protocol::crc_offset) ==
+               protocol::detail::frame_crc(bytes, h.payload_length);
 }
 
 bool request_channel::reply_well_formed(const reply& r) {
@@ -309,6 +319,13 @@ void request_channel::take_reply(const protocol::frame& f) {
     r.payload.assign(f.payload, f.payload + f.head.payload_length);
     if (!reply_well_formed(r)) {
         ++counters_.bad_payload;
+        return;
+    }
+    // The board refusing our own version means the request's version byte was damaged on the
+    // way (the board checks the version before the CRC): the request is resent, as if lost.
+    protocol::error_reply e;
+    if (r.decode(e) && e.why == protocol::reason::bad_version && e.detail == protocol::version) {
+        ++counters_.damaged_requests;
         return;
     }
     // Every ack and hello_reply carries the board's latest spikes_in credit.

@@ -74,11 +74,24 @@ TEST_CASE("host: a board of another protocol version is named", "[host][client]"
     b.owned->drop_from_board = [](const bytes&) { return true; };
     b.owned->drop_to_board = [&b](const bytes& frame) {
         bytes answer = frame;
-        answer[4] = 2;
-        answer[5] = 0x81;
+        answer[4] = 2; // an intact frame of version 2: its CRC holds
+        const std::uint32_t crc =
+            protocol::detail::frame_crc(answer.data(), answer.size() - protocol::header_bytes);
+        for (int k = 0; k < 4; ++k) {
+            answer[protocol::crc_offset + k] = static_cast<std::uint8_t>(crc >> (8 * k));
+        }
         b.wire().inject(answer);
         return true;
     };
+    // A damaged version byte is no other version: its CRC fails and the hello is resent.
+    bench damaged;
+    damaged.owned->drop_from_board = [&damaged](const bytes& frame) {
+        bytes copy = frame;
+        copy[4] = 3;
+        damaged.wire().inject(copy);
+        return true;
+    };
+    CHECK_THROWS_AS(damaged.connect(quick()), sf::host::transport_error);
     try {
         b.connect(quick());
         FAIL("connected to a board of version 2");

@@ -42,6 +42,7 @@ struct channel_counters {
     std::uint64_t foreign_session = 0;       // intact frames of another session
     std::uint64_t bad_payload = 0;       // replies or stream frames whose payload did not decode
     std::uint64_t unexpected_frames = 0; // intact frames of a class a host never receives
+    std::uint64_t damaged_requests = 0;  // the board saw a request's version byte damaged
     std::uint64_t frames_sent = 0;       // every frame, resends included
     std::uint64_t frames_received = 0;
     std::uint64_t bulk_frames_sent = 0; // image chunks
@@ -168,7 +169,8 @@ private:
     void pump_once(clock::time_point until);
     void resend_overdue(clock::time_point now);
     void take_frame(const std::uint8_t* bytes, std::size_t size);
-    void refuse_frame(protocol::decode_status status, const std::uint8_t* bytes);
+    void refuse_frame(protocol::decode_status status, const std::uint8_t* bytes, std::size_t size);
+    static bool intact(const std::uint8_t* bytes, std::size_t size);
     void take_reply(const protocol::frame& f);
     void take_output(const protocol::frame& f);
     bool reply_well_formed(const reply& r);
@@ -185,7 +187,6 @@ private:
     protocol::ack_reply last_ack_;
     std::map<std::uint32_t, pending> pending_; // by sequence distance from the session's first
     std::uint32_t first_sequence_ = 0;
-    int foreign_version_ = 0; // a version the board spoke instead of ours
     protocol::credit_sender input_;
     protocol::stream_receiver output_;
     stream_sink sink_;
