@@ -101,12 +101,15 @@ std::vector<std::uint8_t> board_client::read_recording() {
         if (!sized) {
             sized = true;
             total = m.total;
-            bytes.resize(total);
             next = std::min<std::uint32_t>(room, total);
         }
         if (m.length == 0 && offset < total) {
             throw transport_error("the board returned no recording bytes at byte " +
                                   std::to_string(offset) + " of " + std::to_string(total));
+        }
+        // Grows with the bytes that came, never with what the board only claims.
+        if (bytes.size() < std::size_t{offset} + m.length) {
+            bytes.resize(std::size_t{offset} + m.length);
         }
         std::copy(m.data, m.data + m.length, bytes.begin() + offset);
         if (offset + m.length < std::min<std::uint32_t>(offset + room, total)) {
@@ -118,6 +121,7 @@ std::vector<std::uint8_t> board_client::read_recording() {
             next += std::min<std::uint32_t>(room, total - next);
         }
     }
+    SF_ASSERT(bytes.size() == total); // every offset below total was asked for and came
     return bytes;
 }
 
