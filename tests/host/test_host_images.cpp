@@ -10,6 +10,7 @@
 
 #include <sf/host/host_errors.hpp>
 #include <sf/host/image_populations.hpp>
+#include <sf/host/population_io.hpp>
 #include <sf/host/recording_blob.hpp>
 
 #include "../mapper/mapping_support.hpp"
@@ -164,4 +165,42 @@ TEST_CASE("host: an image's populations give each cell its routing key", "[host]
     std::vector<std::uint32_t> damaged = words;
     damaged[damaged.size() / 2] ^= 0x100;
     CHECK_THROWS_AS(sf::host::image_populations::read(damaged), sf::host::usage_error);
+}
+
+TEST_CASE("host: live I/O by population name speaks cells, not keys", "[host][populations]") {
+    using namespace sf::mapper::test;
+    temp_folder dir("sf_host_popio");
+    const auto mapped = map_text(dir, small_model, inline_board(2, 2, "mesh", 4, 2));
+    const auto pops = sf::host::image_populations::read(sf::mapper::encode_image(mapped));
+    sf::host::population_io io;
+    io.inputs = {"src"};
+    io.outputs = {"pre", "izp"};
+    io.input = [](std::uint32_t step) {
+        sf::host::population_spikes s;
+        if (step == 2) {
+            s["src"] = {0};
+        }
+        if (step == 9) {
+            s["src"] = {1}; // src has one cell
+        }
+        if (step == 10) {
+            s["pre"] = {0}; // not a live input
+        }
+        return s;
+    };
+    std::vector<sf::host::population_spikes> seen;
+    io.output = [&](std::uint32_t, const sf::host::population_spikes& s) { seen.push_back(s); };
+    const sf::host::key_io keys = sf::host::by_population(pops, io);
+    CHECK(keys.input(1).empty());
+    CHECK(keys.input(2) == std::vector<std::uint32_t>{pops.find("src").keys[0]});
+    CHECK_THROWS_WITH(keys.input(9), Catch::Contains("has 1 cells, not cell 1"));
+    CHECK_THROWS_WITH(keys.input(10), Catch::Contains("not a live input"));
+    keys.output(3, {pops.find("izp").keys[1], pops.find("pre").keys[2], pops.find("src").keys[0],
+                    0xDEADBEEFu});
+    REQUIRE(seen.size() == 1);
+    CHECK(seen[0].at("izp") == std::vector<std::uint32_t>{1});
+    CHECK(seen[0].at("pre") == std::vector<std::uint32_t>{2});
+    CHECK(seen[0].count("src") == 0);
+    io.outputs = {"nope"};
+    CHECK_THROWS_WITH(sf::host::by_population(pops, io), Catch::Contains("populations: src"));
 }
