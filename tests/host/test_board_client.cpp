@@ -325,3 +325,25 @@ TEST_CASE("host: frames the host cannot use are counted, never acted on", "[host
     CHECK(client->link_counters()
               .refused_by_status[static_cast<int>(protocol::decode_status::bad_crc)] == 1);
 }
+
+TEST_CASE("host: output credit is granted again as the host takes the keys",
+          "[host][client][live]") {
+    bench b;
+    connect_options options;
+    options.channel.output_buffer_keys = 16;
+    auto client = b.connect(options);
+    client->load_bytes(test_image(4000));
+    std::uint64_t keys = 0;
+    sf::host::key_io io;
+    io.output = [&](std::uint32_t, const std::vector<std::uint32_t>& k) { keys += k.size(); };
+    const auto report = client->run(40, &io);
+    CHECK(keys == 120); // 3 a step, none held back for want of credit
+    CHECK(report.late_output_keys == 0);
+    int credits = 0;
+    for (const auto& frame : b.wire().sent) {
+        credits += is(frame, protocol::message_type::credit) ? 1 : 0;
+    }
+    CHECK(credits >= 120 / 16);
+    CHECK(client->link_counters().output_overruns == 0);
+    CHECK(client->link_counters().output_lost == 0);
+}
