@@ -19,12 +19,7 @@
 
 #include <boost/asio.hpp>
 
-// GCC 12 at -O0 with the sanitizers takes board_side's empty key batch handed to inject() (count
-// 0, nothing read) for a read of uninitialised memory.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <sf/firmware/protocol/board_side.hpp>
-#pragma GCC diagnostic pop
 #include <sf/host/frame_link.hpp>
 
 namespace sf_host_test {

@@ -486,7 +486,7 @@ private:
     // step is there (how a lockstep board knows it may compute the step).
     void inject_keys(const spikes_in& m) {
         constexpr std::size_t batch = 32;
-        std::uint32_t keys[batch];
+        std::uint32_t keys[batch] = {};
         if (m.count == 0) {
             port_.inject(m.step, keys, 0);
         }
