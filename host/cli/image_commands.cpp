@@ -167,7 +167,25 @@ int inspect_command(const std::string& image_file) {
 }
 
 int run_command(const std::string& input, const std::string& target, const std::string& out_dir,
-                const image_job& job) {
+                const image_job& job, remote_run_options remote) {
+    const bool wants_board = !remote.live_inputs.empty() || !remote.live_outputs.empty() ||
+                             remote.realtime || remote.take_over;
+    if (remote.url.empty() && wants_board) {
+        std::cerr << "spikeforge run: --live-input, --live-output, --realtime and --take-over "
+                     "talk to a board: give its --url (udp://HOST:PORT, usb://VID:PID, "
+                     "emu://functional)\n";
+        return exit_bad_input;
+    }
+    if (!remote.url.empty()) {
+        remote.image_file = input;
+        remote.out_dir = out_dir.empty() ? "." : out_dir;
+        if (!is_image(input)) {
+            remote.image_words = mapper::encode_image(map_model(input, job));
+            const fs::path beside = fs::path(input).parent_path();
+            remote.out_dir = !out_dir.empty() ? out_dir : beside.empty() ? "." : beside.string();
+        }
+        return remote_run(remote);
+    }
     if (target != "functional") {
         std::cerr << "spikeforge run: unknown target '" << target << "' (available: functional)\n";
         return exit_bad_input;

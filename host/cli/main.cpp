@@ -310,6 +310,7 @@ struct commands {
     std::string run_input;
     std::string run_target = "functional";
     std::string run_out;
+    sf::cli::remote_run_options run_remote;
     compile_arguments run_args;
     model_arguments run_includes;
     CLI::App* run = nullptr;
@@ -390,6 +391,22 @@ struct commands {
                         "beside the LEMS file for a model)");
         run_args.add_to(*run);
         run_includes.add_search_options_to(*run);
+        add_remote_options(*run);
+    }
+
+    void add_remote_options(CLI::App& command) {
+        command.add_option("--url", run_remote.url,
+                           "run on the board or server at this address instead: "
+                           "udp://HOST:PORT, usb://VID:PID[/SERIAL] or emu://functional");
+        command.add_option("--live-input", run_remote.live_inputs,
+                           "a population of spike sources the host feeds at every step (with "
+                           "--url; without a program of yours it gets no spikes)");
+        command.add_option("--live-output", run_remote.live_outputs,
+                           "a population whose spikes come back at every step (with --url)");
+        command.add_flag("--take-over", run_remote.take_over,
+                         "replace the session of a host that left the board without closing it");
+        command.add_flag("--realtime", run_remote.realtime,
+                         "run freely at the board's pace instead of step by step (with --url)");
     }
 
     // The parsed subcommand's job.
@@ -415,7 +432,7 @@ struct commands {
         }
         if (run->parsed()) {
             return sf::cli::run_command(run_input, run_target, run_out,
-                                        job_of(run_args, run_includes));
+                                        job_of(run_args, run_includes), run_remote);
         }
         return exit_bad_input;
     }

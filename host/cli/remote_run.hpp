@@ -11,6 +11,9 @@ namespace sf::cli {
 struct remote_run_options {
     std::string url;        // udp://HOST:PORT, usb://VID:PID[/SERIAL], emu://functional, ...
     std::string image_file; // a .sfimg written by `spikeforge map`
+    // The image itself when the caller has it already (a model mapped on the fly); image_file
+    // then only names it in messages.
+    std::vector<std::uint32_t> image_words;
     std::string out_dir = ".";
     // Populations whose spikes the host exchanges live at every step. Without a program of the
     // user's to produce them, live inputs get no spikes (each step still sends its empty input
