@@ -1,0 +1,167 @@
+// The emulator server (sf/emulator/board_server.hpp) over real UDP on 127.0.0.1: the address whose
+// hello opened the session is the only one served, another is told busy or ignored and counted,
+// and a host that stays silent past its lease lets the next one in.
+// First: <signal.h>, which Asio includes, defines a macro named as a field of the model headers
+// this brings.
+#include "board_test_support.hpp"
+
+#include <chrono>
+#include <memory>
+#include <sstream>
+#include <thread>
+
+#include <boost/asio.hpp>
+#include <catch2/catch.hpp>
+
+#include <sf/emulator/board_server.hpp>
+#include <sf/emulator/emulated_board.hpp>
+
+namespace {
+
+using namespace sf::emulator::test;
+namespace emulator = sf::emulator;
+namespace asio = boost::asio;
+using asio::ip::udp;
+using protocol::message_type;
+
+// A host's socket on 127.0.0.1 talking to the server.
+struct client {
+    asio::io_context& io;
+    udp::socket socket;
+    udp::endpoint server;
+    std::uint32_t session;
+    std::uint32_t sequence = 1;
+
+    client(asio::io_context& context, std::uint16_t port, std::uint32_t id)
+        : io(context), socket(context, udp::endpoint(asio::ip::make_address("127.0.0.1"), 0)),
+          server(asio::ip::make_address("127.0.0.1"), port), session(id) {
+        socket.non_blocking(true);
+    }
+
+    template <class M>
+    void send(const M& m) {
+        const bytes frame = encode_frame(m, session, sequence++);
+        socket.send_to(asio::buffer(frame), server);
+    }
+    // The next datagram within `timeout`; empty when none came.
+    bytes receive(std::chrono::milliseconds timeout = std::chrono::milliseconds(2000)) {
+        const auto deadline = std::chrono::steady_clock::now() + timeout;
+        bytes buffer(65536);
+        while (std::chrono::steady_clock::now() < deadline) {
+            boost::system::error_code error;
+            udp::endpoint from;
+            const std::size_t n = socket.receive_from(asio::buffer(buffer), from, 0, error);
+            if (!error) {
+                buffer.resize(n);
+                return buffer;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+        return {};
+    }
+    message_type hello() {
+        protocol::hello_request h;
+        h.spikes_out_limit = 1000;
+        send(h);
+        const bytes reply = receive();
+        REQUIRE(!reply.empty());
+        return decoded(reply).head.type;
+    }
+};
+
+// A server on a thread of its own, stopped when the test ends.
+struct running_server {
+    emulator::board_endpoint endpoint;
+    std::ostringstream log;
+    emulator::board_server server;
+    std::thread thread;
+
+    explicit running_server(std::chrono::milliseconds lease)
+        : endpoint(std::make_unique<emulator::emulated_board>(), {}),
+          server(endpoint, options(lease), log), thread([this] { server.serve(); }) {}
+    ~running_server() { finish(); }
+    void finish() {
+        server.stop();
+        if (thread.joinable()) {
+            thread.join();
+        }
+    }
+    static emulator::server_options options(std::chrono::milliseconds lease) {
+        emulator::server_options o;
+        o.lease = lease;
+        return o;
+    }
+};
+
+} // namespace
+
+TEST_CASE("board server: one host at a time, the others told busy or ignored",
+          "[emulator][server]") {
+    auto s = std::make_unique<running_server>(std::chrono::milliseconds(10000));
+    const std::uint16_t port = s->server.local_port();
+    REQUIRE(port != 0);
+    asio::io_context io;
+    client first(io, port, 0x11111111u);
+    client second(io, port, 0x22222222u);
+
+    CHECK(first.hello() == message_type::hello_reply);
+    protocol::hello_request h;
+    second.send(h);
+    const bytes busy = second.receive();
+    REQUIRE(!busy.empty());
+    CHECK(message_of<protocol::error_reply>(busy).why == protocol::reason::busy);
+
+    // The second host's other frames are dropped unanswered, even with the session's own id.
+    second.session = first.session;
+    second.send(protocol::read_counters_request{});
+    CHECK(second.receive(std::chrono::milliseconds(200)).empty());
+
+    // The session's host is still served.
+    first.send(protocol::read_counters_request{});
+    const bytes counters = first.receive();
+    REQUIRE(!counters.empty());
+    CHECK(decoded(counters).head.type == message_type::counters);
+
+    first.send(protocol::bye_request{});
+    REQUIRE(!first.receive().empty());
+    second.session = 0x22222222u;
+    CHECK(second.hello() == message_type::hello_reply);
+
+    s->finish();
+    const emulator::server_counters c = s->server.counters();
+    CHECK(c.foreign_datagrams == 2);
+    CHECK(c.busy_replies == 1);
+    CHECK(c.sessions_opened == 2);
+    CHECK(c.sessions_expired == 0);
+    CHECK(s->log.str().find("closed") != std::string::npos);
+}
+
+TEST_CASE("board server: a silent host's lease runs out and the next host gets the board",
+          "[emulator][server]") {
+    running_server s(std::chrono::milliseconds(200));
+    asio::io_context io;
+    client first(io, s.server.local_port(), 0x11111111u);
+    client second(io, s.server.local_port(), 0x22222222u);
+    CHECK(first.hello() == message_type::hello_reply);
+    protocol::hello_request h;
+    second.send(h);
+    REQUIRE(!second.receive().empty());
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    CHECK(second.hello() == message_type::hello_reply);
+    CHECK(s.server.counters().sessions_expired == 1);
+    CHECK(s.log.str().find("expired") != std::string::npos);
+
+    // The first host is now the foreign one.
+    first.send(protocol::read_counters_request{});
+    CHECK(first.receive(std::chrono::milliseconds(200)).empty());
+}
+
+TEST_CASE("board server: an address that is not one is refused with a reason",
+          "[emulator][server]") {
+    emulator::board_endpoint endpoint(std::make_unique<emulator::emulated_board>(), {});
+    std::ostringstream log;
+    emulator::server_options o;
+    o.bind = "not-an-address";
+    CHECK_THROWS_WITH(emulator::board_server(endpoint, o, log),
+                      Catch::Contains("not an IP address"));
+}
