@@ -19,7 +19,8 @@ constexpr std::uint64_t steps_per_advance = 4096;
 board_endpoint::board_endpoint(std::unique_ptr<served_board> board, const endpoint_options& options,
                                logger log)
     : board_(std::move(board)), options_(options), log_(std::move(log)),
-      buffer_(new std::uint8_t[protocol::max_frame]) {
+      buffer_(new std::uint8_t[protocol::max_frame]),
+      reply_(new std::uint8_t[protocol::max_frame]) {
     SF_ASSERT(board_ != nullptr);
     side_ = std::make_unique<endpoint_side>(*board_);
 }
@@ -28,22 +29,18 @@ board_endpoint::~board_endpoint() = default;
 
 void board_endpoint::receive(const std::uint8_t* frame, std::size_t size, const sender& send) {
     const protocol::board_state before = side_->state();
-    const std::size_t reply = side_->handle(frame, size, buffer_.get(), protocol::max_frame);
+    const std::size_t reply = side_->handle(frame, size, reply_.get(), protocol::max_frame);
     if (reply > 0) {
-        log_transition(before, buffer_.get(), reply);
+        log_transition(before, reply_.get(), reply);
     }
     if (before != protocol::board_state::running &&
         side_->state() == protocol::board_state::running) {
         paced_run_ = false; // a new free run: its realtime clock starts at its first advance
     }
-    // The reply waits in its own copy while the spikes it follows go out through the buffer.
-    const std::unique_ptr<std::uint8_t[]> kept(reply > 0 ? new std::uint8_t[reply] : nullptr);
-    if (reply > 0) {
-        std::copy_n(buffer_.get(), reply, kept.get());
-    }
+    // The reply waits in its own buffer while the spikes it follows go out through the other.
     send_output(send);
     if (reply > 0) {
-        send(kept.get(), reply);
+        send(reply_.get(), reply);
     }
 }
 

@@ -115,10 +115,16 @@ double emulated_board::dt() const { return emulator_ ? emulator_->dt() : 0.0; }
 void emulated_board::compute(std::uint64_t steps) {
     recording_fresh_ = false;
     while (steps > 0) {
-        if (input_.empty() && filters_.empty()) {
-            emulator_->run(steps);
-            computed_ += steps;
-            return;
+        if (filters_.empty()) {
+            // Up to the next step with input, nothing but the emulator's own work is due.
+            const std::uint64_t quiet =
+                input_.empty() ? steps : std::min(steps, input_.begin()->first - computed_ - 1);
+            if (quiet > 0) {
+                emulator_->run(quiet);
+                computed_ += quiet;
+                steps -= quiet;
+                continue;
+            }
         }
         compute_one();
         --steps;

@@ -68,7 +68,8 @@ private:
     std::unique_ptr<endpoint_side> side_;
     endpoint_options options_;
     logger log_;
-    std::unique_ptr<std::uint8_t[]> buffer_; // one frame
+    std::unique_ptr<std::uint8_t[]> buffer_; // a spikes_out frame
+    std::unique_ptr<std::uint8_t[]> reply_;  // the reply to the frame received
     bool paced_run_ = false;                 // a realtime run's clock is set
     std::chrono::steady_clock::time_point run_began_;
     std::uint64_t run_steps_ = 0; // steps of the paced run computed so far
