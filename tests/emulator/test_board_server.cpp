@@ -165,3 +165,26 @@ TEST_CASE("board server: an address that is not one is refused with a reason",
     CHECK_THROWS_WITH(emulator::board_server(endpoint, o, log),
                       Catch::Contains("not an IP address"));
 }
+
+TEST_CASE("board server: a hello that takes the board over moves the session to its address",
+          "[emulator][server]") {
+    running_server s(std::chrono::milliseconds(10000));
+    asio::io_context io;
+    client first(io, s.server.local_port(), 0x11111111u);
+    client second(io, s.server.local_port(), 0x22222222u);
+    CHECK(first.hello() == message_type::hello_reply);
+    protocol::hello_request take;
+    take.take_over = true;
+    take.spikes_out_limit = 1000;
+    second.send(take);
+    const bytes reply = second.receive();
+    REQUIRE(!reply.empty());
+    CHECK(decoded(reply).head.type == message_type::hello_reply);
+    first.send(protocol::read_counters_request{});
+    CHECK(first.receive(std::chrono::milliseconds(200)).empty());
+    second.send(protocol::read_counters_request{});
+    const bytes counters = second.receive();
+    REQUIRE(!counters.empty());
+    CHECK(decoded(counters).head.type == message_type::counters);
+    CHECK(s.log.str().find("taken over") != std::string::npos);
+}
