@@ -502,7 +502,8 @@ private:
         constexpr std::size_t batch = 32;
         std::uint32_t keys[batch];
         if (m.count == 0) {
-            port_.inject(m.step, keys, 0);
+            port_.inject(m.step, nullptr, 0);
+            return;
         }
         for (std::size_t at = 0; at < m.count; at += batch) {
             const std::size_t n = m.count - at < batch ? m.count - at : batch;
