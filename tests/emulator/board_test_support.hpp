@@ -108,6 +108,13 @@ const std::string driven_model = lems_with_core_types(R"(
     </Simulation>
 )");
 
+// The driven model mapped onto a small board, and its image.
+inline std::vector<std::uint32_t> driven_image(mapper::mapped_network& mapped) {
+    temp_folder dir("sf_test_driven_model");
+    mapped = map_text(dir, driven_model, inline_board(2, 2, "hexagonal", 2, 4));
+    return mapper::encode_image(mapped);
+}
+
 // The routing key of the neuron an event selection of `mapped` names.
 inline std::uint32_t key_of_selection(const mapper::mapped_network& mapped, const std::string& id) {
     for (const auto& file : mapped.events) {

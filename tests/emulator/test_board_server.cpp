@@ -69,6 +69,64 @@ struct client {
     }
 };
 
+// A host's requests over UDP: the reply to each, and the spikes_out frames that came before it.
+struct udp_host {
+    client& link;
+    std::vector<bytes> spikes; // spikes_out frames, as they came
+
+    template <class M>
+    bytes request(const M& m) {
+        const std::uint32_t sequence = link.sequence;
+        for (int attempt = 0; attempt < 5; ++attempt) {
+            link.sequence = sequence;
+            link.send(m);
+            for (;;) {
+                const bytes b = link.receive(std::chrono::milliseconds(500));
+                if (b.empty()) {
+                    break; // lost: send it again
+                }
+                const protocol::frame f = decoded(b);
+                if (f.head.type == message_type::spikes_out) {
+                    spikes.push_back(b);
+                } else if (f.head.sequence == sequence) {
+                    return b;
+                }
+            }
+        }
+        FAIL("no reply to request " << sequence);
+        return {};
+    }
+
+    // Loads an image, resending the chunks a query finds missing.
+    void load(const std::vector<std::uint32_t>& words) {
+        const bytes image = image_bytes(words);
+        const std::uint32_t transfer = link.sequence;
+        REQUIRE(decoded(request(begin_of(image, 1000))).head.type == message_type::ack);
+        const std::vector<bytes> chunks = image_chunks(image, 1000, transfer, link.session);
+        std::vector<std::uint32_t> missing(chunks.size());
+        for (std::uint32_t k = 0; k < missing.size(); ++k) {
+            missing[k] = k;
+        }
+        for (int round = 0; round < 20 && !missing.empty(); ++round) {
+            for (const std::uint32_t k : missing) {
+                link.socket.send_to(asio::buffer(chunks[k]), link.server);
+                std::this_thread::sleep_for(std::chrono::microseconds(200));
+            }
+            const bytes reply = request(protocol::load_query_request{});
+            const auto m = message_of<protocol::load_missing_reply>(reply);
+            REQUIRE(m.covered == chunks.size());
+            missing.clear();
+            for (std::uint32_t k = 0; k < m.covered; ++k) {
+                if (m.is_missing(k)) {
+                    missing.push_back(k);
+                }
+            }
+        }
+        REQUIRE(missing.empty());
+        REQUIRE(decoded(request(protocol::load_commit_request{})).head.type == message_type::ack);
+    }
+};
+
 // A server on a thread of its own, stopped when the test ends.
 struct running_server {
     emulator::board_endpoint endpoint;
@@ -187,4 +245,65 @@ TEST_CASE("board server: a hello that takes the board over moves the session to 
     REQUIRE(!counters.empty());
     CHECK(decoded(counters).head.type == message_type::counters);
     CHECK(s.log.str().find("taken over") != std::string::npos);
+}
+
+TEST_CASE("board server: a lockstep run over UDP steps with the host's input and sends its spikes",
+          "[emulator][server]") {
+    sf::mapper::mapped_network mapped;
+    const std::vector<std::uint32_t> words = driven_image(mapped);
+    const std::uint32_t in0 = key_of_selection(mapped, "0");
+    const std::uint32_t out0 = key_of_selection(mapped, "10");
+    running_server s(std::chrono::milliseconds(10000));
+    asio::io_context io;
+    client link(io, s.server.local_port(), 0x33333333u);
+    udp_host host{link, {}};
+    protocol::hello_request h;
+    h.spikes_out_limit = 1u << 20;
+    REQUIRE(decoded(host.request(h)).head.type == message_type::hello_reply);
+    host.load(words);
+    protocol::watch_request w;
+    w.count = 1; // every spike: key & 0 == 0
+    host.request(w);
+    host.request(protocol::start_request{});
+
+    // One input frame per step; the board computes step t once its frame is there.
+    constexpr std::uint32_t steps = 40;
+    std::uint32_t next_key = 0;
+    for (std::uint32_t t = 1; t <= steps; ++t) {
+        const std::vector<std::uint32_t> keys =
+            t == 3 ? std::vector<std::uint32_t>{in0} : std::vector<std::uint32_t>{};
+        protocol::spikes_in m;
+        m.step = t;
+        m.key_words = keys.data();
+        m.count = static_cast<std::uint16_t>(keys.size());
+        const bytes frame = encode_frame(m, link.session, next_key);
+        next_key += m.count;
+        link.socket.send_to(asio::buffer(frame), link.server);
+        const bytes out = link.receive();
+        REQUIRE(!out.empty());
+        host.spikes.push_back(out);
+    }
+    const auto stopped = message_of<protocol::ack_reply>(host.request(protocol::stop_request{}));
+    CHECK(stopped.step == steps);
+
+    std::vector<std::uint32_t> step_of_in0, step_of_out0;
+    REQUIRE(host.spikes.size() == steps);
+    for (std::uint32_t k = 0; k < steps; ++k) {
+        const protocol::frame f = decoded(host.spikes[k]);
+        REQUIRE(f.head.type == message_type::spikes_out);
+        protocol::spikes_out m;
+        REQUIRE(protocol::decode_message(f, m));
+        CHECK(m.step == k + 1);
+        for (std::size_t i = 0; i < m.count; ++i) {
+            if (m.key(i) == in0) {
+                step_of_in0.push_back(m.step);
+            }
+            if (m.key(i) == out0) {
+                step_of_out0.push_back(m.step);
+            }
+        }
+    }
+    CHECK(step_of_in0 == std::vector<std::uint32_t>{3});
+    REQUIRE(!step_of_out0.empty());
+    CHECK(step_of_out0.front() > 3);
 }

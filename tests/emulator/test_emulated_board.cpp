@@ -109,12 +109,6 @@ std::vector<std::uint32_t> small_image(mapper::mapped_network* mapped = nullptr)
     return mapper::encode_image(m);
 }
 
-std::vector<std::uint32_t> driven_image(mapper::mapped_network& mapped) {
-    temp_folder dir("sf_test_emulated_board");
-    mapped = map_text(dir, driven_model, inline_board(2, 2, "hexagonal", 2, 4));
-    return mapper::encode_image(mapped);
-}
-
 std::size_t spikes_of(const functional_emulator& e, const std::string& id) {
     std::size_t n = 0;
     for (const auto& file : e.events()) {
