@@ -1,5 +1,6 @@
 #include <sf/emulator/functional.hpp>
 #include <sf/emulator/kernel_core.hpp>
+#include <sf/firmware/assert.hpp>
 
 namespace sf::emulator {
 namespace image = firmware::image;
@@ -95,6 +96,7 @@ void functional_emulator::load_core(const image::core_view& view, std::uint32_t 
     }
     cores_.push_back(std::move(core));
     neurons_.push_back(view.neurons);
+    senders_.push_back({view.key, view.mask, view.neurons, view.sends != 0});
     state_words_.push_back(view.state_words);
 }
 
@@ -192,6 +194,29 @@ void functional_emulator::run(std::uint64_t steps) {
     for (std::uint64_t k = 0; k < steps; ++k) {
         step();
     }
+}
+
+void functional_emulator::inject(std::size_t core, std::uint32_t neuron) {
+    SF_ASSERT(ready() && core < senders_.size() && neuron < senders_[core].neurons);
+    board_->inject({static_cast<std::uint32_t>(core), neuron});
+}
+
+bool functional_emulator::owner_of(std::uint32_t key, std::size_t& core,
+                                   std::uint32_t& neuron) const {
+    for (std::size_t c = 0; c < senders_.size(); ++c) {
+        const sender& s = senders_[c];
+        if (s.sends && (key & s.mask) == s.key && (key & ~s.mask) < s.neurons) {
+            core = c;
+            neuron = key & ~s.mask;
+            return true;
+        }
+    }
+    return false;
+}
+
+const std::vector<spike>& functional_emulator::last_spikes() const {
+    static const std::vector<spike> none;
+    return ready() ? board_->spikes() : none;
 }
 
 functional_counters functional_emulator::counters() const {

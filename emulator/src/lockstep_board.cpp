@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <chrono>
 
 #include <sf/emulator/lockstep_board.hpp>
@@ -13,13 +14,7 @@ void lockstep_board::step() {
     using clock = std::chrono::steady_clock;
     const auto started = clock::now();
     ++step_;
-    spikes_.clear();
-    for (std::size_t c = 0; c < cores_.size(); ++c) {
-        const std::size_t count = cores_[c]->step(buffer_.data(), buffer_.size());
-        for (std::size_t k = 0; k < count; ++k) {
-            spikes_.push_back({static_cast<std::uint32_t>(c), buffer_[k]});
-        }
-    }
+    compute_cores();
     const auto updated = clock::now();
     held_.release(step_,
                   [this](const held_rows::row& r) { cores_[r.core]->deliver(r.words, r.count); });
@@ -29,6 +24,30 @@ void lockstep_board::step() {
     const auto delivered = clock::now();
     update_seconds_ += std::chrono::duration<double>(updated - started).count();
     delivery_seconds_ += std::chrono::duration<double>(delivered - updated).count();
+}
+
+void lockstep_board::inject(const spike& s) {
+    SF_ASSERT(s.core < cores_.size());
+    injected_.push_back(s);
+}
+
+void lockstep_board::compute_cores() {
+    spikes_.clear();
+    // Injected spikes join their core's own, so that they travel and are listed in core order.
+    std::sort(injected_.begin(), injected_.end(), [](const spike& a, const spike& b) {
+        return a.core != b.core ? a.core < b.core : a.neuron < b.neuron;
+    });
+    std::size_t next = 0;
+    for (std::size_t c = 0; c < cores_.size(); ++c) {
+        const std::size_t count = cores_[c]->step(buffer_.data(), buffer_.size());
+        for (std::size_t k = 0; k < count; ++k) {
+            spikes_.push_back({static_cast<std::uint32_t>(c), buffer_[k]});
+        }
+        for (; next < injected_.size() && injected_[next].core == c; ++next) {
+            spikes_.push_back(injected_[next]);
+        }
+    }
+    injected_.clear();
 }
 
 void lockstep_board::deliver_row(std::size_t core, const firmware::synaptic_row& row) {

@@ -126,6 +126,24 @@ TEST_CASE("protocol: hello opens the one session and tells the board", "[firmwar
         host_type other{side, 0x0DDBA11u, 1};
         CHECK(other.hello().head.type == protocol::message_type::hello_reply);
     }
+    SECTION("closing a silent host's session stops its run and lets the next host in") {
+        load(host, side);
+        protocol::watch_request w;
+        w.count = 1;
+        w.filters[0] = {0x10000u, 0xFFFF0000u};
+        REQUIRE(acked(host.request(w)));
+        REQUIRE(acked(host.request(protocol::start_request{})));
+        REQUIRE(board.running());
+        side.close_session();
+        CHECK_FALSE(side.session_open());
+        CHECK_FALSE(board.running());
+        CHECK(side.state() == board_state::stopped);
+        CHECK(board.watched.empty());
+        CHECK(error_of(host.request(protocol::read_counters_request{})) == reason::bad_session);
+        host_type other{side, 0x0DDBA11u, 1};
+        CHECK(other.hello().head.type == protocol::message_type::hello_reply);
+        CHECK(board.committed);
+    }
     SECTION("session 0 is never a session") {
         host.request(protocol::bye_request{});
         host_type nobody{side, 0u, 1};

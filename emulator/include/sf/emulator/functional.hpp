@@ -61,6 +61,19 @@ public:
     // One step: every core, then every packet of its spikes.
     void step();
 
+    // A spike of `neuron` of core `core` from outside the board in the next step: routed and
+    // recorded as the core's own spikes are.
+    void inject(std::size_t core, std::uint32_t neuron);
+    // The core that sends `key` and the neuron it names (the key's bits outside the core's mask);
+    // false when no core sends it.
+    bool owner_of(std::uint32_t key, std::size_t& core, std::uint32_t& neuron) const;
+    // The routing key of a neuron's spikes (its core's key OR the neuron).
+    std::uint32_t key_of(std::size_t core, std::uint32_t neuron) const {
+        return senders_[core].key | neuron;
+    }
+    // The spikes of the last step, own and injected, core by core.
+    const std::vector<spike>& last_spikes() const;
+
     const std::vector<recorded_trace>& traces() const { return traces_; }
     const std::vector<recorded_events>& events() const { return events_; }
     functional_counters counters() const;
@@ -78,6 +91,12 @@ private:
         std::uint32_t slot = 0;
         double unit = 0.0;
     };
+    struct sender {
+        std::uint32_t key = 0;
+        std::uint32_t mask = 0;
+        std::uint32_t neurons = 0;
+        bool sends = false;
+    };
     // Per core, per neuron: the event files and ids its spikes go to.
     using listener_list = std::vector<std::pair<std::size_t, std::string>>;
 
@@ -91,6 +110,7 @@ private:
     std::vector<std::unique_ptr<neuron_core>> cores_; // until the board takes them
     std::vector<std::uint32_t> neurons_;              // per core
     std::vector<std::uint32_t> state_words_;          // per core
+    std::vector<sender> senders_;                     // per core
     std::unique_ptr<lockstep_board> board_;
     double dt_ = 0.0;
     std::uint64_t steps_ = 0;

@@ -51,9 +51,13 @@ public:
     lockstep_board(std::vector<std::unique_ptr<neuron_core>> cores, spike_router& router);
 
     void step();
+    // Adds a spike of `s.neuron` of core `s.core` to the next step, as if the core had made it: it
+    // is routed and listed in spikes() with the core's own (a source outside the board).
+    void inject(const spike& s);
     // The number of the step computed last: 0 before the first.
     std::uint64_t step_number() const { return step_; }
-    // The spikes of the last step, core by core, neurons in increasing order.
+    // The spikes of the last step, core by core, neurons in increasing order (a core's injected
+    // spikes after its own).
     const std::vector<spike>& spikes() const { return spikes_; }
 
     std::size_t core_count() const { return cores_.size(); }
@@ -64,11 +68,13 @@ public:
 
 private:
     void deliver_row(std::size_t core, const firmware::synaptic_row& row) override;
+    void compute_cores();
 
     std::vector<std::unique_ptr<neuron_core>> cores_;
     spike_router& router_;
     held_rows held_;
     std::vector<spike> spikes_;
+    std::vector<spike> injected_; // for the next step
     std::vector<std::uint16_t> buffer_;
     std::uint64_t step_ = 0;
     double update_seconds_ = 0.0;

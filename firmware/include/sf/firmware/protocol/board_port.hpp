@@ -44,7 +44,8 @@ public:
 
     // Room in the input queue, in spikes.
     virtual std::uint32_t inject_room() const = 0;
-    // Queues spikes of sources outside the board for `step`; returns how many it took.
+    // Queues spikes of sources outside the board for `step`; returns how many it took. A call
+    // with no keys (`keys` may then be null) says that the host's input for `step` is there.
     virtual std::size_t inject(std::uint32_t step, const std::uint32_t* keys,
                                std::size_t count) = 0;
 

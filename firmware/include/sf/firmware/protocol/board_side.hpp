@@ -77,6 +77,20 @@ public:
         return finish_frame(out, room, reply_header(message_type::spikes_out, session_, first, w));
     }
 
+    // Closes the open session without a bye, as when its host has gone silent: a free run stops,
+    // no spikes go out any more, and the next hello opens a new session. The image stays.
+    void close_session() {
+        refresh_state();
+        if (state_ == board_state::running) {
+            port_.stop();
+            state_ = board_state::stopped;
+        }
+        if (session_open_) {
+            port_.watch(nullptr, 0);
+        }
+        session_open_ = false;
+    }
+
     board_state state() const { return state_; }
     bool session_open() const { return session_open_; }
     std::uint32_t session() const { return session_; }
@@ -488,7 +502,8 @@ private:
         constexpr std::size_t batch = 32;
         std::uint32_t keys[batch] = {};
         if (m.count == 0) {
-            port_.inject(m.step, keys, 0);
+            port_.inject(m.step, nullptr, 0);
+            return;
         }
         for (std::size_t at = 0; at < m.count; at += batch) {
             const std::size_t n = m.count - at < batch ? m.count - at : batch;
