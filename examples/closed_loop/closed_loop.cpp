@@ -118,8 +118,8 @@ int run(const options& o) {
         if (!o.open_loop) {
             cart.move(velocity, dt);
         }
-        trajectory.push_back({step, closed_loop::target_at(step * dt, run_seconds),
-                              cart.position, 0.0});
+        trajectory.push_back(
+            {step, closed_loop::target_at(step * dt, run_seconds), cart.position, 0.0});
     };
     const host::run_report report = board->run(steps, &io);
     for (std::size_t i = 0; i < trajectory.size() && i < report.step_round_trips.size(); ++i) {
@@ -141,8 +141,7 @@ int run(const options& o) {
     std::cout << "closed loop over " << o.url << ": " << trajectory.size() << " steps of "
               << dt * 1e3 << " ms; settled tracking error " << error << "; loop latency median "
               << host::median_seconds(report.step_round_trips) * 1e6 << " us, p99 "
-              << host::p99_seconds(report.step_round_trips) * 1e6 << " us\nwrote " << o.out
-              << "\n";
+              << host::p99_seconds(report.step_round_trips) * 1e6 << " us\nwrote " << o.out << "\n";
     if (trajectory.size() != steps) {
         std::cerr << "closed_loop: " << steps - trajectory.size() << " steps without output\n";
         return 1;

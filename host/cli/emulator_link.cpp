@@ -45,8 +45,8 @@ public:
                 return std::make_error_code(std::errc::timed_out);
             }
             // Nothing will come before the next paced step (or ever, when the board waits).
-            std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
-                next, deadline - now));
+            std::this_thread::sleep_for(
+                std::min<std::chrono::steady_clock::duration>(next, deadline - now));
         }
         const std::vector<std::uint8_t> frame = std::move(inbox_.front());
         inbox_.pop_front();
@@ -84,9 +84,9 @@ void register_emulator_links() {
             const std::string target = url.substr(url.find("://") + 3);
             auto board = make_served_board(target, firmware::protocol::max_frame);
             if (!board) {
-                throw host::usage_error("no emulator target '" + target +
-                                        "' (emu://TARGET with TARGET one of: " +
-                                        joined(serve_targets()) + ")");
+                throw host::usage_error(
+                    "no emulator target '" + target +
+                    "' (emu://TARGET with TARGET one of: " + joined(serve_targets()) + ")");
             }
             return std::unique_ptr<host::frame_link>(
                 std::make_unique<emulator_link>(std::move(board)));

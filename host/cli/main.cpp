@@ -19,8 +19,10 @@
 #include <sf/mapper/image_file.hpp>
 #include <sf/mapper/quantise.hpp>
 
+#include "emulator_link.hpp"
 #include "fixed_backend.hpp"
 #include "image_commands.hpp"
+#include "serve_command.hpp"
 
 namespace {
 
@@ -315,11 +317,43 @@ struct commands {
     model_arguments run_includes;
     CLI::App* run = nullptr;
 
+    sf::cli::serve_options serve_args;
+    CLI::App* serve = nullptr;
+
     void add_to(CLI::App& app) {
         add_model_commands(app);
         add_simulate(app);
         add_compile(app);
         add_image_commands(app);
+        add_serve(app);
+    }
+
+    void add_serve(CLI::App& app) {
+        serve = app.add_subcommand(
+            "serve", "answer the host protocol as a board would, with an emulator behind it");
+        serve->add_option("--target", serve_args.target, "functional: the functional emulator")
+            ->capture_default_str();
+        serve->add_option("--port", serve_args.port, "UDP port (0: any free one, printed)")
+            ->capture_default_str();
+        serve
+            ->add_option("--bind", serve_args.bind,
+                         "address to listen on (other than loopback exposes the board)")
+            ->capture_default_str();
+        serve
+            ->add_option("--pace", serve_args.pace,
+                         "lockstep: a free run's step waits for the host's input for it; "
+                         "realtime: steps at the board's time step, late input counted")
+            ->capture_default_str();
+        serve
+            ->add_option("--speed-up", serve_args.speed_up,
+                         "realtime: model time per wall-clock time")
+            ->capture_default_str();
+        serve
+            ->add_option("--lease", serve_args.lease_seconds,
+                         "seconds after which a silent host's session ends")
+            ->capture_default_str();
+        serve->add_option("--max-frame", serve_args.max_frame, "largest frame in bytes (84-4096)")
+            ->capture_default_str();
     }
 
     void add_model_commands(CLI::App& app) {
@@ -430,6 +464,9 @@ struct commands {
         if (inspect->parsed()) {
             return sf::cli::inspect_command(inspect_image);
         }
+        if (serve->parsed()) {
+            return sf::cli::serve_command(serve_args);
+        }
         if (run->parsed()) {
             return sf::cli::run_command(run_input, run_target, run_out,
                                         job_of(run_args, run_includes), run_remote);
@@ -500,6 +537,7 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", "spikeforge 0.1.0");
     app.footer("Exit status: 0 success, 1 the job failed, 2 bad input or usage, 3 a bug in "
                "spikeforge (an internal error; please report it).");
+    sf::cli::register_emulator_links();
     commands all;
     all.add_to(app);
     if (!known_command(argc, argv, app)) {

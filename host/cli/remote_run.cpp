@@ -123,9 +123,8 @@ host::run_report run_image(host::board_client& client, const host::image_populat
 }
 
 int run_on_board(const remote_run_options& options) {
-    const std::vector<std::uint32_t> words = options.image_words.empty()
-                                                 ? mapper::load_image(options.image_file)
-                                                 : options.image_words;
+    const std::vector<std::uint32_t> words =
+        options.image_words.empty() ? mapper::load_image(options.image_file) : options.image_words;
     const host::image_populations pops = host::image_populations::read(words);
     for (const auto& name : options.live_inputs) {
         pops.find(name);

@@ -129,13 +129,13 @@ TEST_CASE("serve: the closed loop keeps the cart on its target, and without the 
           "[cli][serve][closed_loop]") {
     scratch work;
     const fs::path image = map_example(work, "closed_loop/LEMS_closed_loop.xml", "loop.sfimg");
-    server_process server(spikeforge, {"serve", "--target", "functional", "--port", "0",
-                                       "--pace", "lockstep"});
+    server_process server(spikeforge,
+                          {"serve", "--target", "functional", "--port", "0", "--pace", "lockstep"});
     const std::string trajectory = (work / "trajectory.csv").string();
     // The network's error code has a resolution of 0.05: settled, the cart stays within it.
     const auto [closed, closed_output] =
-        run_to_end(CLOSED_LOOP_BINARY, {image.string(), "--url", server.url(), "--out",
-                                        trajectory, "--max-error", "0.05"});
+        run_to_end(CLOSED_LOOP_BINARY, {image.string(), "--url", server.url(), "--out", trajectory,
+                                        "--max-error", "0.05"});
     INFO(closed_output);
     CHECK(closed == 0);
     CHECK(closed_output.find("settled tracking error") != std::string::npos);
@@ -143,8 +143,8 @@ TEST_CASE("serve: the closed loop keeps the cart on its target, and without the 
     CHECK(std::count(csv.begin(), csv.end(), '\n') == 2001); // a header and 2000 steps
 
     const auto [open, open_output] =
-        run_to_end(CLOSED_LOOP_BINARY, {image.string(), "--url", server.url(), "--out",
-                                        trajectory, "--max-error", "0.05", "--open-loop"});
+        run_to_end(CLOSED_LOOP_BINARY, {image.string(), "--url", server.url(), "--out", trajectory,
+                                        "--max-error", "0.05", "--open-loop"});
     INFO(open_output);
     CHECK(open == 1);
 }
@@ -153,12 +153,13 @@ TEST_CASE("serve: a server that dies mid-run is reported by the host, which exit
           "[cli][serve][faults]") {
     scratch work;
     const fs::path image = map_example(work, "closed_loop/LEMS_closed_loop.xml", "loop.sfimg");
-    server_process server(spikeforge, {"serve", "--target", "functional", "--port", "0",
-                                       "--pace", "realtime"});
+    server_process server(spikeforge,
+                          {"serve", "--target", "functional", "--port", "0", "--pace", "realtime"});
     // Two seconds of board time in real time: the server dies half a second in.
-    server_process host(spikeforge, {"run", image.string(), "--url", server.url(), "--realtime",
-                                     "-o", (work / "out").string()},
-                        false);
+    server_process host(
+        spikeforge,
+        {"run", image.string(), "--url", server.url(), "--realtime", "-o", (work / "out").string()},
+        false);
     std::this_thread::sleep_for(std::chrono::milliseconds(500));
     server.kill_now();
     const auto started = std::chrono::steady_clock::now();
@@ -176,11 +177,12 @@ TEST_CASE("serve: a host that dies mid-run frees the board for the next host whe
           "[cli][serve][faults]") {
     scratch work;
     const fs::path image = map_example(work, "closed_loop/LEMS_closed_loop.xml", "loop.sfimg");
-    server_process server(spikeforge, {"serve", "--target", "functional", "--port", "0",
-                                       "--pace", "realtime", "--lease", "0.5"});
+    server_process server(spikeforge, {"serve", "--target", "functional", "--port", "0", "--pace",
+                                       "realtime", "--lease", "0.5"});
     {
-        server_process host(spikeforge, {"run", image.string(), "--url", server.url(),
-                                         "--realtime", "-o", (work / "first").string()},
+        server_process host(spikeforge,
+                            {"run", image.string(), "--url", server.url(), "--realtime", "-o",
+                             (work / "first").string()},
                             false);
         std::this_thread::sleep_for(std::chrono::milliseconds(500));
         host.kill_now();

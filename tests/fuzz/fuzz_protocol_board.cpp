@@ -88,6 +88,11 @@ public:
         }
         return n;
     }
+    void watch(const protocol::key_filter* filters, std::size_t count) override {
+        if (count > protocol::watch_request::max_filters || (count > 0 && filters == nullptr)) {
+            std::abort(); // the board side passes at most a frame's filters
+        }
+    }
     std::uint64_t spikes_dropped() const override { return 0; }
     std::size_t read_recording(std::uint32_t offset, std::uint8_t* out, std::size_t capacity,
                                std::uint32_t& total) override {
