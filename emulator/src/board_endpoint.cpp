@@ -29,7 +29,9 @@ board_endpoint::~board_endpoint() = default;
 
 void board_endpoint::receive(const std::uint8_t* frame, std::size_t size, const sender& send) {
     const protocol::board_state before = side_->state();
+    const std::uint64_t late_before = side_->counters().inject_late;
     const std::size_t reply = side_->handle(frame, size, reply_.get(), protocol::max_frame);
+    note_late_input(frame, size, late_before);
     if (reply > 0) {
         log_transition(before, reply_.get(), reply);
     }
@@ -42,6 +44,30 @@ void board_endpoint::receive(const std::uint8_t* frame, std::size_t size, const 
     if (reply > 0) {
         send(reply_.get(), reply);
     }
+}
+
+// A spikes_in frame the board side took but counted late: its keys are kept apart under the step
+// they were meant for, and the log says so the first time a step's input is late.
+void board_endpoint::note_late_input(const std::uint8_t* frame, std::size_t size,
+                                     std::uint64_t late_before) {
+    const std::uint64_t late = side_->counters().inject_late - late_before;
+    if (late == 0) {
+        return;
+    }
+    protocol::frame f;
+    SF_ASSERT(protocol::decode_frame(frame, size, f) == protocol::decode_status::ok);
+    protocol::spikes_in m;
+    SF_ASSERT(protocol::decode_message(f, m));
+    constexpr std::size_t steps_logged = 10;
+    std::uint64_t& keys = late_input_[m.step];
+    if (keys == 0 && log_ && late_input_.size() == steps_logged + 1) {
+        log_("late input: more steps with late input; counted without a line each");
+    } else if (keys == 0 && log_ && late_input_.size() <= steps_logged) {
+        log_("late input: " + std::to_string(late) + " keys for step " + std::to_string(m.step) +
+             ", which was computed before they came (step " +
+             std::to_string(board_->current_step()) + " is done); not applied");
+    }
+    keys += late;
 }
 
 void board_endpoint::send_output(const sender& send) {

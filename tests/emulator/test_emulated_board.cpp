@@ -2,6 +2,7 @@
 // loaded in chunks runs as the functional emulator runs it, step by step or at once, and its
 // recordings come back as the same blob; the host's keys drive a population of spike sources;
 // watched spikes go out before the step's ack; a lockstep free run waits for the host's input.
+#include <algorithm>
 #include <cstring>
 #include <memory>
 #include <thread>
@@ -359,4 +360,33 @@ TEST_CASE("emulated board: a realtime free run keeps the wall clock's pace", "[e
     CHECK(endpoint.board().current_step() == 200);
     CHECK(took >= std::chrono::milliseconds(19));
     CHECK(took < std::chrono::seconds(2));
+}
+
+TEST_CASE("emulated board: input that comes after its step is kept apart by step, never applied",
+          "[emulator][board]") {
+    mapper::mapped_network mapped;
+    const std::vector<std::uint32_t> words = driven_image(mapped);
+    const std::uint32_t in1 = key_of_selection(mapped, "1");
+    std::vector<std::string> log;
+    emulator::endpoint_options options;
+    board_endpoint endpoint(std::make_unique<emulated_board>(), options,
+                            [&](const std::string& line) { log.push_back(line); });
+    endpoint_host host(endpoint);
+    host.hello();
+    host.load(words);
+    host.step(5);
+    host.input(3, {in1, in1});
+    host.input(5, {in1});
+    host.input(7, {in1}); // in time
+    host.step(20);
+    const auto& late = endpoint.late_input();
+    REQUIRE(late.size() == 2);
+    CHECK(late.at(3) == 2);
+    CHECK(late.at(5) == 1);
+    CHECK(endpoint.side().counters().inject_late == 3);
+    CHECK(std::count_if(log.begin(), log.end(), [](const std::string& line) {
+              return line.rfind("late input: ", 0) == 0;
+          }) == 2);
+    const auto& e = *dynamic_cast<const emulated_board&>(endpoint.board()).emulator();
+    CHECK(spikes_of(e, "1") == 1); // only the key of step 7
 }

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -56,9 +57,13 @@ public:
     const served_board& board() const { return *board_; }
     // Free-run steps computed after the wall-clock time they were due (realtime pace).
     std::uint64_t late_steps() const { return late_steps_; }
+    // Input keys that came after their step was computed, by the step they were for (never
+    // applied to another step); the board side counts them in all as inject_late.
+    const std::map<std::uint32_t, std::uint64_t>& late_input() const { return late_input_; }
 
 private:
     void send_output(const sender& send);
+    void note_late_input(const std::uint8_t* frame, std::size_t size, std::uint64_t late_before);
     void log_transition(firmware::protocol::board_state before, const std::uint8_t* reply,
                         std::size_t size);
     std::chrono::microseconds advance_lockstep(const sender& send);
@@ -74,6 +79,7 @@ private:
     std::chrono::steady_clock::time_point run_began_;
     std::uint64_t run_steps_ = 0; // steps of the paced run computed so far
     std::uint64_t late_steps_ = 0;
+    std::map<std::uint32_t, std::uint64_t> late_input_;
 };
 
 } // namespace sf::emulator
