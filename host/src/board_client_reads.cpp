@@ -51,6 +51,10 @@ run_report board_client::run_realtime(
     channel_.call(r);
     const auto expected_end = started + std::chrono::microseconds(r.microseconds);
     for (;;) {
+        // An empty input frame for the run's last step: a board paced in lockstep with the host
+        // may compute every step up to it; to a board paced by its clock it is input for a step
+        // to come, and changes nothing. Sent again each time, as stream frames are not resent.
+        channel_.send_spikes(first + steps, nullptr, 0);
         channel_.pump_for(poll_interval);
         protocol::credit_request c;
         const std::uint32_t due = channel_.credit_due();
