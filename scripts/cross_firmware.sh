@@ -120,11 +120,21 @@ public:
     }
     std::size_t take_spikes(std::uint32_t, std::uint32_t* keys, std::size_t capacity) override {
         std::size_t n = 0;
-        for (; n < capacity && out_taken_ < out_count_; ++n) {
-            keys[n] = core_.key | spiked_[out_taken_++];
+        while (n < capacity && out_taken_ < out_count_) {
+            const std::uint32_t key = core_.key | spiked_[out_taken_++];
+            if (watched(key)) {
+                keys[n++] = key;
+            }
         }
         out_pending_ = out_taken_ < out_count_;
         return n;
+    }
+    void watch(const protocol::key_filter* filters, std::size_t count) override {
+        filter_count_ = 0;
+        for (; filter_count_ < count && filter_count_ < protocol::watch_request::max_filters;
+             ++filter_count_) {
+            filters_[filter_count_] = filters[filter_count_];
+        }
     }
     std::uint64_t spikes_dropped() const override { return dropped_; }
     std::size_t read_recording(std::uint32_t, std::uint8_t*, std::size_t,
@@ -163,7 +173,18 @@ private:
     fw::kernel kernel_;
     std::uint32_t in_[queue_keys] = {};
     std::size_t in_count_ = 0;
+    bool watched(std::uint32_t key) const {
+        for (std::size_t f = 0; f < filter_count_; ++f) {
+            if ((key & filters_[f].mask) == filters_[f].key) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     std::uint16_t spiked_[fw::max_neurons] = {};
+    protocol::key_filter filters_[protocol::watch_request::max_filters] = {};
+    std::size_t filter_count_ = 0;
     std::size_t out_count_ = 0;
     std::size_t out_taken_ = 0;
     std::uint32_t out_step_ = 0;
