@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstring>
 #include <new>
@@ -67,6 +68,7 @@ bool emulated_board::commit_image(std::uint32_t total_bytes) {
     problem_.clear();
     emulator_ = std::move(loaded);
     computed_ = 0;
+    compute_time_ = {};
     running_ = false;
     discard_queues();
     spikes_dropped_ = 0;
@@ -113,6 +115,12 @@ double emulated_board::dt() const { return emulator_ ? emulator_->dt() : 0.0; }
 
 // Steps without input to inject or output to collect run in one go, at the emulator's own speed.
 void emulated_board::compute(std::uint64_t steps) {
+    const auto started = std::chrono::steady_clock::now();
+    compute_steps(steps);
+    compute_time_ += std::chrono::steady_clock::now() - started;
+}
+
+void emulated_board::compute_steps(std::uint64_t steps) {
     recording_fresh_ = false;
     while (steps > 0) {
         if (filters_.empty()) {

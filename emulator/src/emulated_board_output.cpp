@@ -118,6 +118,7 @@ void emulated_board::discard_image() {
     image_bytes_.clear();
     image_bytes_.shrink_to_fit();
     computed_ = 0;
+    compute_time_ = {};
     running_ = false;
     bounded_run_ = false;
     run_left_ = 0;

@@ -80,7 +80,9 @@ bool print_counters(const protocol::board_counters& c, const host::channel_count
         refused += c.refused[r];
     }
     const auto& k = c.kernel;
-    std::cout << "board: " << k.steps << " steps, " << k.spikes << " spikes, " << k.delivered_words
+    std::cout << "board: " << k.steps << " steps in "
+              << milliseconds(static_cast<double>(c.compute_microseconds) * 1e-6)
+              << " of computing, " << k.spikes << " spikes, " << k.delivered_words
               << " synaptic events; input " << c.inject_events << " keys, output "
               << c.output_events << " keys; " << refused << " frames refused\n"
               << "link: " << l.requests << " requests, " << l.retransmissions << " resent, "

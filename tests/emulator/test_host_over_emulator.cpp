@@ -82,7 +82,10 @@ std::vector<std::uint8_t> remote_recording(const std::string& url,
     const host::run_report run = client->run(steps, nullptr, 100);
     CHECK(run.steps == steps);
     std::vector<std::uint8_t> blob = client->read_recording();
-    CHECK(client->read_counters().kernel.program_faults == 0);
+    const auto counters = client->read_counters();
+    CHECK(counters.kernel.program_faults == 0);
+    CHECK(counters.kernel.steps == steps);
+    CHECK(counters.compute_microseconds > 0); // the board's share of the host's wait
     client->close();
     return blob;
 }

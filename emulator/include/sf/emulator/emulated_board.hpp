@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -53,6 +54,10 @@ public:
     std::size_t read_recording(std::uint32_t offset, std::uint8_t* out, std::size_t capacity,
                                std::uint32_t& total) override;
     firmware::kernel_counters counters() const override;
+    std::uint64_t compute_microseconds() const override {
+        return static_cast<std::uint64_t>(
+            std::chrono::duration_cast<std::chrono::microseconds>(compute_time_).count());
+    }
     void reset() override;
 
     double dt() const override;
@@ -75,6 +80,7 @@ private:
     };
 
     void compute(std::uint64_t steps);
+    void compute_steps(std::uint64_t steps);
     void compute_one();
     void inject_due();
     void collect_output();
@@ -88,6 +94,7 @@ private:
     std::unique_ptr<functional_emulator> emulator_;
     std::string problem_;
     std::uint64_t computed_ = 0;
+    std::chrono::steady_clock::duration compute_time_{};
     bool running_ = false;
     bool bounded_run_ = false;
     std::uint64_t run_left_ = 0; // steps of a run_for still to compute

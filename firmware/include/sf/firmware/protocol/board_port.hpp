@@ -65,6 +65,9 @@ public:
     virtual std::size_t read_recording(std::uint32_t offset, std::uint8_t* out,
                                        std::size_t capacity, std::uint32_t& total) = 0;
     virtual kernel_counters counters() const = 0;
+    // Time spent computing steps since the image was committed, in microseconds; 0 for a board
+    // without a clock to tell.
+    virtual std::uint64_t compute_microseconds() const { return 0; }
     // Stops, discards the image and its recordings.
     virtual void reset() = 0;
 

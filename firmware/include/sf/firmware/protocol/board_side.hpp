@@ -98,6 +98,7 @@ public:
     board_counters counters() const {
         board_counters all = counters_;
         all.kernel = port_.counters();
+        all.compute_microseconds = port_.compute_microseconds();
         all.output_dropped = port_.spikes_dropped();
         return all;
     }

@@ -25,6 +25,9 @@ struct board_counters {
     // Image chunks written (each once).
     std::uint64_t chunks_written = 0;
     kernel_counters kernel; // of all cores together
+    // Wall-clock time the board spent computing steps, in microseconds (0 when it cannot tell):
+    // what a host's wait for a step was the board's and not the link's.
+    std::uint64_t compute_microseconds = 0;
 };
 
 constexpr std::uint64_t& refused(board_counters& c, reason why) {
@@ -34,8 +37,9 @@ constexpr std::uint64_t refused(const board_counters& c, reason why) {
     return c.refused[static_cast<std::size_t>(why)];
 }
 
-// The counters in wire order: refused[1..], the streams', chunks, then the kernel's.
-constexpr std::size_t counter_values = (reason_count - 1) + 9 + 10;
+// The counters in wire order: refused[1..], the streams', chunks, the kernel's, then the board's
+// compute time.
+constexpr std::size_t counter_values = (reason_count - 1) + 9 + 10 + 1;
 
 template <class Visit>
 constexpr void visit_counters(board_counters& c, Visit&& visit) {
@@ -43,13 +47,13 @@ constexpr void visit_counters(board_counters& c, Visit&& visit) {
         visit(c.refused[r]);
     }
     kernel_counters& k = c.kernel;
-    std::uint64_t* const values[] = {&c.inject_frames,   &c.inject_events,     &c.inject_lost,
-                                     &c.inject_late,     &c.inject_dropped,    &c.output_frames,
-                                     &c.output_events,   &c.output_dropped,    &c.chunks_written,
-                                     &k.steps,           &k.neuron_updates,    &k.instructions,
-                                     &k.spikes,          &k.unreported_spikes, &k.delivered_words,
-                                     &k.input_overflows, &k.dropped_words,     &k.saturations,
-                                     &k.program_faults};
+    std::uint64_t* const values[] = {&c.inject_frames,   &c.inject_events,       &c.inject_lost,
+                                     &c.inject_late,     &c.inject_dropped,      &c.output_frames,
+                                     &c.output_events,   &c.output_dropped,      &c.chunks_written,
+                                     &k.steps,           &k.neuron_updates,      &k.instructions,
+                                     &k.spikes,          &k.unreported_spikes,   &k.delivered_words,
+                                     &k.input_overflows, &k.dropped_words,       &k.saturations,
+                                     &k.program_faults,  &c.compute_microseconds};
     static_assert(sizeof(values) / sizeof(values[0]) + reason_count - 1 == counter_values,
                   "every counter has its place on the wire");
     for (std::uint64_t* v : values) {
