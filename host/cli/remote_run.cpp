@@ -87,7 +87,8 @@ bool print_counters(const protocol::board_counters& c, const host::channel_count
               << c.output_events << " keys; " << refused << " frames refused\n"
               << "link: " << l.requests << " requests, " << l.retransmissions << " resent, "
               << l.duplicate_replies << " duplicate replies, " << l.refused_frames
-              << " damaged frames, " << l.output_keys << " output keys\n";
+              << " damaged frames, " << l.link_frames_lost
+              << " dropped by the link's full receive queue, " << l.output_keys << " output keys\n";
     const std::uint64_t lost = c.inject_lost + c.inject_late + c.inject_dropped + c.output_dropped +
                                k.dropped_words + k.input_overflows + l.output_lost +
                                l.output_overruns + late_output;
@@ -99,6 +100,11 @@ bool print_counters(const protocol::board_counters& c, const host::channel_count
                   << l.output_overruns << " past the host's credit, " << late_output
                   << " after their step; synaptic words dropped " << k.dropped_words
                   << ", input overflows " << k.input_overflows << "\n";
+    }
+    if (l.link_frames_lost > 0) {
+        // Lost replies were asked for again and lost spikes are counted above; this says why.
+        std::cerr << "warning: the link dropped " << l.link_frames_lost
+                  << " frames from the board because its receive queue was full\n";
     }
     if (k.program_faults > 0) {
         std::cerr << "error: " << k.program_faults << " program faults on the board\n";

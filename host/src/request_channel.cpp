@@ -38,6 +38,12 @@ request_channel::request_channel(frame_link& link, channel_options options)
     }
 }
 
+channel_counters request_channel::counters() const {
+    channel_counters c = counters_;
+    c.link_frames_lost = link_.frames_lost();
+    return c;
+}
+
 std::chrono::microseconds request_channel::give_up_after() const {
     std::chrono::microseconds total{0};
     std::chrono::microseconds t = options_.first_timeout;

@@ -94,7 +94,7 @@ public:
     // Says bye and ends the session.
     void close();
 
-    const channel_counters& link_counters() const { return channel_.counters(); }
+    channel_counters link_counters() const { return channel_.counters(); }
     const phase_timing& timing() const { return channel_.timing(); }
     std::chrono::microseconds give_up_after() const { return channel_.give_up_after(); }
 

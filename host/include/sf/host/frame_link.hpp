@@ -24,6 +24,9 @@ public:
     // std::errc::timed_out, or the link's error (a board that refuses the link, ...).
     virtual expected<std::size_t> receive(std::uint8_t* buffer, std::size_t capacity,
                                           std::chrono::microseconds timeout) = 0;
+    // Frames that reached the host but were dropped by the link before receive() could take them
+    // (a full receive queue); links that never drop a frame they have received report 0.
+    virtual std::uint64_t frames_lost() const { return 0; }
 };
 
 } // namespace sf::host

@@ -53,6 +53,7 @@ struct channel_counters {
     std::uint64_t output_lost = 0;       // keys that never came (gaps in the stream's indices)
     std::uint64_t output_duplicates = 0; // stale spikes_out frames (copies, overtaken frames)
     std::uint64_t output_overruns = 0;   // spikes_out frames past the host's credit
+    std::uint64_t link_frames_lost = 0;  // frames the link dropped before the channel saw them
 };
 
 // Where the host's time went, in seconds: encoding frames, handing them to the link, waiting
@@ -141,7 +142,9 @@ public:
     // The latest ack the board sent (its state and step).
     const protocol::ack_reply& last_ack() const { return last_ack_; }
 
-    const channel_counters& counters() const { return counters_; }
+    // A copy, with the link's own losses as they stand now (the link drops frames on a thread of
+    // its own, so they are read in here rather than counted as they happen).
+    channel_counters counters() const;
     const phase_timing& timing() const { return timing_; }
     // How long a request may go unanswered before the channel gives up (all its tries).
     std::chrono::microseconds give_up_after() const;

@@ -59,7 +59,7 @@ public:
                                   std::chrono::microseconds timeout) override;
 
     // Frames the board sent that were dropped because the receive queue was full.
-    std::uint64_t frames_lost() const;
+    std::uint64_t frames_lost() const override;
 
 private:
     struct state;
