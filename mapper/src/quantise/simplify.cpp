@@ -131,7 +131,8 @@ private:
             if (value(x.a) == 1.0) {
                 return x.b;
             }
-            const node& right = out_.at(x.b);
+            // A copy: adding the constant below may move the nodes.
+            const node right = out_.at(x.b);
             if (right.kind == op::negate) {
                 return make(op::multiply, constant(-value(x.a)), right.a);
             }
@@ -153,7 +154,7 @@ private:
         // y + c × y: one product (an exponential decay's step).
         for (const auto& [single, scaled] :
              {std::pair<int, int>{x.a, x.b}, std::pair<int, int>{x.b, x.a}}) {
-            const node& term = out_.at(scaled);
+            const node term = out_.at(scaled);
             if (term.kind == op::multiply && is_const(term.a) && same_variable(single, term.b)) {
                 return make(op::multiply, constant(1.0 + value(term.a)), single);
             }
@@ -172,7 +173,7 @@ private:
     }
 
     int rewrite_negation(const node& x) {
-        const node& inner = out_.at(x.a);
+        const node inner = out_.at(x.a);
         if (inner.kind == op::multiply && is_const(inner.a)) {
             return make(op::multiply, constant(-value(inner.a)), inner.b);
         }
@@ -181,7 +182,7 @@ private:
 
     // H(a / t) and H(c × a) with t the time (positive in every step) or c > 0: H(a).
     int rewrite_heaviside(const node& x) {
-        const node& inner = out_.at(x.a);
+        const node inner = out_.at(x.a);
         if (inner.kind == op::divide && out_.at(inner.b).kind == op::time) {
             return make(op::heaviside, inner.a);
         }
