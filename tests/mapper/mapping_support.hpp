@@ -208,4 +208,48 @@ inline void insert_into(std::vector<std::uint32_t>& words, std::size_t position,
     words[start + 1] += static_cast<std::uint32_t>(extra.size());
 }
 
+// A population of spike sources without spikes of their own (the host drives it) projecting
+// onto three integrate-and-fire cells, strongly enough that one input spike makes a cell fire;
+// the inputs and targets are recorded.
+const std::string driven_model = lems_with_core_types(R"(
+    <iafCell id="iaf" C="1nF" thresh="-50mV" reset="-70mV" leakConductance="10nS" leakReversal="-70mV"/>
+    <spikeArray id="host_input"/>
+    <expOneSynapse id="syn" gbase="500nS" erev="0mV" tauDecay="2ms"/>
+    <network id="net">
+        <population id="in" component="host_input" size="2"/>
+        <population id="out" component="iaf" size="3"/>
+        <projection id="p" presynapticPopulation="in" postsynapticPopulation="out" synapse="syn">
+            <connection id="0" preCellId="../in[0]" postCellId="../out[0]"/>
+            <connection id="1" preCellId="../in[0]" postCellId="../out[1]"/>
+            <connection id="2" preCellId="../in[1]" postCellId="../out[2]"/>
+        </projection>
+    </network>
+    <Simulation id="sim" length="20ms" step="0.1ms" target="net">
+        <OutputFile id="volts" fileName="volts.dat">
+            <OutputColumn id="v0" quantity="out[0]/v"/>
+        </OutputFile>
+        <EventOutputFile id="spikes" fileName="spikes.dat" format="ID_TIME">
+            <EventSelection id="0" select="in[0]" eventPort="spike"/>
+            <EventSelection id="1" select="in[1]" eventPort="spike"/>
+            <EventSelection id="10" select="out[0]" eventPort="spike"/>
+            <EventSelection id="11" select="out[1]" eventPort="spike"/>
+            <EventSelection id="12" select="out[2]" eventPort="spike"/>
+        </EventOutputFile>
+    </Simulation>
+)");
+
+// The routing key of the neuron an event selection of `mapped` names.
+inline std::uint32_t key_of_selection(const mapper::mapped_network& mapped, const std::string& id) {
+    for (const auto& file : mapped.events) {
+        for (const auto& s : file.selections) {
+            if (s.id == id) {
+                return mapped.cores[static_cast<std::size_t>(s.core)].keys.key |
+                       static_cast<std::uint32_t>(s.neuron);
+            }
+        }
+    }
+    FAIL("no event selection " << id);
+    return 0;
+}
+
 } // namespace sf::mapper::test
