@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every spikeforge benchmark and prints tables with the peer's figures beside ours.
 #
-#   bench/run.sh [--quick] [--only loading|cuba|kernel|mapping]
+#   bench/run.sh [--quick] [--only loading|cuba|kernel|mapping|host]
 #
 #   --quick   smaller sizes for a smoke run (loading up to 1M connections, CUBA 0.1 s)
 #
@@ -59,8 +59,8 @@ if [[ "$build_type" != "Release" ]]; then
     echo "bench/run.sh: $build_dir is a '$build_type' build; use a Release build folder (SF_BUILD_DIR)" >&2
     exit 2
 fi
-echo "== building spikeforge and sf_bench_map (Release, ninja -j2)"
-ninja -C "$build_dir" -j2 spikeforge sf_bench_map | tail -1
+echo "== building spikeforge, sf_bench_map and sf_bench_host (Release, ninja -j2)"
+ninja -C "$build_dir" -j2 spikeforge sf_bench_map sf_bench_host | tail -1
 spikeforge="$build_dir/host/cli/spikeforge"
 
 if [[ ! -f "$peers/brian2_bench.py" ]]; then
