@@ -73,7 +73,7 @@ def bench_host(opts, sf, scratch, results):
     bench_map = os.path.join(build, 'bench', 'sf_bench_map')
     bench_host_bin = os.path.join(build, 'bench', 'sf_bench_host')
     scale = '0.02' if opts.quick else '0.1'
-    input_steps = '500' if opts.quick else '2000'
+    input_steps = '500' if opts.quick else '10000'
     keys = '40,362,1448' if opts.quick else '40,362,1448,4096'
     loop_steps = '1000' if opts.quick else '5000'
     log(f'== (g) host link over loopback UDP against `spikeforge serve --pace lockstep`, directly and '

@@ -23,13 +23,14 @@ void print_link(const link_figures& l) {
     const host::channel_counters& c = l.host;
     std::printf("      host: %llu requests, %llu resent after %llu timeouts, %llu duplicate "
                 "replies, %llu refused frames; time: encode %.3f s, send %.3f s, wait %.3f s, "
-                "decode %.3f s\n",
+                "decode %.3f s; %llu datagrams dropped by full socket buffers\n",
                 static_cast<unsigned long long>(c.requests),
                 static_cast<unsigned long long>(c.retransmissions),
                 static_cast<unsigned long long>(c.timeouts),
                 static_cast<unsigned long long>(c.duplicate_replies),
                 static_cast<unsigned long long>(c.refused_frames), l.timing.encode, l.timing.send,
-                l.timing.wait, l.timing.decode);
+                l.timing.wait, l.timing.decode,
+                static_cast<unsigned long long>(l.socket_buffer_drops));
 }
 
 std::string mega(double v) {
@@ -49,7 +50,7 @@ std::string fixed(double v, int decimals) {
 }
 
 std::string input_cell(const input_figures& f) {
-    return mega(f.keys_per_second()) + "keys/s" +
+    return mega(f.keys_per_second()) + " keys/s" +
            (f.board.inject_lost > 0 ? " (" + std::to_string(f.board.inject_lost) + " lost)" : "") +
            (f.every_key_accounted() ? "" : " UNACCOUNTED");
 }
@@ -151,7 +152,9 @@ void print_result_json(const bench_results& r) {
         j << (lossy ? "," : "") << "{\"path\":\"" << path_name(lossy)
           << "\",\"bytes\":" << f.report.bytes << ",\"seconds\":" << f.report.seconds
           << ",\"mb_per_s\":" << f.megabytes_per_second() << ",\"chunks\":" << f.report.chunks
-          << ",\"chunks_resent\":" << f.report.chunks_resent << "}";
+          << ",\"chunks_resent\":" << f.report.chunks_resent
+          << ",\"query_rounds\":" << f.report.query_rounds
+          << ",\"socket_buffer_drops\":" << f.link.socket_buffer_drops << "}";
     }
     j << "],\"input\":[";
     bool first = true;

@@ -1,7 +1,10 @@
 #include "host_measures.hpp"
 
 #include <algorithm>
+#include <fstream>
 #include <memory>
+#include <sstream>
+#include <string>
 
 #include <sf/host/image_populations.hpp>
 
@@ -17,8 +20,8 @@ std::unique_ptr<host::board_client> open(const std::string& url) {
     return host::board_client::connect(url, options);
 }
 
-link_figures link_of(const host::board_client& board) {
-    return {board.link_counters(), board.timing()};
+link_figures link_of(const host::board_client& board, std::uint64_t drops_before) {
+    return {board.link_counters(), board.timing(), udp_receive_buffer_errors() - drops_before};
 }
 
 // after − before, counter by counter (the board's counters only grow within a session).
@@ -32,6 +35,27 @@ protocol::board_counters difference(protocol::board_counters after,
 }
 
 } // namespace
+
+std::uint64_t udp_receive_buffer_errors() {
+    std::ifstream snmp("/proc/net/snmp");
+    std::string names;
+    std::string values;
+    // Two lines start with "Udp:": the field names, then their values.
+    while (std::getline(snmp, names)) {
+        if (names.rfind("Udp:", 0) == 0 && std::getline(snmp, values)) {
+            std::istringstream n(names);
+            std::istringstream v(values);
+            std::string name;
+            std::string value;
+            while (n >> name && v >> value) {
+                if (name == "RcvbufErrors") {
+                    return std::stoull(value);
+                }
+            }
+        }
+    }
+    return 0;
+}
 
 double load_figures::megabytes_per_second() const {
     return report.seconds > 0 ? static_cast<double>(report.bytes) / report.seconds / 1e6 : 0.0;
@@ -50,10 +74,11 @@ double loop_figures::median_us() const { return host::median_seconds(run.step_ro
 double loop_figures::p99_us() const { return host::p99_seconds(run.step_round_trips) * 1e6; }
 
 load_figures measure_load(const std::string& url, const std::vector<std::uint8_t>& image) {
+    const std::uint64_t drops_before = udp_receive_buffer_errors();
     auto board = open(url);
     load_figures f;
     f.report = board->load_bytes(image);
-    f.link = link_of(*board);
+    f.link = link_of(*board, drops_before);
     board->reset(); // the image's memory is freed before the next measurement loads its own
     board->close();
     return f;
@@ -64,6 +89,7 @@ input_figures measure_input(const std::string& url, const std::vector<std::uint3
                             std::uint32_t steps) {
     const host::image_populations pops = host::image_populations::read(image);
     const std::vector<std::uint32_t>& cells = pops.find(population).keys;
+    const std::uint64_t drops_before = udp_receive_buffer_errors();
     auto board = open(url);
     board->load(image);
     // Each step's keys: the next keys_per_step cells of the population, round robin, so that a
@@ -85,7 +111,7 @@ input_figures measure_input(const std::string& url, const std::vector<std::uint3
     f.run = board->run(steps, &io);
     f.keys_sent = board->link_counters().input_keys - sent_before;
     f.board = difference(board->read_counters(), before);
-    f.link = link_of(*board);
+    f.link = link_of(*board, drops_before);
     board->reset();
     board->close();
     return f;
@@ -96,6 +122,7 @@ loop_figures measure_loop(const std::string& url, const std::vector<std::uint32_
     const host::image_populations pops = host::image_populations::read(image);
     const host::population& left = pops.find("senseLeft");
     const host::population& right = pops.find("senseRight");
+    const std::uint64_t drops_before = udp_receive_buffer_errors();
     auto board = open(url);
     board->load(image);
     board->watch(pops.filters({"pushRight", "pushLeft"}));
@@ -115,7 +142,7 @@ loop_figures measure_loop(const std::string& url, const std::vector<std::uint32_
     loop_figures f;
     f.run = board->run(steps, &io);
     f.board = difference(board->read_counters(), before);
-    f.link = link_of(*board);
+    f.link = link_of(*board, drops_before);
     board->reset();
     board->close();
     return f;

@@ -15,7 +15,14 @@ namespace sf::bench {
 struct link_figures {
     host::channel_counters host;
     host::phase_timing timing;
+    // Datagrams the kernel dropped because a receiving socket's buffer was full (Udp
+    // RcvbufErrors of /proc/net/snmp, machine-wide) during the measurement: on loopback, losses
+    // of the host, the server or the relay that no protocol counter can see as such.
+    std::uint64_t socket_buffer_drops = 0;
 };
+
+// Udp RcvbufErrors from /proc/net/snmp (0 when it cannot be read).
+std::uint64_t udp_receive_buffer_errors();
 
 struct load_figures {
     host::load_report report;
