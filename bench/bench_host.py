@@ -96,7 +96,8 @@ def bench_host(opts, sf, scratch, results):
         f'examples/closed_loop (40 host-driven cells, 40 watched)')
 
     proc, url = start_server(sf, os.path.join(scratch, 'host_serve.log'))
-    log(f'   server: {url} (pace lockstep)')
+    log(f'   server: {url} (pace lockstep); load average before: '
+        + ' '.join(f'{x:.2f}' for x in os.getloadavg()))
     try:
         run = subprocess.run([bench_host_bin, '--url', url, '--load-image', load_image,
                               '--input-image', input_image, '--input-population', 'drive',
@@ -105,6 +106,7 @@ def bench_host(opts, sf, scratch, results):
                              capture_output=True, text=True, timeout=1800)
     finally:
         stop_server(proc)
+    log('   load average after (1, 5, 15 min): ' + ' '.join(f'{x:.2f}' for x in os.getloadavg()))
     for line in run.stdout.splitlines():
         if line.startswith('RESULT '):
             results['host'] = json.loads(line[len('RESULT '):])

@@ -14,6 +14,8 @@ namespace protocol = firmware::protocol;
 
 namespace {
 
+constexpr std::uint32_t warm_up_steps = 1000;
+
 std::unique_ptr<host::board_client> open(const std::string& url) {
     host::connect_options options;
     options.take_over = true; // a session an earlier measurement left open must not block this
@@ -104,6 +106,9 @@ input_figures measure_input(const std::string& url, const std::vector<std::uint3
         }
         return keys;
     };
+    // Untimed steps first: the first thousands of steps after a load run slower (the server's
+    // and the host's memory and caches warming up), which is not the sustained rate.
+    board->run(warm_up_steps, &io);
     const protocol::board_counters before = board->read_counters();
     const std::uint64_t sent_before = board->link_counters().input_keys;
     input_figures f;
