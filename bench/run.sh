@@ -3,7 +3,8 @@
 #
 #   bench/run.sh [--quick] [--only loading|cuba|kernel|mapping|host]
 #
-#   --quick   smaller sizes for a smoke run (loading up to 1M connections, CUBA 0.1 s)
+#   --quick   smaller sizes for a smoke run (loading up to 1M connections, CUBA 0.1 s,
+#             host link with a 24 MB image and fewer steps)
 #
 # Environment:
 #   SF_PEERS_DIR      folder with the peer scripts (default: ../shared/peers relative to the checkout)
@@ -27,7 +28,7 @@ while [[ $# -gt 0 ]]; do
     case "$1" in
         --quick) args+=(--quick) ;;
         --only) args+=(--only "$2"); shift ;;
-        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
         *) echo "bench/run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
     esac
     shift
