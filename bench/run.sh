@@ -28,7 +28,7 @@ while [[ $# -gt 0 ]]; do
     case "$1" in
         --quick) args+=(--quick) ;;
         --only) args+=(--only "$2"); shift ;;
-        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
         *) echo "bench/run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
     esac
     shift
