@@ -85,7 +85,7 @@ void print_input(const path_pair<input_figures>& p) {
         const input_figures& f = lossy ? p.lossy : p.direct;
         const protocol::board_counters& b = f.board;
         std::printf(
-            "   %-6s: %.3f s, %s keys/s; host sent %llu keys in %llu frames; board: %llu "
+            "   %-6s: %.3f s, %s keys/s; host sent %llu keys; board: %llu frames in, %llu keys "
             "passed on, %llu lost, %llu late, %llu dropped, %llu overrun frames; %s\n",
             path_name(lossy), f.run.seconds, mega(f.keys_per_second()).c_str(),
             static_cast<unsigned long long>(f.keys_sent),
@@ -106,13 +106,19 @@ void print_loop(const path_pair<loop_figures>& p) {
     std::printf("== closed-loop round trip, %u lockstep steps\n", p.direct.run.steps);
     for (const bool lossy : {false, true}) {
         const loop_figures& f = lossy ? p.lossy : p.direct;
-        std::printf("   %-6s: median %.1f us, p99 %.1f us; %llu output keys (%llu late), board "
-                    "sent %llu, dropped %llu\n",
+        // The session watched only during the run, so the host's stream counters are the run's.
+        const std::uint64_t lost = f.link.host.output_lost;
+        std::printf("   %-6s: median %.1f us, p99 %.1f us; board sent %llu output keys (%llu "
+                    "dropped), host took %llu (%llu late) and counted %llu lost; %s\n",
                     path_name(lossy), f.median_us(), f.p99_us(),
+                    static_cast<unsigned long long>(f.board.output_events),
+                    static_cast<unsigned long long>(f.board.output_dropped),
                     static_cast<unsigned long long>(f.run.output_keys),
                     static_cast<unsigned long long>(f.run.late_output_keys),
-                    static_cast<unsigned long long>(f.board.output_events),
-                    static_cast<unsigned long long>(f.board.output_dropped));
+                    static_cast<unsigned long long>(lost),
+                    f.run.output_keys + f.run.late_output_keys + lost == f.board.output_events
+                        ? "every key accounted for"
+                        : "KEYS UNACCOUNTED FOR");
         print_link(f.link);
     }
     print_relay(p.relay);
@@ -178,7 +184,9 @@ void print_result_json(const bench_results& r) {
         const loop_figures& f = lossy ? r.loop.lossy : r.loop.direct;
         j << (lossy ? "," : "") << "{\"path\":\"" << path_name(lossy)
           << "\",\"steps\":" << f.run.steps << ",\"median_us\":" << f.median_us()
-          << ",\"p99_us\":" << f.p99_us() << ",\"output_keys\":" << f.run.output_keys << "}";
+          << ",\"p99_us\":" << f.p99_us() << ",\"output_keys\":" << f.run.output_keys
+          << ",\"output_lost\":" << f.link.host.output_lost
+          << ",\"board_output_events\":" << f.board.output_events << "}";
     }
     j << "]}";
     std::printf("RESULT %s\n", j.str().c_str());
