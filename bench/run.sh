@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs every spikeforge benchmark and prints tables with the peer's figures beside ours.
 #
-#   bench/run.sh [--quick] [--only loading|cuba|kernel|mapping]
+#   bench/run.sh [--quick] [--only loading|cuba|kernel|mapping|host]
 #
-#   --quick   smaller sizes for a smoke run (loading up to 1M connections, CUBA 0.1 s)
+#   --quick   smaller sizes for a smoke run (loading up to 1M connections, CUBA 0.1 s,
+#             host link with a 24 MB image and fewer steps)
 #
 # Environment:
 #   SF_PEERS_DIR      folder with the peer scripts (default: ../shared/peers relative to the checkout)
@@ -27,7 +28,7 @@ while [[ $# -gt 0 ]]; do
     case "$1" in
         --quick) args+=(--quick) ;;
         --only) args+=(--only "$2"); shift ;;
-        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
         *) echo "bench/run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
     esac
     shift
@@ -59,8 +60,8 @@ if [[ "$build_type" != "Release" ]]; then
     echo "bench/run.sh: $build_dir is a '$build_type' build; use a Release build folder (SF_BUILD_DIR)" >&2
     exit 2
 fi
-echo "== building spikeforge and sf_bench_map (Release, ninja -j2)"
-ninja -C "$build_dir" -j2 spikeforge sf_bench_map | tail -1
+echo "== building spikeforge, sf_bench_map and sf_bench_host (Release, ninja -j2)"
+ninja -C "$build_dir" -j2 spikeforge sf_bench_map sf_bench_host | tail -1
 spikeforge="$build_dir/host/cli/spikeforge"
 
 if [[ ! -f "$peers/brian2_bench.py" ]]; then
