@@ -91,6 +91,10 @@ struct board_server::state {
     void receive_all();
 };
 
+namespace {
+constexpr int socket_buffer_bytes = 4 << 20;
+} // namespace
+
 void board_server::state::bind() {
     boost::system::error_code error;
     const auto address = asio::ip::make_address(options.bind, error);
@@ -110,6 +114,11 @@ void board_server::state::bind() {
         throw std::runtime_error("cannot serve on udp://" + describe(local) + ": " +
                                  error.message());
     }
+    // An image's chunks come back to back: room for a few thousand of them while the board
+    // writes the ones before. The system may grant less (its limit); that only costs resends.
+    boost::system::error_code ignored;
+    socket.set_option(asio::socket_base::receive_buffer_size(socket_buffer_bytes), ignored);
+    socket.set_option(asio::socket_base::send_buffer_size(socket_buffer_bytes), ignored);
 }
 
 void board_server::state::on_datagram(const udp::endpoint& from, std::size_t size) {

@@ -34,6 +34,12 @@ expected<std::unique_ptr<udp_link>> udp_link::open(const std::string& host, std:
         return std::error_code(error.value(), std::system_category());
     }
     s->socket.non_blocking(true, error);
+    // Bursts (an image's chunks out, a step's spikes in) fit the socket's buffers; the system
+    // may grant less, which only costs resends.
+    constexpr int buffer_bytes = 4 << 20;
+    boost::system::error_code ignored;
+    s->socket.set_option(asio::socket_base::receive_buffer_size(buffer_bytes), ignored);
+    s->socket.set_option(asio::socket_base::send_buffer_size(buffer_bytes), ignored);
     return std::unique_ptr<udp_link>(new udp_link(std::move(s)));
 }
 
