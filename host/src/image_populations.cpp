@@ -11,11 +11,11 @@ namespace image = firmware::image;
 
 namespace {
 
-// A group label `population[first..last]` or `population[first]`.
+// A group label: `population[runs]`, each run `first..last` or one cell, separated by commas
+// (docs/image-format.md): the group's cells, in order.
 struct group_label {
     std::string population;
-    std::uint32_t first = 0;
-    std::uint32_t last = 0;
+    std::vector<std::uint32_t> cells;
 };
 
 bool is_number(const std::string& text) {
@@ -23,25 +23,43 @@ bool is_number(const std::string& text) {
            std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
-group_label parse_label(const std::string& text) {
-    const std::size_t open = text.rfind('[');
-    const std::string bad = "image: group label '" + text + "' is not population[first..last]";
+// Appends the cells of one run; false when it is not a run of ascending cells after `cells`', or
+// when it would make them more than `most`.
+bool add_run(const std::string& run, std::vector<std::uint32_t>& cells, std::uint32_t most) {
+    const std::size_t dots = run.find("..");
+    const std::string first = run.substr(0, dots);
+    const std::string last = dots == std::string::npos ? first : run.substr(dots + 2);
+    if (!is_number(first) || !is_number(last)) {
+        return false;
+    }
+    const auto from = static_cast<std::uint32_t>(std::stoul(first));
+    const auto to = static_cast<std::uint32_t>(std::stoul(last));
+    if (to < from || (!cells.empty() && from <= cells.back()) ||
+        std::uint64_t{to} - from + 1 > most - cells.size()) {
+        return false;
+    }
+    for (std::uint32_t c = from; c <= to; ++c) {
+        cells.push_back(c);
+    }
+    return true;
+}
+
+group_label parse_label(const std::string& text, std::uint32_t most_cells) {
+    const std::size_t open = text.find('[');
+    const std::string bad =
+        "image: group label '" + text + "' is not population[first..last] or population[runs, ...]";
     if (open == std::string::npos || open == 0 || text.back() != ']') {
         throw usage_error(bad);
     }
     group_label label;
     label.population = text.substr(0, open);
-    const std::string range = text.substr(open + 1, text.size() - open - 2);
-    const std::size_t dots = range.find("..");
-    const std::string first = range.substr(0, dots);
-    const std::string last = dots == std::string::npos ? first : range.substr(dots + 2);
-    if (!is_number(first) || !is_number(last)) {
-        throw usage_error(bad);
-    }
-    label.first = static_cast<std::uint32_t>(std::stoul(first));
-    label.last = static_cast<std::uint32_t>(std::stoul(last));
-    if (label.last < label.first) {
-        throw usage_error(bad);
+    const std::string runs = text.substr(open + 1, text.size() - open - 2);
+    for (std::size_t at = 0; at <= runs.size();) {
+        const std::size_t comma = std::min(runs.find(',', at), runs.size());
+        if (!add_run(runs.substr(at, comma - at), label.cells, most_cells)) {
+            throw usage_error(bad);
+        }
+        at = comma + 1;
     }
     return label;
 }
@@ -56,7 +74,6 @@ std::vector<std::string> read_labels(const image::machine_view& m, const std::ui
             throw usage_error("image: the machine section's group labels are cut short");
         }
         labels.emplace_back(text, length);
-        parse_label(labels.back());
     }
     return labels;
 }
@@ -69,43 +86,11 @@ struct core_piece {
 };
 
 struct group_info {
+    std::string text;
     group_label label;
     std::uint32_t neurons = 0;
     std::vector<core_piece> cores;
-    std::vector<std::uint32_t> members; // population cell of each group neuron
 };
-
-// The cells of each group. A label names only the first and last cell; when a group holds fewer
-// cells than that range (the compiler grouped cells 0 and 2, cell 1 alone), its members are its
-// ends and the cells between them no other group claims.
-void assign_members(std::vector<group_info>& groups) {
-    std::set<std::pair<std::string, std::uint32_t>> claimed;
-    for (auto& g : groups) {
-        if (g.neurons == g.label.last - g.label.first + 1) {
-            for (std::uint32_t c = g.label.first; c <= g.label.last; ++c) {
-                claimed.insert({g.label.population, c});
-            }
-        } else {
-            claimed.insert({g.label.population, g.label.first});
-            claimed.insert({g.label.population, g.label.last});
-        }
-    }
-    for (auto& g : groups) {
-        g.members.clear();
-        const std::uint64_t range = std::uint64_t{g.label.last} - g.label.first + 1;
-        if (range > 16 * std::uint64_t{g.neurons} + 16) {
-            continue; // no way to tell which of that many cells; the population is ambiguous
-        }
-        for (std::uint32_t c = g.label.first;
-             c <= g.label.last && g.members.size() < g.neurons + 1u; ++c) {
-            const bool end = c == g.label.first || c == g.label.last;
-            if (end || g.neurons == g.label.last - g.label.first + 1 ||
-                claimed.count({g.label.population, c}) == 0) {
-                g.members.push_back(c);
-            }
-        }
-    }
-}
 
 } // namespace
 
@@ -128,7 +113,7 @@ image_populations image_populations::read(const std::vector<std::uint32_t>& word
             result.steps_ = m.steps;
             for (const auto& text : read_labels(m, s.payload + s.length)) {
                 group_info g;
-                g.label = parse_label(text);
+                g.text = text;
                 groups.push_back(g);
             }
         } else if (s.kind == image::section_kind::core) {
@@ -139,15 +124,17 @@ image_populations image_populations::read(const std::vector<std::uint32_t>& word
             g.cores.push_back({core.key, core.mask, core.first, core.neurons});
         }
     }
-    assign_members(groups);
-    for (const auto& g : groups) {
-        result.add_group(g.label.population, g.members, g.neurons);
+    for (auto& g : groups) {
+        // A label lists no more cells than its group's cores hold (nor does it make the host
+        // allocate more).
+        g.label = parse_label(g.text, g.neurons);
+        result.add_group(g.label.population, g.label.cells, g.neurons);
         const std::size_t p = result.index_of_any(g.label.population);
         for (const core_piece& piece : g.cores) {
             result.populations_[p].cores.push_back({piece.key, piece.mask});
-            for (std::uint32_t i = 0; i < piece.neurons && piece.first + i < g.members.size();
+            for (std::uint32_t i = 0; i < piece.neurons && piece.first + i < g.label.cells.size();
                  ++i) {
-                result.add_cell(p, g.members[piece.first + i], piece.key | i);
+                result.add_cell(p, g.label.cells[piece.first + i], piece.key | i);
             }
         }
     }

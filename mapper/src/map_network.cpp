@@ -18,6 +18,27 @@
 namespace sf::mapper {
 namespace {
 
+// A group's label as the image carries it: `population[first..last]` when its cells are one run,
+// else every run of its cells (`population[0..3,7,9..12]`), so that a host can tell each cell's
+// routing key.
+std::string image_label(const lems::ir::neuron_group& g) {
+    const auto& cells = g.members;
+    if (cells.empty() || cells.back() - cells.front() + 1 == static_cast<int>(cells.size())) {
+        return g.label;
+    }
+    std::string runs;
+    for (std::size_t i = 0; i < cells.size();) {
+        std::size_t j = i;
+        while (j + 1 < cells.size() && cells[j + 1] == cells[j] + 1) {
+            ++j;
+        }
+        runs += (runs.empty() ? "" : ",") + std::to_string(cells[i]) +
+                (j > i ? ".." + std::to_string(cells[j]) : std::string());
+        i = j + 1;
+    }
+    return g.population + "[" + runs + "]";
+}
+
 using clock = std::chrono::steady_clock;
 
 double seconds_since(clock::time_point start) {
@@ -265,7 +286,7 @@ mapped_network map_network(const lems::ir::network& net, const board& asked,
     m.steps = net.steps;
     m.seed = net.seed;
     for (const auto& g : net.groups) {
-        m.group_labels.push_back(g.label);
+        m.group_labels.push_back(image_label(g));
     }
     mapping_report& report = m.report;
     m.compiled =

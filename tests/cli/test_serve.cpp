@@ -197,3 +197,46 @@ TEST_CASE("serve: a host that dies mid-run frees the board for the next host whe
     CHECK(status == 0);
     CHECK(server.output().find("expired") != std::string::npos);
 }
+
+TEST_CASE("run --url: a board that cannot be reached or used is named, with what would do",
+          "[cli][serve][errors]") {
+    scratch work;
+    const fs::path image = map_example(work, "closed_loop/LEMS_closed_loop.xml", "loop.sfimg");
+    const std::string img = image.string();
+    struct expectation {
+        std::vector<std::string> arguments;
+        int status;
+        std::string says;
+    };
+    const std::vector<expectation> cases = {
+        {{"run", img, "--url", "foo://x"}, 2, "known schemes: udp://, usb://, emu://"},
+        {{"run", img, "--url", "emu://nosuch"}, 2, "TARGET one of: functional"},
+        {{"run", img, "--live-input", "senseLeft"}, 2, "give its --url"},
+        {{"run", img, "--url", "emu://functional", "--live-output", "nosuch"},
+         2,
+         "populations: senseLeft, senseRight, pushRight, pushLeft"},
+        {{"run", img, "--url", "udp://127.0.0.1:1"}, 1, "Connection refused"},
+        {{"serve", "--target", "rtl"}, 2, "unknown target 'rtl'; available: functional"},
+        {{"serve", "--pace", "sometimes"}, 2, "available: lockstep, realtime"},
+        {{"serve", "--bind", "not-an-address", "--port", "0"}, 1, "not an IP address"},
+    };
+    for (const auto& c : cases) {
+        const auto [status, output] = run_to_end(spikeforge, c.arguments);
+        INFO(output);
+        CHECK(status == c.status);
+        CHECK(output.find(c.says) != std::string::npos);
+    }
+}
+
+TEST_CASE("run --url: live output is counted per population", "[cli][serve]") {
+    scratch work;
+    const fs::path image =
+        map_example(work, "balanced_network/LEMS_balanced_network.xml", "net.sfimg");
+    const auto [status, output] =
+        run_to_end(spikeforge, {"run", image.string(), "--url", "emu://functional", "--live-output",
+                                "exc", "-o", (work / "out").string()});
+    INFO(output);
+    CHECK(status == 0);
+    CHECK(output.find("live output exc: ") != std::string::npos);
+    CHECK(output.find("live output exc: 0 spikes") == std::string::npos);
+}

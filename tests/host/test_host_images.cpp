@@ -1,5 +1,6 @@
 // What the host reads out of images and recordings: populations and their routing keys from a
 // mapped model, and the board's recording blob decoded into the files `spikeforge run` writes.
+#include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -132,6 +133,8 @@ TEST_CASE("host: an image's populations give each cell its routing key", "[host]
     temp_folder dir("sf_host_pops");
     const auto mapped = map_text(dir, small_model, inline_board(2, 2, "mesh", 4, 2));
     const std::vector<std::uint32_t> words = sf::mapper::encode_image(mapped);
+    // pre[1] receives nothing and is compiled alone: its group's label lists the other two.
+    CHECK(std::count(mapped.group_labels.begin(), mapped.group_labels.end(), "pre[0,2]") == 1);
     const auto pops = sf::host::image_populations::read(words);
     CHECK(pops.dt() == Approx(1e-4));
     CHECK(pops.steps() == 300);
