@@ -1,9 +1,10 @@
 // libFuzzer target for board images (docs/image-format.md): any bytes, read as little-endian
 // words, go to check_image; an image it accepts is walked section by section with the firmware's
-// readers, which must read every section exactly, and is run for a few steps on the functional
-// emulator. Nothing may crash, read outside the image or loop. Each input is tried twice: as it
-// is, and with its header and section checksums recomputed, so that mutations of the fields reach
-// the range checks and the emulator instead of stopping at a checksum.
+// readers, which must read every section exactly, its populations are read as a host reads them,
+// and it is run for a few steps on the functional emulator. Nothing may crash, read outside the
+// image or loop. Each input is tried twice: as it is, and with its header and section checksums
+// recomputed, so that mutations of the fields reach the range checks and the emulator instead of
+// stopping at a checksum.
 
 #include <cstddef>
 #include <cstdint>
@@ -14,6 +15,8 @@
 
 #include <sf/emulator/functional.hpp>
 #include <sf/firmware/image.hpp>
+#include <sf/host/host_errors.hpp>
+#include <sf/host/image_populations.hpp>
 
 namespace image = sf::firmware::image;
 
@@ -162,6 +165,21 @@ void walk(const std::vector<std::uint32_t>& words) {
     }
 }
 
+// What a host reads of an accepted image: its populations from the group labels and the cores.
+// A label it cannot use is the user's error, nothing worse.
+void read_populations(const std::vector<std::uint32_t>& words) {
+    try {
+        const auto pops = sf::host::image_populations::read(words);
+        for (const auto& p : pops.all()) {
+            for (const std::uint32_t key : p.keys) {
+                sf::host::cell_ref where;
+                pops.cell_of(key, where);
+            }
+        }
+    } catch (const sf::host::usage_error&) {
+    }
+}
+
 void exercise(const std::vector<std::uint32_t>& words) {
     const image::check_result checked = image::check_image(words.data(), words.size());
     if (image::describe(checked.what) == nullptr || checked.field == nullptr) {
@@ -178,6 +196,7 @@ void exercise(const std::vector<std::uint32_t>& words) {
         return;
     }
     walk(words);
+    read_populations(words);
     sf::emulator::functional_emulator e(words.data(), words.size());
     if (!e.ready()) {
         return; // refused with a problem: a core's program, a core without chip, ...
