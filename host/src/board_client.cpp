@@ -201,6 +201,36 @@ void board_client::send_step_input(std::uint32_t step, const std::vector<std::ui
                       std::to_string(channel_.input_room()) + ")");
 }
 
+namespace {
+// How long one step request of a batch run should keep the board busy: long enough that the
+// round trip costs little, short enough that a slow board answers before the host's first resend
+// would be due without the allowance, and that a run stops soon when asked.
+constexpr double target_request_seconds = 0.1;
+} // namespace
+
+std::uint32_t board_client::batch_size(std::uint32_t remaining, std::uint32_t limit) const {
+    const std::uint32_t most = std::min(remaining, std::max(limit, 1u));
+    if (seconds_per_step_ < 0.0) {
+        return 1; // a first step tells how fast the board computes
+    }
+    const double fit = target_request_seconds / std::max(seconds_per_step_, 1e-9);
+    return static_cast<std::uint32_t>(std::clamp(fit, 1.0, static_cast<double>(most)));
+}
+
+// Twice the time the steps should take: the reply is not expected sooner.
+std::chrono::microseconds board_client::expected_work(std::uint32_t steps) const {
+    if (seconds_per_step_ < 0.0) {
+        return {};
+    }
+    return std::chrono::microseconds(
+        static_cast<std::int64_t>(2e6 * seconds_per_step_ * static_cast<double>(steps)));
+}
+
+void board_client::learn_step_time(std::uint32_t steps, clock::duration took) {
+    const double per_step = seconds(took).count() / static_cast<double>(steps);
+    seconds_per_step_ = seconds_per_step_ < 0.0 ? per_step : 0.5 * (seconds_per_step_ + per_step);
+}
+
 run_report board_client::run(std::uint32_t steps, const key_io* io, std::uint32_t batch) {
     const auto started = clock::now();
     run_report report;
@@ -215,11 +245,18 @@ run_report board_client::run(std::uint32_t steps, const key_io* io, std::uint32_
             output_by_step_[step]; // a step without spikes is delivered too, empty
             send_step_input(step, io->input ? io->input(step) : std::vector<std::uint32_t>{});
         } else {
-            count = std::min(steps - done, batch == 0 ? 1u : batch);
+            count = batch_size(steps - done, batch);
         }
         protocol::step_request s;
         s.steps = count;
-        channel_.call(s);
+        const auto requested = clock::now();
+        const std::uint64_t resent = channel_.counters().retransmissions;
+        channel_.call(s, expected_work(count));
+        if (channel_.counters().retransmissions == resent) {
+            // Only a request answered at its first sending times the board (the wait for a
+            // resend would teach it to wait ever longer).
+            learn_step_time(count, clock::now() - requested);
+        }
         const std::uint32_t reached = channel_.last_ack().step;
         // The board sends a step's output before the step's ack: all of it is here now.
         for (auto at = output_by_step_.begin(); at != output_by_step_.end();) {

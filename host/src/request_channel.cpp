@@ -102,7 +102,8 @@ const protocol::hello_reply& request_channel::open(bool take_over) {
     return hello_;
 }
 
-std::uint32_t request_channel::submit_encoded(std::uint8_t type, const encoder& encode) {
+std::uint32_t request_channel::submit_encoded(std::uint8_t type, const encoder& encode,
+                                              std::chrono::microseconds work) {
     // A new number may run at most `window` ahead of the oldest request still unanswered, or the
     // board would refuse it as out of its window.
     while (has_unanswered_before(next_sequence_ - window_ + 1)) {
@@ -120,7 +121,7 @@ std::uint32_t request_channel::submit_encoded(std::uint8_t type, const encoder& 
     transmit(p.frame);
     ++counters_.requests;
     p.tries = 1;
-    p.timeout = options_.first_timeout;
+    p.timeout = options_.first_timeout + work;
     p.first_sent = clock::now();
     p.deadline = p.first_sent + p.timeout;
     pending_[sequence - first_sequence_] = std::move(p);

@@ -53,6 +53,7 @@ public:
     bool running() const override { return running_; }
     std::uint32_t step(std::uint32_t count) override {
         ++step_requests;
+        std::this_thread::sleep_for(step_time * count);
         for (std::uint32_t k = 0; k < count; ++k) {
             ++step_;
             out.push_back({step_, spikes_per_step});
@@ -140,6 +141,7 @@ public:
     bool committed = false;
     std::uint64_t run_microseconds = 0;
     std::uint64_t step_requests = 0;
+    std::chrono::microseconds step_time{0}; // how long the board takes per step
     std::map<std::uint32_t, std::vector<std::uint32_t>> injected; // by step
     std::map<std::uint32_t, int> input_frames;                    // by step
     std::size_t queued = 0;

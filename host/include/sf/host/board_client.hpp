@@ -77,7 +77,8 @@ public:
 
     // Computes `steps` steps in lockstep. With `io`, each step's input is sent (an empty frame
     // when there is none) before the step, and its output delivered when the step's ack comes;
-    // without, steps go in batches of at most `batch` steps per request.
+    // without, steps go in batches of at most `batch` steps per request, and of about as many as
+    // the board computes in a tenth of a second (one until its speed is known).
     run_report run(std::uint32_t steps, const key_io* io = nullptr, std::uint32_t batch = 1000);
     // Runs freely in real time for steps × dt, delivering output as it arrives; returns once the
     // board reports it stopped.
@@ -103,6 +104,9 @@ private:
     void hold_output(std::uint32_t step, const std::uint32_t* keys, std::size_t count);
     void send_step_input(std::uint32_t step, const std::vector<std::uint32_t>& keys);
     void grant_output_credit();
+    std::uint32_t batch_size(std::uint32_t remaining, std::uint32_t limit) const;
+    std::chrono::microseconds expected_work(std::uint32_t steps) const;
+    void learn_step_time(std::uint32_t steps, std::chrono::steady_clock::duration took);
     std::vector<std::uint32_t> missing_chunks(std::uint32_t chunk_count);
     void send_chunk(const std::vector<std::uint8_t>& image, std::uint32_t transfer,
                     std::uint32_t index, std::uint32_t chunk_bytes);
@@ -114,6 +118,7 @@ private:
     std::uint32_t delivered_through_ = 0; // output of steps up to here has been delivered
     std::uint64_t late_output_keys_ = 0;
     bool closed_ = false;
+    double seconds_per_step_ = -1.0; // the board's, as the host measures it; negative: unknown
 };
 
 } // namespace sf::host

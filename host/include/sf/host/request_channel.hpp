@@ -100,20 +100,24 @@ public:
     std::size_t max_frame() const { return max_frame_; }
     std::uint16_t window() const { return window_; }
 
-    // Sends a request once the window has room; returns its sequence number.
+    // Sends a request once the window has room; returns its sequence number. `work` is how long
+    // the board is expected to take to carry it out (steps to compute): its reply is waited for
+    // that much longer before the request is sent again.
     template <class M>
-    std::uint32_t submit(const M& m) {
-        return submit_encoded(static_cast<std::uint8_t>(M::type),
-                              [&](std::uint8_t* out, std::size_t room, std::uint32_t sequence) {
-                                  return protocol::encode_message(out, room, session_, sequence, m);
-                              });
+    std::uint32_t submit(const M& m, std::chrono::microseconds work = {}) {
+        return submit_encoded(
+            static_cast<std::uint8_t>(M::type),
+            [&](std::uint8_t* out, std::size_t room, std::uint32_t sequence) {
+                return protocol::encode_message(out, room, session_, sequence, m);
+            },
+            work);
     }
     // Waits for the reply to `sequence`, resending as needed. Throws board_refused for an error
     // reply, transport_error when the tries run out or the link fails.
     reply await(std::uint32_t sequence);
     template <class M>
-    reply call(const M& m) {
-        return await(submit(m));
+    reply call(const M& m, std::chrono::microseconds work = {}) {
+        return await(submit(m, work));
     }
     // Sends a bulk or stream frame once: never answered, never resent by the channel.
     template <class M>
@@ -163,7 +167,8 @@ private:
         reply answer;
     };
 
-    std::uint32_t submit_encoded(std::uint8_t type, const encoder& encode);
+    std::uint32_t submit_encoded(std::uint8_t type, const encoder& encode,
+                                 std::chrono::microseconds work);
     void send_encoded(std::uint8_t type,
                       const std::function<std::size_t(std::uint8_t*, std::size_t)>& encode);
     void transmit(const std::vector<std::uint8_t>& frame);
