@@ -29,7 +29,7 @@ board_endpoint::~board_endpoint() = default;
 
 void board_endpoint::receive(const std::uint8_t* frame, std::size_t size, const sender& send) {
     const protocol::board_state before = side_->state();
-    const std::uint64_t late_before = side_->counters().inject_late;
+    const std::uint64_t late_before = side_->inject_late();
     const std::size_t reply = side_->handle(frame, size, reply_.get(), protocol::max_frame);
     note_late_input(frame, size, late_before);
     if (reply > 0) {
@@ -50,7 +50,7 @@ void board_endpoint::receive(const std::uint8_t* frame, std::size_t size, const 
 // they were meant for, and the log says so the first time a step's input is late.
 void board_endpoint::note_late_input(const std::uint8_t* frame, std::size_t size,
                                      std::uint64_t late_before) {
-    const std::uint64_t late = side_->counters().inject_late - late_before;
+    const std::uint64_t late = side_->inject_late() - late_before;
     if (late == 0) {
         return;
     }

@@ -68,14 +68,6 @@ private:
     std::deque<std::vector<std::uint8_t>> inbox_;
 };
 
-std::string joined(const std::vector<std::string>& names) {
-    std::string all;
-    for (const std::string& n : names) {
-        all += (all.empty() ? "" : ", ") + n;
-    }
-    return all;
-}
-
 } // namespace
 
 void register_emulator_links() {
@@ -86,7 +78,7 @@ void register_emulator_links() {
             if (!board) {
                 throw host::usage_error(
                     "no emulator target '" + target +
-                    "' (emu://TARGET with TARGET one of: " + joined(serve_targets()) + ")");
+                    "' (emu://TARGET with TARGET one of: " + serve_target_list() + ")");
             }
             return std::unique_ptr<host::frame_link>(
                 std::make_unique<emulator_link>(std::move(board)));

@@ -21,18 +21,10 @@ extern "C" void stop_serving(int) {
     }
 }
 
-std::string joined(const std::vector<std::string>& names) {
-    std::string all;
-    for (const std::string& n : names) {
-        all += (all.empty() ? "" : ", ") + n;
-    }
-    return all;
-}
-
 // What is wrong with the options users give; empty when nothing is.
 std::string check_options(const serve_options& o) {
     if (!make_served_board(o.target, firmware::protocol::max_frame_udp)) {
-        return "unknown target '" + o.target + "'; available: " + joined(serve_targets());
+        return "unknown target '" + o.target + "'; available: " + serve_target_list();
     }
     if (o.pace != "lockstep" && o.pace != "realtime") {
         return "unknown pace '" + o.pace + "'; available: lockstep, realtime";
@@ -53,6 +45,14 @@ std::string check_options(const serve_options& o) {
 } // namespace
 
 std::vector<std::string> serve_targets() { return {"functional"}; }
+
+std::string serve_target_list() {
+    std::string all;
+    for (const std::string& n : serve_targets()) {
+        all += (all.empty() ? "" : ", ") + n;
+    }
+    return all;
+}
 
 std::unique_ptr<emulator::served_board> make_served_board(const std::string& target,
                                                           std::uint16_t max_frame) {

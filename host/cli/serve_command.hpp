@@ -23,6 +23,8 @@ struct serve_options {
 
 // The targets serve knows, as `--target` takes them.
 std::vector<std::string> serve_targets();
+// "a, b": the targets, for messages.
+std::string serve_target_list();
 // The board a target serves; null when the target is unknown.
 std::unique_ptr<emulator::served_board> make_served_board(const std::string& target,
                                                           std::uint16_t max_frame);

@@ -250,9 +250,9 @@ run_report board_client::run(std::uint32_t steps, const key_io* io, std::uint32_
         protocol::step_request s;
         s.steps = count;
         const auto requested = clock::now();
-        const std::uint64_t resent = channel_.counters().retransmissions;
+        const std::uint64_t resent = channel_.retransmissions();
         channel_.call(s, expected_work(count));
-        if (channel_.counters().retransmissions == resent) {
+        if (channel_.retransmissions() == resent) {
             // Only a request answered at its first sending times the board (the wait for a
             // resend would teach it to wait ever longer).
             learn_step_time(count, clock::now() - requested);

@@ -149,6 +149,8 @@ public:
     // A copy, with the link's own losses as they stand now (the link drops frames on a thread of
     // its own, so they are read in here rather than counted as they happen).
     channel_counters counters() const;
+    // Resends so far (cheap: the link is not asked).
+    std::uint64_t retransmissions() const { return counters_.retransmissions; }
     const phase_timing& timing() const { return timing_; }
     // How long a request may go unanswered before the channel gives up (all its tries).
     std::chrono::microseconds give_up_after() const;

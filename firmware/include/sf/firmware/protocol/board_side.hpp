@@ -94,6 +94,8 @@ public:
     board_state state() const { return state_; }
     bool session_open() const { return session_open_; }
     std::uint32_t session() const { return session_; }
+    // Input keys that came for a step already computed, since start-up (cheap: no board call).
+    std::uint64_t inject_late() const { return counters_.inject_late; }
     // The board side's counters, with the board's own (kernel, output queue) filled in.
     board_counters counters() const {
         board_counters all = counters_;
