@@ -151,6 +151,52 @@ void chip_network::send_on_links(chip_state& chip, std::uint32_t route, std::uin
     }
 }
 
+int chip_network::neighbour(std::size_t chip, int direction) const {
+    const chip_state& from = chips_[chip];
+    if (from.dead[direction]) {
+        return -1;
+    }
+    return chip_at(static_cast<long>(from.view.x) + dx[direction],
+                   static_cast<long>(from.view.y) + dy[direction]);
+}
+
+std::uint64_t chip_network::words_reached(const packet& first) const {
+    std::uint64_t words = 0;
+    std::vector<bool> reached(chips_.size(), false);
+    std::vector<packet> waiting{first};
+    while (!waiting.empty()) {
+        const packet p = waiting.back();
+        waiting.pop_back();
+        const chip_state& chip = chips_[p.chip];
+        if (reached[p.chip]) {
+            continue;
+        }
+        reached[p.chip] = true;
+        std::uint32_t route = 0;
+        if (!matching_route(chip, p.key, route)) {
+            if (p.arrived_from == from_core) {
+                continue;
+            }
+            route = image::route_to_link(static_cast<unsigned>(opposite(p.arrived_from)));
+        }
+        for (unsigned c = 0; c < image::max_cores_per_chip; ++c) {
+            if ((route & image::route_to_core(c)) == 0 || chip.cores[c] < 0) {
+                continue;
+            }
+            const auto core = static_cast<std::size_t>(chip.cores[c]);
+            firmware::for_each_row(cores_[core].view, p.key,
+                                   [&](const firmware::synaptic_row& row) { words += row.count; });
+        }
+        for (int d = 0; d < direction_count; ++d) {
+            const int next = neighbour(p.chip, d);
+            if ((route & image::route_to_link(static_cast<unsigned>(d))) != 0 && next >= 0) {
+                waiting.push_back({static_cast<std::size_t>(next), p.key, opposite(d)});
+            }
+        }
+    }
+    return words;
+}
+
 int chip_network::chip_at(long x, long y) const {
     if (wraps_) {
         x = (x + width_) % width_;

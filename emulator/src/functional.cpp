@@ -24,7 +24,12 @@ std::string describe(const image::check_result& checked) {
 
 } // namespace
 
-functional_emulator::functional_emulator(const std::uint32_t* words, std::size_t count) {
+functional_emulator::functional_emulator(const std::uint32_t* words, std::size_t count)
+    : functional_emulator(words, count, board_maker()) {}
+
+functional_emulator::functional_emulator(const std::uint32_t* words, std::size_t count,
+                                         board_maker make_board)
+    : make_board_(std::move(make_board)) {
     const image::check_result checked = image::check_image(words, count);
     if (!checked) {
         problem_ = describe(checked);
@@ -80,7 +85,13 @@ void functional_emulator::load(const std::uint32_t* words, std::size_t count) {
         return;
     }
     network_->mark_dead_links(machine);
-    board_ = std::make_unique<lockstep_board>(std::move(cores_), *network_);
+    if (!make_board_) {
+        board_ = std::make_unique<lockstep_board>(std::move(cores_), *network_);
+        return;
+    }
+    board_parts parts{std::move(cores_), network_.get(), machine, std::move(core_sections_)};
+    board_ = make_board_(parts, problem_);
+    SF_ASSERT(board_ != nullptr || !problem_.empty());
 }
 
 void functional_emulator::load_core(const image::core_view& view, std::uint32_t index) {
@@ -95,6 +106,7 @@ void functional_emulator::load_core(const image::core_view& view, std::uint32_t 
         return;
     }
     cores_.push_back(std::move(core));
+    core_sections_.push_back(view);
     neurons_.push_back(view.neurons);
     senders_.push_back({view.key, view.mask, view.neurons, view.sends != 0});
     state_words_.push_back(view.state_words);

@@ -58,6 +58,14 @@ public:
     const router_counters& router(std::size_t chip) const { return chips_[chip].counters; }
     router_counters routers() const; // summed over the chips
     std::uint64_t unmatched_keys() const { return unmatched_; }
+    // Where things are, for a timed model: a core's chip, a chip's place on the grid, and the chip
+    // one working link away (-1 past the edge, towards a failed chip or over a dead link).
+    std::size_t chip_of(std::size_t core) const { return cores_[core].chip; }
+    const firmware::image::chip_view& chip(std::size_t c) const { return chips_[c].view; }
+    int neighbour(std::size_t chip, int direction) const;
+    // The synaptic words a packet would deliver from here on, with nothing counted or changed: what
+    // a timed model misses when it loses the packet.
+    std::uint64_t words_reached(const packet& p) const;
     std::uint64_t looped() const { return looped_; }
 
 private:

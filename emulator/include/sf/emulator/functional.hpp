@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include <sf/emulator/board_stepper.hpp>
 #include <sf/emulator/chip_network.hpp>
 #include <sf/emulator/lockstep_board.hpp>
 #include <sf/firmware/image.hpp>
@@ -45,6 +46,8 @@ public:
     // Starts every core of an image. When the image is refused (check_image) or a core refuses its
     // configuration, the emulator is not ready and problem() says where and why.
     functional_emulator(const std::uint32_t* words, std::size_t count);
+    // The same, with the cores stepped by what `make_board` builds (lockstep when empty).
+    functional_emulator(const std::uint32_t* words, std::size_t count, board_maker make_board);
     ~functional_emulator();
     functional_emulator(const functional_emulator&) = delete;
     functional_emulator& operator=(const functional_emulator&) = delete;
@@ -73,6 +76,9 @@ public:
     }
     // The spikes of the last step, own and injected, core by core.
     const std::vector<spike>& last_spikes() const;
+
+    // What steps the cores: null when the emulator is not ready.
+    const board_stepper* board() const { return board_.get(); }
 
     const std::vector<recorded_trace>& traces() const { return traces_; }
     const std::vector<recorded_events>& events() const { return events_; }
@@ -107,11 +113,13 @@ private:
     void record();
 
     std::unique_ptr<chip_network> network_;
-    std::vector<std::unique_ptr<neuron_core>> cores_; // until the board takes them
-    std::vector<std::uint32_t> neurons_;              // per core
-    std::vector<std::uint32_t> state_words_;          // per core
-    std::vector<sender> senders_;                     // per core
-    std::unique_ptr<lockstep_board> board_;
+    std::vector<std::unique_ptr<neuron_core>> cores_;       // until the board takes them
+    std::vector<std::uint32_t> neurons_;                    // per core
+    std::vector<std::uint32_t> state_words_;                // per core
+    std::vector<sender> senders_;                           // per core
+    std::vector<firmware::image::core_view> core_sections_; // until the board takes them
+    board_maker make_board_;
+    std::unique_ptr<board_stepper> board_;
     double dt_ = 0.0;
     std::uint64_t steps_ = 0;
     double time_ = 0.0;

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include <sf/emulator/board_stepper.hpp>
 #include <sf/emulator/held_rows.hpp>
 #include <sf/emulator/neuron_core.hpp>
 #include <sf/firmware/master_table.hpp>
@@ -29,42 +30,29 @@ public:
     virtual void send(std::size_t core, std::uint32_t neuron, row_sink& rows) = 0;
 };
 
-struct spike {
-    std::uint32_t core = 0;
-    std::uint32_t neuron = 0; // within its core
-};
-
-struct board_counters {
-    firmware::kernel_counters cores; // summed over the cores
-    std::uint64_t held_rows = 0;     // rows delivered after a hold
-    std::uint64_t held_words = 0;    // their synaptic words
-    double update_seconds = 0.0;     // wall time in the cores' steps (the neuron programs)
-    double delivery_seconds = 0.0;   // wall time routing spikes and delivering rows
-};
-
 // A board's cores stepping in lockstep, untimed: in each time step every core computes, then the
 // rows whose hold ends are delivered, then every spike of the step travels through the router to
 // its rows, all before the next step.
-class lockstep_board final : private row_sink {
+class lockstep_board final : public board_stepper, private row_sink {
 public:
     // `router` belongs to the caller and outlives the board.
     lockstep_board(std::vector<std::unique_ptr<neuron_core>> cores, spike_router& router);
 
-    void step();
+    void step() override;
     // Adds a spike of `s.neuron` of core `s.core` to the next step, as if the core had made it: it
     // is routed and listed in spikes() with the core's own (a source outside the board).
-    void inject(const spike& s);
+    void inject(const spike& s) override;
     // The number of the step computed last: 0 before the first.
-    std::uint64_t step_number() const { return step_; }
+    std::uint64_t step_number() const override { return step_; }
     // The spikes of the last step, core by core, neurons in increasing order (a core's injected
     // spikes after its own).
-    const std::vector<spike>& spikes() const { return spikes_; }
+    const std::vector<spike>& spikes() const override { return spikes_; }
 
-    std::size_t core_count() const { return cores_.size(); }
-    const neuron_core& core(std::size_t c) const { return *cores_[c]; }
-    board_counters counters() const;
+    std::size_t core_count() const override { return cores_.size(); }
+    const neuron_core& core(std::size_t c) const override { return *cores_[c]; }
+    board_counters counters() const override;
     // The first program fault of any core (earliest step): the core's number and the report.
-    std::pair<std::size_t, firmware::fault_report> first_fault() const;
+    std::pair<std::size_t, firmware::fault_report> first_fault() const override;
 
 private:
     void deliver_row(std::size_t core, const firmware::synaptic_row& row) override;

@@ -18,23 +18,24 @@ struct board_timing {
     // Neuron updates: `program` runs one neuron program per neuron on the core's pipeline;
     // `analog` updates neurons in continuous time outside the core, so only events cost cycles.
     bool analog_neurons = false;
-    std::uint32_t tick_cycles = 400;   // per timer tick: the interrupt, the step's bookkeeping
-    std::uint32_t neuron_cycles = 10;  // per neuron besides its program: state and input loads
-    std::uint32_t spike_cycles = 16;   // per spike sent: the packet handed to the router
-    std::uint32_t packet_cycles = 40;  // per packet received: interrupt and master-table lookup
-    std::uint32_t word_cycles = 8;     // per synaptic word added to the ring buffer
-    std::uint32_t rand_cycles = 3;     // cycles `rand` keeps the issue stage
-    std::uint32_t memory_latency_ns = 300;              // a row fetch's first word
+    std::uint32_t tick_cycles = 400;       // per timer tick: the interrupt, the step's bookkeeping
+    std::uint32_t neuron_cycles = 10;      // per neuron besides its program: state and input loads
+    std::uint32_t spike_cycles = 16;       // per spike sent: the packet handed to the router
+    std::uint32_t packet_cycles = 40;      // per packet received: interrupt and master-table lookup
+    std::uint32_t word_cycles = 8;         // per synaptic word added to the ring buffer
+    std::uint32_t rand_cycles = 3;         // cycles `rand` keeps the issue stage
+    std::uint32_t memory_latency_ns = 300; // a row fetch's first word
     std::uint64_t memory_bytes_per_second = 1'000'000'000; // the chip's memory, shared by its cores
-    std::uint32_t pipeline_stages = 5;   // router cycles from a router's input to its outputs
-    std::uint32_t input_fifo = 8;        // packets each router input holds
-    std::uint32_t output_fifo = 4;       // packets each link output holds
-    std::uint32_t wait1_cycles = 240;    // router cycles a blocked packet waits before its
-                                         // emergency route
-    std::uint32_t wait2_cycles = 240;    // router cycles more before it is dropped
-    std::uint32_t link_latency_ns = 0;   // on the wire, besides a packet's transfer time
+    std::uint32_t pipeline_stages = 5;      // router cycles from a router's input to its outputs
+    std::uint32_t input_fifo = 8;           // packets each router input holds
+    std::uint32_t output_fifo = 4;          // packets each link output holds
+    std::uint32_t wait1_cycles = 240;       // router cycles a blocked packet waits before its
+                                            // emergency route
+    std::uint32_t wait2_cycles = 240;       // router cycles more before it is dropped
+    std::uint32_t link_latency_ns = 0;      // on the wire, besides a packet's transfer time
     std::uint32_t reinjection_queue = 4096; // dropped packets the monitor holds for re-injection
-    std::uint32_t reinjection_cycles = 200; // router cycles the monitor takes per re-injected packet
+    std::uint32_t reinjection_cycles =
+        200; // router cycles the monitor takes per re-injected packet
 };
 
 namespace detail {
@@ -55,8 +56,8 @@ constexpr std::uint32_t registers_read(const isa::instruction& i) {
 
 // The register whose result comes late (two cycles after issue), as a bit; 0 for none.
 constexpr std::uint32_t late_result(const isa::instruction& i) {
-    const bool late = i.op == isa::opcode::mul || i.op == isa::opcode::lut ||
-                      i.op == isa::opcode::rand;
+    const bool late =
+        i.op == isa::opcode::mul || i.op == isa::opcode::lut || i.op == isa::opcode::rand;
     return late ? 1u << i.rd : 0u;
 }
 
