@@ -117,8 +117,8 @@ public:
     std::vector<std::string> signal_names() const;
 
 private:
+    std::string problem_; // before the model, which reports into it as it is built
     std::unique_ptr<timed_model> model_;
-    std::string problem_;
 };
 
 // A maker for functional_emulator that steps the image's cores on the timed model; `made` (when
