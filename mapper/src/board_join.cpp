@@ -173,6 +173,7 @@ board join(const board& one, int count) {
     result.speedup = one.speedup;
     result.grid = plan.grid;
     result.core = one.core;
+    result.timing = one.timing;
     const auto place = [&plan](chip_coordinates origin, chip_coordinates c) {
         chip_coordinates at{origin.x + c.x, origin.y + c.y};
         if (plan.grid.wraps) {

@@ -1,13 +1,11 @@
 // Reads board descriptions (docs/boards.md). Everything is checked while reading, so a board that
 // loads is one the mapper can trust; each problem is reported at the element it was found in.
 #include <algorithm>
-#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <fstream>
 #include <initializer_list>
 #include <iterator>
-#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -24,22 +22,25 @@
 #include <sf/mapper/board_loader.hpp>
 #include <sf/mapper/routing_keys.hpp>
 
+#include "board_element_reader.hpp"
+#include "board_timing_loader.hpp"
+
 namespace sf::mapper {
 namespace {
 
 // Reads one board file held in memory, remembering where its lines start so that every element
 // is reported at its line.
-class board_reader {
+class board_reader : private board_element_reader {
 public:
     board_reader(std::string file, std::string_view text)
-        : file_(std::move(file)), text_(text), lines_(text_) {}
+        : board_element_reader(std::move(file), text), text_(text) {}
 
     board read() {
         // Parsed in place so that node offsets are offsets into the file's own text.
         const pugi::xml_parse_result parsed =
             document_.load_buffer_inplace(text_.data(), text_.size(), pugi::parse_default);
         if (!parsed) {
-            throw board_error(file_, line_at(static_cast<std::ptrdiff_t>(parsed.offset)), "",
+            throw board_error(file(), line_at(static_cast<std::ptrdiff_t>(parsed.offset)), "",
                               std::string("malformed XML: ") + parsed.description());
         }
         pugi::xml_node root;
@@ -61,192 +62,6 @@ public:
     }
 
 private:
-    // --- reporting ---
-
-    int line_at(std::ptrdiff_t offset) const { return lines_.line_at(offset); }
-    int line_of(const pugi::xml_node& node) const { return line_at(node.offset_debug()); }
-
-    [[noreturn]] void fail(const pugi::xml_node& node, const std::string& element,
-                           const std::string& message) const {
-        throw board_error(file_, line_of(node), element, message);
-    }
-    [[noreturn]] void fail(const pugi::xml_node& node, const std::string& message) const {
-        fail(node, node.name(), message);
-    }
-
-    // --- structure ---
-
-    // Refuses attributes the element does not have, attributes given twice, and any content
-    // other than the child elements the caller reads.
-    void check_attributes(const pugi::xml_node& node,
-                          std::initializer_list<const char*> allowed) const {
-        std::vector<std::string_view> seen;
-        for (const pugi::xml_attribute& a : node.attributes()) {
-            const std::string_view name = a.name();
-            if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
-                std::string expected;
-                for (const char* candidate : allowed) {
-                    expected += (expected.empty() ? "" : ", ") + std::string(candidate);
-                }
-                fail(node, "unknown attribute '" + std::string(name) + "'; expected " +
-                               (expected.empty() ? std::string("none") : expected));
-            }
-            if (std::find(seen.begin(), seen.end(), name) != seen.end()) {
-                fail(node, "attribute '" + std::string(name) + "' is given twice");
-            }
-            seen.push_back(name);
-        }
-        for (const pugi::xml_node& child : node.children()) {
-            if (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata) {
-                // Reported where the text itself starts, not where the whitespace before it
-                // does; counted in lines, which the parser's end-of-line folding leaves alone.
-                std::string_view value = child.value();
-                const std::size_t first =
-                    std::min(value.find_first_not_of(" \t\r\n"), value.size());
-                const std::size_t last = value.find_last_not_of(" \t\r\n");
-                const auto skipped_lines = static_cast<int>(std::count(
-                    value.begin(), value.begin() + static_cast<std::ptrdiff_t>(first), '\n'));
-                value = value.substr(first, last == std::string_view::npos ? 0 : last + 1 - first);
-                throw board_error(file_, line_of(child) + skipped_lines, node.name(),
-                                  "unexpected text '" + shorten(value) + "'");
-            }
-        }
-    }
-
-    // Refuses child elements: the leaves of the schema hold attributes only.
-    void check_leaf(const pugi::xml_node& node) const {
-        if (const pugi::xml_node child = node.find_child(
-                [](const pugi::xml_node& n) { return n.type() == pugi::node_element; })) {
-            fail(child, child.name(),
-                 std::string("unknown element inside <") + node.name() +
-                     ">; it has attributes only");
-        }
-    }
-
-    static std::vector<pugi::xml_node> elements(const pugi::xml_node& node) {
-        std::vector<pugi::xml_node> result;
-        for (const pugi::xml_node& child : node.children()) {
-            if (child.type() == pugi::node_element) {
-                result.push_back(child);
-            }
-        }
-        return result;
-    }
-
-    static std::string shorten(std::string_view text) {
-        constexpr std::size_t most = 40;
-        return text.size() > most ? std::string(text.substr(0, most)) + "..." : std::string(text);
-    }
-
-    // --- attribute values ---
-
-    std::optional<std::string_view> optional_text(const pugi::xml_node& node,
-                                                  const char* name) const {
-        const pugi::xml_attribute a = node.attribute(name);
-        if (!a) {
-            return std::nullopt;
-        }
-        return std::string_view(a.value());
-    }
-
-    std::string_view required_text(const pugi::xml_node& node, const char* name) const {
-        const auto value = optional_text(node, name);
-        if (!value) {
-            fail(node, std::string("missing attribute '") + name + "'");
-        }
-        return *value;
-    }
-
-    // Marks a whole-number attribute as required: it has no default.
-    static constexpr std::int64_t required = std::numeric_limits<std::int64_t>::min();
-
-    // A whole number from `low` to `high`, or `fallback` when the attribute is absent.
-    std::int64_t whole(const pugi::xml_node& node, const char* name, std::int64_t low,
-                       std::int64_t high, std::int64_t fallback = required) const {
-        const std::optional<std::string_view> text = optional_text(node, name);
-        if (!text) {
-            if (fallback == required) {
-                fail(node, std::string("missing attribute '") + name + "'");
-            }
-            return fallback;
-        }
-        std::int64_t value = 0;
-        const char* const end = text->data() + text->size();
-        const auto [stop, status] = std::from_chars(text->data(), end, value);
-        const std::string range =
-            low == high ? std::to_string(low) : std::to_string(low) + " to " + std::to_string(high);
-        if (text->empty() || stop != end ||
-            (status != std::errc() && status != std::errc::result_out_of_range)) {
-            fail(node, std::string("attribute '") + name + "' must be a whole number (" + range +
-                           "), not '" + shorten(*text) + "'");
-        }
-        if (status == std::errc::result_out_of_range || value < low || value > high) {
-            fail(node, std::string("attribute '") + name + "' must be " + range + ", not " +
-                           shorten(*text));
-        }
-        return value;
-    }
-
-    int whole_int(const pugi::xml_node& node, const char* name, int low, int high,
-                  std::int64_t fallback = required) const {
-        return static_cast<int>(whole(node, name, low, high, fallback));
-    }
-
-    static std::optional<double> parse_real(std::string_view text, std::size_t& used) {
-        double value = 0.0;
-        const auto [stop, status] = std::from_chars(text.data(), text.data() + text.size(), value);
-        used = static_cast<std::size_t>(stop - text.data());
-        if (status != std::errc() || used == 0 || !std::isfinite(value)) {
-            return std::nullopt;
-        }
-        return value;
-    }
-
-    double real(const pugi::xml_node& node, const char* name, double above, double most,
-                double fallback) const {
-        const auto text = optional_text(node, name);
-        if (!text) {
-            return fallback;
-        }
-        std::size_t used = 0;
-        const auto value = parse_real(*text, used);
-        if (!value || used != text->size()) {
-            fail(node, std::string("attribute '") + name + "' must be a number, not '" +
-                           shorten(*text) + "'");
-        }
-        if (*value <= above || *value > most) {
-            fail(node, std::string("attribute '") + name + "' must be more than " + trimmed(above) +
-                           " and at most " + trimmed(most) + ", not " + shorten(*text));
-        }
-        return *value;
-    }
-
-    static std::string trimmed(double value) {
-        std::string text = std::to_string(value);
-        while (!text.empty() && text.back() == '0') {
-            text.pop_back();
-        }
-        if (!text.empty() && text.back() == '.') {
-            text.pop_back();
-        }
-        return text;
-    }
-
-    bool boolean(const pugi::xml_node& node, const char* name, bool fallback) const {
-        const auto text = optional_text(node, name);
-        if (!text) {
-            return fallback;
-        }
-        if (*text == "true") {
-            return true;
-        }
-        if (*text == "false") {
-            return false;
-        }
-        fail(node, std::string("attribute '") + name + "' must be true or false, not '" +
-                       shorten(*text) + "'");
-    }
-
     // A duration with its unit: "1 ms", "0.1ms", "100 us", "0.001 s"; whole microseconds.
     std::chrono::microseconds duration(const pugi::xml_node& node, const char* name) const {
         const std::string_view text = required_text(node, name);
@@ -300,7 +115,7 @@ private:
     board read_board(const pugi::xml_node& root) {
         check_attributes(root, {"name", "time_step", "speedup"});
         board result;
-        result.source = file_;
+        result.source = file();
         result.name = std::string(required_text(root, "name"));
         check_name(root, result.name);
         result.time_step = duration(root, "time_step");
@@ -309,11 +124,15 @@ private:
 
         pugi::xml_node chips;
         pugi::xml_node core;
+        pugi::xml_node timing;
         for (const pugi::xml_node& child : elements(root)) {
             const std::string_view tag = child.name();
-            pugi::xml_node* slot = tag == "chips" ? &chips : tag == "core" ? &core : nullptr;
+            pugi::xml_node* slot = tag == "chips"    ? &chips
+                                   : tag == "core"   ? &core
+                                   : tag == "timing" ? &timing
+                                                     : nullptr;
             if (slot == nullptr) {
-                fail(child, "unknown element inside <board>; expected <chips> or <core>");
+                fail(child, "unknown element inside <board>; expected <chips>, <core> or <timing>");
             }
             if (*slot) {
                 fail(child, "<" + std::string(tag) + "> is given twice (first at line " +
@@ -329,6 +148,9 @@ private:
         }
         read_chips(chips, result);
         result.core = read_core(core);
+        if (timing) {
+            result.timing = read_board_timing(*this, timing);
+        }
         return result;
     }
 
@@ -648,9 +470,7 @@ private:
         return limits;
     }
 
-    std::string file_;
-    std::string text_;
-    lems::line_index lines_; // of the text as read, before parsing in place changes it
+    std::string text_; // parsed in place: the base's line index was built before
     pugi::xml_document document_;
 };
 

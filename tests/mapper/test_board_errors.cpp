@@ -83,7 +83,7 @@ TEST_CASE("board errors: the document must be one <board> element", "[mapper][bo
 
 TEST_CASE("board errors: unknown elements are refused", "[mapper][board_errors]") {
     check_refused(replaced(text(), "<chips", "<memory/>\n<chips"), 2, "memory",
-                  "unknown element inside <board>; expected <chips> or <core>");
+                  "unknown element inside <board>; expected <chips>, <core> or <timing>");
     check_refused(text("<rows y=\"0\"/>\n"), 3, "rows",
                   "unknown element inside <chips>; expected <row>");
     check_refused(text("<row y=\"0\" first_x=\"0\" last_x=\"1\"><chip/></row>\n"), 3, "chip",

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include <sf/firmware/timing.hpp>
+
 namespace sf::mapper {
 
 // How chips are wired to their neighbours. A mesh and a torus give every chip four links (E, N,
@@ -93,6 +95,7 @@ struct board {
     double speedup = 1.0; // biological time over wall-clock time: 1 = real time
     grid_shape grid;
     core_limits core;
+    firmware::timing::board_timing timing; // clocks and cycle costs (docs/timing.md)
     std::vector<chip> chips; // in row order (chip_coordinates::operator<), one per position at most
     std::vector<link> links; // ordered by `from` in row order, then by direction
     // Set by a name such as "spinn5 x auto": the machine is as many of these boards, joined, as
