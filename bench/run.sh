@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every spikeforge benchmark and prints tables with the peer's figures beside ours.
 #
-#   bench/run.sh [--quick] [--only loading|cuba|kernel|mapping|host]
+#   bench/run.sh [--quick] [--only loading|cuba|kernel|mapping|host|timing]
 #
 #   --quick   smaller sizes for a smoke run (loading up to 1M connections, CUBA 0.1 s,
 #             host link with a 24 MB image and fewer steps)

@@ -13,6 +13,8 @@
   (e) functional emulator: CUBA and the microcircuit run from their board images.
   (g) host link: image load, live input and the closed-loop round trip over loopback UDP against
       `spikeforge serve`, directly and through a relay dropping 1 % of datagrams.
+  (h) timed board model: `spikeforge run --target systemc` beside the functional emulator on CUBA,
+      the microcircuit, the bundled example on bss2 and an overloaded board (bench_timing.py).
 
 Every number printed is measured in this invocation; nothing is extrapolated.
 """
@@ -31,6 +33,7 @@ import machine  # noqa: E402
 from measure import GIB, fmt_mib, fmt_n, fmt_s, log, table, timed  # noqa: E402
 import bench_mapping  # noqa: E402
 import bench_host  # noqa: E402
+import bench_timing  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GEN = os.path.join(HERE, 'gen_network.py')
@@ -454,7 +457,7 @@ def main():
     p.add_argument('--scratch', required=True)
     p.add_argument('--quick', action='store_true')
     p.add_argument('--peers-dir', required=True)
-    p.add_argument('--only', choices=['loading', 'cuba', 'kernel', 'mapping', 'host'])
+    p.add_argument('--only', choices=['loading', 'cuba', 'kernel', 'mapping', 'host', 'timing'])
     p.add_argument('--timeout', type=float, default=float(os.environ.get('SF_LOAD_TIMEOUT', 600)),
                    help='seconds allowed for one info/validate run (default 600)')
     p.add_argument('--sim-timeout', type=float, default=float(os.environ.get('SF_SIM_TIMEOUT', 900)),
@@ -482,6 +485,8 @@ def main():
         bench_mapping.bench_mapping(opts, sf, opts.scratch, results, generate_cuba)
     if opts.only in (None, 'host'):
         bench_host.bench_host(opts, sf, opts.scratch, results)
+    if opts.only in (None, 'timing'):
+        bench_timing.bench_timing(opts, sf, opts.scratch, results, generate_cuba)
     results['total_s'] = time.monotonic() - t0
     out = os.path.join(opts.scratch, 'results.json')
     with open(out, 'w') as f:
