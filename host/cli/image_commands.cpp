@@ -70,6 +70,7 @@ struct timed_run {
     bool real_time_check = false;
 };
 
+// The run's counters and the files it wrote; what was lost is also a warning.
 void print_run(const emulator::functional_emulator& board, const std::string& name,
                const char* executor, double seconds, const std::vector<fs::path>& written) {
     const emulator::functional_counters c = board.counters();
@@ -97,6 +98,7 @@ void print_run(const emulator::functional_emulator& board, const std::string& na
     }
 }
 
+// What steps the cores: the timed model for the systemc target, lockstep otherwise.
 emulator::board_maker maker_of(const timed_run* timed, timed_target_made& made) {
     if (timed == nullptr) {
         return {}; // untimed, in lockstep
