@@ -60,7 +60,8 @@ bool emulated_board::commit_image(std::uint32_t total_bytes) {
     }
     image_bytes_.clear();
     image_bytes_.shrink_to_fit();
-    auto loaded = std::make_unique<functional_emulator>(words.data(), words.size());
+    auto loaded =
+        std::make_unique<functional_emulator>(words.data(), words.size(), options_.make_board);
     if (!loaded->ready()) {
         problem_ = loaded->problem();
         return false;

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <fstream>
@@ -11,6 +12,7 @@
 #include <sf/mapper/image_file.hpp>
 
 #include "image_commands.hpp"
+#include "timed_target.hpp"
 
 namespace sf::cli {
 namespace fs = std::filesystem;
@@ -59,28 +61,20 @@ std::string refusal(const std::string& file, const image::check_result& r) {
            (r.field[0] != '\0' ? std::string(" (") + r.field + ")" : std::string());
 }
 
-int run_emulator(const std::vector<std::uint32_t>& words, const std::string& name,
-                 const fs::path& out_dir) {
-    using clock = std::chrono::steady_clock;
-    emulator::functional_emulator board(words.data(), words.size());
-    if (!board.ready()) {
-        std::cerr << "spikeforge run: " << name << ": " << board.problem() << "\n";
-        return exit_bad_input;
-    }
-    const auto started = clock::now();
-    board.run(board.steps());
-    const double seconds = std::chrono::duration<double>(clock::now() - started).count();
+// The systemc target's run: the board (empty: the image's own) and what to report.
+struct timed_run {
+    std::string board;
+    std::string trace_file;
+    std::vector<std::string> trace_signals;
+    bool list_signals = false;
+    bool real_time_check = false;
+};
+
+// The run's counters and the files it wrote; what was lost is also a warning.
+void print_run(const emulator::functional_emulator& board, const std::string& name,
+               const char* executor, double seconds, const std::vector<fs::path>& written) {
     const emulator::functional_counters c = board.counters();
-    std::vector<lems::recorded_trace> traces;
-    for (const auto& t : board.traces()) {
-        traces.push_back({out_dir / t.path, t.columns, t.rows});
-    }
-    std::vector<lems::recorded_events> events;
-    for (const auto& e : board.events()) {
-        events.push_back({out_dir / e.path, e.id_first, e.events});
-    }
-    const auto written = lems::write_recordings(traces, events);
-    std::cout << "ran " << name << " on the functional emulator: " << board.steps() << " steps, "
+    std::cout << "ran " << name << " on the " << executor << ": " << board.steps() << " steps, "
               << board.core_count() << " cores on " << board.chip_count() << " chips, "
               << c.cores.spikes << " spikes, " << c.cores.delivered_words << " synaptic events, "
               << seconds << " s\n"
@@ -102,7 +96,102 @@ int run_emulator(const std::vector<std::uint32_t>& words, const std::string& nam
     if (lost) {
         std::cerr << "warning: packets or synaptic words were lost (counted above)\n";
     }
-    return c.cores.program_faults > 0 ? exit_failed : exit_ok;
+}
+
+// What steps the cores: the timed model for the systemc target, lockstep otherwise.
+emulator::board_maker maker_of(const timed_run* timed, timed_target_made& made) {
+    if (timed == nullptr) {
+        return {}; // untimed, in lockstep
+    }
+    timed_target_options options;
+    options.board = timed->board;
+    options.not_found_hint = " (give the board with --board NAME|FILE)";
+    options.trace_file = timed->trace_file;
+    options.trace_signals = timed->trace_signals;
+    return timed_target_maker(std::move(options), &made);
+}
+
+int run_emulator(const std::vector<std::uint32_t>& words, const std::string& name,
+                 const fs::path& out_dir, const timed_run* timed = nullptr) {
+    using clock = std::chrono::steady_clock;
+    timed_target_made made;
+    emulator::functional_emulator board(words.data(), words.size(), maker_of(timed, made));
+    if (!board.ready()) {
+        std::cerr << "spikeforge run: " << name << ": " << board.problem() << "\n";
+        return exit_bad_input;
+    }
+    if (timed != nullptr) {
+        for (const std::string& warning : made.board->warnings()) {
+            std::cerr << "warning: " << warning << "\n";
+        }
+        if (timed->list_signals) {
+            for (const std::string& signal : made.board->signal_names()) {
+                std::cout << signal << "\n";
+            }
+            return exit_ok;
+        }
+    }
+    const auto started = clock::now();
+    board.run(board.steps());
+    const double seconds = std::chrono::duration<double>(clock::now() - started).count();
+    std::vector<lems::recorded_trace> traces;
+    for (const auto& t : board.traces()) {
+        traces.push_back({out_dir / t.path, t.columns, t.rows});
+    }
+    std::vector<lems::recorded_events> events;
+    for (const auto& e : board.events()) {
+        events.push_back({out_dir / e.path, e.id_first, e.events});
+    }
+    const auto written = lems::write_recordings(traces, events);
+    print_run(board, name, timed != nullptr ? "timed board model" : "functional emulator", seconds,
+              written);
+    if (timed != nullptr) {
+        const emulator::timing_report report = made.board->report();
+        emulator::write_report(std::cout, report);
+        if (timed->real_time_check) {
+            std::cout << made.board_name << ": " << emulator::real_time_verdict(report) << "\n";
+        }
+    }
+    return board.counters().cores.program_faults > 0 ? exit_failed : exit_ok;
+}
+
+std::vector<std::string> split_signals(const std::string& list) {
+    std::vector<std::string> names;
+    std::size_t from = 0;
+    while (from <= list.size()) {
+        const std::size_t comma = std::min(list.find(',', from), list.size());
+        const std::size_t first = list.find_first_not_of(' ', from);
+        const std::size_t last = list.find_last_not_of(' ', comma - 1);
+        if (first < comma && last != std::string::npos && last >= first) {
+            names.push_back(list.substr(first, last - first + 1));
+        }
+        from = comma + 1;
+    }
+    return names;
+}
+
+// What is wrong with the run's options for `target`; empty when nothing.
+std::string check_target_options(const std::string& input, const std::string& target,
+                                 const image_job& job, const std::string& url,
+                                 const timed_run_options& timed) {
+    const bool timed_options =
+        !timed.trace_file.empty() || !timed.trace_signals.empty() || timed.real_time_check;
+    if (target != "functional" && target != "systemc") {
+        return "unknown target '" + target + "' (available: functional, systemc)";
+    }
+    if (target != "systemc" && (timed_options || (job.board_given && is_image(input)))) {
+        return std::string("--trace, --trace-signals, --real-time-check and --board for an image "
+                           "choose how --target systemc runs: they do not go with ") +
+               (url.empty() ? "--target " + target : "--url");
+    }
+    if (target == "systemc" && !url.empty()) {
+        return "--target systemc runs the timed model in this process: for a server of it, use "
+               "`spikeforge serve --target systemc` or --url emu://systemc";
+    }
+    if (!timed.trace_signals.empty() && timed.trace_signals != "list" && timed.trace_file.empty()) {
+        return "--trace-signals chooses what --trace records: give --trace FILE.vcd";
+    }
+    return {};
 }
 
 } // namespace
@@ -167,13 +256,18 @@ int inspect_command(const std::string& image_file) {
 }
 
 int run_command(const std::string& input, const std::string& target, const std::string& out_dir,
-                const image_job& job, remote_run_options remote) {
+                const image_job& job, remote_run_options remote, const timed_run_options& timed) {
     const bool wants_board = !remote.live_inputs.empty() || !remote.live_outputs.empty() ||
                              remote.realtime || remote.take_over;
     if (remote.url.empty() && wants_board) {
         std::cerr << "spikeforge run: --live-input, --live-output, --realtime and --take-over "
                      "talk to a board: give its --url (udp://HOST:PORT, usb://VID:PID, "
-                     "emu://functional)\n";
+                     "emu://functional, emu://systemc)\n";
+        return exit_bad_input;
+    }
+    const std::string wrong = check_target_options(input, target, job, remote.url, timed);
+    if (!wrong.empty()) {
+        std::cerr << "spikeforge run: " << wrong << "\n";
         return exit_bad_input;
     }
     if (!remote.url.empty()) {
@@ -186,19 +280,23 @@ int run_command(const std::string& input, const std::string& target, const std::
         }
         return remote_run(remote);
     }
-    if (target != "functional") {
-        std::cerr << "spikeforge run: unknown target '" << target << "' (available: functional)\n";
-        return exit_bad_input;
-    }
+    timed_run systemc;
+    systemc.board = job.board_given ? job.board : std::string();
+    systemc.trace_file = timed.trace_file;
+    systemc.list_signals = timed.trace_signals == "list";
+    systemc.trace_signals =
+        systemc.list_signals ? std::vector<std::string>() : split_signals(timed.trace_signals);
+    systemc.real_time_check = timed.real_time_check;
+    const timed_run* how = target == "systemc" ? &systemc : nullptr;
     if (is_image(input)) {
         return run_emulator(mapper::load_image(input), input,
-                            out_dir.empty() ? fs::path(".") : fs::path(out_dir));
+                            out_dir.empty() ? fs::path(".") : fs::path(out_dir), how);
     }
     // A model: mapped on the fly, its outputs beside it unless -o says otherwise.
     const mapper::mapped_network mapped = map_model(input, job);
     const fs::path folder = out_dir.empty() ? fs::path(input).parent_path() : fs::path(out_dir);
     return run_emulator(mapper::encode_image(mapped), input,
-                        folder.empty() ? fs::path(".") : folder);
+                        folder.empty() ? fs::path(".") : folder, how);
 }
 
 } // namespace sf::cli

@@ -313,6 +313,7 @@ struct commands {
     std::string run_target = "functional";
     std::string run_out;
     sf::cli::remote_run_options run_remote;
+    sf::cli::timed_run_options run_timed;
     compile_arguments run_args;
     model_arguments run_includes;
     CLI::App* run = nullptr;
@@ -331,7 +332,10 @@ struct commands {
     void add_serve(CLI::App& app) {
         serve = app.add_subcommand(
             "serve", "answer the host protocol as a board would, with an emulator behind it");
-        serve->add_option("--target", serve_args.target, "functional: the functional emulator")
+        serve
+            ->add_option("--target", serve_args.target,
+                         "functional: the functional emulator; systemc: the timed board model "
+                         "on the board each image names")
             ->capture_default_str();
         serve->add_option("--port", serve_args.port, "UDP port (0: any free one, printed)")
             ->capture_default_str();
@@ -418,7 +422,10 @@ struct commands {
         run->add_option("input", run_input, "board image (.sfimg) or LEMS file")
             ->required()
             ->check(CLI::ExistingFile);
-        run->add_option("--target", run_target, "functional: the multi-chip functional emulator")
+        run->add_option("--target", run_target,
+                        "functional|systemc: the multi-chip functional emulator, or the timed "
+                        "board model (docs/timing.md), which also reports how long each part of "
+                        "the board is busy")
             ->capture_default_str();
         run->add_option("-o,--out", run_out,
                         "folder for output files (default: the current folder for an image, "
@@ -426,12 +433,28 @@ struct commands {
         run_args.add_to(*run);
         run_includes.add_search_options_to(*run);
         add_remote_options(*run);
+        add_timed_options(*run);
+    }
+
+    // The systemc target's options; --board (from the mapping options) is the board whose
+    // timing it uses, by default the one the image names.
+    void add_timed_options(CLI::App& command) {
+        command.add_option("--trace", run_timed.trace_file,
+                           "with --target systemc: write the model's signals to this VCD file");
+        command.add_option("--trace-signals", run_timed.trace_signals,
+                           "with --trace: the signals to record, comma-separated names or "
+                           "patterns with * (default board.*,*.router.*); 'list' prints every "
+                           "signal name and exits");
+        command.add_flag("--real-time-check", run_timed.real_time_check,
+                         "with --target systemc: say whether the network runs in real time on "
+                         "the board and, if not, what must change");
     }
 
     void add_remote_options(CLI::App& command) {
-        command.add_option("--url", run_remote.url,
-                           "run on the board or server at this address instead: "
-                           "udp://HOST:PORT, usb://VID:PID[/SERIAL] or emu://functional");
+        command.add_option(
+            "--url", run_remote.url,
+            "run on the board or server at this address instead: "
+            "udp://HOST:PORT, usb://VID:PID[/SERIAL], emu://functional or emu://systemc");
         command.add_option("--live-input", run_remote.live_inputs,
                            "a population of spike sources the host feeds at every step (with "
                            "--url; without a program of yours it gets no spikes)");
@@ -468,8 +491,9 @@ struct commands {
             return sf::cli::serve_command(serve_args);
         }
         if (run->parsed()) {
-            return sf::cli::run_command(run_input, run_target, run_out,
-                                        job_of(run_args, run_includes), run_remote);
+            sf::cli::image_job job = job_of(run_args, run_includes);
+            job.board_given = run->count("--board") > 0;
+            return sf::cli::run_command(run_input, run_target, run_out, job, run_remote, run_timed);
         }
         return exit_bad_input;
     }

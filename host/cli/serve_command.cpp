@@ -7,6 +7,7 @@
 #include <sf/firmware/protocol/frame.hpp>
 
 #include "serve_command.hpp"
+#include "timed_target.hpp"
 
 namespace sf::cli {
 
@@ -44,7 +45,7 @@ std::string check_options(const serve_options& o) {
 
 } // namespace
 
-std::vector<std::string> serve_targets() { return {"functional"}; }
+std::vector<std::string> serve_targets() { return {"functional", "systemc"}; }
 
 std::string serve_target_list() {
     std::string all;
@@ -56,9 +57,14 @@ std::string serve_target_list() {
 
 std::unique_ptr<emulator::served_board> make_served_board(const std::string& target,
                                                           std::uint16_t max_frame) {
+    emulator::emulated_board_options options;
+    options.max_frame = max_frame;
     if (target == "functional") {
-        emulator::emulated_board_options options;
-        options.max_frame = max_frame;
+        return std::make_unique<emulator::emulated_board>(options);
+    }
+    if (target == "systemc") {
+        // Each image on the board its machine section names, timed as docs/timing.md says.
+        options.make_board = timed_target_maker({});
         return std::make_unique<emulator::emulated_board>(options);
     }
     return nullptr;

@@ -645,6 +645,8 @@ TEST_CASE("cli: --help lists map, inspect and run", "[cli][help][image]") {
     const run_result x = run("run --help");
     CHECK(x.exit_code == 0);
     CHECK_THAT(x.output, Catch::Contains("--target"));
+    CHECK_THAT(x.output, Catch::Contains("functional|systemc"));
+    CHECK_THAT(x.output, Catch::Contains("--real-time-check"));
 }
 
 TEST_CASE("cli: map writes a board image and prints how the model was mapped", "[cli][map]") {
@@ -831,8 +833,9 @@ TEST_CASE("cli: run with target nonsense exits with 2", "[cli][run]") {
                              " --board tiny --target nonsense -o " + quoted(out.string()));
     INFO(r.output);
     CHECK(r.exit_code == 2);
-    CHECK_THAT(r.output, Catch::Contains(
-                             "spikeforge run: unknown target 'nonsense' (available: functional)"));
+    CHECK_THAT(r.output,
+               Catch::Contains(
+                   "spikeforge run: unknown target 'nonsense' (available: functional, systemc)"));
     CHECK_FALSE(fs::exists(out));
     CHECK(sorted_entries(dir.path()) == std::vector<std::string>{"model.xml"});
 }

@@ -15,68 +15,20 @@
 #include <thread>
 #include <vector>
 
+#include "run_support.hpp"
 #include "server_process.hpp"
 
 namespace fs = std::filesystem;
+using sf_test::map_example;
+using sf_test::outputs_in;
+using sf_test::read_file;
+using sf_test::run_to_end;
+using sf_test::scratch;
 using sf_test::server_process;
 
 namespace {
 
 const std::string spikeforge = SPIKEFORGE_BINARY;
-const fs::path examples = SF_EXAMPLES_DIR;
-
-class scratch {
-public:
-    scratch() {
-        static int counter = 0;
-        path_ = fs::temp_directory_path() /
-                ("sf_test_serve_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-        fs::remove_all(path_);
-        fs::create_directories(path_);
-    }
-    ~scratch() { fs::remove_all(path_); }
-    scratch(const scratch&) = delete;
-    scratch& operator=(const scratch&) = delete;
-    fs::path operator/(const std::string& name) const { return path_ / name; }
-
-private:
-    fs::path path_;
-};
-
-std::string read_file(const fs::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    REQUIRE(in);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-// Runs a program to its end (at most `seconds`) and returns its exit status and output.
-std::pair<int, std::string> run_to_end(const std::string& program,
-                                       const std::vector<std::string>& arguments,
-                                       double seconds = 120) {
-    server_process p(program, arguments, false);
-    const int status = p.wait(seconds);
-    return {status, p.output()};
-}
-
-// Maps a model of the examples folder to an image in `work`.
-fs::path map_example(const scratch& work, const std::string& model, const std::string& name) {
-    const fs::path image = work / name;
-    const auto [status, output] =
-        run_to_end(spikeforge, {"map", (examples / model).string(), "-o", image.string()});
-    INFO(output);
-    REQUIRE(status == 0);
-    return image;
-}
-
-// The files a run wrote into `folder`, by name, with their contents.
-std::vector<std::pair<std::string, std::string>> outputs_in(const fs::path& folder) {
-    std::vector<std::pair<std::string, std::string>> files;
-    for (const auto& entry : fs::directory_iterator(folder)) {
-        files.emplace_back(entry.path().filename().string(), read_file(entry.path()));
-    }
-    std::sort(files.begin(), files.end());
-    return files;
-}
 
 std::vector<std::pair<std::string, std::string>> in_process_run(const scratch& work,
                                                                 const fs::path& image) {

@@ -24,6 +24,9 @@ struct emulated_board_options {
     std::uint32_t max_image_bytes = 0x80000000u; // 2 GiB; only an image's own size is allocated
     std::size_t input_capacity = std::size_t{1} << 20;  // keys
     std::size_t output_capacity = std::size_t{1} << 20; // keys (and steps) waiting to go out
+    // What steps each image's cores (functional_emulator); empty: untimed, in lockstep. An image
+    // the maker refuses is refused with its problem.
+    board_maker make_board;
 };
 
 class emulated_board final : public served_board {
