@@ -1,6 +1,6 @@
 """(h) The timed board model (`spikeforge run --target systemc`) beside the functional emulator on
 the same image in the same invocation: CUBA at 0.1 ms steps on spinn5, the full microcircuit,
-the bundled example on bss2 at 1000x, and the microcircuit on a spinn5 whose links are narrowed
+the bundled example on two bss2 chips at 1000x, and the microcircuit on a spinn5 whose links are narrowed
 until packets are dropped. For each: wall time and peak memory of both runs, whether the outputs
 are identical, and the model's answer to "does it run in real time"."""
 import filecmp
@@ -91,10 +91,11 @@ def images(opts, sf, scratch, generate_cuba):
                    check=True, capture_output=True, text=True)
     log(f'   microcircuit x {scale} mapped onto spinn5 in {time.monotonic() - t0:.1f} s')
     example = os.path.join(scratch, 'timing_example_bss2.sfimg')
-    map_model(sf, EXAMPLE, example, 'bss2')
+    # Its cells are grouped onto 4 cores, more than one bss2 chip's 2: two chips joined.
+    map_model(sf, EXAMPLE, example, 'bss2 x 2')
     return [(f'CUBA {bio:g} s, 0.1 ms steps, spinn5', 'cuba', cuba, ()),
             (f'microcircuit x {scale}, 100 ms, spinn5', 'microcircuit', micro, ()),
-            ('bundled example, bss2 at 1000x', 'example_bss2', example, ()),
+            ('bundled example, bss2 x 2 at 1000x', 'example_bss2', example, ()),
             (f'microcircuit x {scale}, spinn5 with links narrowed to 50,000 packets/s',
              'overloaded', micro, ('--board', narrowed_spinn5(scratch, 50000)))]
 

@@ -9,23 +9,15 @@
 
 #include <sf/firmware/isa.hpp>
 
+#include "instruction_support.hpp"
+
 namespace {
 
 namespace isa = sf::firmware::isa;
 using isa::decode_status;
 using isa::instruction;
 using isa::opcode;
-
-instruction make(opcode op, std::uint8_t rd = 0, std::uint8_t ra = 0, std::uint8_t rb = 0,
-                 std::uint16_t index = 0) {
-    instruction i;
-    i.op = op;
-    i.rd = rd;
-    i.ra = ra;
-    i.rb = rb;
-    i.index = index;
-    return i;
-}
+using sf::firmware::test::make;
 
 // One valid instruction per opcode, with its fields at their largest.
 std::vector<instruction> widest_of_each() {

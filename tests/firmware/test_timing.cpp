@@ -10,25 +10,17 @@
 #include <sf/firmware/isa.hpp>
 #include <sf/firmware/timing.hpp>
 
+#include "instruction_support.hpp"
+
 namespace {
 
 namespace isa = sf::firmware::isa;
 namespace timing = sf::firmware::timing;
 using isa::instruction;
 using isa::opcode;
+using sf::firmware::test::make;
 
 constexpr std::uint32_t rand_cycles = 3;
-
-instruction make(opcode op, std::uint8_t rd = 0, std::uint8_t ra = 0, std::uint8_t rb = 0,
-                 std::uint16_t index = 0) {
-    instruction i;
-    i.op = op;
-    i.rd = rd;
-    i.ra = ra;
-    i.rb = rb;
-    i.index = index;
-    return i;
-}
 
 instruction li(std::uint8_t rd, std::int32_t value) {
     instruction i = make(opcode::li, rd);

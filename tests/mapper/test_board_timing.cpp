@@ -183,7 +183,7 @@ TEST_CASE("board timing: the project's boards", "[mapper][board_timing]") {
     bss2.neuron_cycles = 0;
     bss2.spike_cycles = 1;
     bss2.packet_cycles = 1;
-    bss2.word_cycles = 1;
+    bss2.word_cycles = 0;
     bss2.memory_latency_ns = 0;
     bss2.memory_bytes_per_second = 1'000'000'000'000;
     bss2.pipeline_stages = 2;
