@@ -18,8 +18,11 @@ EXAMPLE = os.path.join(REPO, 'examples', 'balanced_network', 'LEMS_balanced_netw
 
 
 def same_outputs(a, b):
-    """Whether two output folders hold the same files with the same bytes."""
+    """Whether two output folders hold the same files with the same bytes; None when the run
+    records nothing."""
     names_a = sorted(os.listdir(a))
+    if not names_a and not os.listdir(b):
+        return None
     if names_a != sorted(os.listdir(b)):
         return False
     return all(filecmp.cmp(os.path.join(a, n), os.path.join(b, n), shallow=False)
@@ -116,7 +119,7 @@ def bench_timing(opts, sf, scratch, results, generate_cuba):
                           if s.get('model_s') else float('nan'))
         rows.append([label, fmt_s(f['wall_s']), fmt_mib(f['peak_rss_kib']), fmt_s(s['wall_s']),
                      fmt_mib(s['peak_rss_kib']), f'{ratio:.2f}x', f'{board_per_wall:.3g}',
-                     'yes' if pair['identical'] else 'no',
+                     {True: 'yes', False: 'no', None: 'nothing recorded'}[pair['identical']],
                      f"{s.get('overruns', '?')}/{s.get('late_rows', '?')}/{s.get('dropped', '?')}"
                      f"/{s.get('reinjected', '?')}/{s.get('lost', '?')}"])
         verdicts.append(f'{label}: {s["verdict"]}')
