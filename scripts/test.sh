@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Checks every C++ file's format, lists functions grown too long, lints the RTL, cross-compiles
-# the firmware for a board's Arm core, then builds spikeforge and runs every test three ways: the Release build (warnings as errors) with the whole suite, an
-# AddressSanitizer + UndefinedBehaviorSanitizer build with the whole suite, and a short libFuzzer
-# run of every fuzz target.
+# the firmware for a board's Arm core, then builds spikeforge and runs every test three ways: the
+# Release build (warnings as errors) with the whole suite, an AddressSanitizer +
+# UndefinedBehaviorSanitizer build with the whole suite, and a short libFuzzer run of every fuzz
+# target.
 #
 # A function over the length limit fails the run; SF_LONG_FUNCTIONS_FATAL=0 makes it a warning.
 # SF_FUZZ_SECONDS sets each fuzz target's run (default 20).

@@ -254,12 +254,15 @@ module sf_router
 `ifndef SYNTHESIS
   always_ff @(posedge clk) begin
     if (rst_n) begin
-      assert ($onehot0(first_hit));
-      assert (!(deliver && expire));
+      a_first_match_alone : assert ($onehot0(first_hit));
+      a_leave_or_drop : assert (!(deliver && expire));
+      a_nothing_without_packet :
       assert (held || (link_valid == '0 && core_valid == '0 && !dump_valid));
-      assert (!in_valid || in_kind != 2'd3);
-      // A link that carries nothing carries no kind.
-      for (int d = 0; d < LINK_COUNT; d++) assert (held_links[d] || held_kinds[d] == KIND_NORMAL);
+      a_known_kind : assert (!in_valid || in_kind != 2'd3);
+      // A link the held packet does not use carries no kind.
+      for (int d = 0; d < LINK_COUNT; d++) begin
+        a_kind_on_used_link : assert (!held || held_links[d] || held_kinds[d] == KIND_NORMAL);
+      end
     end
   end
 `endif
