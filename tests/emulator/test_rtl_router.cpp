@@ -341,6 +341,25 @@ TEST_CASE("rtl router drops a packet blocked for wait1 + wait2 cycles to the mon
     }
 }
 
+TEST_CASE("rtl router takes no emergency route for a packet on its first leg", "[rtl]") {
+    rtl_router router;
+    router.set_waits(wait1, wait2, true);
+    router.set_link_ready(static_cast<std::uint8_t>(all_links & ~to_link(next_link(4))));
+    router.offer(9, 4, 1);
+    REQUIRE(router.tick().accepted);
+    std::vector<rtl_router_cycle> cycles;
+    for (int k = 1; k <= wait1 + wait2; ++k) {
+        cycles.push_back(router.tick());
+        CHECK(cycles.back().links == 0);
+    }
+    CHECK(cycles.back().dumped);
+    CHECK(cycles.back().dump_key == 9);
+    CHECK(int{cycles.back().dump_from} == 4);
+    CHECK(int{cycles.back().dump_kind} == 1);
+    CHECK(router.counters().emergency_routed == 0);
+    CHECK(router.counters().dropped_wait2 == 1);
+}
+
 TEST_CASE("rtl router without emergency routes waits on the blocked link", "[rtl]") {
     rtl_router router;
     route_key_one(router, to_link(0));
@@ -380,5 +399,9 @@ TEST_CASE("rtl router refuses what its ports cannot carry", "[rtl]") {
     CHECK_THROWS_AS(router.set_entries(rtl_router::entries + 1), std::out_of_range);
     CHECK_THROWS_AS(router.offer(0, 6, 0), std::invalid_argument);
     CHECK_THROWS_AS(router.offer(0, 0, 3), std::invalid_argument);
-    CHECK_THROWS_WITH(router.offer(0, 6, 0), Catch::Contains("expected a link 0-5 or 7"));
+    CHECK_THROWS_WITH(router.write_entry(64, 0, 0, 0),
+                      Catch::Contains("table entry 64 does not exist; the table has 64"));
+    CHECK_THROWS_WITH(router.set_entries(65), Catch::Contains("65 entries in use"));
+    CHECK_THROWS_WITH(router.offer(0, 6, 0), Catch::Contains("from 6; expected a link 0-5 or 7"));
+    CHECK_THROWS_WITH(router.offer(0, 0, 3), Catch::Contains("kind 3; expected 0"));
 }
