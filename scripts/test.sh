@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Checks every C++ file's format, lists functions grown too long, cross-compiles the firmware for
-# a board's Arm core, then builds spikeforge and
-# runs every test three ways: the Release build (warnings as errors) with the whole suite, an
-# AddressSanitizer + UndefinedBehaviorSanitizer build with the whole suite, and a short libFuzzer
-# run of every fuzz target.
+# Checks every C++ file's format, lists functions grown too long, lints the RTL, cross-compiles
+# the firmware for a board's Arm core, then builds spikeforge and runs every test three ways: the
+# Release build (warnings as errors) with the whole suite, an AddressSanitizer +
+# UndefinedBehaviorSanitizer build with the whole suite, and a short libFuzzer run of every fuzz
+# target.
 #
 # A function over the length limit fails the run; SF_LONG_FUNCTIONS_FATAL=0 makes it a warning.
 # SF_FUZZ_SECONDS sets each fuzz target's run (default 20).
@@ -23,6 +23,9 @@ if [ "$long_status" -eq 1 ] && [ "$long_functions_fatal" != 1 ]; then
 elif [ "$long_status" -ne 0 ]; then
     exit "$long_status"
 fi
+
+# The RTL with every Verilator lint warning on: any warning fails.
+scripts/check_rtl.sh
 
 # The firmware as a board's Arm core would run it: it must compile freestanding and fit.
 scripts/cross_firmware.sh
