@@ -3,7 +3,6 @@
 #include <cstdint>
 #include <fstream>
 #include <map>
-#include <regex>
 #include <sstream>
 #include <string>
 
@@ -19,21 +18,35 @@ namespace isa = sf::firmware::isa;
 namespace synapse = sf::firmware::synapse;
 namespace image = sf::firmware::image;
 
-// Every `localparam` of the package with its value.
+// The value after `=` of a localparam line: a decimal number, signed or written N'dVALUE.
+long parameter_value(std::string text) {
+    const std::size_t base = text.find("'d");
+    if (base != std::string::npos) {
+        text = text.substr(base + 2);
+    }
+    return std::stol(text);
+}
+
+// Every `localparam NAME = VALUE;` of the package with its value.
 std::map<std::string, long> package_values() {
     const std::string path = std::string(SF_RTL_DIR) + "/core/sf_isa_pkg.sv";
     std::ifstream in(path);
     REQUIRE(in.good());
-    std::stringstream text;
-    text << in.rdbuf();
-    const std::string source = text.str();
-    const std::regex param(
-        R"(localparam\s+(?:int|logic\s*\[\d+:0\])\s+(\w+)\s*=\s*(-?)(?:\d+'d)?(\d+)\s*;)");
     std::map<std::string, long> values;
-    for (auto it = std::sregex_iterator(source.begin(), source.end(), param);
-         it != std::sregex_iterator(); ++it) {
-        const long magnitude = std::stol((*it)[3].str());
-        values[(*it)[1].str()] = (*it)[2].str() == "-" ? -magnitude : magnitude;
+    std::string line;
+    while (std::getline(in, line)) {
+        const std::size_t keyword = line.find("localparam");
+        const std::size_t equals = line.find('=');
+        const std::size_t end = line.find(';');
+        if (keyword == std::string::npos || equals == std::string::npos || end < equals) {
+            continue;
+        }
+        std::istringstream left(line.substr(keyword, equals - keyword));
+        std::string word, name;
+        while (left >> word) {
+            name = word; // the last word before `=`
+        }
+        values[name] = parameter_value(line.substr(equals + 1, end - equals - 1));
     }
     REQUIRE(values.size() > 40);
     return values;
