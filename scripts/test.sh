@@ -48,7 +48,9 @@ for target in $targets; do
     scratch="build/fuzz/corpus/$target"
     mkdir -p "$scratch"
     echo "fuzzing $target for ${fuzz_seconds}s"
+    # A finding is written under build/, not into the checkout.
     "build/fuzz/tests/fuzz/$target" -max_total_time="$fuzz_seconds" -timeout=10 -rss_limit_mb=4096 \
+        -artifact_prefix="build/fuzz/findings-$target-" \
         -print_final_stats=1 "$scratch" "tests/fuzz/corpus/$target" 2>&1 | tail -n 12
 done
 echo "fuzz: ran $(echo $targets | wc -w) targets for ${fuzz_seconds}s each without a finding"

@@ -1,4 +1,3 @@
-#include <algorithm>
 #include <chrono>
 
 #include <sf/emulator/lockstep_board.hpp>
@@ -28,26 +27,20 @@ void lockstep_board::step() {
 
 void lockstep_board::inject(const spike& s) {
     SF_ASSERT(s.core < cores_.size());
-    injected_.push_back(s);
+    injected_.add(s);
 }
 
 void lockstep_board::compute_cores() {
     spikes_.clear();
-    // Injected spikes join their core's own, so that they travel and are listed in core order.
-    std::sort(injected_.begin(), injected_.end(), [](const spike& a, const spike& b) {
-        return a.core != b.core ? a.core < b.core : a.neuron < b.neuron;
-    });
-    std::size_t next = 0;
+    injected_.start_step();
     for (std::size_t c = 0; c < cores_.size(); ++c) {
         const std::size_t count = cores_[c]->step(buffer_.data(), buffer_.size());
         for (std::size_t k = 0; k < count; ++k) {
             spikes_.push_back({static_cast<std::uint32_t>(c), buffer_[k]});
         }
-        for (; next < injected_.size() && injected_[next].core == c; ++next) {
-            spikes_.push_back(injected_[next]);
-        }
+        injected_.take(c, [this](const spike& s) { spikes_.push_back(s); });
     }
-    injected_.clear();
+    injected_.end_step();
 }
 
 void lockstep_board::deliver_row(std::size_t core, const firmware::synaptic_row& row) {
@@ -60,26 +53,12 @@ void lockstep_board::deliver_row(std::size_t core, const firmware::synaptic_row&
 }
 
 board_counters lockstep_board::counters() const {
-    board_counters total;
-    for (const auto& core : cores_) {
-        firmware::accumulate(total.cores, core->counters());
-    }
+    board_counters total = core_counters();
     total.held_rows = held_.rows_held();
     total.held_words = held_.words_held();
     total.update_seconds = update_seconds_;
     total.delivery_seconds = delivery_seconds_;
     return total;
-}
-
-std::pair<std::size_t, firmware::fault_report> lockstep_board::first_fault() const {
-    std::pair<std::size_t, firmware::fault_report> first{0, {}};
-    for (std::size_t c = 0; c < cores_.size(); ++c) {
-        const firmware::fault_report& f = cores_[c]->first_fault();
-        if (f.happened && (!first.second.happened || f.step < first.second.step)) {
-            first = {c, f};
-        }
-    }
-    return first;
 }
 
 } // namespace sf::emulator

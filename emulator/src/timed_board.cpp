@@ -20,9 +20,10 @@ std::uint64_t timed_board::step_number() const { return model_->step_number(); }
 const std::vector<spike>& timed_board::spikes() const { return model_->spikes(); }
 std::size_t timed_board::core_count() const { return model_->core_count(); }
 const neuron_core& timed_board::core(std::size_t c) const { return model_->core(c); }
-board_counters timed_board::counters() const { return model_->counters(); }
-std::pair<std::size_t, firmware::fault_report> timed_board::first_fault() const {
-    return model_->first_fault();
+board_counters timed_board::counters() const {
+    board_counters total = core_counters();
+    model_->add_counters(total);
+    return total;
 }
 timing_report timed_board::report() const { return model_->report(); }
 std::vector<std::string> timed_board::signal_names() const { return model_->signal_names(); }
@@ -57,16 +58,15 @@ timed_model::timed_model(board_parts& parts, const timed_board_config& config, d
                   " lasts less than one cycle of the board's clocks: the board cannot run it";
         return;
     }
-    build(parts, config, problem);
-    if (problem.empty() && !config.trace_file.empty()) {
+    build(parts, config);
+    if (!config.trace_file.empty()) {
         trace(config, problem);
     }
 }
 
 timed_model::~timed_model() { systemc_clock::instance().close_trace(); }
 
-void timed_model::build(board_parts& parts, const timed_board_config& config,
-                        std::string& problem) {
+void timed_model::build(board_parts& parts, const timed_board_config& config) {
     hexagonal_ = parts.machine.topology == 2;
     routers_.resize(network_.chip_count());
     memory_free_.assign(network_.chip_count(), 0);
@@ -93,7 +93,6 @@ void timed_model::build(board_parts& parts, const timed_board_config& config,
         }
     }
     build_links(config);
-    (void)problem;
 }
 
 void timed_model::build_links(const timed_board_config& config) {
@@ -136,10 +135,7 @@ void timed_model::tick() {
     ++step_;
     const picoseconds now = (step_ - 1) * step_ps_;
     spikes_.clear();
-    std::sort(injected_.begin(), injected_.end(), [](const spike& a, const spike& b) {
-        return a.core != b.core ? a.core < b.core : a.neuron < b.neuron;
-    });
-    std::size_t next = 0;
+    injected_.start_step();
     for (std::size_t index = 0; index < cores_.size(); ++index) {
         timed_core& c = cores_[index];
         const bool still_busy = (c.busy && c.busy_until > now) || c.update_pending ||
@@ -156,19 +152,19 @@ void timed_model::tick() {
         for (std::size_t k = 0; k < count; ++k) {
             spikes_.push_back({static_cast<std::uint32_t>(index), buffer_[k]});
         }
-        for (; next < injected_.size() && injected_[next].core == index; ++next) {
-            spikes_.push_back(injected_[next]);
+        injected_.take(index, [&](const spike& s) {
+            spikes_.push_back(s);
             if (c.sends) {
-                send_from_core(c.chip, now,
-                               {c.key | injected_[next].neuron, chip_network::from_core, -1, 0,
-                                spike_serial_++, step_, 0});
+                send_from_core(
+                    c.chip, now,
+                    {c.key | s.neuron, chip_network::from_core, -1, 0, spike_serial_++, step_, 0});
             }
-        }
+        });
         wake(index, now);
     }
-    injected_.clear();
+    injected_.end_step();
     held_.release(step_, [&](const held_rows::row& r) {
-        start_fetch(r.core, {firmware::synaptic_row{0, r.words, r.count}, step_, true, 0}, now);
+        start_fetch(r.core, {firmware::synaptic_row{0, r.words, r.count}, step_, 0}, now);
     });
 }
 
@@ -195,26 +191,10 @@ void timed_model::run_at(picoseconds now) {
     }
 }
 
-board_counters timed_model::counters() const {
-    board_counters total;
-    for (const timed_core& c : cores_) {
-        firmware::accumulate(total.cores, c.core->counters());
-    }
+void timed_model::add_counters(board_counters& total) const {
     total.held_rows = held_.rows_held();
     total.held_words = held_.words_held();
     total.update_seconds = wall_seconds_;
-    return total;
-}
-
-std::pair<std::size_t, firmware::fault_report> timed_model::first_fault() const {
-    std::pair<std::size_t, firmware::fault_report> first{0, {}};
-    for (std::size_t c = 0; c < cores_.size(); ++c) {
-        const firmware::fault_report& f = cores_[c].core->first_fault();
-        if (f.happened && (!first.second.happened || f.step < first.second.step)) {
-            first = {c, f};
-        }
-    }
-    return first;
 }
 
 } // namespace sf::emulator

@@ -36,7 +36,6 @@ struct flit {
 struct row_job {
     firmware::synaptic_row row;
     std::uint64_t step = 0; // the step it belongs to: it must be added before the next tick
-    bool looked_up = false; // a held row comes back without a lookup
     picoseconds ready = 0;  // when its fetch is done
 };
 
@@ -120,13 +119,13 @@ public:
     ~timed_model();
 
     void step();
-    void inject(const spike& s) { injected_.push_back(s); }
+    void inject(const spike& s) { injected_.add(s); }
     std::uint64_t step_number() const { return step_; }
     const std::vector<spike>& spikes() const { return spikes_; }
     std::size_t core_count() const { return cores_.size(); }
     const neuron_core& core(std::size_t c) const { return *cores_[c].core; }
-    board_counters counters() const;
-    std::pair<std::size_t, firmware::fault_report> first_fault() const;
+    // Adds what the model counts besides the cores: the held rows and the host time.
+    void add_counters(board_counters& total) const;
     timing_report report() const;
     std::vector<std::string> signal_names() const;
     const std::vector<std::string>& warnings() const { return warnings_; }
@@ -145,7 +144,7 @@ private:
     };
 
     // Start-up (timed_board.cpp).
-    void build(board_parts& parts, const timed_board_config& config, std::string& problem);
+    void build(board_parts& parts, const timed_board_config& config);
     void build_links(const timed_board_config& config);
     void trace(const timed_board_config& config, std::string& problem);
     void tick();
@@ -201,15 +200,16 @@ private:
     std::uint64_t spike_serial_ = std::uint64_t{1} << 62;
     std::uint32_t hop_limit_ = 0;
     std::vector<spike> spikes_;
-    std::vector<spike> injected_;
+    injected_spikes injected_;
     std::vector<std::uint16_t> buffer_;
     std::vector<std::pair<std::size_t, firmware::synaptic_row>>* capture_ = nullptr;
+    std::vector<chip_network::packet> onward_; // a routed packet's copies, reused
 
     // Measured.
     timing_report totals_;
     double wall_seconds_ = 0.0;
     std::uint32_t traced_step_ = 0;
-    std::uint32_t traced_in_flight_ = 0;
+    std::uint32_t traced_active_routers_ = 0;
     std::uint32_t traced_dropped_ = 0;
     std::vector<std::pair<std::string, const std::uint32_t*>> signals_;
     bool tracing_ = false;

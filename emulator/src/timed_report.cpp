@@ -7,8 +7,6 @@
 namespace sf::emulator {
 namespace {
 
-const char* const link_names[] = {"E", "NE", "N", "W", "SW", "S"};
-
 std::string chip_name(const firmware::image::chip_view& chip) {
     return "chip_" + std::to_string(chip.x) + "_" + std::to_string(chip.y);
 }
@@ -92,7 +90,7 @@ std::vector<std::string> timed_model::signal_names() const {
         names.push_back(name + ".router.blocked");
         for (int d = 0; d < static_cast<int>(firmware::image::link_count); ++d) {
             if (routers_[chip].links[d].to_chip >= 0) {
-                names.push_back(name + ".link_" + link_names[d] + ".queue");
+                names.push_back(name + ".link_" + chip_network::link_name(d) + ".queue");
             }
         }
     }
@@ -107,7 +105,7 @@ std::vector<std::string> timed_model::signal_names() const {
 
 // The values behind signal_names(), in the same order.
 void timed_model::trace(const timed_board_config& config, std::string& problem) {
-    std::vector<const std::uint32_t*> values = {&traced_step_, &traced_in_flight_,
+    std::vector<const std::uint32_t*> values = {&traced_step_, &traced_active_routers_,
                                                 &traced_dropped_};
     for (const timed_router& r : routers_) {
         values.push_back(&r.traced_inputs);

@@ -23,13 +23,13 @@ void timed_model::router_cycle(std::uint64_t cycle) {
     const picoseconds now = cycle * router_ps_;
     ++cycles_run_;
     first_free_cycle_ = cycle + 1;
-    std::sort(active_.begin(), active_.end());
-    const std::vector<std::size_t> visiting = active_;
-    for (const std::size_t chip : visiting) {
-        send_on_links(routers_[chip], now);
+    // The chips active as the cycle starts; the phases below may activate more, at the end.
+    const std::size_t visiting = active_.size();
+    for (std::size_t k = 0; k < visiting; ++k) {
+        send_on_links(routers_[active_[k]], now);
     }
-    for (const std::size_t chip : visiting) {
-        deliver_arrivals(chip, now);
+    for (std::size_t k = 0; k < visiting; ++k) {
+        deliver_arrivals(active_[k], now);
     }
     std::sort(active_.begin(), active_.end());
     // A core woken here may send and so wake another chip: that one joins at the end.
@@ -64,7 +64,7 @@ void timed_model::router_cycle(std::uint64_t cycle) {
                 link.traced_queue = static_cast<std::uint32_t>(link.queue.size());
             }
         }
-        traced_in_flight_ = static_cast<std::uint32_t>(active_.size());
+        traced_active_routers_ = static_cast<std::uint32_t>(active_.size());
     }
 }
 
@@ -154,11 +154,11 @@ void timed_model::decide_output(std::size_t chip) {
         r.copies.push_back({f.second_leg, onward});
         return;
     }
-    std::vector<chip_network::packet> onward;
+    onward_.clear();
     capture_ = &r.rows;
-    network_.route({chip, f.key, f.arrived_from}, f.spike, onward, *this);
+    network_.route({chip, f.key, f.arrived_from}, f.spike, onward_, *this);
     capture_ = nullptr;
-    for (const chip_network::packet& p : onward) {
+    for (const chip_network::packet& p : onward_) {
         flit copy = f;
         copy.arrived_from = p.arrived_from;
         ++copy.hops;
@@ -182,7 +182,7 @@ bool timed_model::try_commit(std::size_t chip, picoseconds now) {
     }
     for (const auto& [core, row] : r.rows) {
         timed_core& c = cores_[core];
-        c.lookups.push_back({row, r.held.step, false, 0});
+        c.lookups.push_back({row, r.held.step, 0});
         ++c.packets;
         wake(core, now);
     }

@@ -4,12 +4,11 @@
 #include <ostream>
 #include <sstream>
 
+#include <sf/emulator/chip_network.hpp>
 #include <sf/emulator/timed_board.hpp>
 
 namespace sf::emulator {
 namespace {
-
-const char* const link_names[] = {"E", "NE", "N", "W", "SW", "S"};
 
 // The core with the largest step, or null.
 const timing_report::core_line* busiest(const timing_report& r) {
@@ -40,8 +39,8 @@ void write_cores(std::ostream& out, const timing_report& r) {
 void write_network(std::ostream& out, const timing_report& r) {
     out << "links (packets, share of the run sending):\n";
     for (const auto& l : r.links) {
-        out << "  chip (" << l.x << "," << l.y << ") " << link_names[l.direction] << ": "
-            << l.packets << ", " << std::setprecision(3) << 100.0 * l.utilisation << " %\n";
+        out << "  chip (" << l.x << "," << l.y << ") " << chip_network::link_name(l.direction)
+            << ": " << l.packets << ", " << std::setprecision(3) << 100.0 * l.utilisation << " %\n";
     }
     out << "routers (packets, high-water marks of link inputs, core inputs and link outputs, "
            "packets that waited, wait1 and wait2 expiries):\n";

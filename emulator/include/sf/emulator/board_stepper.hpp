@@ -45,7 +45,36 @@ public:
     virtual std::size_t core_count() const = 0;
     virtual const neuron_core& core(std::size_t c) const = 0;
     virtual board_counters counters() const = 0;
-    virtual std::pair<std::size_t, firmware::fault_report> first_fault() const = 0;
+    // The first program fault of any core (earliest step): the core's number and the report.
+    std::pair<std::size_t, firmware::fault_report> first_fault() const;
+
+protected:
+    // The cores' counters summed, the rest of board_counters left for the stepper to fill.
+    board_counters core_counters() const;
+};
+
+// Spikes from outside the board for the next step. A stepper lists and sends them after their
+// core's own, in core order, so that they travel and are recorded as the core's spikes are.
+class injected_spikes {
+public:
+    void add(const spike& s) { waiting_.push_back(s); }
+    // Orders the waiting spikes by core; then `take` is called for every core in increasing order.
+    void start_step();
+    // Calls `each(spike)` for the waiting spikes of `core`.
+    template <class Each>
+    void take(std::size_t core, Each&& each) {
+        for (; next_ < waiting_.size() && waiting_[next_].core == core; ++next_) {
+            each(waiting_[next_]);
+        }
+    }
+    void end_step() {
+        waiting_.clear();
+        next_ = 0;
+    }
+
+private:
+    std::vector<spike> waiting_;
+    std::size_t next_ = 0;
 };
 
 // What a stepper is built from: the started cores, the image's chips, and the sections they came

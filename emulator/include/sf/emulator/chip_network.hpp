@@ -36,6 +36,11 @@ public:
         int arrived_from = 0;
     };
     static constexpr int from_core = -1;
+    // A link direction's short name (docs/boards.md): E, NE, N, W, SW, S.
+    static constexpr const char* link_name(int direction) {
+        constexpr const char* names[] = {"E", "NE", "N", "W", "SW", "S"};
+        return names[direction];
+    }
 
     explicit chip_network(const firmware::image::machine_view& machine);
 

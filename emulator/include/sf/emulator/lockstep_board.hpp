@@ -51,8 +51,6 @@ public:
     std::size_t core_count() const override { return cores_.size(); }
     const neuron_core& core(std::size_t c) const override { return *cores_[c]; }
     board_counters counters() const override;
-    // The first program fault of any core (earliest step): the core's number and the report.
-    std::pair<std::size_t, firmware::fault_report> first_fault() const override;
 
 private:
     void deliver_row(std::size_t core, const firmware::synaptic_row& row) override;
@@ -62,7 +60,7 @@ private:
     spike_router& router_;
     held_rows held_;
     std::vector<spike> spikes_;
-    std::vector<spike> injected_; // for the next step
+    injected_spikes injected_;
     std::vector<std::uint16_t> buffer_;
     std::uint64_t step_ = 0;
     double update_seconds_ = 0.0;

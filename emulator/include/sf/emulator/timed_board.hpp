@@ -110,7 +110,6 @@ public:
     std::size_t core_count() const override;
     const neuron_core& core(std::size_t c) const override;
     board_counters counters() const override;
-    std::pair<std::size_t, firmware::fault_report> first_fault() const override;
 
     timing_report report() const;
     // The signals --trace can record, by name.
