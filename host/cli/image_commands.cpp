@@ -61,14 +61,16 @@ std::string refusal(const std::string& file, const image::check_result& r) {
            (r.field[0] != '\0' ? std::string(" (") + r.field + ")" : std::string());
 }
 
-// The systemc target's run: the board (empty: the image's own) and what to report.
+// The systemc target's run: its options, and the board given on the command line (empty: the
+// image's own).
 struct timed_run {
+    const timed_run_options& options;
     std::string board;
-    std::string trace_file;
-    std::vector<std::string> trace_signals;
-    bool list_signals = false;
-    bool real_time_check = false;
+
+    bool list_signals() const { return options.trace_signals == "list"; }
 };
+
+std::vector<std::string> split_signals(const std::string& list);
 
 // The run's counters and the files it wrote; what was lost is also a warning.
 void print_run(const emulator::functional_emulator& board, const std::string& name,
@@ -106,8 +108,10 @@ emulator::board_maker maker_of(const timed_run* timed, timed_target_made& made) 
     timed_target_options options;
     options.board = timed->board;
     options.not_found_hint = " (give the board with --board NAME|FILE)";
-    options.trace_file = timed->trace_file;
-    options.trace_signals = timed->trace_signals;
+    options.trace_file = timed->options.trace_file;
+    if (!timed->list_signals()) {
+        options.trace_signals = split_signals(timed->options.trace_signals);
+    }
     return timed_target_maker(std::move(options), &made);
 }
 
@@ -124,7 +128,7 @@ int run_emulator(const std::vector<std::uint32_t>& words, const std::string& nam
         for (const std::string& warning : made.board->warnings()) {
             std::cerr << "warning: " << warning << "\n";
         }
-        if (timed->list_signals) {
+        if (timed->list_signals()) {
             for (const std::string& signal : made.board->signal_names()) {
                 std::cout << signal << "\n";
             }
@@ -148,7 +152,7 @@ int run_emulator(const std::vector<std::uint32_t>& words, const std::string& nam
     if (timed != nullptr) {
         const emulator::timing_report report = made.board->report();
         emulator::write_report(std::cout, report);
-        if (timed->real_time_check) {
+        if (timed->options.real_time_check) {
             std::cout << made.board_name << ": " << emulator::real_time_verdict(report) << "\n";
         }
     }
@@ -280,13 +284,7 @@ int run_command(const std::string& input, const std::string& target, const std::
         }
         return remote_run(remote);
     }
-    timed_run systemc;
-    systemc.board = job.board_given ? job.board : std::string();
-    systemc.trace_file = timed.trace_file;
-    systemc.list_signals = timed.trace_signals == "list";
-    systemc.trace_signals =
-        systemc.list_signals ? std::vector<std::string>() : split_signals(timed.trace_signals);
-    systemc.real_time_check = timed.real_time_check;
+    const timed_run systemc{timed, job.board_given ? job.board : std::string()};
     const timed_run* how = target == "systemc" ? &systemc : nullptr;
     if (is_image(input)) {
         return run_emulator(mapper::load_image(input), input,
