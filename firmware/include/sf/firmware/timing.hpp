@@ -65,17 +65,15 @@ constexpr std::uint32_t late_result(const isa::instruction& i) {
 
 // Cycles of a core's pipeline per neuron for a program (docs/timing.md): one per instruction, the
 // cycles `rand` keeps the issue stage, and one stall for an instruction that reads the register a
-// `mul`, `lut` or `rand` just before it writes (their results come two cycles after issue). The
-// program runs neuron after neuron, so its last instruction also precedes its first. Words that do
-// not decode count one cycle each (the kernel refuses such programs before they run).
+// `mul`, `lut` or `rand` just before it writes (their results come two cycles after issue). Nothing
+// carries from one neuron's program to the next: registers start at zero for every neuron, and
+// the per-neuron cycles between them let the pipeline drain. Words that do not decode count one
+// cycle each (the kernel refuses such programs before they run).
 inline std::uint64_t program_cycles(const std::uint32_t* program, std::size_t words,
                                     std::uint32_t rand_cycles) {
     std::uint64_t cycles = 0;
-    std::uint32_t late_before = 0; // of the instruction before, wrapping round from the last
+    std::uint32_t late_before = 0; // of the instruction before
     isa::instruction i;
-    if (words > 0 && isa::decode(program[words - 1], i) == isa::decode_status::ok) {
-        late_before = detail::late_result(i);
-    }
     for (std::size_t w = 0; w < words; ++w) {
         if (isa::decode(program[w], i) != isa::decode_status::ok) {
             ++cycles;
