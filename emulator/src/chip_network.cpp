@@ -89,18 +89,29 @@ void chip_network::route(const packet& p, std::uint64_t spike, std::vector<packe
         return;
     }
     chip.reached_by = spike;
-    std::uint32_t route = 0;
-    if (matching_route(chip, p.key, route)) {
-        ++chip.counters.routed;
-    } else if (p.arrived_from != from_core) {
-        ++chip.counters.default_routed;
-        route = image::route_to_link(static_cast<unsigned>(opposite(p.arrived_from)));
-    } else {
-        ++chip.counters.dropped;
-        return;
+    const route_decision decided = lookup_ != nullptr
+                                       ? lookup_->decide(p.chip, p.key, p.arrived_from)
+                                       : table_decision(p.chip, p.key, p.arrived_from);
+    switch (decided.by) {
+    case route_decision::how::matched: ++chip.counters.routed; break;
+    case route_decision::how::default_route: ++chip.counters.default_routed; break;
+    case route_decision::how::dropped: ++chip.counters.dropped; return;
     }
+    const std::uint32_t route = decided.route;
     deliver_to_cores(chip, route, p.key, rows);
     send_on_links(chip, route, p.key, onward);
+}
+
+route_decision chip_network::table_decision(std::size_t chip, std::uint32_t key,
+                                            int arrived_from) const {
+    route_decision decided;
+    if (matching_route(chips_[chip], key, decided.route)) {
+        decided.by = route_decision::how::matched;
+    } else if (arrived_from != from_core) {
+        decided.by = route_decision::how::default_route;
+        decided.route = image::route_to_link(static_cast<unsigned>(opposite(arrived_from)));
+    }
+    return decided;
 }
 
 bool chip_network::matching_route(const chip_state& chip, std::uint32_t key,
@@ -172,13 +183,11 @@ std::uint64_t chip_network::words_reached(const packet& first) const {
             continue;
         }
         reached[p.chip] = true;
-        std::uint32_t route = 0;
-        if (!matching_route(chip, p.key, route)) {
-            if (p.arrived_from == from_core) {
-                continue;
-            }
-            route = image::route_to_link(static_cast<unsigned>(opposite(p.arrived_from)));
+        const route_decision decided = table_decision(p.chip, p.key, p.arrived_from);
+        if (decided.by == route_decision::how::dropped) {
+            continue;
         }
+        const std::uint32_t route = decided.route;
         for (unsigned c = 0; c < image::max_cores_per_chip; ++c) {
             if ((route & image::route_to_core(c)) == 0 || chip.cores[c] < 0) {
                 continue;

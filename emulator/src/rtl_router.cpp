@@ -64,7 +64,7 @@ rtl_router_cycle rtl_router::write_entry(unsigned index, std::uint32_t key, std:
     const CData offered = top.in_valid;
     top.in_valid = 0;
     top.table_write = 1;
-    top.table_index = static_cast<CData>(index);
+    top.table_index = static_cast<SData>(index);
     top.table_key = key;
     top.table_mask = mask;
     top.table_route = route;
@@ -80,7 +80,7 @@ void rtl_router::set_entries(unsigned count) {
                                 " entries in use, more than the table's " +
                                 std::to_string(entries));
     }
-    model_->top.table_entries = static_cast<CData>(count);
+    model_->top.table_entries = static_cast<SData>(count);
 }
 
 void rtl_router::set_waits(std::uint16_t wait1, std::uint16_t wait2, bool emergency) {

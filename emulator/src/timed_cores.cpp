@@ -68,6 +68,9 @@ void timed_model::run_update(timed_core& c, std::size_t index, picoseconds now) 
         timing_.analog_neurons ? 0 : c.program_cycles + timing_.neuron_cycles;
     const std::uint64_t cycles = firmware::timing::step_cycles(
         timing_, c.program_cycles, c.core->neuron_count(), c.update_spikes.size());
+    // A core that counts its own cycles (the RTL) takes what the timing model says, or its design
+    // and the model disagree.
+    SF_ASSERT(c.core->last_step_cycles() == 0 || c.core->last_step_cycles() == cycles);
     if (c.sends) {
         for (std::size_t k = 0; k < c.update_spikes.size(); ++k) {
             const std::uint16_t neuron = c.update_spikes[k];

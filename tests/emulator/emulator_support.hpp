@@ -6,6 +6,9 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
+
+#include <catch2/catch.hpp>
 
 #include "../mapper/mapping_support.hpp"
 
@@ -36,6 +39,25 @@ inline std::string corpus_missing() {
     return "conformance corpus not found: " + configured_corpus_dir().string() +
            " holds no derived/ folder; set SF_CONFORMANCE_DIR to the folder holding the corpus's "
            "derived/ and reference/";
+}
+
+// A conformance example's model (derived/EXAMPLE.ref.xml); fails the test when the corpus is not
+// there.
+inline sf::lems::model conformance_model(const std::string& example) {
+    const auto corpus = corpus_dir();
+    if (!corpus) {
+        FAIL(corpus_missing());
+    }
+    const std::filesystem::path file = *corpus / "derived" / (example + ".ref.xml");
+    REQUIRE(std::filesystem::is_regular_file(file));
+    return sf::lems::load_model({file});
+}
+
+// A model's board image on `machine`, mapped with the tests' quick options.
+inline std::vector<std::uint32_t> image_of(const sf::lems::model& model,
+                                           const sf::mapper::board& machine) {
+    return sf::mapper::encode_image(
+        sf::mapper::map_network(flatten_here(model), machine, quick_options()));
 }
 
 } // namespace sf::emulator::test

@@ -399,9 +399,9 @@ TEST_CASE("rtl router refuses what its ports cannot carry", "[rtl]") {
     CHECK_THROWS_AS(router.set_entries(rtl_router::entries + 1), std::out_of_range);
     CHECK_THROWS_AS(router.offer(0, 6, 0), std::invalid_argument);
     CHECK_THROWS_AS(router.offer(0, 0, 3), std::invalid_argument);
-    CHECK_THROWS_WITH(router.write_entry(64, 0, 0, 0),
-                      Catch::Contains("table entry 64 does not exist; the table has 64"));
-    CHECK_THROWS_WITH(router.set_entries(65), Catch::Contains("65 entries in use"));
+    CHECK_THROWS_WITH(router.write_entry(1024, 0, 0, 0),
+                      Catch::Contains("table entry 1024 does not exist; the table has 1024"));
+    CHECK_THROWS_WITH(router.set_entries(1025), Catch::Contains("1025 entries in use"));
     CHECK_THROWS_WITH(router.offer(0, 6, 0), Catch::Contains("from 6; expected a link 0-5 or 7"));
     CHECK_THROWS_WITH(router.offer(0, 0, 3), Catch::Contains("kind 3; expected 0"));
 }

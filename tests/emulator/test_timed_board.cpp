@@ -15,6 +15,7 @@
 
 #include "emulator_support.hpp"
 #include "random_networks.hpp"
+#include "step_comparison.hpp"
 
 namespace {
 
@@ -44,10 +45,6 @@ timed_run start_timed(const std::vector<std::uint32_t>& words, const timed_board
     return run;
 }
 
-std::vector<std::uint32_t> image_of(const sf::lems::model& model, const mapper::board& machine) {
-    return mapper::encode_image(mapper::map_network(flatten_here(model), machine, quick_options()));
-}
-
 // Steps both emulators through the whole run, comparing every step's spikes and every core's
 // state words; returns the timed run's report.
 timing_report compare_step_by_step(const std::vector<std::uint32_t>& words,
@@ -55,45 +52,10 @@ timing_report compare_step_by_step(const std::vector<std::uint32_t>& words,
     functional_emulator reference(words.data(), words.size());
     timed_run timed = start_timed(words, config);
     INFO(timed.emulator->problem());
-    REQUIRE(reference.ready());
     REQUIRE(timed.emulator->ready());
     REQUIRE(timed.board != nullptr);
     functional_emulator& ours = *timed.emulator;
-    REQUIRE(ours.core_count() == reference.core_count());
-    ours.run(0);
-    reference.run(0);
-    for (std::uint64_t s = 0; s < reference.steps(); ++s) {
-        reference.step();
-        ours.step();
-        INFO("step " << s + 1);
-        const auto& a = reference.last_spikes();
-        const auto& b = ours.last_spikes();
-        REQUIRE(a.size() == b.size());
-        for (std::size_t k = 0; k < a.size(); ++k) {
-            REQUIRE((a[k].core == b[k].core && a[k].neuron == b[k].neuron));
-        }
-        {
-            const timing_report r = timed.board->report();
-            INFO("late " << r.late_rows << " dropped " << r.dropped << " hop " << r.hop_limited
-                         << " held " << ours.counters().held_rows << " vs "
-                         << reference.counters().held_rows << " looped " << ours.counters().looped
-                         << " unmatched " << ours.counters().unmatched_keys);
-            REQUIRE(ours.counters().cores.delivered_words ==
-                    reference.counters().cores.delivered_words);
-        }
-        for (std::size_t c = 0; c < reference.core_count(); ++c) {
-            const auto& core = reference.core(c);
-            for (std::size_t n = 0; n < core.neuron_count(); ++n) {
-                for (std::size_t slot = 0; slot < 32; ++slot) {
-                    if (core.state(n, slot) != ours.core(c).state(n, slot)) {
-                        FAIL("core " << c << " neuron " << n << " slot " << slot << ": "
-                                     << core.state(n, slot) << " against "
-                                     << ours.core(c).state(n, slot));
-                    }
-                }
-            }
-        }
-    }
+    expect_same_steps(reference, ours);
     CHECK(ours.counters().cores.delivered_words == reference.counters().cores.delivered_words);
     const timing_report report = timed.board->report();
     CHECK(report.overruns == 0);
@@ -101,16 +63,6 @@ timing_report compare_step_by_step(const std::vector<std::uint32_t>& words,
     CHECK(report.dropped == 0);
     CHECK(report.steps == reference.steps());
     return report;
-}
-
-sf::lems::model conformance_model(const std::string& example) {
-    const auto corpus = corpus_dir();
-    if (!corpus) {
-        FAIL(corpus_missing());
-    }
-    const fs::path file = *corpus / "derived" / (example + ".ref.xml");
-    REQUIRE(fs::is_regular_file(file));
-    return sf::lems::load_model({file});
 }
 
 } // namespace

@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -19,6 +20,24 @@ struct router_counters {
     std::uint64_t lost =
         0; // copies sent to a dead link, off the grid, to a failed chip or a missing core
     std::uint64_t delivered = 0; // copies given to cores of the chip
+};
+
+// What a chip's router decides for one packet: the route word of its first matching entry, the
+// default route straight on for an unmatched packet from a link, or a drop for an unmatched packet
+// from the chip's own cores.
+struct route_decision {
+    enum class how : std::uint8_t { matched, default_route, dropped };
+    how by = how::dropped;
+    std::uint32_t route = 0; // bit d link d, bit 6 + c application core c (docs/image-format.md)
+};
+
+// Who decides a packet's route at a chip: the chip_network reads the image's routing tables
+// itself unless it is given another router model (a simulated RTL router, say) to ask instead.
+class route_lookup {
+public:
+    virtual ~route_lookup() = default;
+    // `arrived_from` is the link 0-5 the packet came in on, or chip_network::from_core.
+    virtual route_decision decide(std::size_t chip, std::uint32_t key, int arrived_from) = 0;
 };
 
 // The chips of a board image and the links between them: a spike leaves its core as a multicast
@@ -57,6 +76,12 @@ public:
     // sent on over links to `onward`. `spike` numbers the spike it belongs to (from 1): a copy
     // reaching a chip its spike already reached is stopped and counted as looped.
     void route(const packet& p, std::uint64_t spike, std::vector<packet>& onward, row_sink& rows);
+
+    // From now on, every packet's route at every chip is what `lookup` decides (null: the image's
+    // tables as read here). The network keeps it.
+    void use_lookup(std::unique_ptr<route_lookup> lookup) { lookup_ = std::move(lookup); }
+    // The decision the image's own routing table gives; nothing is counted.
+    route_decision table_decision(std::size_t chip, std::uint32_t key, int arrived_from) const;
 
     std::size_t chip_count() const { return chips_.size(); }
     std::size_t core_count() const { return cores_.size(); }
@@ -98,6 +123,7 @@ private:
     std::uint32_t width_ = 0;
     std::uint32_t height_ = 0;
     bool wraps_ = false;
+    std::unique_ptr<route_lookup> lookup_;
     std::vector<packet> in_flight_;
     std::uint64_t spike_serial_ = 0;
     std::uint64_t unmatched_ = 0;

@@ -25,6 +25,9 @@ public:
     virtual std::int32_t state(std::size_t neuron, std::size_t slot) const = 0;
     virtual const firmware::kernel_counters& counters() const = 0;
     virtual const firmware::fault_report& first_fault() const = 0;
+    // The clock cycles the last step took, for a core that counts them (a simulated RTL core);
+    // 0 for one that does not (the kernel), whose cycles the timing model gives.
+    virtual std::uint64_t last_step_cycles() const { return 0; }
 };
 
 } // namespace sf::emulator

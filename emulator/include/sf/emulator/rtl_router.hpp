@@ -30,10 +30,10 @@ struct rtl_router_counters {
 };
 
 // The Verilated SystemVerilog router (rtl/router/sf_router.sv, docs/rtl.md), one clock cycle at a
-// time. Its size is fixed when it is verilated: 64 table entries, 16 application cores.
+// time. Its size is fixed when it is verilated: 1024 table entries, 16 application cores.
 class rtl_router {
 public:
-    static constexpr unsigned entries = 64;
+    static constexpr unsigned entries = 1024;
     static constexpr unsigned cores = 16;
     static constexpr unsigned from_cores = 7; // `from` of a packet sent by the chip's own cores
 
