@@ -148,6 +148,24 @@ module sf_router #(
     end
   end
 
+  // Functional coverage of the route decision (docs/rtl.md, "Coverage"); synthesis leaves it out.
+`ifndef SYNTHESIS
+  bin_router_match : cover property (@(posedge clk) rst_n && accept && !first_leg && matched);
+  bin_router_match_not_first_entry : cover property (@(posedge clk) rst_n && accept && !first_leg
+      && $countones(hit) > 1);
+  bin_router_miss_past_entries : cover property (@(posedge clk) rst_n && accept && !matched
+      && table_entries != '0);
+  bin_router_default_route : cover property (@(posedge clk) rst_n && accept && take_default);
+  bin_router_drop_unmatched : cover property (@(posedge clk) rst_n && accept && drop_unmatched);
+  bin_router_lost_cores : cover property (@(posedge clk) rst_n && accept && decided_lost != '0);
+  bin_router_first_leg : cover property (@(posedge clk) rst_n && accept && first_leg);
+  bin_router_second_leg : cover property (@(posedge clk) rst_n && accept && from_link
+      && in_kind == KIND_SECOND_LEG);
+  bin_router_kind_from_cores : cover property (@(posedge clk) rst_n && accept && !from_link
+      && in_kind != KIND_NORMAL);
+  bin_router_table_write : cover property (@(posedge clk) table_write);
+`endif
+
   // ---- The output stage ----------------------------------------------------------------------
   logic                                held;
   logic [                        31:0] held_key;
@@ -227,6 +245,31 @@ module sf_router #(
       end
     end
   end
+
+  // Functional coverage of the output stage (docs/rtl.md, "Coverage"); synthesis leaves it out.
+`ifndef SYNTHESIS
+  bin_router_multicast : cover property (@(posedge clk) rst_n && deliver
+      && $countones({held_links, held_cores}) > 1);
+  bin_router_no_destination : cover property (@(posedge clk) rst_n && deliver
+      && held_links == '0 && held_cores == '0);
+  bin_router_full_rate : cover property (@(posedge clk) rst_n && deliver && accept);
+  bin_router_input_backpressure : cover property (@(posedge clk) rst_n && in_valid && !in_ready);
+  bin_router_link_backpressure : cover property (@(posedge clk) rst_n && held
+      && blocked_links != '0);
+  bin_router_core_backpressure : cover property (@(posedge clk) rst_n && held
+      && (held_cores & ~core_ready) != '0);
+  bin_router_blocked_then_delivered : cover property (@(posedge clk) rst_n && deliver
+      && waited != '0);
+  bin_router_emergency_route : cover property (@(posedge clk) rst_n && reroute && moved != '0);
+  bin_router_emergency_link_kept : cover property (@(posedge clk) rst_n && reroute
+      && (blocked_links & ~moved) != '0);
+  bin_router_emergency_delivered : cover property (@(posedge clk) rst_n && deliver && rerouted);
+  bin_router_dump : cover property (@(posedge clk) rst_n && expire);
+  bin_router_dump_after_emergency : cover property (@(posedge clk) rst_n && expire && rerouted);
+  bin_router_dump_without_emergency : cover property (@(posedge clk) rst_n && expire
+      && !rerouted && held_normal);
+  bin_router_reset_while_held : cover property (@(posedge clk) !rst_n && held);
+`endif
 
   // ---- Counters ------------------------------------------------------------------------------
   always_ff @(posedge clk) begin
