@@ -73,14 +73,18 @@ std::vector<fs::path> files_in(const fs::path& dir) {
     return files;
 }
 
+} // namespace
+
+#ifdef SF_RTL_COVERAGE
+
+namespace {
+
 std::string read_all(const fs::path& path) {
     std::ifstream file(path);
     return {std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>()};
 }
 
 } // namespace
-
-#ifdef SF_RTL_COVERAGE
 
 TEST_CASE("rtl coverage: each router writes its counts to a file of its own", "[rtl]") {
     const fs::path dir = fresh_dir("write") / "made";
