@@ -5,7 +5,8 @@ property) with its count, the uncovered ones again under a heading of their own.
 covered when it was hit at least once.
 
 Usage: rtl_coverage_report.py MERGED.dat
-Exit status 0 for a report, even with uncovered bins; 1 when the file holds no coverage point.
+Exit status 0 for a report, even with uncovered bins; 1 when the file holds no coverage point or no
+functional bin (a build without them must not pass for one whose bins were all missed).
 """
 
 import collections
@@ -93,6 +94,10 @@ def main():
     print_modules(points)
     print_uncovered_lines(points)
     print_bins(points)
+    if not any(kind_and_module(fields)[0] == "bin" for fields, _ in points):
+        print(f"{sys.argv[1]}: no functional bin: was the RTL verilated with --coverage-user?",
+              file=sys.stderr)
+        return 1
     return 0
 
 
