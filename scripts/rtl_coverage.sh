@@ -3,13 +3,13 @@
 # functional bin (the designs' `cover property` statements) with its count, the uncovered bins
 # listed under a heading of their own (docs/rtl.md, "Coverage").
 #
-#   scripts/rtl_coverage.sh                          configures and builds build/coverage (Release,
-#                                                    SF_RTL_COVERAGE=ON), runs the RTL tests, reports
-#   scripts/rtl_coverage.sh BUILD_DIR                the same with a build configured with
-#                                                    SF_RTL_COVERAGE=ON
-#   scripts/rtl_coverage.sh --report-only BUILD_DIR  reports the data already in
-#                                                    BUILD_DIR/rtl-coverage (written by tests run
-#                                                    with SF_RTL_COVERAGE_DIR pointing there)
+#   scripts/rtl_coverage.sh                    configures and builds build/coverage (Release,
+#                                              SF_RTL_COVERAGE=ON), runs the RTL tests, reports
+#   scripts/rtl_coverage.sh BUILD_DIR          the same with a build configured with
+#                                              SF_RTL_COVERAGE=ON
+#   scripts/rtl_coverage.sh --report-only BUILD_DIR
+#                                              reports the data already in BUILD_DIR/rtl-coverage
+#                                              (from tests run with SF_RTL_COVERAGE_DIR there)
 #
 # The RTL tests are those tagged [rtl] in every test executable. Exits 0 with uncovered bins (it
 # is a report), non-zero when no coverage data was written.
@@ -52,10 +52,13 @@ fi
 
 shopt -s nullglob
 files=("$data"/*.dat)
-[ ${#files[@]} -gt 0 ] ||
-    fail "no coverage data in $data: is the build configured with -DSF_RTL_COVERAGE=ON, and did the tests run with SF_RTL_COVERAGE_DIR=$data?"
+if [ ${#files[@]} -eq 0 ]; then
+    fail "no coverage data in $data: is the build configured with -DSF_RTL_COVERAGE=ON," \
+        "and did the tests run with SF_RTL_COVERAGE_DIR=$data?"
+fi
 
 merged="$build/rtl-coverage.dat"
-verilator_coverage --write "$merged" --write-info "$build/rtl-coverage.info" "${files[@]}" >/dev/null
+verilator_coverage --write "$merged" --write-info "$build/rtl-coverage.info" "${files[@]}" \
+    >/dev/null
 echo "rtl_coverage: merged ${#files[@]} files into $merged (lcov: $build/rtl-coverage.info)"
 python3 scripts/rtl_coverage_report.py "$merged"

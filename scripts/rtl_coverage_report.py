@@ -27,13 +27,14 @@ def read_points(path):
             match = POINT.match(line)
             if not match:
                 sys.exit(f"{path}:{number}: expected a coverage point C '<fields>' <count>")
-            fields = dict(field.split("\x02", 1) for field in match["fields"].split("\x01") if field)
+            pairs = (field.split("\x02", 1) for field in match["fields"].split("\x01") if field)
+            fields = dict(pairs)
             points.append((fields, int(match["count"])))
     return points
 
 
 def kind_and_module(fields):
-    """The point's kind (line, toggle or bin) and its module, from the page field v_<kind>/<module>."""
+    """The point's kind (line, toggle or bin) and its module, from its page: v_<kind>/<module>."""
     page, _, module = fields.get("page", "").partition("/")
     kind = {"v_line": "line", "v_branch": "line", "v_toggle": "toggle", "v_user": "bin"}.get(page)
     return kind, module

@@ -33,16 +33,44 @@ memory_cells() {
     awk '$1 == "cell" && $2 == "$mem_v2" { name = substr($3, 2) }
         $2 == "\\RD_PORTS" { ports = $3 } $2 == "\\SIZE" { size = $3 }
         $2 == "\\WIDTH" && name != "" {
-            printf "%s %dx%d (%d read ports) ", name, size, $3, ports; name = "" }' "$1"
+            printf " %s %dx%d (%d read ports)", name, size, $3, ports; name = "" }' "$1"
 }
 
 # The memories' bits in a yosys dump.
 memory_bits() {
-    awk '$2 == "\\SIZE" { size = $3 } $2 == "\\WIDTH" { bits += size * $3 } END { print bits + 0 }' "$1"
+    awk '$2 == "\\SIZE" { size = $3 } $2 == "\\WIDTH" { bits += size * $3 }
+        END { print bits + 0 }' "$1"
+}
+
+# run_yosys NAME TOP CHPARAMS FILES...: elaborates, checks for latches, lists the memories
+# inferred and synthesises; the reports go to build/synth/NAME.*.
+run_yosys() {
+    local name="$1" top="$2" chparams="$3"
+    shift 3
+    local log="$out/$name.log"
+    local script="read_verilog -sv -DSYNTHESIS $*; hierarchy -check -top $top$chparams; proc;
+        tee -q -o $out/$name.proc.stat stat;
+        memory -nomap; tee -q -o $out/$name.memories dump t:\$mem_v2;
+        synth -top $top; tee -q -o $out/$name.synth.stat stat"
+    # A latch: a combinational block that leaves a signal unassigned on some path. yosys stops on
+    # one in always_comb and makes a latch cell for one in always @*.
+    if ! yosys -q -l "$log" -p "$script" >/dev/null 2>&1; then
+        if grep -q "Latch inferred" "$log"; then
+            fail "$name infers a latch: $(grep "Latch inferred" "$log")"
+        fi
+        fail "yosys failed on $name: $(grep -m1 ERROR "$log"); see $log"
+    fi
+    local latches
+    latches=$(cells_matching "$out/$name.proc.stat" '^\$(dlatch|adlatch|dlatchsr|latch)$')
+    if [ "$latches" -ne 0 ] || grep -q "Latch inferred" "$log"; then
+        grep "Latch inferred" "$log" >&2 || true
+        fail "$name infers $latches latch(es); see $log"
+    fi
 }
 
 # synth_design NAME TOP MEMORIES PARAMS FILES...: MEMORIES is "required" (at least one memory
-# must be inferred) or why the design's memories are not RAM; PARAMS is "NAME=VALUE ..." (each must be a parameter of TOP's file, the last of FILES).
+# must be inferred) or why the design's memories are not RAM; PARAMS is "NAME=VALUE ...", each a
+# parameter of TOP's file, the last of FILES.
 synth_design() {
     local name="$1" top="$2" memories="$3" params="$4"
     shift 4
@@ -52,22 +80,7 @@ synth_design() {
             fail "$top has no parameter ${param%%=*} in $top_file; expected one of: $params"
         chparams+=" -chparam ${param%%=*} ${param#*=}"
     done
-    local log="$out/$name.log"
-    local script="read_verilog -sv -DSYNTHESIS $*; hierarchy -check -top $top$chparams; proc;
-        tee -q -o $out/$name.proc.stat stat; memory -nomap; tee -q -o $out/$name.memories dump t:\$mem_v2;
-        synth -top $top; tee -q -o $out/$name.synth.stat stat"
-    # A latch: a combinational block that leaves a signal unassigned on some path. yosys stops on
-    # one in always_comb and makes a latch cell for one in always @*.
-    if ! yosys -q -l "$log" -p "$script" >/dev/null 2>&1; then
-        grep -q "Latch inferred" "$log" && fail "$name infers a latch: $(grep "Latch inferred" "$log")"
-        fail "yosys failed on $name: $(grep -m1 ERROR "$log"); see $log"
-    fi
-    local latches
-    latches=$(cells_matching "$out/$name.proc.stat" '^\$(dlatch|adlatch|dlatchsr|latch)$')
-    if [ "$latches" -ne 0 ] || grep -q "Latch inferred" "$log"; then
-        grep "Latch inferred" "$log" >&2 || true
-        fail "$name infers $latches latch(es); see $log"
-    fi
+    run_yosys "$name" "$top" "$chparams" "$@"
 
     local found bits
     found=$(grep -c '^ *cell \$mem_v2 ' "$out/$name.memories" || true)
@@ -75,19 +88,19 @@ synth_design() {
     if [ "$memories" = required ] && [ "$found" -eq 0 ]; then
         fail "$name infers no memory: its storage became flip-flops"
     fi
-
     local stat="$out/$name.synth.stat"
     echo "$name ($top${params:+ $params}): no latches"
-    echo "  memories: $found, $bits bits: $(memory_cells "$out/$name.memories")"
+    echo "  memories: $found, $bits bits:$(memory_cells "$out/$name.memories")"
     [ "$memories" = required ] || echo "    $memories"
     echo "  cells $(stat_number "$stat" cells), flip-flops $(cells_matching "$stat" 'DFF')"
     awk '$1 ~ /^\$/ && $2 ~ /^[0-9]+$/ { printf "    %-16s %s\n", $1, $2 }' "$stat"
 }
 
 start=$SECONDS
-synth_design router sf_router \
-    "the lookup reads every entry each cycle: no RAM has 64 read ports, synth makes them flip-flops" \
-    "ENTRIES=64 CORES=16" rtl/core/sf_isa_pkg.sv rtl/router/sf_router.sv
+router_memories="the lookup reads every entry each cycle: no RAM has 64 read ports, synth makes"
+router_memories+=" them flip-flops"
+synth_design router sf_router "$router_memories" "ENTRIES=64 CORES=16" \
+    rtl/core/sf_isa_pkg.sv rtl/router/sf_router.sv
 
 if [ -f rtl/core/sf_core.sv ]; then
     # Packages first, the top last; small sizes keep the run short.
@@ -96,8 +109,8 @@ if [ -f rtl/core/sf_core.sv ]; then
         case "$file" in *_pkg.sv | rtl/core/sf_core.sv) ;; *) core_files+=("$file") ;; esac
     done
     core_files+=(rtl/core/sf_core.sv)
-    synth_design core sf_core required \
-        "NEURONS=16 STATE_WORDS=256 PROGRAM_WORDS=256 CONSTANT_WORDS=64 TABLE_WORDS=256 DELAY_SLOTS=16 CHANNELS=16" \
-        "${core_files[@]}"
+    core_params="NEURONS=16 STATE_WORDS=256 PROGRAM_WORDS=256 CONSTANT_WORDS=64 TABLE_WORDS=256"
+    core_params+=" DELAY_SLOTS=16 CHANNELS=16"
+    synth_design core sf_core required "$core_params" "${core_files[@]}"
 fi
 echo "synth_rtl: done in $((SECONDS - start)) s"
