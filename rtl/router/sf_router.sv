@@ -261,6 +261,9 @@ module sf_router #(
   bin_router_blocked_then_delivered : cover property (@(posedge clk) rst_n && deliver
       && waited != '0);
   bin_router_emergency_route : cover property (@(posedge clk) rst_n && reroute && moved != '0);
+  // The last link gives way to the first: the wrap of d + 1.
+  bin_router_emergency_route_wraps : cover property (@(posedge clk) rst_n && reroute
+      && moved[LINK_COUNT-1]);
   bin_router_emergency_link_kept : cover property (@(posedge clk) rst_n && reroute
       && (blocked_links & ~moved) != '0);
   bin_router_emergency_delivered : cover property (@(posedge clk) rst_n && deliver && rerouted);

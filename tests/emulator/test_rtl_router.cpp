@@ -335,6 +335,21 @@ TEST_CASE("rtl router takes the emergency route after exactly wait1 blocked cycl
     CHECK(router.counters().routed == 1);
 }
 
+TEST_CASE("rtl router takes the emergency route from every link, link 5 to link 0", "[rtl]") {
+    for (unsigned d = 0; d < links; ++d) {
+        INFO("blocked link " << d);
+        rtl_router router;
+        route_key_one(router, to_link(d));
+        router.set_waits(wait1, wait2, true);
+        router.set_link_ready(static_cast<std::uint8_t>(all_links & ~to_link(d)));
+        const std::vector<rtl_router_cycle> cycles = blocked_packet(router, 100);
+        REQUIRE(cycles.size() == wait1 + 1u);
+        CHECK(int{cycles.back().links} == int(to_link(next_link(d))));
+        CHECK(int{cycles.back().link_kinds[next_link(d)]} == 1);
+        CHECK(router.counters().emergency_routed == 1);
+    }
+}
+
 TEST_CASE("rtl router keeps a blocked link whose next link the packet already uses", "[rtl]") {
     rtl_router router;
     route_key_one(router, to_link(0) | to_link(1));
