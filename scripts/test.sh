@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Checks every C++ file's format, lists functions grown too long, lints the RTL, cross-compiles
-# the firmware for a board's Arm core, then builds spikeforge and runs every test three ways: the
-# Release build (warnings as errors) with the whole suite, an AddressSanitizer +
-# UndefinedBehaviorSanitizer build with the whole suite, and a short libFuzzer run of every fuzz
-# target.
+# Checks every C++ file's format, lists functions grown too long, lints and synthesises the RTL,
+# cross-compiles the firmware for a board's Arm core, then builds spikeforge and runs every test
+# three ways: the Release build (warnings as errors) with the whole suite, an AddressSanitizer +
+# UndefinedBehaviorSanitizer build with the whole suite (its RTL tests also give the RTL's
+# coverage report), and a short libFuzzer run of every fuzz target.
 #
 # A function over the length limit fails the run; SF_LONG_FUNCTIONS_FATAL=0 makes it a warning.
 # SF_FUZZ_SECONDS sets each fuzz target's run (default 20).
@@ -24,8 +24,9 @@ elif [ "$long_status" -ne 0 ]; then
     exit "$long_status"
 fi
 
-# The RTL with every Verilator lint warning on: any warning fails.
+# The RTL with every Verilator lint warning on: any warning fails. Then synthesised: no latch.
 scripts/check_rtl.sh
+scripts/synth_rtl.sh
 
 # The firmware as a board's Arm core would run it: it must compile freestanding and fit.
 scripts/cross_firmware.sh
@@ -34,10 +35,15 @@ scripts/build.sh
 ctest --test-dir build/release --output-on-failure -j"$jobs"
 
 # -O1 with line tables only: the sanitizers' usual setting, and half the compile time of -O2 -g.
+# The RTL is verilated with coverage here too, so that this run's RTL tests also give the RTL's
+# coverage report without a build of its own.
 cmake -S . -B build/sanitize -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" -DSF_SANITIZE=ON >/dev/null
+    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" -DSF_SANITIZE=ON -DSF_RTL_COVERAGE=ON >/dev/null
 cmake --build build/sanitize -j"$jobs"
-ctest --test-dir build/sanitize --output-on-failure -j"$jobs"
+rm -rf build/sanitize/rtl-coverage
+SF_RTL_COVERAGE_DIR="$PWD/build/sanitize/rtl-coverage" \
+    ctest --test-dir build/sanitize --output-on-failure -j"$jobs"
+scripts/rtl_coverage.sh --report-only build/sanitize
 
 cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
     -DSF_FUZZ=ON -DSF_WERROR=OFF >/dev/null

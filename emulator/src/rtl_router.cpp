@@ -1,5 +1,7 @@
 #include <sf/emulator/rtl_router.hpp>
 
+#include "rtl_coverage.hpp"
+
 #include <stdexcept>
 #include <string>
 
@@ -44,7 +46,10 @@ rtl_router::rtl_router() : model_(std::make_unique<model>()) {
     reset();
 }
 
-rtl_router::~rtl_router() { model_->top.final(); }
+rtl_router::~rtl_router() {
+    model_->top.final();
+    write_rtl_coverage(*model_->context, "router");
+}
 
 void rtl_router::reset() {
     Vsf_router& top = model_->top;

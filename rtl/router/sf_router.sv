@@ -3,10 +3,7 @@
 // cores, all-or-nothing multicast out of a one-packet output stage, and, for a packet that cannot
 // leave, the emergency route after wait1 cycles and the drop to the monitor after wait1 + wait2.
 // It follows the timed board model (docs/timing.md) packet for packet.
-module sf_router
-  import sf_isa_pkg::LINK_COUNT;
-  import sf_isa_pkg::MAX_CORES_PER_CHIP;
-#(
+module sf_router #(
     parameter int ENTRIES = 16,
     parameter int CORES   = 16,
     // Widths of the table's ports; derived, not to be set.
@@ -38,13 +35,14 @@ module sf_router
     input  logic [ 1:0] in_kind,  // 0 normal, 1 emergency first leg, 2 emergency route done
 
     // Outputs: valid pulses for the one cycle the packet goes, on every destination at once.
-    output logic [LINK_COUNT - 1 : 0]       link_valid,
-    input  logic [LINK_COUNT - 1 : 0]       link_ready,
-    output logic [              31:0]       link_key,
-    output logic [LINK_COUNT - 1 : 0][ 1:0] link_kind,
-    output logic [     CORES - 1 : 0]       core_valid,
-    input  logic [     CORES - 1 : 0]       core_ready,
-    output logic [              31:0]       core_key,
+    // link_kind is flat, link d's kind in bits 2d + 1 : 2d: yosys reads no packed 2-D array.
+    output logic [    sf_isa_pkg::LINK_COUNT - 1 : 0] link_valid,
+    input  logic [    sf_isa_pkg::LINK_COUNT - 1 : 0] link_ready,
+    output logic [                              31:0] link_key,
+    output logic [2 * sf_isa_pkg::LINK_COUNT - 1 : 0] link_kind,
+    output logic [                     CORES - 1 : 0] core_valid,
+    input  logic [                     CORES - 1 : 0] core_ready,
+    output logic [                              31:0] core_key,
 
     // The monitor's port for a packet dropped after wait1 + wait2; it cannot refuse.
     output logic        dump_valid,
@@ -60,6 +58,9 @@ module sf_router
     output logic [31:0] dropped_wait2,
     output logic [31:0] lost
 );
+  // The package's values by their full names: yosys reads no import in a module's header.
+  localparam int LINK_COUNT = sf_isa_pkg::LINK_COUNT;
+  localparam int MAX_CORES_PER_CHIP = sf_isa_pkg::MAX_CORES_PER_CHIP;
   localparam int CORE_LSB = LINK_COUNT;
   // Route bits of cores this chip lacks: counted as lost, never delivered.
   localparam logic [31:0] LOST_BITS = 32'hFFFF_FFFF << (CORE_LSB + CORES);
@@ -75,13 +76,13 @@ module sf_router
   // Link d's neighbour anticlockwise, and the link a packet from d leaves by when it goes on
   // straight.
   function automatic logic [2:0] next_link(input logic [2:0] d);
-    return d == 3'(LINK_COUNT - 1) ? 3'd0 : d + 3'd1;
+    next_link = d == 3'(LINK_COUNT - 1) ? 3'd0 : d + 3'd1;
   endfunction
   function automatic logic [2:0] opposite(input logic [2:0] d);
-    return d >= 3'(LINK_COUNT / 2) ? d - 3'(LINK_COUNT / 2) : d + 3'(LINK_COUNT / 2);
+    opposite = d >= 3'(LINK_COUNT / 2) ? d - 3'(LINK_COUNT / 2) : d + 3'(LINK_COUNT / 2);
   endfunction
   function automatic logic [LINK_COUNT - 1 : 0] link_bit(input logic [2:0] d);
-    return LINK_COUNT'(1) << d;
+    link_bit = LINK_COUNT'(1) << d;
   endfunction
 
   // ---- The table and its lookup ----------------------------------------------------------------
@@ -121,7 +122,7 @@ module sf_router
   logic                                take_default;
   logic                                drop_unmatched;
   logic [        LINK_COUNT - 1 : 0]   decided_links;
-  logic [        LINK_COUNT - 1 : 0][1:0] decided_kinds;
+  logic [    2 * LINK_COUNT - 1 : 0]   decided_kinds;
   logic [             CORES - 1 : 0]   decided_cores;
   logic [                        31:0] decided_lost;
 
@@ -137,7 +138,7 @@ module sf_router
     decided_lost   = '0;
     if (first_leg) begin
       decided_links = link_bit(next_link(in_from));
-      decided_kinds[next_link(in_from)] = KIND_SECOND_LEG;
+      decided_kinds[2*next_link(in_from)+:2] = KIND_SECOND_LEG;
     end else if (matched) begin
       decided_links = match_route[LINK_COUNT-1:0];
       decided_cores = match_route[CORE_LSB+:CORES];
@@ -147,6 +148,24 @@ module sf_router
     end
   end
 
+  // Functional coverage of the route decision (docs/rtl.md, "Coverage"); synthesis leaves it out.
+`ifndef SYNTHESIS
+  bin_router_match : cover property (@(posedge clk) rst_n && accept && !first_leg && matched);
+  bin_router_match_not_first_entry : cover property (@(posedge clk) rst_n && accept && !first_leg
+      && $countones(hit) > 1);
+  bin_router_miss_past_entries : cover property (@(posedge clk) rst_n && accept && !matched
+      && table_entries != '0);
+  bin_router_default_route : cover property (@(posedge clk) rst_n && accept && take_default);
+  bin_router_drop_unmatched : cover property (@(posedge clk) rst_n && accept && drop_unmatched);
+  bin_router_lost_cores : cover property (@(posedge clk) rst_n && accept && decided_lost != '0);
+  bin_router_first_leg : cover property (@(posedge clk) rst_n && accept && first_leg);
+  bin_router_second_leg : cover property (@(posedge clk) rst_n && accept && from_link
+      && in_kind == KIND_SECOND_LEG);
+  bin_router_kind_from_cores : cover property (@(posedge clk) rst_n && accept && !from_link
+      && in_kind != KIND_NORMAL);
+  bin_router_table_write : cover property (@(posedge clk) table_write);
+`endif
+
   // ---- The output stage ----------------------------------------------------------------------
   logic                                held;
   logic [                        31:0] held_key;
@@ -154,7 +173,7 @@ module sf_router
   logic [                         1:0] held_kind;
   logic                                held_normal;  // leaves with kind 0: may take emergency routes
   logic [        LINK_COUNT - 1 : 0]   held_links;
-  logic [        LINK_COUNT - 1 : 0][1:0] held_kinds;
+  logic [    2 * LINK_COUNT - 1 : 0]   held_kinds;
   logic [             CORES - 1 : 0]   held_cores;
   logic [                        16:0] waited;
   logic                                rerouted;
@@ -166,7 +185,7 @@ module sf_router
   logic [        LINK_COUNT - 1 : 0]   blocked_links;
   logic [        LINK_COUNT - 1 : 0]   moved;  // blocked links whose next link is free to take over
   logic [        LINK_COUNT - 1 : 0]   rerouted_links;
-  logic [        LINK_COUNT - 1 : 0][1:0] rerouted_kinds;
+  logic [    2 * LINK_COUNT - 1 : 0]   rerouted_kinds;
   logic [                        16:0] waited_next;
 
   always_comb begin
@@ -184,7 +203,7 @@ module sf_router
     rerouted_links = (held_links & ~moved) | {moved[LINK_COUNT-2:0], moved[LINK_COUNT-1]};
     rerouted_kinds = held_kinds;
     for (int d = 0; d < LINK_COUNT; d++) begin
-      if (moved[d]) rerouted_kinds[(d+1)%LINK_COUNT] = KIND_FIRST_LEG;
+      if (moved[d]) rerouted_kinds[2*((d+1)%LINK_COUNT)+:2] = KIND_FIRST_LEG;
     end
     in_ready   = !held || deliver || expire;
     accept     = in_valid && in_ready;
@@ -227,6 +246,34 @@ module sf_router
     end
   end
 
+  // Functional coverage of the output stage (docs/rtl.md, "Coverage"); synthesis leaves it out.
+`ifndef SYNTHESIS
+  bin_router_multicast : cover property (@(posedge clk) rst_n && deliver
+      && $countones({held_links, held_cores}) > 1);
+  bin_router_no_destination : cover property (@(posedge clk) rst_n && deliver
+      && held_links == '0 && held_cores == '0);
+  bin_router_full_rate : cover property (@(posedge clk) rst_n && deliver && accept);
+  bin_router_input_backpressure : cover property (@(posedge clk) rst_n && in_valid && !in_ready);
+  bin_router_link_backpressure : cover property (@(posedge clk) rst_n && held
+      && blocked_links != '0);
+  bin_router_core_backpressure : cover property (@(posedge clk) rst_n && held
+      && (held_cores & ~core_ready) != '0);
+  bin_router_blocked_then_delivered : cover property (@(posedge clk) rst_n && deliver
+      && waited != '0);
+  bin_router_emergency_route : cover property (@(posedge clk) rst_n && reroute && moved != '0);
+  // The last link gives way to the first: the wrap of d + 1.
+  bin_router_emergency_route_wraps : cover property (@(posedge clk) rst_n && reroute
+      && moved[LINK_COUNT-1]);
+  bin_router_emergency_link_kept : cover property (@(posedge clk) rst_n && reroute
+      && (blocked_links & ~moved) != '0);
+  bin_router_emergency_delivered : cover property (@(posedge clk) rst_n && deliver && rerouted);
+  bin_router_dump : cover property (@(posedge clk) rst_n && expire);
+  bin_router_dump_after_emergency : cover property (@(posedge clk) rst_n && expire && rerouted);
+  bin_router_dump_without_emergency : cover property (@(posedge clk) rst_n && expire
+      && !rerouted && held_normal);
+  bin_router_reset_while_held : cover property (@(posedge clk) !rst_n && held);
+`endif
+
   // ---- Counters ------------------------------------------------------------------------------
   always_ff @(posedge clk) begin
     if (!rst_n) begin
@@ -261,7 +308,8 @@ module sf_router
       a_known_kind : assert (!in_valid || in_kind != 2'd3);
       // A link the held packet does not use carries no kind.
       for (int d = 0; d < LINK_COUNT; d++) begin
-        a_kind_on_used_link : assert (!held || held_links[d] || held_kinds[d] == KIND_NORMAL);
+        a_kind_on_used_link :
+        assert (!held || held_links[d] || held_kinds[2*d+:2] == KIND_NORMAL);
       end
     end
   end

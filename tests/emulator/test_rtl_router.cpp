@@ -229,6 +229,41 @@ TEST_CASE("rtl router routes an emergency route's second leg as from the next li
     CHECK(router.counters().default_routed == links);
 }
 
+TEST_CASE("rtl router takes an emergency kind from its own cores as a normal packet", "[rtl]") {
+    rtl_router router;
+    route_key_one(router, to_core(3) | to_link(4));
+    for (const unsigned kind : {1u, 2u}) {
+        INFO("kind " << kind);
+        router.offer(1, from_cores, kind); // the table's route, not a leg of an emergency route
+        REQUIRE(router.tick().accepted);
+        const rtl_router_cycle out = router.tick();
+        CHECK(int{out.links} == int(to_link(4)));
+        CHECK(int{out.link_kinds[4]} == 0);
+        CHECK(out.cores == (1u << 3));
+    }
+    router.offer(2, from_cores, 2); // no entry: dropped as any unmatched packet from the cores
+    REQUIRE(router.tick().accepted);
+    CHECK(router.counters().dropped_unmatched == 1);
+    CHECK(router.counters().default_routed == 0);
+}
+
+TEST_CASE("rtl router lets a route with no destination go the next cycle by no port", "[rtl]") {
+    rtl_router router;
+    route_key_one(router, 1u << lost_lsb); // only a core this chip lacks
+    router.set_link_ready(0);
+    router.set_core_ready(0);
+    router.offer(1, 2, 0);
+    REQUIRE(router.tick().accepted);
+    CHECK(router.input_ready()); // nothing to wait for, blocked outputs or not
+    const rtl_router_cycle out = router.tick();
+    CHECK(out.links == 0);
+    CHECK(out.cores == 0);
+    CHECK_FALSE(out.dumped);
+    CHECK(router.counters().routed == 1);
+    CHECK(router.counters().lost == 1);
+    CHECK(router.counters().default_routed == 0);
+}
+
 TEST_CASE("rtl router holds a packet until every destination is ready", "[rtl]") {
     rtl_router router;
     route_key_one(router, all_links | (all_cores << links));
@@ -298,6 +333,21 @@ TEST_CASE("rtl router takes the emergency route after exactly wait1 blocked cycl
     CHECK_FALSE(out.dumped);
     CHECK(router.counters().emergency_routed == 1);
     CHECK(router.counters().routed == 1);
+}
+
+TEST_CASE("rtl router takes the emergency route from every link, link 5 to link 0", "[rtl]") {
+    for (unsigned d = 0; d < links; ++d) {
+        INFO("blocked link " << d);
+        rtl_router router;
+        route_key_one(router, to_link(d));
+        router.set_waits(wait1, wait2, true);
+        router.set_link_ready(static_cast<std::uint8_t>(all_links & ~to_link(d)));
+        const std::vector<rtl_router_cycle> cycles = blocked_packet(router, 100);
+        REQUIRE(cycles.size() == wait1 + 1u);
+        CHECK(int{cycles.back().links} == int(to_link(next_link(d))));
+        CHECK(int{cycles.back().link_kinds[next_link(d)]} == 1);
+        CHECK(router.counters().emergency_routed == 1);
+    }
 }
 
 TEST_CASE("rtl router keeps a blocked link whose next link the packet already uses", "[rtl]") {
