@@ -6,11 +6,11 @@
 # coverage report), and a short libFuzzer run of every fuzz target.
 #
 # A function over the length limit fails the run; SF_LONG_FUNCTIONS_FATAL=0 makes it a warning.
-# SF_FUZZ_SECONDS sets each fuzz target's run (default 20).
+# SF_FUZZ_SECONDS sets each fuzz target's run (default 10; longer runs by hand find more).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs="$(nproc)"
-fuzz_seconds="${SF_FUZZ_SECONDS:-20}"
+fuzz_seconds="${SF_FUZZ_SECONDS:-10}"
 long_functions_fatal="${SF_LONG_FUNCTIONS_FATAL:-1}"
 
 scripts/check_format.sh
