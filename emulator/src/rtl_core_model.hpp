@@ -15,6 +15,13 @@ namespace sf::emulator {
 // The Verilated core with its own context. Registers and memories the design leaves without
 // reset start from a fixed pseudo-random pattern rather than zeros, so that a test relying on them
 // would fail the same way every run. Tracing must be switched on before the model is built.
+// A context that lives as long as the program (deliberately never freed): the thread's context
+// between models.
+inline VerilatedContext& lasting_context() {
+    static VerilatedContext* const context = new VerilatedContext;
+    return *context;
+}
+
 struct rtl_core::model {
     std::unique_ptr<VerilatedContext> context;
     std::unique_ptr<Vsf_core> top;
@@ -33,6 +40,14 @@ struct rtl_core::model {
         if (trace) {
             trace->close();
         }
+        // A model's scopes remove themselves from the thread's current context, not from their
+        // own: make it theirs while they go, then hand the thread a context that never goes, so
+        // that no later model's scopes look into this one after it is freed.
+        Verilated::threadContextp(context.get());
+        trace.reset();
+        top.reset();
+        context.reset();
+        Verilated::threadContextp(&lasting_context());
     }
     model(const model&) = delete;
     model& operator=(const model&) = delete;

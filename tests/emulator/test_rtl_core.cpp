@@ -165,3 +165,156 @@ TEST_CASE("rtl core: random programs give run_program's and the kernel's results
         check_random_section(random, 8);
     }
 }
+
+namespace {
+
+using isa::opcode;
+
+isa::instruction op(opcode code, std::uint8_t rd = 0, std::uint8_t ra = 0, std::uint8_t rb = 0,
+                    std::uint16_t index = 0) {
+    isa::instruction i;
+    i.op = code;
+    i.rd = rd;
+    i.ra = ra;
+    i.rb = rb;
+    i.index = index;
+    return i;
+}
+
+isa::instruction guarded(isa::instruction i, std::uint8_t predicate, bool negate = false) {
+    i.predicate = predicate;
+    i.negate = negate;
+    return i;
+}
+
+isa::instruction load_immediate(std::uint8_t rd, std::int32_t value) {
+    isa::instruction i = op(opcode::li, rd);
+    i.immediate = value;
+    return i;
+}
+
+section_data section_of(const std::vector<isa::instruction>& program, std::uint32_t neurons,
+                        std::uint32_t state_words) {
+    section_data s;
+    for (const isa::instruction& i : program) {
+        s.program.push_back(word_of(i));
+    }
+    s.neurons = neurons;
+    s.state_words = state_words;
+    s.state.assign(neurons * state_words, 0);
+    s.input_channels = 1;
+    s.delay_slots = 16;
+    return s;
+}
+
+// Steps a pair `steps` times without rows, requiring no difference.
+void step_pair(core_lockstep& pair, std::uint64_t steps) {
+    INFO(pair.problem());
+    REQUIRE(pair.ready());
+    for (std::uint64_t s = 0; s < steps; ++s) {
+        REQUIRE(pair.step({}).text() == "no difference");
+    }
+}
+
+constexpr std::int32_t int32_max = 2147483647;
+constexpr std::int32_t int32_min = -2147483647 - 1;
+
+} // namespace
+
+TEST_CASE("rtl core: saturation both ways, table clamps at both ends", "[rtl]") {
+    section_data s = section_of(
+        {op(opcode::ldc, 1, 0, 0, 0), op(opcode::ldc, 2, 0, 0, 1), op(opcode::add, 3, 1, 1),
+         op(opcode::sub, 4, 2, 1), op(opcode::shl, 5, 1, 0, 31), op(opcode::shl, 6, 2, 0, 1),
+         op(opcode::mul, 7, 1, 1, 0), op(opcode::mul, 8, 1, 2, 0), op(opcode::lut, 9, 1, 0, 0),
+         op(opcode::lut, 10, 2, 0, 0), op(opcode::sts, 0, 3, 0, 0), op(opcode::sts, 0, 4, 0, 1),
+         op(opcode::sts, 0, 5, 0, 2), op(opcode::sts, 0, 6, 0, 3), op(opcode::sts, 0, 7, 0, 4),
+         op(opcode::sts, 0, 8, 0, 5), op(opcode::sts, 0, 9, 0, 6), op(opcode::sts, 0, 10, 0, 7)},
+        3, 8);
+    s.constants = {static_cast<std::uint32_t>(int32_max), static_cast<std::uint32_t>(int32_min)};
+    s.add_table(-100, 4, 1, {7, 50, 93});
+    core_lockstep pair(s.view());
+    step_pair(pair, 2);
+    const std::int32_t expected[] = {int32_max, int32_min, int32_max, int32_min,
+                                     int32_max, int32_min, 93,        7};
+    for (std::size_t slot = 0; slot < 8; ++slot) {
+        INFO("slot " << slot);
+        CHECK(pair.rtl().state(2, slot) == expected[slot]);
+    }
+    // add, sub, two shl, two mul, two lut inputs, per neuron and step.
+    CHECK(pair.rtl().counters().saturations == 8 * 3 * 2);
+}
+
+TEST_CASE("rtl core: a threshold met with equality, a refractory counter", "[rtl]") {
+    // Slot 0 counts down; at zero the neuron spikes (cmpge on equality) and it restarts at 3.
+    section_data s = section_of(
+        {op(opcode::lds, 1, 0, 0, 0), load_immediate(2, 0), guarded(op(opcode::cmpge, 1, 2, 1), 0),
+         guarded(op(opcode::spike), 1), load_immediate(3, 1), op(opcode::sub, 1, 1, 3),
+         guarded(load_immediate(1, 3), 1), op(opcode::sts, 0, 1, 0, 0), op(opcode::cmpgt, 2, 2, 2),
+         guarded(op(opcode::spike), 2)},
+        2, 1);
+    s.state = {0, 2};
+    core_lockstep pair(s.view());
+    std::vector<std::vector<std::uint16_t>> spikes;
+    for (int step = 0; step < 8; ++step) {
+        REQUIRE(pair.step({}).text() == "no difference");
+        spikes.push_back(pair.last_spikes());
+    }
+    using list = std::vector<std::uint16_t>;
+    CHECK(spikes == std::vector<list>{{0}, {}, {1}, {}, {0}, {}, {1}, {}});
+}
+
+TEST_CASE("rtl core: all 16 input channels of a slot, sums that overflow both ways", "[rtl]") {
+    std::vector<isa::instruction> program;
+    for (std::uint16_t c = 0; c < 16; ++c) {
+        program.push_back(op(opcode::ldin, static_cast<std::uint8_t>(c), 0, 0, c));
+        program.push_back(op(opcode::sts, 0, static_cast<std::uint8_t>(c), 0, c));
+    }
+    section_data s = section_of(program, 4, 16);
+    s.input_channels = 16;
+    core_lockstep pair(s.view());
+    REQUIRE(pair.ready());
+    std::vector<std::uint32_t> row;
+    for (std::uint32_t c = 0; c < 16; ++c) {
+        sf::firmware::synapse::fields f;
+        f.target = 3;
+        f.channel = c;
+        f.delay = 1;
+        f.weight =
+            c % 2 == 0 ? sf::firmware::synapse::max_weight : sf::firmware::synapse::min_weight;
+        std::uint32_t word = 0;
+        REQUIRE(sf::firmware::synapse::encode(f, word));
+        row.push_back(word);
+    }
+    // 2^31 / 2^15 = 65536 words per channel reach the limit; 70000 rows pass it.
+    std::vector<std::vector<std::uint32_t>> rows(70000, row);
+    REQUIRE(pair.step(rows).text() == "no difference");
+    for (std::size_t c = 0; c < 16; ++c) {
+        CHECK(pair.rtl().state(3, c) == (c % 2 == 0 ? int32_max : int32_min));
+    }
+    REQUIRE(pair.step({}).text() == "no difference");
+    CHECK(pair.rtl().state(3, 0) == 0); // the slot was cleared after it was read
+    CHECK(pair.rtl().counters().input_overflows > 0);
+    CHECK(pair.rtl().counters().input_overflows == pair.counters().input_overflows);
+}
+
+TEST_CASE("rtl core: a stalled spike port adds its stall to the step, values unchanged", "[rtl]") {
+    const section_data s = section_of({op(opcode::spike)}, 5, 1);
+    sf::firmware::timing::board_timing timing;
+    rtl_core free_running(s.view(), timing);
+    rtl_core stalled(s.view(), timing);
+    REQUIRE(free_running.ready());
+    stalled.set_spike_ready([](std::uint64_t cycle) { return cycle % 37 == 0; });
+    std::uint16_t a[8] = {};
+    std::uint16_t b[8] = {};
+    const std::uint64_t expected = sf::firmware::timing::step_cycles(timing, 1, 5, 5);
+    for (int step = 0; step < 3; ++step) {
+        REQUIRE(free_running.step(a, 8) == 5);
+        REQUIRE(stalled.step(b, 8) == 5);
+        CHECK(std::vector<std::uint16_t>(a, a + 5) == std::vector<std::uint16_t>(b, b + 5));
+        CHECK(free_running.last_step_cycles() == expected);
+    }
+    CHECK(stalled.spike_stall_cycles() > 0);
+    CHECK(free_running.spike_stall_cycles() == 0);
+    CHECK(stalled.cycles() - free_running.cycles() == stalled.spike_stall_cycles());
+    CHECK(stalled.counters().spikes == 15);
+}
