@@ -318,3 +318,154 @@ TEST_CASE("rtl core: a stalled spike port adds its stall to the step, values unc
     CHECK(stalled.cycles() - free_running.cycles() == stalled.spike_stall_cycles());
     CHECK(stalled.counters().spikes == 15);
 }
+
+TEST_CASE("rtl core: a tick while a step runs is counted and ignored", "[rtl]") {
+    const section_data s = section_of({op(opcode::lds, 1, 0, 0, 0), load_immediate(2, 1),
+                                       op(opcode::add, 1, 1, 2), op(opcode::sts, 0, 1, 0, 0)},
+                                      3, 1);
+    rtl_core core(s.view());
+    REQUIRE(core.ready());
+    std::uint16_t spikes[4] = {};
+    core.start_step();
+    core.run_cycles(20);
+    REQUIRE(core.stepping());
+    core.start_step(); // ignored: the step goes on
+    core.finish_step(spikes, 4);
+    CHECK(core.overruns() == 1);
+    CHECK(core.counters().steps == 1);
+    CHECK(core.step_number() == 1);
+    CHECK(core.state(2, 0) == 1);
+    CHECK(core.last_step_cycles() == sf::firmware::timing::step_cycles({}, 4, 3, 0));
+}
+
+TEST_CASE("rtl core: a reset in the middle of a step, then a reload, equals a fresh run", "[rtl]") {
+    std::mt19937 random(77);
+    const section_data s = sf::emulator::test::random_section(random);
+    std::vector<std::vector<std::uint32_t>> rows;
+    for (int r = 0; r < 6; ++r) {
+        rows.push_back(sf::emulator::test::random_row(random, s));
+    }
+    auto run = [&](rtl_core& core) {
+        std::vector<std::uint16_t> all;
+        std::uint16_t spikes[8] = {};
+        for (const auto& row : rows) {
+            core.deliver(row.data(), row.size());
+            const std::size_t n = core.step(spikes, 8);
+            all.insert(all.end(), spikes, spikes + n);
+        }
+        return all;
+    };
+    rtl_core fresh(s.view());
+    REQUIRE(fresh.ready());
+    const std::vector<std::uint16_t> expected = run(fresh);
+    rtl_core interrupted(s.view());
+    interrupted.deliver(rows[0].data(), rows[0].size());
+    interrupted.start_step();
+    interrupted.run_cycles(450);
+    REQUIRE(interrupted.stepping());
+    interrupted.reset();
+    CHECK(!interrupted.stepping());
+    CHECK(interrupted.counters().steps == 0);
+    interrupted.reload();
+    CHECK(run(interrupted) == expected);
+    for (std::size_t n = 0; n < s.neurons; ++n) {
+        for (std::size_t w = 0; w < s.state_words; ++w) {
+            CHECK(interrupted.state(n, w) == fresh.state(n, w));
+        }
+    }
+    const auto& a = interrupted.counters();
+    const auto& b = fresh.counters();
+    CHECK(a.saturations == b.saturations);
+    CHECK(a.delivered_words == b.delivered_words);
+    CHECK(a.instructions == b.instructions);
+}
+
+TEST_CASE("rtl core: a damaged section is refused before it runs, by the kernel and the RTL",
+          "[rtl]") {
+    SECTION("a word that is not an instruction") {
+        section_data s = section_of({op(opcode::nop), op(opcode::nop), op(opcode::spike)}, 2, 1);
+        s.program[2] = 0x3F800000u; // opcode 63
+        rtl_core core(s.view());
+        CHECK(core.status() == sf::firmware::init_status::bad_instruction);
+        CHECK(!core.ready());
+        CHECK(core.problem() ==
+              "the kernel refuses the section: a program word is not an instruction");
+        CHECK(core.refusal().load_error);
+        CHECK(core.refusal().load_code == 1);
+        CHECK(core.refusal().load_index == 2);
+        CHECK(core.refusal().decode_status ==
+              static_cast<unsigned>(isa::decode_status::unknown_opcode));
+        std::uint16_t spikes[2] = {};
+        CHECK(core.step(spikes, 2) == 0);
+        CHECK(core.counters().steps == 0);
+    }
+    SECTION("a table descriptor outside the limits") {
+        section_data s = section_of({op(opcode::lut, 1, 1, 0, 0)}, 2, 1);
+        s.add_table(0, 31, 0, {1, 2});
+        rtl_core core(s.view());
+        CHECK(core.status() == sf::firmware::init_status::bad_table);
+        CHECK(core.refusal().config_error);
+        CHECK(core.refusal().config_code == 9);
+        CHECK(!core.refusal().load_error);
+    }
+}
+
+TEST_CASE("rtl core: what the RTL core lacks is refused with the reason", "[rtl]") {
+    const auto refused = [](const section_data& s, const sf::firmware::timing::board_timing& t) {
+        rtl_core core(s.view(), t);
+        CHECK(core.status() == sf::firmware::init_status::ok);
+        CHECK(!core.ready());
+        return core.problem();
+    };
+    const sf::firmware::timing::board_timing defaults;
+    section_data big_state = section_of({op(opcode::nop)}, 20, 1000);
+    CHECK(refused(big_state, defaults) ==
+          "state memory: 20 neurons x 1000 words = 20000 words, the RTL core has 16384");
+    section_data big_table = section_of({op(opcode::nop)}, 1, 1);
+    big_table.add_table(0, 0, 14, std::vector<std::int32_t>((1u << 14) + 1, 5));
+    CHECK(refused(big_table, defaults) == "table memory: 16385 samples, the RTL core has 8192");
+    const section_data small = section_of({op(opcode::nop)}, 1, 1);
+    sf::firmware::timing::board_timing t = defaults;
+    t.neuron_cycles = 2;
+    CHECK(refused(small, t) ==
+          "neuron_cycles: 2, fewer than the 3 cycles the pipeline needs to drain");
+    t = defaults;
+    t.tick_cycles = 3;
+    CHECK(refused(small, t) ==
+          "tick_cycles: 3, fewer than the 4 cycles a step needs before its first neuron");
+    t = defaults;
+    t.spike_cycles = 0;
+    CHECK(refused(small, t) ==
+          "spike_cycles: 0, the spike port needs at least one cycle per spike");
+    t = defaults;
+    t.rand_cycles = 0;
+    CHECK(refused(small, t) == "rand_cycles: 0, rand needs at least one cycle in decode");
+    t = defaults;
+    t.analog_neurons = true;
+    CHECK(refused(small, t) == "analog neurons: the RTL core runs a program for every neuron");
+}
+
+TEST_CASE("rtl core: the lockstep checker reports a difference with an FST of the cycles before",
+          "[rtl]") {
+    using namespace sf::emulator::test;
+    temp_folder dir("sf_test_rtl_lockstep");
+    const section_data s = section_of({op(opcode::spike)}, 3, 1);
+    core_lockstep pair(s.view(), {}, dir.path().string(), 300);
+    REQUIRE(pair.ready());
+    step_pair(pair, 2);
+    // A consumer that takes spikes only every 50th cycle stretches the step past step_cycles.
+    pair.rtl().set_spike_ready([](std::uint64_t cycle) { return cycle % 50 == 0; });
+    const sf::emulator::lockstep_difference& d = pair.step({});
+    REQUIRE(d.found);
+    CHECK(d.step == 3);
+    CHECK(d.what == "cycles");
+    CHECK(d.kernel == std::to_string(sf::firmware::timing::step_cycles({}, 1, 3, 3)));
+    CHECK(d.rtl != d.kernel);
+    REQUIRE(!d.trace.empty());
+    CHECK(fs::file_size(d.trace) > 100);
+    CHECK(d.text().find("after step 3: cycles: kernel ") == 0);
+    CHECK(d.text().find(d.trace) != std::string::npos);
+    // Once different, the pair stops comparing.
+    pair.step({});
+    CHECK(pair.steps_compared() == 3);
+}

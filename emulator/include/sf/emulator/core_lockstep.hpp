@@ -49,6 +49,8 @@ public:
     // The kernel's spikes in the last step.
     const std::vector<std::uint16_t>& last_spikes() const { return last_spikes_; }
     const rtl_core& rtl() const { return *rtl_; }
+    // The RTL core itself, for a caller that drives its ports (a spike consumer that stalls).
+    rtl_core& rtl() { return *rtl_; }
 
     std::size_t step(std::uint16_t* spiked, std::size_t capacity) override;
     void deliver(const std::uint32_t* row, std::size_t words) override;
