@@ -180,6 +180,8 @@ void rtl_core::load() {
             }
         }
     }
+    // The load port is registered and the configuration's checks take two cycles more.
+    run_cycles(3);
     read_refusal();
 }
 

@@ -75,6 +75,18 @@ module sf_core #(
   localparam int LANE_BITS = $clog2(CHANNELS);
 
   // ---- configuration and loading
+  // The load port is registered: what depends on it then runs once per cycle, off the flops.
+  logic load_valid_q;
+  logic [2:0] load_region_q;
+  logic [31:0] load_addr_q, load_data_q;
+  always_ff @(posedge clk) begin
+    if (!rst_n) load_valid_q <= 1'b0;
+    else load_valid_q <= load_valid;
+    load_region_q <= load_region;
+    load_addr_q <= load_addr;
+    load_data_q <= load_data;
+  end
+
   logic [31:0] neurons, state_words, input_channels, delay_slots, seed, first_neuron;
   logic [31:0] program_length, constant_count, table_count;
   logic [31:0] tick_cycles, neuron_cycles, spike_cycles, rand_cycles;
@@ -82,6 +94,7 @@ module sf_core #(
   logic [4:0] table_step, table_log2;
   logic [TABLE_BITS-1:0] table_base;
   logic [3:0] table_select;
+  logic config_checking;
 
   sf_core_config #(
       .PROGRAM_WORDS(PROGRAM_WORDS),
@@ -94,10 +107,10 @@ module sf_core #(
   ) configuration (
       .clk,
       .rst_n,
-      .load_valid,
-      .load_region,
-      .load_addr,
-      .load_data,
+      .load_valid(load_valid_q),
+      .load_region(load_region_q),
+      .load_addr(load_addr_q),
+      .load_data(load_data_q),
       .neurons,
       .state_words,
       .input_channels,
@@ -117,6 +130,7 @@ module sf_core #(
       .table_log2,
       .table_base,
       .config_error,
+      .checking(config_checking),
       .config_error_code,
       .load_error,
       .load_error_code,
@@ -128,16 +142,16 @@ module sf_core #(
   assign busy = !idle;
   // Loads land only while idle and within their region's memory.
   logic load_program, load_constant, load_table, load_state, load_ring;
-  assign load_program = load_valid && idle && load_region == sf_core_pkg::REGION_PROGRAM &&
-      load_addr < 32'(PROGRAM_WORDS);
-  assign load_constant = load_valid && idle && load_region == sf_core_pkg::REGION_CONSTANT &&
-      load_addr < 32'(CONSTANT_WORDS);
-  assign load_table = load_valid && idle && load_region == sf_core_pkg::REGION_TABLE &&
-      load_addr < 32'(TABLE_WORDS);
-  assign load_state = load_valid && idle && load_region == sf_core_pkg::REGION_STATE &&
-      load_addr < 32'(STATE_WORDS);
-  assign load_ring = load_valid && idle && load_region == sf_core_pkg::REGION_RING &&
-      load_addr < 32'(DELAY_SLOTS * NEURONS * CHANNELS);
+  assign load_program = load_valid_q && idle && load_region_q == sf_core_pkg::REGION_PROGRAM &&
+      load_addr_q < 32'(PROGRAM_WORDS);
+  assign load_constant = load_valid_q && idle && load_region_q == sf_core_pkg::REGION_CONSTANT &&
+      load_addr_q < 32'(CONSTANT_WORDS);
+  assign load_table = load_valid_q && idle && load_region_q == sf_core_pkg::REGION_TABLE &&
+      load_addr_q < 32'(TABLE_WORDS);
+  assign load_state = load_valid_q && idle && load_region_q == sf_core_pkg::REGION_STATE &&
+      load_addr_q < 32'(STATE_WORDS);
+  assign load_ring = load_valid_q && idle && load_region_q == sf_core_pkg::REGION_RING &&
+      load_addr_q < 32'(DELAY_SLOTS * NEURONS * CHANNELS);
 
   // ---- sequencer
   logic issue_done, spiked, enter_issue, step_start, neuron_start, neuron_end, issue;
@@ -153,7 +167,7 @@ module sf_core #(
       .clk,
       .rst_n,
       .tick,
-      .refused(config_error || load_error),
+      .refused(config_error || load_error || config_checking),
       .neurons,
       .delay_slots,
       .seed,
@@ -213,9 +227,9 @@ module sf_core #(
       .row_clear,
       .row_clear_address,
       .load(load_ring),
-      .load_row(load_addr[LANE_BITS+:ROW_BITS]),
-      .load_lane(load_addr[LANE_BITS-1:0]),
-      .load_data,
+      .load_row(load_addr_q[LANE_BITS+:ROW_BITS]),
+      .load_lane(load_addr_q[LANE_BITS-1:0]),
+      .load_data(load_data_q),
       .input_channel(e1_index[LANE_BITS-1:0]),
       .input_word,
       .delivered_words,
@@ -260,7 +274,7 @@ module sf_core #(
   assign rand_hold = d_valid && d_op == sf_isa_pkg::OP_RAND && d_waited != rand_cycles - 32'd1;
   assign d_advance = d_valid && !hazard && !rand_hold;
   assign issue_done = d_advance && 32'(d_pc) + 32'd1 == program_length;
-  assign fetch_address = enter_issue ? '0 : (d_valid && !d_advance) ? d_pc : d_pc + PC_BITS'(1);
+  assign fetch_address = enter_issue ? '0 : d_pc + PC_BITS'(1);
 
   sf_core_ram #(
       .WIDTH(32),
@@ -268,8 +282,9 @@ module sf_core #(
   ) program_memory (
       .clk,
       .write(load_program),
-      .write_address(load_addr[PROGRAM_BITS-1:0]),
-      .write_data(load_data),
+      .write_address(load_addr_q[PROGRAM_BITS-1:0]),
+      .write_data(load_data_q),
+      .read(enter_issue || d_advance),
       .read_address(fetch_address[PROGRAM_BITS-1:0]),
       .read_data(d_word)
   );
@@ -312,8 +327,9 @@ module sf_core #(
   ) constant_memory (
       .clk,
       .write(load_constant),
-      .write_address(load_addr[CONSTANT_BITS-1:0]),
-      .write_data(load_data),
+      .write_address(load_addr_q[CONSTANT_BITS-1:0]),
+      .write_data(load_data_q),
+      .read(d_advance && d_op == sf_isa_pkg::OP_LDC),
       .read_address(d_index[CONSTANT_BITS-1:0]),
       .read_data(constant_word)
   );
@@ -325,6 +341,7 @@ module sf_core #(
       .write(state_write),
       .write_address(state_write_address),
       .write_data(state_write_data),
+      .read(d_advance && d_op == sf_isa_pkg::OP_LDS),
       .read_address(state_read_address[STATE_BITS-1:0]),
       .read_data(state_read_word),
       .debug_address(debug_addr),
@@ -445,8 +462,8 @@ module sf_core #(
   assign store_address = state_base + {21'd0, e1_index};
   assign state_write = e1_stores || load_state;
   assign state_write_address = e1_stores ? store_address[STATE_BITS-1:0] :
-      load_addr[STATE_BITS-1:0];
-  assign state_write_data = e1_stores ? a : load_data;
+      load_addr_q[STATE_BITS-1:0];
+  assign state_write_data = e1_stores ? a : load_data_q;
 
   // Tables: even and odd addresses in two banks, so y[i] and y[i + 1] come in one read.
   logic [TABLE_BITS-2:0] even_address, odd_address;
@@ -459,9 +476,10 @@ module sf_core #(
       .DEPTH(TABLE_WORDS / 2)
   ) even_samples (
       .clk,
-      .write(load_table && !load_addr[0]),
-      .write_address(load_addr[TABLE_BITS-1:1]),
-      .write_data(load_data),
+      .write(load_table && !load_addr_q[0]),
+      .write_address(load_addr_q[TABLE_BITS-1:1]),
+      .write_data(load_data_q),
+      .read(e1_valid && e1_op == sf_isa_pkg::OP_LUT),
       .read_address(even_address),
       .read_data(even_word)
   );
@@ -470,9 +488,10 @@ module sf_core #(
       .DEPTH(TABLE_WORDS / 2)
   ) odd_samples (
       .clk,
-      .write(load_table && load_addr[0]),
-      .write_address(load_addr[TABLE_BITS-1:1]),
-      .write_data(load_data),
+      .write(load_table && load_addr_q[0]),
+      .write_address(load_addr_q[TABLE_BITS-1:1]),
+      .write_data(load_data_q),
+      .read(e1_valid && e1_op == sf_isa_pkg::OP_LUT),
       .read_address(odd_address),
       .read_data(odd_word)
   );
@@ -581,7 +600,7 @@ module sf_core #(
       else $error("core: a neuron started with instructions in flight");
       assert (!(d_valid && d_status != sf_isa_pkg::DECODE_OK))
       else $error("core: a word that does not decode reached issue");
-      assert (!(load_valid && !idle)) else $error("core: a load during a step");
+      assert (!(load_valid_q && !idle)) else $error("core: a load during a step");
       assert (!(d_valid && !issue)) else $error("core: decode busy outside ISSUE");
     end
   end

@@ -2,7 +2,8 @@
 // the core cannot run (kernel.hpp's check where the two overlap, and the memories' sizes) raises
 // config_error with the first reason; a program word that does not decode, or an address beyond
 // its region, latches load_error with the first such load since reset. The sequencer ignores
-// ticks while either is raised.
+// ticks while either is raised, and in the two cycles after a configuration write while the
+// checks run.
 module sf_core_config #(
     parameter int PROGRAM_WORDS = 4096,
     parameter int CONSTANT_WORDS = 1024,
@@ -39,6 +40,7 @@ module sf_core_config #(
     output logic [           4:0] table_log2,
     output logic [TABLE_BITS-1:0] table_base,
     output logic                  config_error,
+    output logic                  checking,           // config_error is being worked out
     output logic [           3:0] config_error_code,
     output logic                  load_error,
     output logic [           1:0] load_error_code,
@@ -77,51 +79,58 @@ module sf_core_config #(
   assign table_log2 = selected_shape[12:8];
   assign table_base = selected_base[TABLE_BITS-1:0];
 
-  // The tables in use: their shape within the ISA's limits, their samples within the memory.
-  logic bad_table, table_beyond_memory;
-  always_comb begin
-    bad_table = 1'b0;
-    table_beyond_memory = 1'b0;
-    for (int t = 0; t < TABLES; t = t + 1) begin
-      if (32'(t) < table_count) begin
-        if (registers[sf_core_pkg::CFG_TABLES+3*t+1][7:0] > 8'(sf_isa_pkg::MAX_TABLE_STEP) ||
-            registers[sf_core_pkg::CFG_TABLES+3*t+1][15:8] >
-            8'(sf_isa_pkg::MAX_TABLE_LOG2_INTERVALS))
-          bad_table = 1'b1;
-        else if (64'(registers[sf_core_pkg::CFG_TABLES+3*t+2]) +
-                 (64'd1 << registers[sf_core_pkg::CFG_TABLES+3*t+1][12:8]) + 64'd1 >
-                 64'(TABLE_WORDS))
-          table_beyond_memory = 1'b1;
+  // The checks run when the configuration has changed, over two cycles (each table's verdicts,
+  // then the first refusal), rather than in every cycle: nothing else changes their outcome.
+  logic recheck, rechecked;
+  logic [TABLES-1:0] bad_table, table_beyond_memory;
+  always_ff @(posedge clk) begin
+    if (!rst_n) begin
+      recheck <= 1'b1;
+      rechecked <= 1'b0;
+    end else begin
+      recheck <= load_valid && load_region == sf_core_pkg::REGION_CONFIG;
+      rechecked <= recheck;
+    end
+    if (recheck) begin
+      for (int t = 0; t < TABLES; t = t + 1) begin
+        bad_table[t] <= 32'(t) < table_count &&
+            (registers[sf_core_pkg::CFG_TABLES+3*t+1][7:0] > 8'(sf_isa_pkg::MAX_TABLE_STEP) ||
+             registers[sf_core_pkg::CFG_TABLES+3*t+1][15:8] >
+             8'(sf_isa_pkg::MAX_TABLE_LOG2_INTERVALS));
+        table_beyond_memory[t] <= 32'(t) < table_count &&
+            64'(registers[sf_core_pkg::CFG_TABLES+3*t+2]) +
+            (64'd1 << registers[sf_core_pkg::CFG_TABLES+3*t+1][12:8]) + 64'd1 > 64'(TABLE_WORDS);
       end
     end
+    if (rechecked) begin
+      if (neurons > 32'(NEURONS)) config_error_code <= sf_core_pkg::CONFIG_TOO_MANY_NEURONS;
+      else if (state_words > 32'(sf_isa_pkg::MAX_STATE_SLOT + 1))
+        config_error_code <= sf_core_pkg::CONFIG_TOO_MANY_STATE_WORDS;
+      else if (64'(neurons) * 64'(state_words) > 64'(STATE_WORDS))
+        config_error_code <= sf_core_pkg::CONFIG_STATE_MEMORY;
+      else if (input_channels > 32'(CHANNELS))
+        config_error_code <= sf_core_pkg::CONFIG_TOO_MANY_INPUT_CHANNELS;
+      else if (delay_slots == 32'd0 || delay_slots > 32'(DELAY_SLOTS) ||
+               (delay_slots & (delay_slots - 32'd1)) != 32'd0)
+        config_error_code <= sf_core_pkg::CONFIG_BAD_DELAY_SLOTS;
+      else if (program_length > 32'(PROGRAM_WORDS))
+        config_error_code <= sf_core_pkg::CONFIG_PROGRAM_TOO_LONG;
+      else if (constant_count > 32'(CONSTANT_WORDS))
+        config_error_code <= sf_core_pkg::CONFIG_TOO_MANY_CONSTANTS;
+      else if (table_count > 32'(TABLES))
+        config_error_code <= sf_core_pkg::CONFIG_TOO_MANY_TABLES;
+      else if (bad_table != '0) config_error_code <= sf_core_pkg::CONFIG_BAD_TABLE;
+      else if (table_beyond_memory != '0) config_error_code <= sf_core_pkg::CONFIG_TABLE_MEMORY;
+      else if (neuron_cycles < 32'(sf_core_pkg::DRAIN_CYCLES))
+        config_error_code <= sf_core_pkg::CONFIG_NEURON_CYCLES;
+      else if (tick_cycles < 32'(sf_core_pkg::TICK_SETUP_CYCLES))
+        config_error_code <= sf_core_pkg::CONFIG_TICK_CYCLES;
+      else if (spike_cycles == 32'd0) config_error_code <= sf_core_pkg::CONFIG_SPIKE_CYCLES;
+      else if (rand_cycles == 32'd0) config_error_code <= sf_core_pkg::CONFIG_RAND_CYCLES;
+      else config_error_code <= sf_core_pkg::CONFIG_OK;
+    end
   end
-
-  always_comb begin
-    config_error_code = sf_core_pkg::CONFIG_OK;
-    if (neurons > 32'(NEURONS)) config_error_code = sf_core_pkg::CONFIG_TOO_MANY_NEURONS;
-    else if (state_words > 32'(sf_isa_pkg::MAX_STATE_SLOT + 1))
-      config_error_code = sf_core_pkg::CONFIG_TOO_MANY_STATE_WORDS;
-    else if (64'(neurons) * 64'(state_words) > 64'(STATE_WORDS))
-      config_error_code = sf_core_pkg::CONFIG_STATE_MEMORY;
-    else if (input_channels > 32'(CHANNELS))
-      config_error_code = sf_core_pkg::CONFIG_TOO_MANY_INPUT_CHANNELS;
-    else if (delay_slots == 32'd0 || delay_slots > 32'(DELAY_SLOTS) ||
-             (delay_slots & (delay_slots - 32'd1)) != 32'd0)
-      config_error_code = sf_core_pkg::CONFIG_BAD_DELAY_SLOTS;
-    else if (program_length > 32'(PROGRAM_WORDS))
-      config_error_code = sf_core_pkg::CONFIG_PROGRAM_TOO_LONG;
-    else if (constant_count > 32'(CONSTANT_WORDS))
-      config_error_code = sf_core_pkg::CONFIG_TOO_MANY_CONSTANTS;
-    else if (table_count > 32'(TABLES)) config_error_code = sf_core_pkg::CONFIG_TOO_MANY_TABLES;
-    else if (bad_table) config_error_code = sf_core_pkg::CONFIG_BAD_TABLE;
-    else if (table_beyond_memory) config_error_code = sf_core_pkg::CONFIG_TABLE_MEMORY;
-    else if (neuron_cycles < 32'(sf_core_pkg::DRAIN_CYCLES))
-      config_error_code = sf_core_pkg::CONFIG_NEURON_CYCLES;
-    else if (tick_cycles < 32'(sf_core_pkg::TICK_SETUP_CYCLES))
-      config_error_code = sf_core_pkg::CONFIG_TICK_CYCLES;
-    else if (spike_cycles == 32'd0) config_error_code = sf_core_pkg::CONFIG_SPIKE_CYCLES;
-    else if (rand_cycles == 32'd0) config_error_code = sf_core_pkg::CONFIG_RAND_CYCLES;
-  end
+  assign checking = recheck || rechecked;
   assign config_error = config_error_code != sf_core_pkg::CONFIG_OK;
 
   // Every program word is decoded as it is loaded, by the decode stage's own decoder.

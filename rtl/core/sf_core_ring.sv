@@ -106,6 +106,7 @@ module sf_core_ring #(
         .write(lane_write[lane]),
         .write_address(write_address),
         .write_data(write_word),
+        .read(row_read || accept),
         .read_address(read_address),
         .read_data(row_words[32*lane+:32])
     );

@@ -9,6 +9,7 @@ module sf_core_state_ram #(
     input  logic                    write,
     input  logic [ADDRESS_BITS-1:0] write_address,
     input  logic [            31:0] write_data,
+    input  logic                    read,
     input  logic [ADDRESS_BITS-1:0] read_address,
     output logic [            31:0] read_data,
     input  logic [ADDRESS_BITS-1:0] debug_address,
@@ -18,7 +19,7 @@ module sf_core_state_ram #(
 
   always_ff @(posedge clk) begin
     if (write) words[write_address] <= write_data;
-    read_data <= words[read_address];
+    if (read) read_data <= words[read_address];
   end
   assign debug_data = words[debug_address];
 endmodule
