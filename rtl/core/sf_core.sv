@@ -410,8 +410,8 @@ module sf_core #(
   logic [63:0] e1_partial;
   logic [TABLE_BITS-1:0] table_address;
   logic [30:0] e1_fraction;
-  assign a = registers[e1_ra];
-  assign b = registers[e1_rb];
+  assign a = written[e1_ra] ? registers[e1_ra] : 32'd0;
+  assign b = written[e1_rb] ? registers[e1_rb] : 32'd0;
   assign table_select = e1_index[3:0];
 
   sf_core_execute #(
@@ -531,15 +531,20 @@ module sf_core #(
       .saturated(e2_saturated)
   );
 
-  // ---- registers: cleared for every neuron; an E1 and an E2 write to one register in the same
-  // cycle leave the E1 (younger) result, the later assignment.
+  // ---- registers: zero for every neuron, kept as a mask of the registers written since it
+  // started (a register not written reads as zero), so that starting a neuron is one write. An E1
+  // and an E2 write to one register in the same cycle leave the E1 (younger) result, the later
+  // assignment.
+  logic [15:0] written;
   always_ff @(posedge clk) begin
+    if (e2_valid) registers[e2_rd] <= e2_result;
+    if (e1_writes_register) registers[e1_rd] <= e1_result;
     if (neuron_start) begin
-      for (int r = 0; r < 16; r = r + 1) registers[r] <= 32'd0;
+      written <= 16'd0;
       predicates <= 4'd0;
     end else begin
-      if (e2_valid) registers[e2_rd] <= e2_result;
-      if (e1_writes_register) registers[e1_rd] <= e1_result;
+      written <= written | (e2_valid ? 16'd1 << e2_rd : 16'd0) |
+          (e1_writes_register ? 16'd1 << e1_rd : 16'd0);
       if (e1_writes_predicate) predicates[e1_rd[1:0]] <= e1_condition;
     end
   end
