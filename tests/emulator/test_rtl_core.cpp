@@ -128,9 +128,10 @@ std::uint64_t environment_number(const char* name, std::uint64_t otherwise) {
 
 // One random section for `steps` steps: the RTL and the kernel in lockstep, and run_program on
 // the generator's own copy of the inputs.
-void check_random_section(std::mt19937& random, std::uint64_t steps) {
+void check_random_section(std::mt19937& random, std::uint64_t steps,
+                          const sf::firmware::timing::board_timing& timing) {
     const section_data section = sf::emulator::test::random_section(random);
-    core_lockstep pair(section.view());
+    core_lockstep pair(section.view(), timing);
     INFO(pair.problem());
     REQUIRE(pair.ready());
     sf::emulator::test::reference_core reference(section);
@@ -156,13 +157,23 @@ void check_random_section(std::mt19937& random, std::uint64_t steps) {
 
 TEST_CASE("rtl core: random programs give run_program's and the kernel's results", "[rtl]") {
     const std::uint64_t seed = environment_number("SF_RTL_SEED", 20240611);
-    const std::uint64_t programs = environment_number("SF_RTL_PROGRAMS", 150);
+    const std::uint64_t programs = environment_number("SF_RTL_PROGRAMS", 400);
     for (std::uint64_t p = 0; p < programs; ++p) {
         // Each program has its own seed, so that a failure replays alone.
         const std::uint64_t program_seed = seed + p;
         INFO("replay with SF_RTL_SEED=" << program_seed << " SF_RTL_PROGRAMS=1");
         std::mt19937 random(static_cast<std::uint32_t>(program_seed));
-        check_random_section(random, 8);
+        // The board's default timing, the tightest the sequencer takes, and a slow rand.
+        sf::firmware::timing::board_timing timing;
+        if (program_seed % 3 == 1) {
+            timing.tick_cycles = 4;
+            timing.neuron_cycles = 3;
+            timing.spike_cycles = 1;
+            timing.rand_cycles = 1;
+        } else if (program_seed % 3 == 2) {
+            timing.rand_cycles = 6;
+        }
+        check_random_section(random, 8, timing);
     }
 }
 
