@@ -30,7 +30,7 @@ std::int32_t extreme(std::mt19937& random) {
     case 1: return int32_min + static_cast<std::int32_t>(below(random, 4));
     case 2: return static_cast<std::int32_t>(below(random, 2001)) - 1000;
     case 3: return static_cast<std::int32_t>(random());
-    case 4: return (static_cast<std::int32_t>(below(random, 3)) - 1) << 30;
+    case 4: return (static_cast<std::int32_t>(below(random, 3)) - 1) * (1 << 30);
     default: return static_cast<std::int32_t>(below(random, 1u << 20)) - (1 << 19);
     }
 }
