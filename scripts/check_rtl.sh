@@ -11,3 +11,10 @@ fi
 verilator --lint-only -Wall --top-module sf_router \
     rtl/lint_waivers.vlt rtl/core/sf_isa_pkg.sv rtl/router/sf_router.sv
 echo "rtl lint: sf_router clean"
+
+verilator --lint-only -Wall --top-module sf_core rtl/lint_waivers.vlt rtl/core/sf_isa_pkg.sv \
+    rtl/core/sf_core_pkg.sv rtl/core/sf_core_ram.sv rtl/core/sf_core_state_ram.sv \
+    rtl/core/sf_core_mix.sv rtl/core/sf_core_decode.sv rtl/core/sf_core_execute.sv \
+    rtl/core/sf_core_late.sv rtl/core/sf_core_ring.sv rtl/core/sf_core_sequencer.sv \
+    rtl/core/sf_core_config.sv rtl/core/sf_core.sv
+echo "rtl lint: sf_core clean"

@@ -1,6 +1,7 @@
 #include <sf/emulator/rtl_router.hpp>
 
 #include "rtl_coverage.hpp"
+#include "verilated_context.hpp"
 
 #include <stdexcept>
 #include <string>
@@ -15,24 +16,22 @@ namespace {
 
 constexpr unsigned link_count = 6;
 
-// Registers the design leaves without reset (the table) start from a fixed pseudo-random pattern
-// rather than zeros, so that a test relying on them would fail the same way every run.
-std::unique_ptr<VerilatedContext> randomised_context() {
-    auto context = std::make_unique<VerilatedContext>();
-    context->randReset(2);
-    context->randSeed(20211);
-    return context;
-}
-
 } // namespace
 
 struct rtl_router::model {
     std::unique_ptr<VerilatedContext> context = randomised_context();
-    Vsf_router top{context.get(), "router"};
+    std::unique_ptr<Vsf_router> top = std::make_unique<Vsf_router>(context.get(), "router");
+
+    model() = default;
+    ~model() {
+        free_in_context(context, [this] { top.reset(); });
+    }
+    model(const model&) = delete;
+    model& operator=(const model&) = delete;
 };
 
 rtl_router::rtl_router() : model_(std::make_unique<model>()) {
-    Vsf_router& top = model_->top;
+    Vsf_router& top = *model_->top;
     top.clk = 0;
     top.rst_n = 1;
     top.table_write = 0;
@@ -47,12 +46,12 @@ rtl_router::rtl_router() : model_(std::make_unique<model>()) {
 }
 
 rtl_router::~rtl_router() {
-    model_->top.final();
+    model_->top->final();
     write_rtl_coverage(*model_->context, "router");
 }
 
 void rtl_router::reset() {
-    Vsf_router& top = model_->top;
+    Vsf_router& top = *model_->top;
     top.rst_n = 0;
     top.in_valid = 0;
     tick();
@@ -65,7 +64,7 @@ rtl_router_cycle rtl_router::write_entry(unsigned index, std::uint32_t key, std:
         throw std::out_of_range("rtl router: table entry " + std::to_string(index) +
                                 " does not exist; the table has " + std::to_string(entries));
     }
-    Vsf_router& top = model_->top;
+    Vsf_router& top = *model_->top;
     const CData offered = top.in_valid;
     top.in_valid = 0;
     top.table_write = 1;
@@ -85,13 +84,13 @@ void rtl_router::set_entries(unsigned count) {
                                 " entries in use, more than the table's " +
                                 std::to_string(entries));
     }
-    model_->top.table_entries = static_cast<SData>(count);
+    model_->top->table_entries = static_cast<SData>(count);
 }
 
 void rtl_router::set_waits(std::uint16_t wait1, std::uint16_t wait2, bool emergency) {
-    model_->top.wait1 = wait1;
-    model_->top.wait2 = wait2;
-    model_->top.emergency_enable = emergency ? 1 : 0;
+    model_->top->wait1 = wait1;
+    model_->top->wait2 = wait2;
+    model_->top->emergency_enable = emergency ? 1 : 0;
 }
 
 void rtl_router::offer(std::uint32_t key, unsigned from, unsigned kind) {
@@ -103,7 +102,7 @@ void rtl_router::offer(std::uint32_t key, unsigned from, unsigned kind) {
         throw std::invalid_argument("rtl router: packet kind " + std::to_string(kind) +
                                     "; expected 0 (normal), 1 or 2 (emergency legs)");
     }
-    Vsf_router& top = model_->top;
+    Vsf_router& top = *model_->top;
     top.in_valid = 1;
     top.in_key = key;
     top.in_from = static_cast<CData>(from);
@@ -111,20 +110,20 @@ void rtl_router::offer(std::uint32_t key, unsigned from, unsigned kind) {
 }
 
 void rtl_router::set_link_ready(std::uint8_t links) {
-    model_->top.link_ready = static_cast<CData>(links & ((1u << link_count) - 1));
+    model_->top->link_ready = static_cast<CData>(links & ((1u << link_count) - 1));
 }
 
 void rtl_router::set_core_ready(std::uint32_t ready) {
-    model_->top.core_ready = static_cast<SData>(ready & ((1u << cores) - 1));
+    model_->top->core_ready = static_cast<SData>(ready & ((1u << cores) - 1));
 }
 
 bool rtl_router::input_ready() {
-    model_->top.eval();
-    return model_->top.in_ready != 0;
+    model_->top->eval();
+    return model_->top->in_ready != 0;
 }
 
 rtl_router_cycle rtl_router::tick() {
-    Vsf_router& top = model_->top;
+    Vsf_router& top = *model_->top;
     top.clk = 0;
     top.eval();
     rtl_router_cycle out;
@@ -147,7 +146,7 @@ rtl_router_cycle rtl_router::tick() {
 }
 
 rtl_router_counters rtl_router::counters() const {
-    const Vsf_router& top = model_->top;
+    const Vsf_router& top = *model_->top;
     return {top.packets,
             top.routed,
             top.default_routed,

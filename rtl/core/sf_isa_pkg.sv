@@ -55,6 +55,29 @@ package sf_isa_pkg;
   localparam logic [5:0] OP_LDT = 6'd19;
   localparam logic [5:0] OP_RAND = 6'd20;
 
+  // Why a word does not decode (isa::decode_status); a load error carries one of these.
+  localparam logic [2:0] DECODE_OK = 3'd0;
+  localparam logic [2:0] DECODE_UNKNOWN_OPCODE = 3'd1;
+  localparam logic [2:0] DECODE_UNUSED_FIELD_SET = 3'd2;
+  localparam logic [2:0] DECODE_INDEX_OUT_OF_RANGE = 3'd3;
+  localparam logic [2:0] DECODE_WRITES_P0 = 3'd5;
+
+  // Why a neuron's program stopped (isa::run_status); the first fault carries one of these.
+  localparam logic [2:0] RUN_OK = 3'd0;
+  localparam logic [2:0] RUN_STATE_OUT_OF_RANGE = 3'd2;
+  localparam logic [2:0] RUN_CONSTANT_OUT_OF_RANGE = 3'd3;
+  localparam logic [2:0] RUN_INPUT_OUT_OF_RANGE = 3'd4;
+  localparam logic [2:0] RUN_TABLE_OUT_OF_RANGE = 3'd5;
+
+  // rand's hash (isa::mix32 and random_step_spread).
+  localparam logic [31:0] RANDOM_STEP_SPREAD = 32'd2654435769;
+  localparam logic [31:0] MIX_MULTIPLIER_1 = 32'd2246822507;
+  localparam logic [31:0] MIX_MULTIPLIER_2 = 32'd3266489909;
+
+  // Lookup table descriptors (isa::max_table_step, isa::max_table_log2_intervals).
+  localparam int MAX_TABLE_STEP = 30;
+  localparam int MAX_TABLE_LOG2_INTERVALS = 16;
+
   // The synaptic word: weight, delay - 1, input channel, target neuron.
   localparam int SYN_TARGET_WIDTH = 8;
   localparam int SYN_CHANNEL_LSB = 8;

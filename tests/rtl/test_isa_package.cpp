@@ -9,7 +9,9 @@
 #include <catch2/catch.hpp>
 
 #include <sf/firmware/image_format.hpp>
+#include <sf/firmware/interpreter.hpp>
 #include <sf/firmware/isa.hpp>
+#include <sf/firmware/random.hpp>
 #include <sf/firmware/synapse.hpp>
 
 namespace {
@@ -149,4 +151,36 @@ TEST_CASE("rtl package: the synaptic word and the route word are the image's", "
     CHECK(v.at("LINK_COUNT") == image::link_count);
     CHECK(v.at("MAX_CORES_PER_CHIP") == image::max_cores_per_chip);
     CHECK(v.at("NEURON_KEY_BITS") == image::neuron_key_bits);
+}
+
+TEST_CASE("rtl package: decode and run statuses, rand's constants and table limits", "[rtl]") {
+    const auto v = package_values();
+    CHECK(v.at("DECODE_OK") == static_cast<long>(isa::decode_status::ok));
+    CHECK(v.at("DECODE_UNKNOWN_OPCODE") == static_cast<long>(isa::decode_status::unknown_opcode));
+    CHECK(v.at("DECODE_UNUSED_FIELD_SET") ==
+          static_cast<long>(isa::decode_status::unused_field_set));
+    CHECK(v.at("DECODE_INDEX_OUT_OF_RANGE") ==
+          static_cast<long>(isa::decode_status::index_out_of_range));
+    CHECK(v.at("DECODE_WRITES_P0") == static_cast<long>(isa::decode_status::writes_p0));
+    CHECK(v.at("RUN_OK") == static_cast<long>(isa::run_status::ok));
+    CHECK(v.at("RUN_STATE_OUT_OF_RANGE") == static_cast<long>(isa::run_status::state_out_of_range));
+    CHECK(v.at("RUN_CONSTANT_OUT_OF_RANGE") ==
+          static_cast<long>(isa::run_status::constant_out_of_range));
+    CHECK(v.at("RUN_INPUT_OUT_OF_RANGE") == static_cast<long>(isa::run_status::input_out_of_range));
+    CHECK(v.at("RUN_TABLE_OUT_OF_RANGE") == static_cast<long>(isa::run_status::table_out_of_range));
+    CHECK(v.at("RANDOM_STEP_SPREAD") == static_cast<long>(isa::random_step_spread));
+    // The multipliers, through mix32 itself.
+    const auto m1 = static_cast<std::uint32_t>(v.at("MIX_MULTIPLIER_1"));
+    const auto m2 = static_cast<std::uint32_t>(v.at("MIX_MULTIPLIER_2"));
+    for (const std::uint32_t x : {0u, 1u, 0x12345678u, 0xFFFFFFFFu}) {
+        std::uint32_t y = x;
+        y ^= y >> 16;
+        y *= m1;
+        y ^= y >> 13;
+        y *= m2;
+        y ^= y >> 16;
+        CHECK(y == isa::mix32(x));
+    }
+    CHECK(v.at("MAX_TABLE_STEP") == isa::max_table_step);
+    CHECK(v.at("MAX_TABLE_LOG2_INTERVALS") == isa::max_table_log2_intervals);
 }

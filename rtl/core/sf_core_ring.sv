@@ -1,0 +1,152 @@
+// The delay ring buffer, the synaptic input port and the input latch. The ring holds DELAY_SLOTS x
+// NEURONS rows (row = slot * NEURONS + neuron), each row all CHANNELS lanes of one neuron for one
+// slot, one memory per lane: a neuron's whole row is read into the latch before its program runs
+// (ldin reads the latch) and cleared with one write after it. A synaptic word is a
+// read-modify-write of one lane over two cycles, so the port takes a word every other cycle and
+// the second of two words to one row reads what the first wrote.
+module sf_core_ring #(
+    parameter int NEURONS = 256,
+    parameter int CHANNELS = 16,
+    parameter int DELAY_SLOTS = 16,
+    parameter int ROW_BITS = $clog2(DELAY_SLOTS * NEURONS),
+    parameter int LANE_BITS = $clog2(CHANNELS)
+) (
+    input  logic                 clk,
+    input  logic                 rst_n,
+    input  logic                 idle,            // no step running: the port may take words
+    input  logic [         31:0] step_number,     // the step computed last
+    input  logic [         31:0] neurons,         // configuration
+    input  logic [         31:0] input_channels,
+    input  logic [         31:0] delay_slots,
+    // The synaptic input port.
+    input  logic                 syn_valid,
+    output logic                 syn_ready,
+    input  logic [         31:0] syn_word,
+    // The sequencer: read a row into the latch, clear a row.
+    input  logic                 row_read,
+    input  logic [ ROW_BITS-1:0] row_read_address,
+    input  logic                 latch_row,       // the row read last cycle becomes the latch
+    input  logic                 row_clear,
+    input  logic [ ROW_BITS-1:0] row_clear_address,
+    // The load port: one lane of one row.
+    input  logic                 load,
+    input  logic [ ROW_BITS-1:0] load_row,
+    input  logic [LANE_BITS-1:0] load_lane,
+    input  logic [         31:0] load_data,
+    // ldin's channel and what it reads.
+    input  logic [LANE_BITS-1:0] input_channel,
+    output logic [         31:0] input_word,
+    output logic [         63:0] delivered_words,
+    output logic [         63:0] input_overflows,
+    output logic [         63:0] dropped_words
+);
+  // The word's fields (synapse.hpp): target, channel, delay - 1, weight.
+  logic [7:0] target;
+  logic [3:0] channel;
+  logic [4:0] delay;
+  logic [15:0] weight;
+  assign target = syn_word[sf_isa_pkg::SYN_TARGET_WIDTH-1:0];
+  assign channel = syn_word[sf_isa_pkg::SYN_CHANNEL_LSB+:sf_isa_pkg::SYN_CHANNEL_WIDTH];
+  assign delay = {1'b0, syn_word[sf_isa_pkg::SYN_DELAY_LSB+:sf_isa_pkg::SYN_DELAY_WIDTH]} + 5'd1;
+  assign weight = syn_word[sf_isa_pkg::SYN_WEIGHT_LSB+:sf_isa_pkg::SYN_WEIGHT_WIDTH];
+
+  logic accept, dropped, pending;
+  logic [ROW_BITS-1:0] word_row, pending_row;
+  logic [LANE_BITS-1:0] pending_lane;
+  logic [15:0] pending_weight;
+  logic [31:0] slot;
+  assign syn_ready = idle && !pending;
+  assign accept = syn_valid && syn_ready;
+  assign dropped = {24'd0, target} >= neurons || {28'd0, channel} >= input_channels ||
+      {27'd0, delay} > delay_slots;
+  assign slot = (step_number + {27'd0, delay}) & (delay_slots - 32'd1);
+  assign word_row = ROW_BITS'(slot * NEURONS + {24'd0, target});
+
+  // One read address and one write for all lanes: the sequencer reads and clears only while a
+  // step runs, the port and the loader only while none does.
+  logic [ROW_BITS-1:0] read_address, write_address;
+  logic [CHANNELS-1:0] lane_write;
+  logic [31:0] write_word, pending_sum;
+  logic [CHANNELS*32-1:0] row_words;  // lane k in bits 32k + 31 .. 32k
+  logic pending_overflow;
+  assign read_address = row_read ? row_read_address : word_row;
+
+  // The pending word's lane plus its weight, clamped to int32.
+  logic signed [32:0] wide_sum;
+  logic [31:0] pending_word;
+  assign pending_word = row_words[32*pending_lane+:32];
+  assign wide_sum = $signed({pending_word[31], pending_word}) +
+      $signed({{17{pending_weight[15]}}, pending_weight});
+  assign pending_overflow = wide_sum[32] != wide_sum[31];
+  assign pending_sum = pending_overflow ? {wide_sum[32], {31{~wide_sum[32]}}} : wide_sum[31:0];
+
+  always_comb begin
+    lane_write = '0;
+    write_address = load_row;
+    write_word = load_data;
+    if (row_clear) begin
+      lane_write = '1;
+      write_address = row_clear_address;
+      write_word = 32'd0;
+    end else if (pending) begin
+      lane_write[pending_lane] = 1'b1;
+      write_address = pending_row;
+      write_word = pending_sum;
+    end else if (load) begin
+      lane_write[load_lane] = 1'b1;
+    end
+  end
+
+  for (genvar lane = 0; lane < CHANNELS; lane = lane + 1) begin : lanes
+    sf_core_ram #(
+        .WIDTH(32),
+        .DEPTH(DELAY_SLOTS * NEURONS)
+    ) memory (
+        .clk(clk),
+        .write(lane_write[lane]),
+        .write_address(write_address),
+        .write_data(write_word),
+        .read(row_read || accept),
+        .read_address(read_address),
+        .read_data(row_words[32*lane+:32])
+    );
+  end
+
+  logic [CHANNELS*32-1:0] latch;
+  always_ff @(posedge clk) begin
+    if (latch_row) latch <= row_words;
+  end
+  assign input_word = latch[32*input_channel+:32];
+
+  always_ff @(posedge clk) begin
+    if (!rst_n) begin
+      pending <= 1'b0;
+      delivered_words <= 64'd0;
+      input_overflows <= 64'd0;
+      dropped_words <= 64'd0;
+    end else begin
+      pending <= accept && !dropped;
+      if (accept && dropped) dropped_words <= dropped_words + 64'd1;
+      if (accept && !dropped) delivered_words <= delivered_words + 64'd1;
+      if (pending && pending_overflow) input_overflows <= input_overflows + 64'd1;
+    end
+    pending_row <= word_row;
+    pending_lane <= channel[LANE_BITS-1:0];
+    pending_weight <= weight;
+  end
+
+`ifndef SYNTHESIS
+  always_ff @(posedge clk) begin
+    if (rst_n) begin
+      // The port and the loader only while no step runs, the sequencer only while one does.
+      assert (!(accept && !idle)) else $error("ring: a synaptic word taken during a step");
+      assert (!(pending && row_clear)) else $error("ring: a word's write met a row clear");
+      assert (!(pending && row_read)) else $error("ring: a word's read met a row read");
+      assert (!(load && (pending || row_clear))) else $error("ring: a load met another write");
+    end
+  end
+`endif
+
+  logic unused_bits;
+  assign unused_bits = ^{slot, channel};
+endmodule
