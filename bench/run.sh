@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every spikeforge benchmark and prints tables with the peer's figures beside ours.
 #
-#   bench/run.sh [--quick] [--only loading|cuba|kernel|mapping|host|timing]
+#   bench/run.sh [--quick] [--only loading|cuba|kernel|mapping|host|timing|rtl]
 #
 #   --quick   smaller sizes for a smoke run (loading up to 1M connections, CUBA 0.1 s,
 #             host link with a 24 MB image and fewer steps)
@@ -60,8 +60,8 @@ if [[ "$build_type" != "Release" ]]; then
     echo "bench/run.sh: $build_dir is a '$build_type' build; use a Release build folder (SF_BUILD_DIR)" >&2
     exit 2
 fi
-echo "== building spikeforge, sf_bench_map and sf_bench_host (Release, ninja -j2)"
-ninja -C "$build_dir" -j2 spikeforge sf_bench_map sf_bench_host | tail -1
+echo "== building spikeforge, sf_bench_map, sf_bench_host and sf_bench_rtl (Release, ninja -j2)"
+ninja -C "$build_dir" -j2 spikeforge sf_bench_map sf_bench_host sf_bench_rtl | tail -1
 spikeforge="$build_dir/host/cli/spikeforge"
 
 if [[ ! -f "$peers/brian2_bench.py" ]]; then

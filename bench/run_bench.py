@@ -15,6 +15,8 @@
       `spikeforge serve`, directly and through a relay dropping 1 % of datagrams.
   (h) timed board model: `spikeforge run --target systemc` beside the functional emulator on CUBA,
       the microcircuit, the bundled example on bss2 and an overloaded board (bench_timing.py).
+  (i) RTL: the Verilated core's cycles per second beside Verilator's LIF probe, RTL cores inside
+      the timed model, and CUBA on `run --target rtl` (bench_rtl.py).
 
 Every number printed is measured in this invocation; nothing is extrapolated.
 """
@@ -34,6 +36,7 @@ from measure import GIB, fmt_mib, fmt_n, fmt_s, log, table, timed  # noqa: E402
 import bench_mapping  # noqa: E402
 import bench_host  # noqa: E402
 import bench_timing  # noqa: E402
+import bench_rtl  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GEN = os.path.join(HERE, 'gen_network.py')
@@ -457,7 +460,7 @@ def main():
     p.add_argument('--scratch', required=True)
     p.add_argument('--quick', action='store_true')
     p.add_argument('--peers-dir', required=True)
-    p.add_argument('--only', choices=['loading', 'cuba', 'kernel', 'mapping', 'host', 'timing'])
+    p.add_argument('--only', choices=['loading', 'cuba', 'kernel', 'mapping', 'host', 'timing', 'rtl'])
     p.add_argument('--timeout', type=float, default=float(os.environ.get('SF_LOAD_TIMEOUT', 600)),
                    help='seconds allowed for one info/validate run (default 600)')
     p.add_argument('--sim-timeout', type=float, default=float(os.environ.get('SF_SIM_TIMEOUT', 900)),
@@ -487,6 +490,8 @@ def main():
         bench_host.bench_host(opts, sf, opts.scratch, results)
     if opts.only in (None, 'timing'):
         bench_timing.bench_timing(opts, sf, opts.scratch, results, generate_cuba)
+    if opts.only in (None, 'rtl'):
+        bench_rtl.bench_rtl(opts, sf, opts.scratch, results, generate_cuba)
     results['total_s'] = time.monotonic() - t0
     out = os.path.join(opts.scratch, 'results.json')
     with open(out, 'w') as f:

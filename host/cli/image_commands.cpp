@@ -12,6 +12,7 @@
 #include <sf/mapper/image_file.hpp>
 
 #include "image_commands.hpp"
+#include "rtl_target.hpp"
 #include "timed_target.hpp"
 
 namespace sf::cli {
@@ -61,11 +62,12 @@ std::string refusal(const std::string& file, const image::check_result& r) {
            (r.field[0] != '\0' ? std::string(" (") + r.field + ")" : std::string());
 }
 
-// The systemc target's run: its options, and the board given on the command line (empty: the
-// image's own).
+// The systemc or rtl target's run: its options, and the board given on the command line (empty:
+// the image's own).
 struct timed_run {
     const timed_run_options& options;
     std::string board;
+    bool rtl = false; // every core and router Verilated, stepped untimed
 
     bool list_signals() const { return options.trace_signals == "list"; }
 };
@@ -100,7 +102,8 @@ void print_run(const emulator::functional_emulator& board, const std::string& na
     }
 }
 
-// What steps the cores: the timed model for the systemc target, lockstep otherwise.
+// What steps the cores: the timed model for the systemc target, the Verilated board for the rtl
+// target, the kernels in lockstep otherwise.
 emulator::board_maker maker_of(const timed_run* timed, timed_target_made& made) {
     if (timed == nullptr) {
         return {}; // untimed, in lockstep
@@ -108,6 +111,10 @@ emulator::board_maker maker_of(const timed_run* timed, timed_target_made& made) 
     timed_target_options options;
     options.board = timed->board;
     options.not_found_hint = " (give the board with --board NAME|FILE)";
+    if (timed->rtl) {
+        return rtl_target_maker(std::move(options));
+    }
+    options.rtl_cores = timed->options.rtl_cores;
     options.trace_file = timed->options.trace_file;
     if (!timed->list_signals()) {
         options.trace_signals = split_signals(timed->options.trace_signals);
@@ -124,7 +131,8 @@ int run_emulator(const std::vector<std::uint32_t>& words, const std::string& nam
         std::cerr << "spikeforge run: " << name << ": " << board.problem() << "\n";
         return exit_bad_input;
     }
-    if (timed != nullptr) {
+    const bool timed_model = timed != nullptr && !timed->rtl;
+    if (timed_model) {
         for (const std::string& warning : made.board->warnings()) {
             std::cerr << "warning: " << warning << "\n";
         }
@@ -147,9 +155,12 @@ int run_emulator(const std::vector<std::uint32_t>& words, const std::string& nam
         events.push_back({out_dir / e.path, e.id_first, e.events});
     }
     const auto written = lems::write_recordings(traces, events);
-    print_run(board, name, timed != nullptr ? "timed board model" : "functional emulator", seconds,
-              written);
-    if (timed != nullptr) {
+    print_run(board, name,
+              timed_model        ? "timed board model"
+              : timed != nullptr ? "Verilated RTL"
+                                 : "functional emulator",
+              seconds, written);
+    if (timed_model) {
         const emulator::timing_report report = made.board->report();
         emulator::write_report(std::cout, report);
         if (timed->options.real_time_check) {
@@ -178,19 +189,24 @@ std::vector<std::string> split_signals(const std::string& list) {
 std::string check_target_options(const std::string& input, const std::string& target,
                                  const image_job& job, const std::string& url,
                                  const timed_run_options& timed) {
-    const bool timed_options =
-        !timed.trace_file.empty() || !timed.trace_signals.empty() || timed.real_time_check;
-    if (target != "functional" && target != "systemc") {
-        return "unknown target '" + target + "' (available: functional, systemc)";
+    const bool timed_options = !timed.trace_file.empty() || !timed.trace_signals.empty() ||
+                               timed.real_time_check || !timed.rtl_cores.empty();
+    if (target != "functional" && target != "systemc" && target != "rtl") {
+        return "unknown target '" + target + "' (available: functional, systemc, rtl)";
     }
-    if (target != "systemc" && (timed_options || (job.board_given && is_image(input)))) {
-        return std::string("--trace, --trace-signals, --real-time-check and --board for an image "
-                           "choose how --target systemc runs: they do not go with ") +
+    if (target != "systemc" && timed_options) {
+        return std::string("--trace, --trace-signals, --real-time-check and --rtl-cores choose "
+                           "how --target systemc runs: they do not go with ") +
                (url.empty() ? "--target " + target : "--url");
     }
-    if (target == "systemc" && !url.empty()) {
-        return "--target systemc runs the timed model in this process: for a server of it, use "
-               "`spikeforge serve --target systemc` or --url emu://systemc";
+    if (target == "functional" && job.board_given && is_image(input)) {
+        return std::string("--board for an image chooses the board whose timing --target systemc "
+                           "or rtl uses: it does not go with ") +
+               (url.empty() ? "--target functional" : "--url");
+    }
+    if (target != "functional" && !url.empty()) {
+        return "--target " + target + " runs in this process: for a server of it, use " +
+               "`spikeforge serve --target " + target + "` or --url emu://" + target;
     }
     if (!timed.trace_signals.empty() && timed.trace_signals != "list" && timed.trace_file.empty()) {
         return "--trace-signals chooses what --trace records: give --trace FILE.vcd";
@@ -266,7 +282,7 @@ int run_command(const std::string& input, const std::string& target, const std::
     if (remote.url.empty() && wants_board) {
         std::cerr << "spikeforge run: --live-input, --live-output, --realtime and --take-over "
                      "talk to a board: give its --url (udp://HOST:PORT, usb://VID:PID, "
-                     "emu://functional, emu://systemc)\n";
+                     "emu://functional, emu://systemc, emu://rtl)\n";
         return exit_bad_input;
     }
     const std::string wrong = check_target_options(input, target, job, remote.url, timed);
@@ -284,8 +300,8 @@ int run_command(const std::string& input, const std::string& target, const std::
         }
         return remote_run(remote);
     }
-    const timed_run systemc{timed, job.board_given ? job.board : std::string()};
-    const timed_run* how = target == "systemc" ? &systemc : nullptr;
+    const timed_run board_run{timed, job.board_given ? job.board : std::string(), target == "rtl"};
+    const timed_run* how = target == "functional" ? nullptr : &board_run;
     if (is_image(input)) {
         return run_emulator(mapper::load_image(input), input,
                             out_dir.empty() ? fs::path(".") : fs::path(out_dir), how);

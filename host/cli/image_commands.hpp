@@ -29,6 +29,7 @@ struct timed_run_options {
     std::string trace_file;    // a VCD file of the model's signals
     std::string trace_signals; // comma-separated names or patterns; "list" prints the names
     bool real_time_check = false;
+    std::string rtl_cores; // cores that run as Verilated RTL in the model: "all" or "0,3-5"
 };
 
 // Runs on `target` in this process, or, when `remote.url` is set, on the board or server it

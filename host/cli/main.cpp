@@ -335,7 +335,7 @@ struct commands {
         serve
             ->add_option("--target", serve_args.target,
                          "functional: the functional emulator; systemc: the timed board model "
-                         "on the board each image names")
+                         "on the board each image names; rtl: every core and router Verilated")
             ->capture_default_str();
         serve->add_option("--port", serve_args.port, "UDP port (0: any free one, printed)")
             ->capture_default_str();
@@ -423,9 +423,10 @@ struct commands {
             ->required()
             ->check(CLI::ExistingFile);
         run->add_option("--target", run_target,
-                        "functional|systemc: the multi-chip functional emulator, or the timed "
+                        "functional|systemc|rtl: the multi-chip functional emulator; the timed "
                         "board model (docs/timing.md), which also reports how long each part of "
-                        "the board is busy")
+                        "the board is busy; or every core and router as Verilated RTL "
+                        "(docs/rtl.md)")
             ->capture_default_str();
         run->add_option("-o,--out", run_out,
                         "folder for output files (default: the current folder for an image, "
@@ -448,13 +449,17 @@ struct commands {
         command.add_flag("--real-time-check", run_timed.real_time_check,
                          "with --target systemc: say whether the network runs in real time on "
                          "the board and, if not, what must change");
+        command.add_option(
+            "--rtl-cores", run_timed.rtl_cores,
+            "with --target systemc: run these cores as Verilated RTL in the model "
+            "instead of the kernel: 'all', or core numbers and ranges such as 0,3-5");
     }
 
     void add_remote_options(CLI::App& command) {
-        command.add_option(
-            "--url", run_remote.url,
-            "run on the board or server at this address instead: "
-            "udp://HOST:PORT, usb://VID:PID[/SERIAL], emu://functional or emu://systemc");
+        command.add_option("--url", run_remote.url,
+                           "run on the board or server at this address instead: "
+                           "udp://HOST:PORT, usb://VID:PID[/SERIAL], emu://functional, "
+                           "emu://systemc or emu://rtl");
         command.add_option("--live-input", run_remote.live_inputs,
                            "a population of spike sources the host feeds at every step (with "
                            "--url; without a program of yours it gets no spikes)");

@@ -6,6 +6,7 @@
 #include <sf/emulator/emulated_board.hpp>
 #include <sf/firmware/protocol/frame.hpp>
 
+#include "rtl_target.hpp"
 #include "serve_command.hpp"
 #include "timed_target.hpp"
 
@@ -45,7 +46,7 @@ std::string check_options(const serve_options& o) {
 
 } // namespace
 
-std::vector<std::string> serve_targets() { return {"functional", "systemc"}; }
+std::vector<std::string> serve_targets() { return {"functional", "systemc", "rtl"}; }
 
 std::string serve_target_list() {
     std::string all;
@@ -65,6 +66,11 @@ std::unique_ptr<emulator::served_board> make_served_board(const std::string& tar
     if (target == "systemc") {
         // Each image on the board its machine section names, timed as docs/timing.md says.
         options.make_board = timed_target_maker({});
+        return std::make_unique<emulator::emulated_board>(options);
+    }
+    if (target == "rtl") {
+        // Every core and router Verilated, the cores' cycle budget the image's board's.
+        options.make_board = rtl_target_maker({});
         return std::make_unique<emulator::emulated_board>(options);
     }
     return nullptr;

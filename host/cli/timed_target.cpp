@@ -2,6 +2,7 @@
 
 #include <sf/mapper/board_loader.hpp>
 
+#include "rtl_target.hpp"
 #include "timed_target.hpp"
 
 namespace sf::cli {
@@ -31,7 +32,8 @@ std::string grid_text(long width, long height) {
     return std::to_string(width) + " x " + std::to_string(height) + " chips";
 }
 
-// The board a run uses, or empty with `problem` set.
+} // namespace
+
 bool resolve_board(const timed_target_options& options, const std::string& named,
                    mapper::board& board, std::string& problem) {
     try {
@@ -44,8 +46,6 @@ bool resolve_board(const timed_target_options& options, const std::string& named
     }
     return true;
 }
-
-} // namespace
 
 emulator::timed_board_config timed_config(const mapper::board& board) {
     emulator::timed_board_config config;
@@ -76,6 +76,10 @@ emulator::board_maker timed_target_maker(timed_target_options options, timed_tar
                 problem = "board " + board.name + " is " + grid_text(width, height) +
                           ", smaller than the image's " +
                           grid_text(parts.machine.width, parts.machine.height);
+                return std::unique_ptr<emulator::board_stepper>();
+            }
+            if (!options.rtl_cores.empty() &&
+                !use_rtl_cores(options.rtl_cores, board, parts, problem)) {
                 return std::unique_ptr<emulator::board_stepper>();
             }
             emulator::timed_board_config config = timed_config(board);

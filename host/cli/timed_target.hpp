@@ -19,7 +19,15 @@ struct timed_target_options {
     std::string not_found_hint; // added to the message when the image's own board is not found
     std::string trace_file;
     std::vector<std::string> trace_signals;
+    // Cores that run as Verilated RTL instead of the kernel: "all", or numbers and ranges
+    // ("0,3-5"); empty for none.
+    std::string rtl_cores;
 };
+
+// The board a run uses: options.board, or else the one the image names (`named`); false with
+// `problem` set when it is not found.
+bool resolve_board(const timed_target_options& options, const std::string& named,
+                   mapper::board& board, std::string& problem);
 
 // What the maker built, once it has run.
 struct timed_target_made {

@@ -833,9 +833,10 @@ TEST_CASE("cli: run with target nonsense exits with 2", "[cli][run]") {
                              " --board tiny --target nonsense -o " + quoted(out.string()));
     INFO(r.output);
     CHECK(r.exit_code == 2);
-    CHECK_THAT(r.output,
-               Catch::Contains(
-                   "spikeforge run: unknown target 'nonsense' (available: functional, systemc)"));
+    CHECK_THAT(
+        r.output,
+        Catch::Contains(
+            "spikeforge run: unknown target 'nonsense' (available: functional, systemc, rtl)"));
     CHECK_FALSE(fs::exists(out));
     CHECK(sorted_entries(dir.path()) == std::vector<std::string>{"model.xml"});
 }

@@ -218,19 +218,26 @@ TEST_CASE("run: the systemc options with another target are refused with exit 2"
     scratch work;
     const fs::path image = map_example(work, balanced, "net.sfimg");
     const fs::path vcd = work / "t.vcd";
-    const std::vector<std::vector<std::string>> cases = {
-        {"--trace", vcd.string()},
-        {"--trace-signals", "list"},
-        {"--real-time-check"},
-        {"--board", "spinn5"},
-        {"--target", "functional", "--real-time-check"},
-        {"--url", "emu://functional", "--trace", vcd.string()},
+    struct refused {
+        std::vector<std::string> options;
+        std::string says;
     };
-    for (const auto& options : cases) {
-        const auto [status, output] = run_into(image, work / "out", options);
+    const std::string systemc_only = "choose how --target systemc runs";
+    const std::vector<refused> cases = {
+        {{"--trace", vcd.string()}, systemc_only},
+        {{"--trace-signals", "list"}, systemc_only},
+        {{"--real-time-check"}, systemc_only},
+        {{"--rtl-cores", "all"}, systemc_only},
+        {{"--target", "rtl", "--rtl-cores", "0"}, systemc_only},
+        {{"--target", "functional", "--real-time-check"}, systemc_only},
+        {{"--url", "emu://functional", "--trace", vcd.string()}, systemc_only},
+        {{"--board", "spinn5"}, "chooses the board whose timing --target systemc or rtl uses"},
+    };
+    for (const auto& c : cases) {
+        const auto [status, output] = run_into(image, work / "out", c.options);
         INFO(output);
         CHECK(status == 2);
-        CHECK(output.find("choose how --target systemc runs") != std::string::npos);
+        CHECK(output.find(c.says) != std::string::npos);
         CHECK(outputs_in(work / "out").empty());
         CHECK_FALSE(fs::exists(vcd));
     }

@@ -168,7 +168,7 @@ TEST_CASE("run --url: a board that cannot be reached or used is named, with what
          2,
          "populations: senseLeft, senseRight, pushRight, pushLeft"},
         {{"run", img, "--url", "udp://127.0.0.1:1"}, 1, "Connection refused"},
-        {{"serve", "--target", "rtl"}, 2, "unknown target 'rtl'; available: functional"},
+        {{"serve", "--target", "nonsense"}, 2, "unknown target 'nonsense'; available: functional"},
         {{"serve", "--pace", "sometimes"}, 2, "available: lockstep, realtime"},
         {{"serve", "--bind", "not-an-address", "--port", "0"}, 1, "not an IP address"},
     };

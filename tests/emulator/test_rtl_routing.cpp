@@ -68,3 +68,33 @@ TEST_CASE("rtl routing: the bundled example routes as the image's tables say", "
         {fs::path(SF_EXAMPLES_DIR) / "balanced_network" / "LEMS_balanced_network.xml"});
     expect_same_routing(image_of(model, sf::mapper::find_board("spinn5")));
 }
+
+TEST_CASE("rtl routing: a table the Verilated router cannot hold is refused, naming the chip",
+          "[emulator][rtl][errors]") {
+    sf::firmware::image::machine_view machine;
+    machine.width = 2;
+    machine.height = 1;
+    sf::emulator::chip_network network(machine);
+    // Entry 1 of chip (1, 0) sends to application core 20; the RTL router serves cores 0-15.
+    const std::vector<std::uint32_t> routes = {0x100, 0xff00, 1u << 6, 0x200, 0xff00, 1u << 26};
+    sf::firmware::image::chip_view first;
+    sf::firmware::image::chip_view second;
+    second.x = 1;
+    second.entries = 2;
+    second.routes = routes.data();
+    REQUIRE(network.add_chip(first, 0).empty());
+    REQUIRE(network.add_chip(second, 1).empty());
+    std::string problem;
+    CHECK(sf::emulator::rtl_routing::load(network, problem) == nullptr);
+    CHECK(problem == "chip (1, 0): routing entry 1 sends to an application core above 15, the last "
+                     "the RTL router serves");
+
+    std::vector<std::uint32_t> many(3 * (sf::emulator::rtl_router::entries + 1), 0);
+    second.entries = sf::emulator::rtl_router::entries + 1;
+    second.routes = many.data();
+    sf::emulator::chip_network crowded(machine);
+    REQUIRE(crowded.add_chip(first, 0).empty());
+    REQUIRE(crowded.add_chip(second, 1).empty());
+    CHECK(sf::emulator::rtl_routing::load(crowded, problem) == nullptr);
+    CHECK(problem == "chip (1, 0): 1025 routing entries, the RTL router holds 1024");
+}
