@@ -110,8 +110,8 @@ if [ -f rtl/core/sf_core.sv ]; then
         case "$file" in *_pkg.sv | rtl/core/sf_core.sv) ;; *) core_files+=("$file") ;; esac
     done
     core_files+=(rtl/core/sf_core.sv)
-    core_params="NEURONS=16 STATE_WORDS=256 PROGRAM_WORDS=256 CONSTANT_WORDS=64 TABLE_WORDS=256"
-    core_params+=" DELAY_SLOTS=16 CHANNELS=16"
+    core_params="NEURONS=16 STATE_WORDS=128 PROGRAM_WORDS=64 CONSTANT_WORDS=32 TABLE_WORDS=64"
+    core_params+=" DELAY_SLOTS=4 CHANNELS=4"
     synth_design core sf_core required "$core_params" "${core_files[@]}"
 fi
 echo "synth_rtl: done in $((SECONDS - start)) s"

@@ -13,6 +13,13 @@ jobs="$(nproc)"
 fuzz_seconds="${SF_FUZZ_SECONDS:-10}"
 long_functions_fatal="${SF_LONG_FUNCTIONS_FATAL:-1}"
 
+# Each phase's wall time, printed as it ends, so that the suite's time stays in view.
+phase_started=$SECONDS
+phase_done() {
+    echo "== $1: $((SECONDS - phase_started)) s (total $SECONDS s)"
+    phase_started=$SECONDS
+}
+
 scripts/check_format.sh
 
 # Exit status 1 means long functions were found; anything else is the script failing.
@@ -23,16 +30,21 @@ if [ "$long_status" -eq 1 ] && [ "$long_functions_fatal" != 1 ]; then
 elif [ "$long_status" -ne 0 ]; then
     exit "$long_status"
 fi
+phase_done "format and function lengths"
 
 # The RTL with every Verilator lint warning on: any warning fails. Then synthesised: no latch.
 scripts/check_rtl.sh
 scripts/synth_rtl.sh
+phase_done "RTL lint and synthesis"
 
 # The firmware as a board's Arm core would run it: it must compile freestanding and fit.
 scripts/cross_firmware.sh
+phase_done "firmware cross-compiled"
 
 scripts/build.sh
+phase_done "Release build"
 ctest --test-dir build/release --output-on-failure -j"$jobs"
+phase_done "Release tests"
 
 # -O1 with line tables only: the sanitizers' usual setting, and half the compile time of -O2 -g.
 # The RTL is verilated with coverage here too, so that this run's RTL tests also give the RTL's
@@ -40,16 +52,19 @@ ctest --test-dir build/release --output-on-failure -j"$jobs"
 cmake -S . -B build/sanitize -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" -DSF_SANITIZE=ON -DSF_RTL_COVERAGE=ON >/dev/null
 cmake --build build/sanitize -j"$jobs"
+phase_done "sanitizer build"
 rm -rf build/sanitize/rtl-coverage
 SF_RTL_COVERAGE_DIR="$PWD/build/sanitize/rtl-coverage" \
     ctest --test-dir build/sanitize --output-on-failure -j"$jobs"
 scripts/rtl_coverage.sh --report-only build/sanitize
+phase_done "sanitizer tests and RTL coverage"
 
 cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
     -DSF_FUZZ=ON -DSF_WERROR=OFF >/dev/null
 targets=$(cd tests/fuzz && ls fuzz_*.cpp | sed 's/\.cpp$//')
 # shellcheck disable=SC2086
 cmake --build build/fuzz -j"$jobs" --target $targets
+phase_done "fuzz build"
 for target in $targets; do
     scratch="build/fuzz/corpus/$target"
     mkdir -p "$scratch"
@@ -60,3 +75,4 @@ for target in $targets; do
         -print_final_stats=1 "$scratch" "tests/fuzz/corpus/$target" 2>&1 | tail -n 12
 done
 echo "fuzz: ran $(echo $targets | wc -w) targets for ${fuzz_seconds}s each without a finding"
+phase_done "fuzzing"

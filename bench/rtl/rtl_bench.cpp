@@ -86,7 +86,9 @@ int main(int argc, char** argv) {
         }
     }
     try {
-        const std::vector<image::core_view> all = core_sections(sf::mapper::load_image(argv[1]));
+        // The sections point into the image's words, which must outlive them.
+        const std::vector<std::uint32_t> words = sf::mapper::load_image(argv[1]);
+        const std::vector<image::core_view> all = core_sections(words);
         if (all.empty()) {
             std::fprintf(stderr, "sf_bench_rtl: %s has no core\n", argv[1]);
             return 2;

@@ -98,9 +98,11 @@ rtl_core::rtl_core(const firmware::image::core_view& section,
     load();
     // The RTL checks everything but the analog timing; it must refuse exactly what is refused.
     if (refusal_.refused() != !ready()) {
-        throw std::logic_error("rtl core: the RTL " +
-                               std::string(refusal_.refused() ? "refused" : "accepted") +
-                               " a section that " + (ready() ? "is fine" : problem_));
+        throw std::logic_error(
+            "rtl core: the RTL " + std::string(refusal_.refused() ? "refused" : "accepted") +
+            " a section that " + (ready() ? "is fine" : problem_) + " (load error " +
+            std::to_string(refusal_.load_code) + " at " + std::to_string(refusal_.load_index) +
+            ", configuration error " + std::to_string(refusal_.config_code) + ")");
     }
     if (timing_.analog_neurons && ready()) {
         problem_ = "analog neurons: the RTL core runs a program for every neuron";

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -11,7 +12,6 @@
 #include "server_process.hpp"
 
 namespace fs = std::filesystem;
-using sf_test::map_example;
 using sf_test::outputs_in;
 using sf_test::run_to_end;
 using sf_test::scratch;
@@ -20,7 +20,31 @@ using sf_test::server_process;
 namespace {
 
 const std::string spikeforge = SPIKEFORGE_BINARY;
-const std::string balanced = "balanced_network/LEMS_balanced_network.xml";
+
+// The bundled example cut to its first 25 ms (1000 steps), written into `work`: every clock
+// cycle of the RTL is simulated, so the whole 500 ms would take half a minute a run.
+fs::path short_example(const scratch& work) {
+    std::string text = sf_test::read_file(fs::path(SF_EXAMPLES_DIR) / "balanced_network" /
+                                          "LEMS_balanced_network.xml");
+    const std::string length = "length=\"500ms\"";
+    const std::size_t at = text.find(length);
+    REQUIRE(at != std::string::npos);
+    text.replace(at, length.size(), "length=\"25ms\"");
+    const fs::path model = work / "short.xml";
+    std::ofstream(model) << text;
+    REQUIRE(fs::exists(model));
+    return model;
+}
+
+// The short example's image, mapped onto spinn5.
+fs::path short_image(const scratch& work) {
+    const fs::path image = work / "net.sfimg";
+    const auto [status, output] =
+        run_to_end(spikeforge, {"map", short_example(work).string(), "-o", image.string()});
+    INFO(output);
+    REQUIRE(status == 0);
+    return image;
+}
 
 std::pair<int, std::string> run_into(const fs::path& input, const fs::path& folder,
                                      std::vector<std::string> options) {
@@ -43,7 +67,7 @@ files_of(const fs::path& image, const fs::path& folder, const std::vector<std::s
 TEST_CASE("run --target rtl: every core and router Verilated, the functional target's files",
           "[cli][run][rtl]") {
     scratch work;
-    const fs::path image = map_example(work, balanced, "net.sfimg");
+    const fs::path image = short_image(work);
     const auto expected = files_of(image, work / "functional", {});
     REQUIRE(expected.size() == 2);
     const auto [status, output] = run_into(image, work / "rtl", {"--target", "rtl"});
@@ -55,7 +79,7 @@ TEST_CASE("run --target rtl: every core and router Verilated, the functional tar
 
 TEST_CASE("run MODEL --target rtl: a model mapped on the fly runs on the RTL", "[cli][run][rtl]") {
     scratch work;
-    const fs::path model = fs::path(SF_EXAMPLES_DIR) / balanced;
+    const fs::path model = short_example(work);
     const auto [f_status, f_output] = run_into(model, work / "functional", {});
     INFO(f_output);
     REQUIRE(f_status == 0);
@@ -69,7 +93,7 @@ TEST_CASE("run --target systemc --rtl-cores: Verilated cores inside the timed mo
           "value",
           "[cli][run][rtl][systemc]") {
     scratch work;
-    const fs::path image = map_example(work, balanced, "net.sfimg");
+    const fs::path image = short_image(work);
     const auto expected = files_of(image, work / "kernels", {"--target", "systemc"});
     REQUIRE(expected.size() == 2);
     for (const char* cores : {"all", "0", "1-2,3"}) {
@@ -87,7 +111,7 @@ TEST_CASE("run --target systemc --rtl-cores: Verilated cores inside the timed mo
 TEST_CASE("run: what the RTL targets cannot run is refused with exit 2 and no output",
           "[cli][run][rtl][errors]") {
     scratch work;
-    const fs::path image = map_example(work, balanced, "net.sfimg");
+    const fs::path image = short_image(work);
     struct expectation {
         std::vector<std::string> options;
         std::string says;
@@ -118,7 +142,7 @@ TEST_CASE("run: what the RTL targets cannot run is refused with exit 2 and no ou
 TEST_CASE("serve --target rtl: a run over UDP writes the files of the in-process run",
           "[cli][serve][rtl]") {
     scratch work;
-    const fs::path image = map_example(work, balanced, "net.sfimg");
+    const fs::path image = short_image(work);
     const auto expected = files_of(image, work / "in_process", {"--target", "rtl"});
     REQUIRE(expected.size() == 2);
 

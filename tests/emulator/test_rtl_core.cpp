@@ -28,24 +28,8 @@ using sf::emulator::rtl_core;
 using sf::emulator::test::section_data;
 using sf::emulator::test::word_of;
 
-std::vector<std::uint32_t> image_of(const sf::lems::model& model,
-                                    const sf::mapper::board& machine) {
-    using namespace sf::emulator::test;
-    return sf::mapper::encode_image(
-        sf::mapper::map_network(flatten_here(model), machine, quick_options()));
-}
-
-// A conformance example's model; fails (never skips) when the corpus is missing.
-sf::lems::model conformance_model(const std::string& example) {
-    using namespace sf::emulator::test;
-    const auto corpus = corpus_dir();
-    if (!corpus) {
-        FAIL(corpus_missing());
-    }
-    const fs::path file = *corpus / "derived" / (example + ".ref.xml");
-    REQUIRE(fs::is_regular_file(file));
-    return sf::lems::load_model({file});
-}
+using sf::emulator::test::conformance_model;
+using sf::emulator::test::image_of;
 
 // An image run by the functional emulator with every core a kernel and an RTL core in lockstep;
 // fails at the first difference, naming it.
@@ -479,4 +463,32 @@ TEST_CASE("rtl core: the lockstep checker reports a difference with an FST of th
     // Once different, the pair stops comparing.
     pair.step({});
     CHECK(pair.steps_compared() == 3);
+}
+
+TEST_CASE("rtl core: cores made one after another, and side by side, from one section", "[rtl]") {
+    const section_data s = section_of({op(opcode::lds, 1, 0, 0, 0), load_immediate(2, 1),
+                                       op(opcode::add, 1, 1, 2), op(opcode::sts, 0, 1, 0, 0)},
+                                      3, 1);
+    std::uint16_t spikes[4] = {};
+    {
+        rtl_core first(s.view());
+        REQUIRE(first.ready());
+        first.step(spikes, 4);
+    }
+    std::vector<std::unique_ptr<rtl_core>> cores;
+    for (int k = 0; k < 3; ++k) {
+        cores.push_back(std::make_unique<rtl_core>(s.view()));
+        INFO("core " << k << ": " << cores.back()->problem());
+        REQUIRE(cores.back()->ready());
+    }
+    for (int k = 0; k < 2; ++k) {
+        for (const auto& core : cores) {
+            core->step(spikes, 4);
+        }
+    }
+    cores.erase(cores.begin() + 1);
+    for (const auto& core : cores) {
+        core->step(spikes, 4);
+        CHECK(core->state(2, 0) == 3);
+    }
 }
