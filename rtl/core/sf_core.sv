@@ -611,6 +611,103 @@ module sf_core #(
   end
 `endif
 
+  // ---- functional coverage (docs/rtl.md, "Functional coverage" of the core); synthesis leaves
+  // it out.
+`ifndef SYNTHESIS
+  // Every opcode taking effect, and not taking effect because its guard failed, plain and negated.
+  logic guard_failed;
+  assign guard_failed = e1_valid && alive && predicate_values[e1_predicate] == e1_negate;
+  for (genvar code = 0; code < sf_isa_pkg::OPCODE_COUNT; code = code + 1) begin : opcode
+    bin_core_taken : cover property (@(posedge clk) rst_n && effect && e1_op == 6'(code));
+    bin_core_guard_failed : cover property (@(posedge clk) rst_n && guard_failed && !e1_negate
+        && e1_op == 6'(code));
+    bin_core_negated_guard_failed : cover property (@(posedge clk) rst_n && guard_failed
+        && e1_negate && e1_op == 6'(code));
+  end
+
+  // Saturation at both ends: an int32 clamp's result is its sign.
+  bin_core_add_clamped_high : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_ADD && e1_saturated && !e1_result[31]);
+  bin_core_add_clamped_low : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_ADD && e1_saturated && e1_result[31]);
+  bin_core_sub_clamped_high : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_SUB && e1_saturated && !e1_result[31]);
+  bin_core_sub_clamped_low : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_SUB && e1_saturated && e1_result[31]);
+  bin_core_shl_clamped_high : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_SHL && e1_saturated && !e1_result[31]);
+  bin_core_shl_clamped_low : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_SHL && e1_saturated && e1_result[31]);
+  bin_core_mul_clamped_high : cover property (@(posedge clk) rst_n && e2_valid
+      && e2_op == sf_isa_pkg::OP_MUL && e2_saturated && !e2_result[31]);
+  bin_core_mul_clamped_low : cover property (@(posedge clk) rst_n && e2_valid
+      && e2_op == sf_isa_pkg::OP_MUL && e2_saturated && e2_result[31]);
+  bin_core_lut_result_clamped_high : cover property (@(posedge clk) rst_n && e2_valid
+      && e2_op == sf_isa_pkg::OP_LUT && e2_saturated && !e2_result[31]);
+  bin_core_lut_result_clamped_low : cover property (@(posedge clk) rst_n && e2_valid
+      && e2_op == sf_isa_pkg::OP_LUT && e2_saturated && e2_result[31]);
+  bin_core_lut_input_below_table : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_LUT && e1_saturated && $signed(a) < $signed(table_x0));
+  bin_core_lut_input_above_table : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_LUT && e1_saturated && $signed(a) > $signed(table_x0));
+
+  // Each runtime fault.
+  bin_core_fault_constant : cover property (@(posedge clk) rst_n && fault
+      && run_status == sf_isa_pkg::RUN_CONSTANT_OUT_OF_RANGE);
+  bin_core_fault_state : cover property (@(posedge clk) rst_n && fault
+      && run_status == sf_isa_pkg::RUN_STATE_OUT_OF_RANGE);
+  bin_core_fault_input : cover property (@(posedge clk) rst_n && fault
+      && run_status == sf_isa_pkg::RUN_INPUT_OUT_OF_RANGE);
+  bin_core_fault_table : cover property (@(posedge clk) rst_n && fault
+      && run_status == sf_isa_pkg::RUN_TABLE_OUT_OF_RANGE);
+
+  // A late result read by the next instruction (a stall: the instruction before it is in E1), and
+  // read two and three instructions later (no stall). The words that issued before the one in D.
+  logic [15:0] late_1, late_2, late_3;
+  logic [5:0] op_1, op_2, op_3;
+  always_ff @(posedge clk) begin
+    if (enter_issue) begin
+      late_1 <= 16'd0;
+      late_2 <= 16'd0;
+      late_3 <= 16'd0;
+    end else if (d_advance) begin
+      late_1 <= d_late_writes;
+      late_2 <= late_1;
+      late_3 <= late_2;
+      op_1 <= d_op;
+      op_2 <= op_1;
+      op_3 <= op_2;
+    end
+  end
+  logic reads_2, reads_3;
+  assign reads_2 = d_advance && (d_reads & late_2) != 16'd0;
+  assign reads_3 = d_advance && (d_reads & late_3) != 16'd0;
+  bin_core_mul_read_next_stalls : cover property (@(posedge clk) rst_n && hazard && e1_valid
+      && e1_op == sf_isa_pkg::OP_MUL);
+  bin_core_lut_read_next_stalls : cover property (@(posedge clk) rst_n && hazard && e1_valid
+      && e1_op == sf_isa_pkg::OP_LUT);
+  bin_core_rand_read_next_stalls : cover property (@(posedge clk) rst_n && hazard && e1_valid
+      && e1_op == sf_isa_pkg::OP_RAND);
+  bin_core_mul_read_at_2 : cover property (@(posedge clk) rst_n && reads_2
+      && op_2 == sf_isa_pkg::OP_MUL);
+  bin_core_lut_read_at_2 : cover property (@(posedge clk) rst_n && reads_2
+      && op_2 == sf_isa_pkg::OP_LUT);
+  bin_core_rand_read_at_2 : cover property (@(posedge clk) rst_n && reads_2
+      && op_2 == sf_isa_pkg::OP_RAND);
+  bin_core_mul_read_at_3 : cover property (@(posedge clk) rst_n && reads_3
+      && op_3 == sf_isa_pkg::OP_MUL);
+  bin_core_lut_read_at_3 : cover property (@(posedge clk) rst_n && reads_3
+      && op_3 == sf_isa_pkg::OP_LUT);
+  bin_core_rand_read_at_3 : cover property (@(posedge clk) rst_n && reads_3
+      && op_3 == sf_isa_pkg::OP_RAND);
+  // rand_cycles > 1: rand waits in decode.
+  bin_core_rand_holds_decode : cover property (@(posedge clk) rst_n && rand_hold);
+
+  // An lds straight after an sts of the same slot takes the stored word.
+  bin_core_store_then_load : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_LDS && forward_valid && forward_index == e1_index);
+`endif
+
   logic unused_bits;
   assign unused_bits = ^{e1_rb, predicates[0], e1_rd[3:2], e1_index[10:6], e1_partial[63:32] & 32'd0,
                          store_address[31:STATE_BITS], state_read_address[31:STATE_BITS],

@@ -186,6 +186,26 @@ module sf_core_config #(
     end
   end
 
+  // Functional coverage (docs/rtl.md, "Functional coverage" of the core): each load error as it
+  // is latched, and each configuration error code the cycle after the checks set it.
+`ifndef SYNTHESIS
+  bin_core_load_bad_instruction : cover property (@(posedge clk) rst_n && load_valid
+      && !load_error && refusal == sf_core_pkg::LOAD_BAD_INSTRUCTION);
+  bin_core_load_bad_address : cover property (@(posedge clk) rst_n && load_valid && !load_error
+      && refusal == sf_core_pkg::LOAD_BAD_ADDRESS);
+  bin_core_load_bad_region : cover property (@(posedge clk) rst_n && load_valid && !load_error
+      && refusal == sf_core_pkg::LOAD_BAD_REGION);
+  logic checked;  // config_error_code was set in the last cycle
+  always_ff @(posedge clk) begin
+    if (!rst_n) checked <= 1'b0;
+    else checked <= rechecked;
+  end
+  for (genvar code = 1; code <= 14; code = code + 1) begin : config_codes
+    bin_core_config_error : cover property (@(posedge clk) rst_n && checked
+        && config_error_code == 4'(code));
+  end
+`endif
+
   logic unused_bits;
   assign unused_bits = ^{selected_shape[31:13], selected_shape[7:5], selected_base};
 endmodule

@@ -147,6 +147,28 @@ module sf_core_ring #(
   end
 `endif
 
+  // Functional coverage (docs/rtl.md, "Functional coverage" of the core): every slot written and
+  // every delay taken by a synaptic word, each reason to drop one, sums clamped at both ends.
+`ifndef SYNTHESIS
+  for (genvar s = 0; s < DELAY_SLOTS; s = s + 1) begin : slots
+    bin_core_slot_written : cover property (@(posedge clk) rst_n && accept && !dropped
+        && slot == 32'(s));
+  end
+  for (genvar d = 1; d <= DELAY_SLOTS; d = d + 1) begin : delays
+    bin_core_delay : cover property (@(posedge clk) rst_n && accept && !dropped && delay == 5'(d));
+  end
+  bin_core_dropped_target : cover property (@(posedge clk) rst_n && accept
+      && {24'd0, target} >= neurons);
+  bin_core_dropped_channel : cover property (@(posedge clk) rst_n && accept
+      && {28'd0, channel} >= input_channels);
+  bin_core_dropped_delay : cover property (@(posedge clk) rst_n && accept
+      && {27'd0, delay} > delay_slots);
+  bin_core_input_sum_clamped_high : cover property (@(posedge clk) rst_n && pending
+      && pending_overflow && !wide_sum[32]);
+  bin_core_input_sum_clamped_low : cover property (@(posedge clk) rst_n && pending
+      && pending_overflow && wide_sum[32]);
+`endif
+
   logic unused_bits;
   assign unused_bits = ^{slot, channel};
 endmodule
