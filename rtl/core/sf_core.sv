@@ -617,13 +617,133 @@ module sf_core #(
   // Every opcode taking effect, and not taking effect because its guard failed, plain and negated.
   logic guard_failed;
   assign guard_failed = e1_valid && alive && predicate_values[e1_predicate] == e1_negate;
-  for (genvar code = 0; code < sf_isa_pkg::OPCODE_COUNT; code = code + 1) begin : opcode
-    bin_core_taken : cover property (@(posedge clk) rst_n && effect && e1_op == 6'(code));
-    bin_core_guard_failed : cover property (@(posedge clk) rst_n && guard_failed && !e1_negate
-        && e1_op == 6'(code));
-    bin_core_negated_guard_failed : cover property (@(posedge clk) rst_n && guard_failed
-        && e1_negate && e1_op == 6'(code));
-  end
+  // One cover per case: Verilator 5.006 counts a generate loop's covers as one point.
+  bin_core_nop_taken : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_NOP);
+  bin_core_nop_guard_failed : cover property (@(posedge clk) rst_n && guard_failed
+      && !e1_negate && e1_op == sf_isa_pkg::OP_NOP);
+  bin_core_nop_negated_guard_failed : cover property (@(posedge clk) rst_n
+      && guard_failed && e1_negate && e1_op == sf_isa_pkg::OP_NOP);
+  bin_core_li_taken : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_LI);
+  bin_core_li_guard_failed : cover property (@(posedge clk) rst_n && guard_failed
+      && !e1_negate && e1_op == sf_isa_pkg::OP_LI);
+  bin_core_li_negated_guard_failed : cover property (@(posedge clk) rst_n
+      && guard_failed && e1_negate && e1_op == sf_isa_pkg::OP_LI);
+  bin_core_ldc_taken : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_LDC);
+  bin_core_ldc_guard_failed : cover property (@(posedge clk) rst_n && guard_failed
+      && !e1_negate && e1_op == sf_isa_pkg::OP_LDC);
+  bin_core_ldc_negated_guard_failed : cover property (@(posedge clk) rst_n
+      && guard_failed && e1_negate && e1_op == sf_isa_pkg::OP_LDC);
+  bin_core_lds_taken : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_LDS);
+  bin_core_lds_guard_failed : cover property (@(posedge clk) rst_n && guard_failed
+      && !e1_negate && e1_op == sf_isa_pkg::OP_LDS);
+  bin_core_lds_negated_guard_failed : cover property (@(posedge clk) rst_n
+      && guard_failed && e1_negate && e1_op == sf_isa_pkg::OP_LDS);
+  bin_core_sts_taken : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_STS);
+  bin_core_sts_guard_failed : cover property (@(posedge clk) rst_n && guard_failed
+      && !e1_negate && e1_op == sf_isa_pkg::OP_STS);
+  bin_core_sts_negated_guard_failed : cover property (@(posedge clk) rst_n
+      && guard_failed && e1_negate && e1_op == sf_isa_pkg::OP_STS);
+  bin_core_ldin_taken : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_LDIN);
+  bin_core_ldin_guard_failed : cover property (@(posedge clk) rst_n && guard_failed
+      && !e1_negate && e1_op == sf_isa_pkg::OP_LDIN);
+  bin_core_ldin_negated_guard_failed : cover property (@(posedge clk) rst_n
+      && guard_failed && e1_negate && e1_op == sf_isa_pkg::OP_LDIN);
+  bin_core_add_taken : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_ADD);
+  bin_core_add_guard_failed : cover property (@(posedge clk) rst_n && guard_failed
+      && !e1_negate && e1_op == sf_isa_pkg::OP_ADD);
+  bin_core_add_negated_guard_failed : cover property (@(posedge clk) rst_n
+      && guard_failed && e1_negate && e1_op == sf_isa_pkg::OP_ADD);
+  bin_core_sub_taken : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_SUB);
+  bin_core_sub_guard_failed : cover property (@(posedge clk) rst_n && guard_failed
+      && !e1_negate && e1_op == sf_isa_pkg::OP_SUB);
+  bin_core_sub_negated_guard_failed : cover property (@(posedge clk) rst_n
+      && guard_failed && e1_negate && e1_op == sf_isa_pkg::OP_SUB);
+  bin_core_mul_taken : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_MUL);
+  bin_core_mul_guard_failed : cover property (@(posedge clk) rst_n && guard_failed
+      && !e1_negate && e1_op == sf_isa_pkg::OP_MUL);
+  bin_core_mul_negated_guard_failed : cover property (@(posedge clk) rst_n
+      && guard_failed && e1_negate && e1_op == sf_isa_pkg::OP_MUL);
+  bin_core_shl_taken : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_SHL);
+  bin_core_shl_guard_failed : cover property (@(posedge clk) rst_n && guard_failed
+      && !e1_negate && e1_op == sf_isa_pkg::OP_SHL);
+  bin_core_shl_negated_guard_failed : cover property (@(posedge clk) rst_n
+      && guard_failed && e1_negate && e1_op == sf_isa_pkg::OP_SHL);
+  bin_core_shr_taken : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_SHR);
+  bin_core_shr_guard_failed : cover property (@(posedge clk) rst_n && guard_failed
+      && !e1_negate && e1_op == sf_isa_pkg::OP_SHR);
+  bin_core_shr_negated_guard_failed : cover property (@(posedge clk) rst_n
+      && guard_failed && e1_negate && e1_op == sf_isa_pkg::OP_SHR);
+  bin_core_min_taken : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_MIN);
+  bin_core_min_guard_failed : cover property (@(posedge clk) rst_n && guard_failed
+      && !e1_negate && e1_op == sf_isa_pkg::OP_MIN);
+  bin_core_min_negated_guard_failed : cover property (@(posedge clk) rst_n
+      && guard_failed && e1_negate && e1_op == sf_isa_pkg::OP_MIN);
+  bin_core_max_taken : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_MAX);
+  bin_core_max_guard_failed : cover property (@(posedge clk) rst_n && guard_failed
+      && !e1_negate && e1_op == sf_isa_pkg::OP_MAX);
+  bin_core_max_negated_guard_failed : cover property (@(posedge clk) rst_n
+      && guard_failed && e1_negate && e1_op == sf_isa_pkg::OP_MAX);
+  bin_core_cmpgt_taken : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_CMPGT);
+  bin_core_cmpgt_guard_failed : cover property (@(posedge clk) rst_n && guard_failed
+      && !e1_negate && e1_op == sf_isa_pkg::OP_CMPGT);
+  bin_core_cmpgt_negated_guard_failed : cover property (@(posedge clk) rst_n
+      && guard_failed && e1_negate && e1_op == sf_isa_pkg::OP_CMPGT);
+  bin_core_cmpge_taken : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_CMPGE);
+  bin_core_cmpge_guard_failed : cover property (@(posedge clk) rst_n && guard_failed
+      && !e1_negate && e1_op == sf_isa_pkg::OP_CMPGE);
+  bin_core_cmpge_negated_guard_failed : cover property (@(posedge clk) rst_n
+      && guard_failed && e1_negate && e1_op == sf_isa_pkg::OP_CMPGE);
+  bin_core_cmpeq_taken : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_CMPEQ);
+  bin_core_cmpeq_guard_failed : cover property (@(posedge clk) rst_n && guard_failed
+      && !e1_negate && e1_op == sf_isa_pkg::OP_CMPEQ);
+  bin_core_cmpeq_negated_guard_failed : cover property (@(posedge clk) rst_n
+      && guard_failed && e1_negate && e1_op == sf_isa_pkg::OP_CMPEQ);
+  bin_core_sel_taken : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_SEL);
+  bin_core_sel_guard_failed : cover property (@(posedge clk) rst_n && guard_failed
+      && !e1_negate && e1_op == sf_isa_pkg::OP_SEL);
+  bin_core_sel_negated_guard_failed : cover property (@(posedge clk) rst_n
+      && guard_failed && e1_negate && e1_op == sf_isa_pkg::OP_SEL);
+  bin_core_lut_taken : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_LUT);
+  bin_core_lut_guard_failed : cover property (@(posedge clk) rst_n && guard_failed
+      && !e1_negate && e1_op == sf_isa_pkg::OP_LUT);
+  bin_core_lut_negated_guard_failed : cover property (@(posedge clk) rst_n
+      && guard_failed && e1_negate && e1_op == sf_isa_pkg::OP_LUT);
+  bin_core_spike_taken : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_SPIKE);
+  bin_core_spike_guard_failed : cover property (@(posedge clk) rst_n && guard_failed
+      && !e1_negate && e1_op == sf_isa_pkg::OP_SPIKE);
+  bin_core_spike_negated_guard_failed : cover property (@(posedge clk) rst_n
+      && guard_failed && e1_negate && e1_op == sf_isa_pkg::OP_SPIKE);
+  bin_core_ldt_taken : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_LDT);
+  bin_core_ldt_guard_failed : cover property (@(posedge clk) rst_n && guard_failed
+      && !e1_negate && e1_op == sf_isa_pkg::OP_LDT);
+  bin_core_ldt_negated_guard_failed : cover property (@(posedge clk) rst_n
+      && guard_failed && e1_negate && e1_op == sf_isa_pkg::OP_LDT);
+  bin_core_rand_taken : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_RAND);
+  bin_core_rand_guard_failed : cover property (@(posedge clk) rst_n && guard_failed
+      && !e1_negate && e1_op == sf_isa_pkg::OP_RAND);
+  bin_core_rand_negated_guard_failed : cover property (@(posedge clk) rst_n
+      && guard_failed && e1_negate && e1_op == sf_isa_pkg::OP_RAND);
 
   // Saturation at both ends: an int32 clamp's result is its sign.
   bin_core_add_clamped_high : cover property (@(posedge clk) rst_n && effect
@@ -642,10 +762,8 @@ module sf_core #(
       && e2_op == sf_isa_pkg::OP_MUL && e2_saturated && !e2_result[31]);
   bin_core_mul_clamped_low : cover property (@(posedge clk) rst_n && e2_valid
       && e2_op == sf_isa_pkg::OP_MUL && e2_saturated && e2_result[31]);
-  bin_core_lut_result_clamped_high : cover property (@(posedge clk) rst_n && e2_valid
-      && e2_op == sf_isa_pkg::OP_LUT && e2_saturated && !e2_result[31]);
-  bin_core_lut_result_clamped_low : cover property (@(posedge clk) rst_n && e2_valid
-      && e2_op == sf_isa_pkg::OP_LUT && e2_saturated && e2_result[31]);
+  // lut's result lies between its two samples (the fraction is at most 2^step), so its clamp
+  // never acts: no bin for it.
   bin_core_lut_input_below_table : cover property (@(posedge clk) rst_n && effect
       && e1_op == sf_isa_pkg::OP_LUT && e1_saturated && $signed(a) < $signed(table_x0));
   bin_core_lut_input_above_table : cover property (@(posedge clk) rst_n && effect

@@ -200,10 +200,35 @@ module sf_core_config #(
     if (!rst_n) checked <= 1'b0;
     else checked <= rechecked;
   end
-  for (genvar code = 1; code <= 14; code = code + 1) begin : config_codes
-    bin_core_config_error : cover property (@(posedge clk) rst_n && checked
-        && config_error_code == 4'(code));
-  end
+  // One cover per case: Verilator 5.006 counts a generate loop's covers as one point.
+  bin_core_config_too_many_neurons : cover property (@(posedge clk) rst_n && checked
+      && config_error_code == sf_core_pkg::CONFIG_TOO_MANY_NEURONS);
+  bin_core_config_too_many_state_words : cover property (@(posedge clk) rst_n && checked
+      && config_error_code == sf_core_pkg::CONFIG_TOO_MANY_STATE_WORDS);
+  bin_core_config_state_memory : cover property (@(posedge clk) rst_n && checked
+      && config_error_code == sf_core_pkg::CONFIG_STATE_MEMORY);
+  bin_core_config_too_many_input_channels : cover property (@(posedge clk) rst_n && checked
+      && config_error_code == sf_core_pkg::CONFIG_TOO_MANY_INPUT_CHANNELS);
+  bin_core_config_bad_delay_slots : cover property (@(posedge clk) rst_n && checked
+      && config_error_code == sf_core_pkg::CONFIG_BAD_DELAY_SLOTS);
+  bin_core_config_program_too_long : cover property (@(posedge clk) rst_n && checked
+      && config_error_code == sf_core_pkg::CONFIG_PROGRAM_TOO_LONG);
+  bin_core_config_too_many_constants : cover property (@(posedge clk) rst_n && checked
+      && config_error_code == sf_core_pkg::CONFIG_TOO_MANY_CONSTANTS);
+  bin_core_config_too_many_tables : cover property (@(posedge clk) rst_n && checked
+      && config_error_code == sf_core_pkg::CONFIG_TOO_MANY_TABLES);
+  bin_core_config_bad_table : cover property (@(posedge clk) rst_n && checked
+      && config_error_code == sf_core_pkg::CONFIG_BAD_TABLE);
+  bin_core_config_table_memory : cover property (@(posedge clk) rst_n && checked
+      && config_error_code == sf_core_pkg::CONFIG_TABLE_MEMORY);
+  bin_core_config_neuron_cycles : cover property (@(posedge clk) rst_n && checked
+      && config_error_code == sf_core_pkg::CONFIG_NEURON_CYCLES);
+  bin_core_config_tick_cycles : cover property (@(posedge clk) rst_n && checked
+      && config_error_code == sf_core_pkg::CONFIG_TICK_CYCLES);
+  bin_core_config_spike_cycles : cover property (@(posedge clk) rst_n && checked
+      && config_error_code == sf_core_pkg::CONFIG_SPIKE_CYCLES);
+  bin_core_config_rand_cycles : cover property (@(posedge clk) rst_n && checked
+      && config_error_code == sf_core_pkg::CONFIG_RAND_CYCLES);
 `endif
 
   logic unused_bits;
