@@ -203,6 +203,41 @@ module sf_core #(
       .spike_stall_cycles
   );
 
+`ifndef SYNTHESIS
+  // Each configuration error code refusing a tick (docs/rtl.md, "Functional coverage" of the
+  // core): the code a refused section ends with, not the passing ones while it is being loaded.
+  logic tick_meets_code;
+  assign tick_meets_code = rst_n && tick && idle && !config_checking;
+  bin_core_config_too_many_neurons : cover property (@(posedge clk) tick_meets_code
+      && config_error_code == sf_core_pkg::CONFIG_TOO_MANY_NEURONS);
+  bin_core_config_too_many_state_words : cover property (@(posedge clk) tick_meets_code
+      && config_error_code == sf_core_pkg::CONFIG_TOO_MANY_STATE_WORDS);
+  bin_core_config_state_memory : cover property (@(posedge clk) tick_meets_code
+      && config_error_code == sf_core_pkg::CONFIG_STATE_MEMORY);
+  bin_core_config_too_many_input_channels : cover property (@(posedge clk) tick_meets_code
+      && config_error_code == sf_core_pkg::CONFIG_TOO_MANY_INPUT_CHANNELS);
+  bin_core_config_bad_delay_slots : cover property (@(posedge clk) tick_meets_code
+      && config_error_code == sf_core_pkg::CONFIG_BAD_DELAY_SLOTS);
+  bin_core_config_program_too_long : cover property (@(posedge clk) tick_meets_code
+      && config_error_code == sf_core_pkg::CONFIG_PROGRAM_TOO_LONG);
+  bin_core_config_too_many_constants : cover property (@(posedge clk) tick_meets_code
+      && config_error_code == sf_core_pkg::CONFIG_TOO_MANY_CONSTANTS);
+  bin_core_config_too_many_tables : cover property (@(posedge clk) tick_meets_code
+      && config_error_code == sf_core_pkg::CONFIG_TOO_MANY_TABLES);
+  bin_core_config_bad_table : cover property (@(posedge clk) tick_meets_code
+      && config_error_code == sf_core_pkg::CONFIG_BAD_TABLE);
+  bin_core_config_table_memory : cover property (@(posedge clk) tick_meets_code
+      && config_error_code == sf_core_pkg::CONFIG_TABLE_MEMORY);
+  bin_core_config_neuron_cycles : cover property (@(posedge clk) tick_meets_code
+      && config_error_code == sf_core_pkg::CONFIG_NEURON_CYCLES);
+  bin_core_config_tick_cycles : cover property (@(posedge clk) tick_meets_code
+      && config_error_code == sf_core_pkg::CONFIG_TICK_CYCLES);
+  bin_core_config_spike_cycles : cover property (@(posedge clk) tick_meets_code
+      && config_error_code == sf_core_pkg::CONFIG_SPIKE_CYCLES);
+  bin_core_config_rand_cycles : cover property (@(posedge clk) tick_meets_code
+      && config_error_code == sf_core_pkg::CONFIG_RAND_CYCLES);
+`endif
+
   // ---- ring buffer and synaptic input
   logic [31:0] input_word;
   logic [10:0] e1_index;

@@ -187,7 +187,7 @@ module sf_core_config #(
   end
 
   // Functional coverage (docs/rtl.md, "Functional coverage" of the core): each load error as it
-  // is latched, and each configuration error code the cycle after the checks set it.
+  // is latched. The configuration's codes are covered where a tick meets them (sf_core).
 `ifndef SYNTHESIS
   bin_core_load_bad_instruction : cover property (@(posedge clk) rst_n && load_valid
       && !load_error && refusal == sf_core_pkg::LOAD_BAD_INSTRUCTION);
@@ -195,40 +195,6 @@ module sf_core_config #(
       && refusal == sf_core_pkg::LOAD_BAD_ADDRESS);
   bin_core_load_bad_region : cover property (@(posedge clk) rst_n && load_valid && !load_error
       && refusal == sf_core_pkg::LOAD_BAD_REGION);
-  logic checked;  // config_error_code was set in the last cycle
-  always_ff @(posedge clk) begin
-    if (!rst_n) checked <= 1'b0;
-    else checked <= rechecked;
-  end
-  // One cover per case: Verilator 5.006 counts a generate loop's covers as one point.
-  bin_core_config_too_many_neurons : cover property (@(posedge clk) rst_n && checked
-      && config_error_code == sf_core_pkg::CONFIG_TOO_MANY_NEURONS);
-  bin_core_config_too_many_state_words : cover property (@(posedge clk) rst_n && checked
-      && config_error_code == sf_core_pkg::CONFIG_TOO_MANY_STATE_WORDS);
-  bin_core_config_state_memory : cover property (@(posedge clk) rst_n && checked
-      && config_error_code == sf_core_pkg::CONFIG_STATE_MEMORY);
-  bin_core_config_too_many_input_channels : cover property (@(posedge clk) rst_n && checked
-      && config_error_code == sf_core_pkg::CONFIG_TOO_MANY_INPUT_CHANNELS);
-  bin_core_config_bad_delay_slots : cover property (@(posedge clk) rst_n && checked
-      && config_error_code == sf_core_pkg::CONFIG_BAD_DELAY_SLOTS);
-  bin_core_config_program_too_long : cover property (@(posedge clk) rst_n && checked
-      && config_error_code == sf_core_pkg::CONFIG_PROGRAM_TOO_LONG);
-  bin_core_config_too_many_constants : cover property (@(posedge clk) rst_n && checked
-      && config_error_code == sf_core_pkg::CONFIG_TOO_MANY_CONSTANTS);
-  bin_core_config_too_many_tables : cover property (@(posedge clk) rst_n && checked
-      && config_error_code == sf_core_pkg::CONFIG_TOO_MANY_TABLES);
-  bin_core_config_bad_table : cover property (@(posedge clk) rst_n && checked
-      && config_error_code == sf_core_pkg::CONFIG_BAD_TABLE);
-  bin_core_config_table_memory : cover property (@(posedge clk) rst_n && checked
-      && config_error_code == sf_core_pkg::CONFIG_TABLE_MEMORY);
-  bin_core_config_neuron_cycles : cover property (@(posedge clk) rst_n && checked
-      && config_error_code == sf_core_pkg::CONFIG_NEURON_CYCLES);
-  bin_core_config_tick_cycles : cover property (@(posedge clk) rst_n && checked
-      && config_error_code == sf_core_pkg::CONFIG_TICK_CYCLES);
-  bin_core_config_spike_cycles : cover property (@(posedge clk) rst_n && checked
-      && config_error_code == sf_core_pkg::CONFIG_SPIKE_CYCLES);
-  bin_core_config_rand_cycles : cover property (@(posedge clk) rst_n && checked
-      && config_error_code == sf_core_pkg::CONFIG_RAND_CYCLES);
 `endif
 
   logic unused_bits;
