@@ -72,7 +72,8 @@ def print_bins(points):
     for fields, count in points:
         kind, module = kind_and_module(fields)
         if kind == "bin":
-            # Bins of a generate loop share one point per label; the hierarchy tells them apart.
+            # Verilator 5.006 counts a generate loop's covers as one point, its index written `*`
+            # in the hierarchy: the designs write one cover per case.
             name = fields.get("h", "").partition(".")[2] or f"{module}.{fields.get('o', '?')}"
             name = name.replace("__BRA__", "[").replace("__KET__", "]")
             bins[name] += count

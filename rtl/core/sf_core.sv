@@ -203,6 +203,41 @@ module sf_core #(
       .spike_stall_cycles
   );
 
+`ifndef SYNTHESIS
+  // Each configuration error code refusing a tick (docs/rtl.md, "Functional coverage" of the
+  // core): the code a refused section ends with, not the passing ones while it is being loaded.
+  logic tick_meets_code;
+  assign tick_meets_code = rst_n && tick && idle && !config_checking;
+  bin_core_config_too_many_neurons : cover property (@(posedge clk) tick_meets_code
+      && config_error_code == sf_core_pkg::CONFIG_TOO_MANY_NEURONS);
+  bin_core_config_too_many_state_words : cover property (@(posedge clk) tick_meets_code
+      && config_error_code == sf_core_pkg::CONFIG_TOO_MANY_STATE_WORDS);
+  bin_core_config_state_memory : cover property (@(posedge clk) tick_meets_code
+      && config_error_code == sf_core_pkg::CONFIG_STATE_MEMORY);
+  bin_core_config_too_many_input_channels : cover property (@(posedge clk) tick_meets_code
+      && config_error_code == sf_core_pkg::CONFIG_TOO_MANY_INPUT_CHANNELS);
+  bin_core_config_bad_delay_slots : cover property (@(posedge clk) tick_meets_code
+      && config_error_code == sf_core_pkg::CONFIG_BAD_DELAY_SLOTS);
+  bin_core_config_program_too_long : cover property (@(posedge clk) tick_meets_code
+      && config_error_code == sf_core_pkg::CONFIG_PROGRAM_TOO_LONG);
+  bin_core_config_too_many_constants : cover property (@(posedge clk) tick_meets_code
+      && config_error_code == sf_core_pkg::CONFIG_TOO_MANY_CONSTANTS);
+  bin_core_config_too_many_tables : cover property (@(posedge clk) tick_meets_code
+      && config_error_code == sf_core_pkg::CONFIG_TOO_MANY_TABLES);
+  bin_core_config_bad_table : cover property (@(posedge clk) tick_meets_code
+      && config_error_code == sf_core_pkg::CONFIG_BAD_TABLE);
+  bin_core_config_table_memory : cover property (@(posedge clk) tick_meets_code
+      && config_error_code == sf_core_pkg::CONFIG_TABLE_MEMORY);
+  bin_core_config_neuron_cycles : cover property (@(posedge clk) tick_meets_code
+      && config_error_code == sf_core_pkg::CONFIG_NEURON_CYCLES);
+  bin_core_config_tick_cycles : cover property (@(posedge clk) tick_meets_code
+      && config_error_code == sf_core_pkg::CONFIG_TICK_CYCLES);
+  bin_core_config_spike_cycles : cover property (@(posedge clk) tick_meets_code
+      && config_error_code == sf_core_pkg::CONFIG_SPIKE_CYCLES);
+  bin_core_config_rand_cycles : cover property (@(posedge clk) tick_meets_code
+      && config_error_code == sf_core_pkg::CONFIG_RAND_CYCLES);
+`endif
+
   // ---- ring buffer and synaptic input
   logic [31:0] input_word;
   logic [10:0] e1_index;
@@ -609,6 +644,221 @@ module sf_core #(
       assert (!(d_valid && !issue)) else $error("core: decode busy outside ISSUE");
     end
   end
+`endif
+
+  // ---- functional coverage (docs/rtl.md, "Functional coverage" of the core); synthesis leaves
+  // it out.
+`ifndef SYNTHESIS
+  // Every opcode taking effect, and not taking effect because its guard failed, plain and negated.
+  logic guard_failed;
+  assign guard_failed = e1_valid && alive && predicate_values[e1_predicate] == e1_negate;
+  // One cover per case: Verilator 5.006 counts a generate loop's covers as one point.
+  bin_core_nop_taken : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_NOP);
+  bin_core_nop_guard_failed : cover property (@(posedge clk) rst_n && guard_failed
+      && !e1_negate && e1_op == sf_isa_pkg::OP_NOP);
+  bin_core_nop_negated_guard_failed : cover property (@(posedge clk) rst_n
+      && guard_failed && e1_negate && e1_op == sf_isa_pkg::OP_NOP);
+  bin_core_li_taken : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_LI);
+  bin_core_li_guard_failed : cover property (@(posedge clk) rst_n && guard_failed
+      && !e1_negate && e1_op == sf_isa_pkg::OP_LI);
+  bin_core_li_negated_guard_failed : cover property (@(posedge clk) rst_n
+      && guard_failed && e1_negate && e1_op == sf_isa_pkg::OP_LI);
+  bin_core_ldc_taken : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_LDC);
+  bin_core_ldc_guard_failed : cover property (@(posedge clk) rst_n && guard_failed
+      && !e1_negate && e1_op == sf_isa_pkg::OP_LDC);
+  bin_core_ldc_negated_guard_failed : cover property (@(posedge clk) rst_n
+      && guard_failed && e1_negate && e1_op == sf_isa_pkg::OP_LDC);
+  bin_core_lds_taken : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_LDS);
+  bin_core_lds_guard_failed : cover property (@(posedge clk) rst_n && guard_failed
+      && !e1_negate && e1_op == sf_isa_pkg::OP_LDS);
+  bin_core_lds_negated_guard_failed : cover property (@(posedge clk) rst_n
+      && guard_failed && e1_negate && e1_op == sf_isa_pkg::OP_LDS);
+  bin_core_sts_taken : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_STS);
+  bin_core_sts_guard_failed : cover property (@(posedge clk) rst_n && guard_failed
+      && !e1_negate && e1_op == sf_isa_pkg::OP_STS);
+  bin_core_sts_negated_guard_failed : cover property (@(posedge clk) rst_n
+      && guard_failed && e1_negate && e1_op == sf_isa_pkg::OP_STS);
+  bin_core_ldin_taken : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_LDIN);
+  bin_core_ldin_guard_failed : cover property (@(posedge clk) rst_n && guard_failed
+      && !e1_negate && e1_op == sf_isa_pkg::OP_LDIN);
+  bin_core_ldin_negated_guard_failed : cover property (@(posedge clk) rst_n
+      && guard_failed && e1_negate && e1_op == sf_isa_pkg::OP_LDIN);
+  bin_core_add_taken : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_ADD);
+  bin_core_add_guard_failed : cover property (@(posedge clk) rst_n && guard_failed
+      && !e1_negate && e1_op == sf_isa_pkg::OP_ADD);
+  bin_core_add_negated_guard_failed : cover property (@(posedge clk) rst_n
+      && guard_failed && e1_negate && e1_op == sf_isa_pkg::OP_ADD);
+  bin_core_sub_taken : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_SUB);
+  bin_core_sub_guard_failed : cover property (@(posedge clk) rst_n && guard_failed
+      && !e1_negate && e1_op == sf_isa_pkg::OP_SUB);
+  bin_core_sub_negated_guard_failed : cover property (@(posedge clk) rst_n
+      && guard_failed && e1_negate && e1_op == sf_isa_pkg::OP_SUB);
+  bin_core_mul_taken : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_MUL);
+  bin_core_mul_guard_failed : cover property (@(posedge clk) rst_n && guard_failed
+      && !e1_negate && e1_op == sf_isa_pkg::OP_MUL);
+  bin_core_mul_negated_guard_failed : cover property (@(posedge clk) rst_n
+      && guard_failed && e1_negate && e1_op == sf_isa_pkg::OP_MUL);
+  bin_core_shl_taken : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_SHL);
+  bin_core_shl_guard_failed : cover property (@(posedge clk) rst_n && guard_failed
+      && !e1_negate && e1_op == sf_isa_pkg::OP_SHL);
+  bin_core_shl_negated_guard_failed : cover property (@(posedge clk) rst_n
+      && guard_failed && e1_negate && e1_op == sf_isa_pkg::OP_SHL);
+  bin_core_shr_taken : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_SHR);
+  bin_core_shr_guard_failed : cover property (@(posedge clk) rst_n && guard_failed
+      && !e1_negate && e1_op == sf_isa_pkg::OP_SHR);
+  bin_core_shr_negated_guard_failed : cover property (@(posedge clk) rst_n
+      && guard_failed && e1_negate && e1_op == sf_isa_pkg::OP_SHR);
+  bin_core_min_taken : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_MIN);
+  bin_core_min_guard_failed : cover property (@(posedge clk) rst_n && guard_failed
+      && !e1_negate && e1_op == sf_isa_pkg::OP_MIN);
+  bin_core_min_negated_guard_failed : cover property (@(posedge clk) rst_n
+      && guard_failed && e1_negate && e1_op == sf_isa_pkg::OP_MIN);
+  bin_core_max_taken : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_MAX);
+  bin_core_max_guard_failed : cover property (@(posedge clk) rst_n && guard_failed
+      && !e1_negate && e1_op == sf_isa_pkg::OP_MAX);
+  bin_core_max_negated_guard_failed : cover property (@(posedge clk) rst_n
+      && guard_failed && e1_negate && e1_op == sf_isa_pkg::OP_MAX);
+  bin_core_cmpgt_taken : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_CMPGT);
+  bin_core_cmpgt_guard_failed : cover property (@(posedge clk) rst_n && guard_failed
+      && !e1_negate && e1_op == sf_isa_pkg::OP_CMPGT);
+  bin_core_cmpgt_negated_guard_failed : cover property (@(posedge clk) rst_n
+      && guard_failed && e1_negate && e1_op == sf_isa_pkg::OP_CMPGT);
+  bin_core_cmpge_taken : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_CMPGE);
+  bin_core_cmpge_guard_failed : cover property (@(posedge clk) rst_n && guard_failed
+      && !e1_negate && e1_op == sf_isa_pkg::OP_CMPGE);
+  bin_core_cmpge_negated_guard_failed : cover property (@(posedge clk) rst_n
+      && guard_failed && e1_negate && e1_op == sf_isa_pkg::OP_CMPGE);
+  bin_core_cmpeq_taken : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_CMPEQ);
+  bin_core_cmpeq_guard_failed : cover property (@(posedge clk) rst_n && guard_failed
+      && !e1_negate && e1_op == sf_isa_pkg::OP_CMPEQ);
+  bin_core_cmpeq_negated_guard_failed : cover property (@(posedge clk) rst_n
+      && guard_failed && e1_negate && e1_op == sf_isa_pkg::OP_CMPEQ);
+  bin_core_sel_taken : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_SEL);
+  bin_core_sel_guard_failed : cover property (@(posedge clk) rst_n && guard_failed
+      && !e1_negate && e1_op == sf_isa_pkg::OP_SEL);
+  bin_core_sel_negated_guard_failed : cover property (@(posedge clk) rst_n
+      && guard_failed && e1_negate && e1_op == sf_isa_pkg::OP_SEL);
+  bin_core_lut_taken : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_LUT);
+  bin_core_lut_guard_failed : cover property (@(posedge clk) rst_n && guard_failed
+      && !e1_negate && e1_op == sf_isa_pkg::OP_LUT);
+  bin_core_lut_negated_guard_failed : cover property (@(posedge clk) rst_n
+      && guard_failed && e1_negate && e1_op == sf_isa_pkg::OP_LUT);
+  bin_core_spike_taken : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_SPIKE);
+  bin_core_spike_guard_failed : cover property (@(posedge clk) rst_n && guard_failed
+      && !e1_negate && e1_op == sf_isa_pkg::OP_SPIKE);
+  bin_core_spike_negated_guard_failed : cover property (@(posedge clk) rst_n
+      && guard_failed && e1_negate && e1_op == sf_isa_pkg::OP_SPIKE);
+  bin_core_ldt_taken : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_LDT);
+  bin_core_ldt_guard_failed : cover property (@(posedge clk) rst_n && guard_failed
+      && !e1_negate && e1_op == sf_isa_pkg::OP_LDT);
+  bin_core_ldt_negated_guard_failed : cover property (@(posedge clk) rst_n
+      && guard_failed && e1_negate && e1_op == sf_isa_pkg::OP_LDT);
+  bin_core_rand_taken : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_RAND);
+  bin_core_rand_guard_failed : cover property (@(posedge clk) rst_n && guard_failed
+      && !e1_negate && e1_op == sf_isa_pkg::OP_RAND);
+  bin_core_rand_negated_guard_failed : cover property (@(posedge clk) rst_n
+      && guard_failed && e1_negate && e1_op == sf_isa_pkg::OP_RAND);
+
+  // Saturation at both ends: an int32 clamp's result is its sign.
+  bin_core_add_clamped_high : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_ADD && e1_saturated && !e1_result[31]);
+  bin_core_add_clamped_low : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_ADD && e1_saturated && e1_result[31]);
+  bin_core_sub_clamped_high : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_SUB && e1_saturated && !e1_result[31]);
+  bin_core_sub_clamped_low : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_SUB && e1_saturated && e1_result[31]);
+  bin_core_shl_clamped_high : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_SHL && e1_saturated && !e1_result[31]);
+  bin_core_shl_clamped_low : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_SHL && e1_saturated && e1_result[31]);
+  bin_core_mul_clamped_high : cover property (@(posedge clk) rst_n && e2_valid
+      && e2_op == sf_isa_pkg::OP_MUL && e2_saturated && !e2_result[31]);
+  bin_core_mul_clamped_low : cover property (@(posedge clk) rst_n && e2_valid
+      && e2_op == sf_isa_pkg::OP_MUL && e2_saturated && e2_result[31]);
+  // lut's result lies between its two samples (the fraction is at most 2^step), so its clamp
+  // never acts: no bin for it.
+  bin_core_lut_input_below_table : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_LUT && e1_saturated && $signed(a) < $signed(table_x0));
+  bin_core_lut_input_above_table : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_LUT && e1_saturated && $signed(a) > $signed(table_x0));
+
+  // Each runtime fault.
+  bin_core_fault_constant : cover property (@(posedge clk) rst_n && fault
+      && run_status == sf_isa_pkg::RUN_CONSTANT_OUT_OF_RANGE);
+  bin_core_fault_state : cover property (@(posedge clk) rst_n && fault
+      && run_status == sf_isa_pkg::RUN_STATE_OUT_OF_RANGE);
+  bin_core_fault_input : cover property (@(posedge clk) rst_n && fault
+      && run_status == sf_isa_pkg::RUN_INPUT_OUT_OF_RANGE);
+  bin_core_fault_table : cover property (@(posedge clk) rst_n && fault
+      && run_status == sf_isa_pkg::RUN_TABLE_OUT_OF_RANGE);
+
+  // A late result read by the next instruction (a stall: the instruction before it is in E1), and
+  // read two and three instructions later (no stall). The words that issued before the one in D.
+  logic [15:0] late_1, late_2, late_3;
+  logic [5:0] op_1, op_2, op_3;
+  always_ff @(posedge clk) begin
+    if (enter_issue) begin
+      late_1 <= 16'd0;
+      late_2 <= 16'd0;
+      late_3 <= 16'd0;
+    end else if (d_advance) begin
+      late_1 <= d_late_writes;
+      late_2 <= late_1;
+      late_3 <= late_2;
+      op_1 <= d_op;
+      op_2 <= op_1;
+      op_3 <= op_2;
+    end
+  end
+  logic reads_2, reads_3;
+  assign reads_2 = d_advance && (d_reads & late_2) != 16'd0;
+  assign reads_3 = d_advance && (d_reads & late_3) != 16'd0;
+  bin_core_mul_read_next_stalls : cover property (@(posedge clk) rst_n && hazard && e1_valid
+      && e1_op == sf_isa_pkg::OP_MUL);
+  bin_core_lut_read_next_stalls : cover property (@(posedge clk) rst_n && hazard && e1_valid
+      && e1_op == sf_isa_pkg::OP_LUT);
+  bin_core_rand_read_next_stalls : cover property (@(posedge clk) rst_n && hazard && e1_valid
+      && e1_op == sf_isa_pkg::OP_RAND);
+  bin_core_mul_read_at_2 : cover property (@(posedge clk) rst_n && reads_2
+      && op_2 == sf_isa_pkg::OP_MUL);
+  bin_core_lut_read_at_2 : cover property (@(posedge clk) rst_n && reads_2
+      && op_2 == sf_isa_pkg::OP_LUT);
+  bin_core_rand_read_at_2 : cover property (@(posedge clk) rst_n && reads_2
+      && op_2 == sf_isa_pkg::OP_RAND);
+  bin_core_mul_read_at_3 : cover property (@(posedge clk) rst_n && reads_3
+      && op_3 == sf_isa_pkg::OP_MUL);
+  bin_core_lut_read_at_3 : cover property (@(posedge clk) rst_n && reads_3
+      && op_3 == sf_isa_pkg::OP_LUT);
+  bin_core_rand_read_at_3 : cover property (@(posedge clk) rst_n && reads_3
+      && op_3 == sf_isa_pkg::OP_RAND);
+  // rand_cycles > 1: rand waits in decode.
+  bin_core_rand_holds_decode : cover property (@(posedge clk) rst_n && rand_hold);
+
+  // An lds straight after an sts of the same slot takes the stored word.
+  bin_core_store_then_load : cover property (@(posedge clk) rst_n && effect
+      && e1_op == sf_isa_pkg::OP_LDS && forward_valid && forward_index == e1_index);
 `endif
 
   logic unused_bits;

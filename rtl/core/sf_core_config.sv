@@ -186,6 +186,17 @@ module sf_core_config #(
     end
   end
 
+  // Functional coverage (docs/rtl.md, "Functional coverage" of the core): each load error as it
+  // is latched. The configuration's codes are covered where a tick meets them (sf_core).
+`ifndef SYNTHESIS
+  bin_core_load_bad_instruction : cover property (@(posedge clk) rst_n && load_valid
+      && !load_error && refusal == sf_core_pkg::LOAD_BAD_INSTRUCTION);
+  bin_core_load_bad_address : cover property (@(posedge clk) rst_n && load_valid && !load_error
+      && refusal == sf_core_pkg::LOAD_BAD_ADDRESS);
+  bin_core_load_bad_region : cover property (@(posedge clk) rst_n && load_valid && !load_error
+      && refusal == sf_core_pkg::LOAD_BAD_REGION);
+`endif
+
   logic unused_bits;
   assign unused_bits = ^{selected_shape[31:13], selected_shape[7:5], selected_base};
 endmodule

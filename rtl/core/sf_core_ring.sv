@@ -147,6 +147,87 @@ module sf_core_ring #(
   end
 `endif
 
+  // Functional coverage (docs/rtl.md, "Functional coverage" of the core): every slot written and
+  // every delay taken by a synaptic word, each reason to drop one, sums clamped at both ends.
+`ifndef SYNTHESIS
+  // One cover per case: Verilator 5.006 counts a generate loop's covers as one point. The bins
+  // are for the 16 delay slots the emulator verilates; a smaller core never hits the last ones.
+  bin_core_slot_0_written : cover property (@(posedge clk) rst_n && accept && !dropped
+      && slot == 32'd0);
+  bin_core_slot_1_written : cover property (@(posedge clk) rst_n && accept && !dropped
+      && slot == 32'd1);
+  bin_core_slot_2_written : cover property (@(posedge clk) rst_n && accept && !dropped
+      && slot == 32'd2);
+  bin_core_slot_3_written : cover property (@(posedge clk) rst_n && accept && !dropped
+      && slot == 32'd3);
+  bin_core_slot_4_written : cover property (@(posedge clk) rst_n && accept && !dropped
+      && slot == 32'd4);
+  bin_core_slot_5_written : cover property (@(posedge clk) rst_n && accept && !dropped
+      && slot == 32'd5);
+  bin_core_slot_6_written : cover property (@(posedge clk) rst_n && accept && !dropped
+      && slot == 32'd6);
+  bin_core_slot_7_written : cover property (@(posedge clk) rst_n && accept && !dropped
+      && slot == 32'd7);
+  bin_core_slot_8_written : cover property (@(posedge clk) rst_n && accept && !dropped
+      && slot == 32'd8);
+  bin_core_slot_9_written : cover property (@(posedge clk) rst_n && accept && !dropped
+      && slot == 32'd9);
+  bin_core_slot_10_written : cover property (@(posedge clk) rst_n && accept && !dropped
+      && slot == 32'd10);
+  bin_core_slot_11_written : cover property (@(posedge clk) rst_n && accept && !dropped
+      && slot == 32'd11);
+  bin_core_slot_12_written : cover property (@(posedge clk) rst_n && accept && !dropped
+      && slot == 32'd12);
+  bin_core_slot_13_written : cover property (@(posedge clk) rst_n && accept && !dropped
+      && slot == 32'd13);
+  bin_core_slot_14_written : cover property (@(posedge clk) rst_n && accept && !dropped
+      && slot == 32'd14);
+  bin_core_slot_15_written : cover property (@(posedge clk) rst_n && accept && !dropped
+      && slot == 32'd15);
+  bin_core_delay_1 : cover property (@(posedge clk) rst_n && accept && !dropped
+      && delay == 5'd1);
+  bin_core_delay_2 : cover property (@(posedge clk) rst_n && accept && !dropped
+      && delay == 5'd2);
+  bin_core_delay_3 : cover property (@(posedge clk) rst_n && accept && !dropped
+      && delay == 5'd3);
+  bin_core_delay_4 : cover property (@(posedge clk) rst_n && accept && !dropped
+      && delay == 5'd4);
+  bin_core_delay_5 : cover property (@(posedge clk) rst_n && accept && !dropped
+      && delay == 5'd5);
+  bin_core_delay_6 : cover property (@(posedge clk) rst_n && accept && !dropped
+      && delay == 5'd6);
+  bin_core_delay_7 : cover property (@(posedge clk) rst_n && accept && !dropped
+      && delay == 5'd7);
+  bin_core_delay_8 : cover property (@(posedge clk) rst_n && accept && !dropped
+      && delay == 5'd8);
+  bin_core_delay_9 : cover property (@(posedge clk) rst_n && accept && !dropped
+      && delay == 5'd9);
+  bin_core_delay_10 : cover property (@(posedge clk) rst_n && accept && !dropped
+      && delay == 5'd10);
+  bin_core_delay_11 : cover property (@(posedge clk) rst_n && accept && !dropped
+      && delay == 5'd11);
+  bin_core_delay_12 : cover property (@(posedge clk) rst_n && accept && !dropped
+      && delay == 5'd12);
+  bin_core_delay_13 : cover property (@(posedge clk) rst_n && accept && !dropped
+      && delay == 5'd13);
+  bin_core_delay_14 : cover property (@(posedge clk) rst_n && accept && !dropped
+      && delay == 5'd14);
+  bin_core_delay_15 : cover property (@(posedge clk) rst_n && accept && !dropped
+      && delay == 5'd15);
+  bin_core_delay_16 : cover property (@(posedge clk) rst_n && accept && !dropped
+      && delay == 5'd16);
+  bin_core_dropped_target : cover property (@(posedge clk) rst_n && accept
+      && {24'd0, target} >= neurons);
+  bin_core_dropped_channel : cover property (@(posedge clk) rst_n && accept
+      && {28'd0, channel} >= input_channels);
+  bin_core_dropped_delay : cover property (@(posedge clk) rst_n && accept
+      && {27'd0, delay} > delay_slots);
+  bin_core_input_sum_clamped_high : cover property (@(posedge clk) rst_n && pending
+      && pending_overflow && !wide_sum[32]);
+  bin_core_input_sum_clamped_low : cover property (@(posedge clk) rst_n && pending
+      && pending_overflow && wide_sum[32]);
+`endif
+
   logic unused_bits;
   assign unused_bits = ^{slot, channel};
 endmodule

@@ -179,6 +179,21 @@ module sf_core_sequencer #(
   end
 `endif
 
+  // Functional coverage (docs/rtl.md, "Functional coverage" of the core). The phase is unknown
+  // before the first reset, so a reset counts as in the middle of a step only after one.
+`ifndef SYNTHESIS
+  logic reset_seen = 1'b0;
+  always_ff @(posedge clk) begin
+    if (!rst_n) reset_seen <= 1'b1;
+  end
+  bin_core_spike_sent : cover property (@(posedge clk) rst_n && spike_valid && spike_ready);
+  bin_core_spike_stalled : cover property (@(posedge clk) rst_n && phase[SEND]
+      && count >= spike_cycles);
+  bin_core_overrun : cover property (@(posedge clk) rst_n && tick && !idle);
+  bin_core_refused_tick : cover property (@(posedge clk) rst_n && tick && idle && refused);
+  bin_core_reset_mid_step : cover property (@(posedge clk) !rst_n && reset_seen && !idle);
+`endif
+
   logic unused_bits;
   assign unused_bits = ^{slot[31:$clog2(DELAY_SLOTS)]};
 endmodule

@@ -10,6 +10,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <Vsf_core.h>
+#include <verilated.h>
+
 #include <sf/emulator/core_lockstep.hpp>
 #include <sf/emulator/functional.hpp>
 #include <sf/emulator/lockstep_board.hpp>
@@ -18,6 +21,11 @@
 
 #include "random_networks.hpp"
 #include "random_programs.hpp"
+
+// The harness's own way to make, free and write the coverage of a Verilated model, for a test
+// that drives the core's ports itself.
+#include "../../emulator/src/rtl_coverage.hpp"
+#include "../../emulator/src/verilated_context.hpp"
 
 namespace {
 
@@ -402,6 +410,8 @@ TEST_CASE("rtl core: a damaged section is refused before it runs, by the kernel 
         CHECK(core.refusal().config_error);
         CHECK(core.refusal().config_code == 9);
         CHECK(!core.refusal().load_error);
+        core.start_step();
+        CHECK(!core.stepping());
     }
 }
 
@@ -410,6 +420,9 @@ TEST_CASE("rtl core: what the RTL core lacks is refused with the reason", "[rtl]
         rtl_core core(s.view(), t);
         CHECK(core.status() == sf::firmware::init_status::ok);
         CHECK(!core.ready());
+        // The RTL refuses a tick for what it refuses itself; analog timing is the harness's.
+        core.start_step();
+        CHECK(core.stepping() == !core.refusal().refused());
         return core.problem();
     };
     const sf::firmware::timing::board_timing defaults;
@@ -491,4 +504,108 @@ TEST_CASE("rtl core: cores made one after another, and side by side, from one se
         core->step(spikes, 4);
         CHECK(core->state(2, 0) == 3);
     }
+}
+
+TEST_CASE("rtl core: each section the kernel refuses, the RTL refuses with its code", "[rtl]") {
+    struct refused_case {
+        const char* what;
+        section_data section;
+        unsigned code; // sf_core_pkg::CONFIG_*
+    };
+    std::vector<refused_case> cases;
+    cases.push_back({"257 neurons", section_of({op(opcode::nop)}, 257, 1), 1});
+    cases.push_back({"1025 state words", section_of({op(opcode::nop)}, 1, 1025), 2});
+    cases.push_back({"17 input channels", section_of({op(opcode::nop)}, 1, 1), 4});
+    cases.back().section.input_channels = 17;
+    cases.push_back({"3 delay slots", section_of({op(opcode::nop)}, 1, 1), 5});
+    cases.back().section.delay_slots = 3;
+    cases.push_back(
+        {"4097 program words", section_of(std::vector(4097, op(opcode::nop)), 1, 1), 6});
+    cases.push_back({"1025 constants", section_of({op(opcode::nop)}, 1, 1), 7});
+    cases.back().section.constants.assign(1025, 0);
+    cases.push_back({"17 tables", section_of({op(opcode::nop)}, 1, 1), 8});
+    for (int t = 0; t < 17; ++t) {
+        cases.back().section.add_table(0, 0, 0, {1, 2});
+    }
+    for (const refused_case& c : cases) {
+        INFO(c.what);
+        rtl_core core(c.section.view());
+        CHECK(core.status() != sf::firmware::init_status::ok);
+        CHECK(!core.ready());
+        CHECK(core.refusal().config_error);
+        CHECK(core.refusal().config_code == c.code);
+        // A tick is refused while the configuration is.
+        core.start_step();
+        CHECK(!core.stepping());
+        CHECK(core.counters().steps == 0);
+    }
+}
+
+namespace {
+
+// The Verilated core without the harness, for what the harness never sends: a load beyond its
+// region's memory or to a region that does not exist. Writes its coverage as the harness does.
+class bare_core {
+public:
+    bare_core() {
+        top_->clk = 0;
+        top_->rst_n = 1;
+        top_->tick = 0;
+        top_->spike_ready = 1;
+        top_->syn_valid = 0;
+        top_->load_valid = 0;
+    }
+    ~bare_core() {
+        top_->final();
+        sf::emulator::write_rtl_coverage(*context_, "core");
+        sf::emulator::free_in_context(context_, [this] { top_.reset(); });
+    }
+    bare_core(const bare_core&) = delete;
+    bare_core& operator=(const bare_core&) = delete;
+
+    void clock() {
+        top_->clk = 0;
+        top_->eval();
+        top_->clk = 1;
+        top_->eval();
+    }
+    void reset() {
+        top_->rst_n = 0;
+        clock();
+        top_->rst_n = 1;
+    }
+    // One word, then a cycle for the registered port to act on it.
+    void load(unsigned region, std::uint32_t address) {
+        top_->load_valid = 1;
+        top_->load_region = static_cast<CData>(region);
+        top_->load_addr = address;
+        top_->load_data = 0;
+        clock();
+        top_->load_valid = 0;
+        clock();
+    }
+    const Vsf_core& top() const { return *top_; }
+
+private:
+    std::unique_ptr<VerilatedContext> context_ = sf::emulator::randomised_context();
+    std::unique_ptr<Vsf_core> top_ = std::make_unique<Vsf_core>(context_.get(), "core");
+};
+
+} // namespace
+
+TEST_CASE("rtl core: a load beyond its region or to no region is refused with its code", "[rtl]") {
+    bare_core core;
+    core.reset();
+    CHECK(core.top().load_error == 0);
+    core.load(1, 4096); // the program memory has 4096 words
+    CHECK(core.top().load_error == 1);
+    CHECK(core.top().load_error_code == 2);
+    CHECK(core.top().load_error_index == 4096);
+    core.load(6, 0); // the first refusal is kept
+    CHECK(core.top().load_error_code == 2);
+    core.reset();
+    CHECK(core.top().load_error == 0);
+    core.load(6, 0); // regions end at 5
+    CHECK(core.top().load_error == 1);
+    CHECK(core.top().load_error_code == 3);
 }
