@@ -84,13 +84,29 @@ void run_image_in_lockstep(const std::vector<std::uint32_t>& words, std::uint64_
 
 TEST_CASE("rtl core: conformance examples run in lockstep with the kernel", "[rtl][emulator]") {
     using namespace sf::emulator::test;
-    for (const char* example : {"LEMS_NML2_Ex0_IaF", "LEMS_NML2_Ex2_Izh", "LEMS_NML2_Ex12_Net2",
-                                "LEMS_NML2_Ex21_CurrentBasedSynapses"}) {
+    // Every example of the corpus that maps onto a board (gap junctions and analog synapses do
+    // not), for its first 200 steps.
+    for (const char* example :
+         {"LEMS_NML2_Ex0_IaF", "LEMS_NML2_Ex2_Izh", "LEMS_NML2_Ex8_AdEx", "LEMS_NML2_Ex9_FN",
+          "LEMS_NML2_Ex11_STDP", "LEMS_NML2_Ex12_Net2", "LEMS_NML2_Ex13_Instances",
+          "LEMS_NML2_Ex14_PyNN", "LEMS_NML2_Ex16_Inputs", "LEMS_NML2_Ex21_CurrentBasedSynapses",
+          "LEMS_NML2_Ex22_PinskyRinzelCA3", "LEMS_NML2_Ex23_Spiketimes",
+          "LEMS_NML2_Ex27_MultiSynapses"}) {
         SECTION(example) {
             run_image_in_lockstep(
                 image_of(conformance_model(example), sf::mapper::find_board("spinn5")), 200);
         }
     }
+}
+
+TEST_CASE("rtl core: the user-defined LEMS cell runs in lockstep with the kernel",
+          "[rtl][emulator]") {
+    using namespace sf::emulator::test;
+    // examples/user_defined: an exponential integrate-and-fire cell, a ramp current and a current
+    // synapse written in LEMS, none of them a NeuroML core type; its exponential is a table.
+    const sf::lems::model model = sf::lems::load_model(
+        {fs::path(SF_EXAMPLES_DIR) / "user_defined" / "LEMS_eif_user_defined.xml"});
+    run_image_in_lockstep(image_of(model, sf::mapper::find_board("spinn5")), 2000);
 }
 
 TEST_CASE("rtl core: the bundled example runs in lockstep with the kernel", "[rtl][emulator]") {
