@@ -56,8 +56,11 @@ cmake -S . -B build/sanitize -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 cmake --build build/sanitize -j"$jobs"
 phase_done "sanitizer build"
 rm -rf build/sanitize/rtl-coverage
+# The four end-to-end runs of whole images on the RTL (run --target rtl, --rtl-cores, serve
+# --target rtl) take minutes under the sanitizers and check nothing the Release run of them and the
+# sanitized [rtl] tests of the harness do not: they are left to the Release run.
 SF_RTL_COVERAGE_DIR="$PWD/build/sanitize/rtl-coverage" \
-    ctest --test-dir build/sanitize --output-on-failure -j"$jobs"
+    ctest --test-dir build/sanitize --output-on-failure -j"$jobs" -E "target rtl:|rtl-cores:"
 scripts/rtl_coverage.sh --report-only build/sanitize
 phase_done "sanitizer tests and RTL coverage"
 
