@@ -133,8 +133,10 @@ module sf_core_config #(
   assign checking = recheck || rechecked;
   assign config_error = config_error_code != sf_core_pkg::CONFIG_OK;
 
-  // Every program word is decoded as it is loaded, by the decode stage's own decoder.
+  // Every program word is decoded as it is loaded, by the decode stage's own decoder; only its
+  // verdict is needed, so the decoded fields are left unconnected on purpose.
   logic [2:0] word_status;
+  /* verilator lint_off PINCONNECTEMPTY */
   sf_core_decode decode (
       .word(load_data),
       .op(),
@@ -149,6 +151,7 @@ module sf_core_config #(
       .late_writes(),
       .status(word_status)
   );
+  /* verilator lint_on PINCONNECTEMPTY */
 
   logic [31:0] region_words;
   always_comb begin

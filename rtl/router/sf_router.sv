@@ -3,6 +3,9 @@
 // cores, all-or-nothing multicast out of a one-packet output stage, and, for a packet that cannot
 // leave, the emergency route after wait1 cycles and the drop to the monitor after wait1 + wait2.
 // It follows the timed board model (docs/timing.md) packet for packet.
+// The router and the neuron core are separate tops (each verilated on its own); linted together,
+// neither instantiates the other.
+/* verilator lint_off MULTITOP */
 module sf_router #(
     parameter int ENTRIES = 16,
     parameter int CORES   = 16,
