@@ -18,3 +18,8 @@ verilator --lint-only -Wall --top-module sf_core rtl/lint_waivers.vlt rtl/core/s
     rtl/core/sf_core_late.sv rtl/core/sf_core_ring.sv rtl/core/sf_core_sequencer.sv \
     rtl/core/sf_core_config.sv rtl/core/sf_core.sv
 echo "rtl lint: sf_core clean"
+
+# Every file of rtl/ at once, packages first and no top named: what any lint of the folder sees.
+mapfile -t designs < <(ls rtl/core/*.sv rtl/router/*.sv | grep -v '_pkg\.sv$')
+verilator --lint-only -Wall rtl/core/sf_isa_pkg.sv rtl/core/sf_core_pkg.sv "${designs[@]}"
+echo "rtl lint: all of rtl/ clean"
