@@ -1,8 +1,11 @@
 // The instruction decoder: one 32-bit word into its fields, whether it is a valid instruction
 // (isa::decode in firmware/include/sf/firmware/isa.hpp, check for check), which registers it
 // reads and which it writes late. The core uses one copy in its decode stage and one on the load
-// port, so a word the firmware refuses is refused by the same logic that would run it.
+// port, so a word the firmware refuses is refused by the same logic that would run it. Without
+// `enable` the verdict and the register masks are not worked out (they read as a valid word that
+// reads and writes nothing), so a simulation spends nothing on a word nobody looks at.
 module sf_core_decode (
+    input  logic        enable,
     input  logic [31:0] word,
     output logic [ 5:0] op,
     output logic [ 1:0] predicate,
@@ -37,7 +40,7 @@ module sf_core_decode (
     writes_predicate = 1'b0;
     selects = 1'b0;
     max_index = 11'd0;
-    case (op)
+    if (enable) case (op)
       sf_isa_pkg::OP_NOP, sf_isa_pkg::OP_SPIKE: uses_rd = 1'b0;
       sf_isa_pkg::OP_LDT, sf_isa_pkg::OP_LI: ;
       sf_isa_pkg::OP_LDC: begin
@@ -99,7 +102,8 @@ module sf_core_decode (
   // The order of isa::decode and isa::check: the opcode, sel's predicate field, unused fields,
   // the index's range, then p0 as a destination.
   always_comb begin
-    if (op >= 6'(sf_isa_pkg::OPCODE_COUNT)) status = sf_isa_pkg::DECODE_UNKNOWN_OPCODE;
+    if (!enable) status = sf_isa_pkg::DECODE_OK;
+    else if (op >= 6'(sf_isa_pkg::OPCODE_COUNT)) status = sf_isa_pkg::DECODE_UNKNOWN_OPCODE;
     else if (op == sf_isa_pkg::OP_LI) status = sf_isa_pkg::DECODE_OK;
     else if (selects && index > 11'd3) status = sf_isa_pkg::DECODE_UNUSED_FIELD_SET;
     else if ((!uses_rd && rd != 4'd0) || (!uses_ra && ra != 4'd0) || (!uses_rb && rb != 4'd0) ||
@@ -113,11 +117,13 @@ module sf_core_decode (
 
   always_comb begin
     reads = 16'd0;
+    late_writes = 16'd0;
+    if (enable && (op == sf_isa_pkg::OP_MUL || op == sf_isa_pkg::OP_LUT ||
+                   op == sf_isa_pkg::OP_RAND))
+      late_writes = 16'd1 << rd;
     if (uses_ra) reads = reads | (16'd1 << ra);
     if (uses_rb) reads = reads | (16'd1 << rb);
     if (op == sf_isa_pkg::OP_LI) reads = 16'd0;
   end
 
-  assign late_writes = (op == sf_isa_pkg::OP_MUL || op == sf_isa_pkg::OP_LUT ||
-                        op == sf_isa_pkg::OP_RAND) ? 16'd1 << rd : 16'd0;
 endmodule

@@ -1,9 +1,10 @@
 // The delay ring buffer, the synaptic input port and the input latch. The ring holds DELAY_SLOTS x
 // NEURONS rows (row = slot * NEURONS + neuron), each row all CHANNELS lanes of one neuron for one
-// slot, one memory per lane: a neuron's whole row is read into the latch before its program runs
-// (ldin reads the latch) and cleared with one write after it. A synaptic word is a
-// read-modify-write of one lane over two cycles, so the port takes a word every other cycle and
-// the second of two words to one row reads what the first wrote.
+// slot, in one memory of whole rows: a neuron's row is read into the latch before its program runs
+// (ldin reads the latch) and cleared with one write after it. A synaptic word, and a load of one
+// lane, is a read-modify-write of its row over two cycles: the port takes a word every other
+// cycle, so the second of two words to one row reads what the first wrote; loads come every cycle,
+// so a load's row that was written in the cycle it was read comes from that write instead.
 module sf_core_ring #(
     parameter int NEURONS = 256,
     parameter int CHANNELS = 16,
@@ -50,66 +51,87 @@ module sf_core_ring #(
   assign delay = {1'b0, syn_word[sf_isa_pkg::SYN_DELAY_LSB+:sf_isa_pkg::SYN_DELAY_WIDTH]} + 5'd1;
   assign weight = syn_word[sf_isa_pkg::SYN_WEIGHT_LSB+:sf_isa_pkg::SYN_WEIGHT_WIDTH];
 
-  logic accept, dropped, pending;
+  logic accept, dropped, pending, pending_load;
   logic [ROW_BITS-1:0] word_row, pending_row;
   logic [LANE_BITS-1:0] pending_lane;
   logic [15:0] pending_weight;
+  logic [31:0] pending_data;  // a load's word
   logic [31:0] slot;
   assign syn_ready = idle && !pending;
   assign accept = syn_valid && syn_ready;
-  assign dropped = {24'd0, target} >= neurons || {28'd0, channel} >= input_channels ||
-      {27'd0, delay} > delay_slots;
-  assign slot = (step_number + {27'd0, delay}) & (delay_slots - 32'd1);
-  assign word_row = ROW_BITS'(slot * NEURONS + {24'd0, target});
-
-  // One read address and one write for all lanes: the sequencer reads and clears only while a
-  // step runs, the port and the loader only while none does.
-  logic [ROW_BITS-1:0] read_address, write_address;
-  logic [CHANNELS-1:0] lane_write;
-  logic [31:0] write_word, pending_sum;
-  logic [CHANNELS*32-1:0] row_words;  // lane k in bits 32k + 31 .. 32k
-  logic pending_overflow;
-  assign read_address = row_read ? row_read_address : word_row;
-
-  // The pending word's lane plus its weight, clamped to int32.
-  logic signed [32:0] wide_sum;
-  logic [31:0] pending_word;
-  assign pending_word = row_words[32*pending_lane+:32];
-  assign wide_sum = $signed({pending_word[31], pending_word}) +
-      $signed({{17{pending_weight[15]}}, pending_weight});
-  assign pending_overflow = wide_sum[32] != wide_sum[31];
-  assign pending_sum = pending_overflow ? {wide_sum[32], {31{~wide_sum[32]}}} : wide_sum[31:0];
-
+  // Worked out only while a word is offered: the port is quiet in most cycles.
   always_comb begin
-    lane_write = '0;
-    write_address = load_row;
-    write_word = load_data;
-    if (row_clear) begin
-      lane_write = '1;
-      write_address = row_clear_address;
-      write_word = 32'd0;
-    end else if (pending) begin
-      lane_write[pending_lane] = 1'b1;
-      write_address = pending_row;
-      write_word = pending_sum;
-    end else if (load) begin
-      lane_write[load_lane] = 1'b1;
+    dropped = 1'b0;
+    slot = 32'd0;
+    word_row = '0;
+    if (syn_valid) begin
+      dropped = {24'd0, target} >= neurons || {28'd0, channel} >= input_channels ||
+          {27'd0, delay} > delay_slots;
+      slot = (step_number + {27'd0, delay}) & (delay_slots - 32'd1);
+      word_row = ROW_BITS'(slot * NEURONS + {24'd0, target});
     end
   end
 
-  for (genvar lane = 0; lane < CHANNELS; lane = lane + 1) begin : lanes
-    sf_core_ram #(
-        .WIDTH(32),
-        .DEPTH(DELAY_SLOTS * NEURONS)
-    ) memory (
-        .clk(clk),
-        .write(lane_write[lane]),
-        .write_address(write_address),
-        .write_data(write_word),
-        .read(row_read || accept),
-        .read_address(read_address),
-        .read_data(row_words[32*lane+:32])
-    );
+  // One read and one write port for whole rows: the sequencer reads and clears only while a step
+  // runs, the port and the loader only while none does.
+  logic [ROW_BITS-1:0] read_address, write_address;
+  logic row_write, reading;
+  logic [CHANNELS*32-1:0] row_words, write_row, base_row, written_row;
+  logic written_read;  // the row read last cycle was written in that cycle: written_row has it
+  assign reading = row_read || accept || load;
+  always_comb begin
+    if (row_read) read_address = row_read_address;
+    else if (load) read_address = load_row;
+    else read_address = word_row;
+  end
+
+  // The pending word's lane plus its weight clamped to int32, or the loaded word.
+  logic signed [32:0] wide_sum;
+  logic [31:0] pending_word, pending_sum;
+  logic pending_overflow;
+  always_comb begin
+    base_row = '0;
+    pending_word = 32'd0;
+    wide_sum = 33'sd0;
+    pending_overflow = 1'b0;
+    pending_sum = 32'd0;
+    if (pending) begin
+      base_row = written_read ? written_row : row_words;
+      pending_word = base_row[32*pending_lane+:32];
+      wide_sum = $signed({pending_word[31], pending_word}) +
+          $signed({{17{pending_weight[15]}}, pending_weight});
+      pending_overflow = !pending_load && wide_sum[32] != wide_sum[31];
+      if (pending_load) pending_sum = pending_data;
+      else pending_sum = pending_overflow ? {wide_sum[32], {31{~wide_sum[32]}}} : wide_sum[31:0];
+    end
+  end
+
+  always_comb begin
+    row_write = row_clear || pending;
+    write_address = row_clear ? row_clear_address : pending_row;
+    write_row = '0;
+    if (!row_clear && pending) begin
+      write_row = base_row;
+      write_row[32*pending_lane+:32] = pending_sum;
+    end
+  end
+
+  sf_core_ram #(
+      .WIDTH(CHANNELS * 32),
+      .DEPTH(DELAY_SLOTS * NEURONS)
+  ) rows (
+      .clk(clk),
+      .write(row_write),
+      .write_address(write_address),
+      .write_data(write_row),
+      .read(reading),
+      .read_address(read_address),
+      .read_data(row_words)
+  );
+
+  always_ff @(posedge clk) begin
+    if (row_write) written_row <= write_row;
+    written_read <= row_write && reading && write_address == read_address;
   end
 
   logic [CHANNELS*32-1:0] latch;
@@ -125,14 +147,16 @@ module sf_core_ring #(
       input_overflows <= 64'd0;
       dropped_words <= 64'd0;
     end else begin
-      pending <= accept && !dropped;
+      pending <= (accept && !dropped) || load;
       if (accept && dropped) dropped_words <= dropped_words + 64'd1;
       if (accept && !dropped) delivered_words <= delivered_words + 64'd1;
       if (pending && pending_overflow) input_overflows <= input_overflows + 64'd1;
     end
-    pending_row <= word_row;
-    pending_lane <= channel[LANE_BITS-1:0];
+    pending_load <= load;
+    pending_row <= load ? load_row : word_row;
+    pending_lane <= load ? load_lane : channel[LANE_BITS-1:0];
     pending_weight <= weight;
+    pending_data <= load_data;
   end
 
 `ifndef SYNTHESIS
@@ -142,7 +166,9 @@ module sf_core_ring #(
       assert (!(accept && !idle)) else $error("ring: a synaptic word taken during a step");
       assert (!(pending && row_clear)) else $error("ring: a word's write met a row clear");
       assert (!(pending && row_read)) else $error("ring: a word's read met a row read");
-      assert (!(load && (pending || row_clear))) else $error("ring: a load met another write");
+      assert (!(load && (accept || row_read || row_clear)))
+      else $error("ring: a load met the port or the sequencer");
+      assert (!(pending && !pending_load && load)) else $error("ring: a load met a word's write");
     end
   end
 `endif
@@ -228,6 +254,10 @@ module sf_core_ring #(
       && pending_overflow && wide_sum[32]);
 `endif
 
+  // The sink of bits left unused on purpose stays out of traces: traced, it would be computed
+  // in every cycle.
+  /* verilator tracing_off */
   logic unused_bits;
   assign unused_bits = ^{slot, channel};
+  /* verilator tracing_on */
 endmodule

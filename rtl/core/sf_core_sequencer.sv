@@ -101,6 +101,7 @@ module sf_core_sequencer #(
       seed + step_number * sf_isa_pkg::RANDOM_STEP_SPREAD :
       step_hash ^ (first_neuron + (phase[TICK] ? 32'd0 : 32'(next_neuron)));
   sf_core_mix mix (
+      .enable((phase[TICK] && count == 32'd1) || neuron_start),
       .x(mix_in),
       .mixed(mixed)
   );
@@ -182,6 +183,7 @@ module sf_core_sequencer #(
   // Functional coverage (docs/rtl.md, "Functional coverage" of the core). The phase is unknown
   // before the first reset, so a reset counts as in the middle of a step only after one.
 `ifndef SYNTHESIS
+  /* verilator tracing_off */
   logic reset_seen = 1'b0;
   always_ff @(posedge clk) begin
     if (!rst_n) reset_seen <= 1'b1;
@@ -192,8 +194,13 @@ module sf_core_sequencer #(
   bin_core_overrun : cover property (@(posedge clk) rst_n && tick && !idle);
   bin_core_refused_tick : cover property (@(posedge clk) rst_n && tick && idle && refused);
   bin_core_reset_mid_step : cover property (@(posedge clk) !rst_n && reset_seen && !idle);
+  /* verilator tracing_on */
 `endif
 
+  // The sink of bits left unused on purpose stays out of traces: traced, it would be computed
+  // in every cycle.
+  /* verilator tracing_off */
   logic unused_bits;
   assign unused_bits = ^{slot[31:$clog2(DELAY_SLOTS)]};
+  /* verilator tracing_on */
 endmodule
