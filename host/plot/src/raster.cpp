@@ -96,7 +96,9 @@ void draw_raster(const std::vector<spike_record>& runs, const time_window& windo
                  const std::filesystem::path& out) {
     format_of(out);
     const std::map<std::string, std::size_t> rows = rows_of(runs);
-    const detail::range x = detail::time_range(window, spike_times_ms(runs));
+    // Runs start at time 0, whenever their first spike comes.
+    const detail::range times = spike_times_ms(runs);
+    const detail::range x = detail::time_range(window, {std::min(times.low, 0.0), times.high});
     const double last_row = static_cast<double>(std::max<std::size_t>(rows.size(), 1)) - 0.5;
     detail::canvas page(out, page_width, page_height);
     const detail::axes a = detail::axes_on_page(page_width, page_height, x, {-0.5, last_row});
