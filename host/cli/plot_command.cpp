@@ -60,6 +60,10 @@ void draw_overlay(const plot_arguments& args, const fs::path& out, const plot::t
                                " are not the same kind (expected two .dat trace files or two "
                                "spike files)");
     }
+    if (!traces && !args.columns.empty()) {
+        throw plot::plot_error("--columns " + args.columns +
+                               " chooses columns of .dat trace files: spike files have none");
+    }
     if (traces) {
         plot::draw_traces({plot::read_traces(args.inputs[0]), plot::read_traces(args.inputs[1])},
                           column_list(args.columns), w, out);

@@ -112,6 +112,41 @@ TEST_CASE("plot overlay refuses files of two kinds", "[cli][plot]") {
             "files)");
 }
 
+TEST_CASE("plot overlay refuses columns for spike files", "[cli][plot]") {
+    scratch work("sf_test_plot");
+    write_text(work / "a.spikes", "0.001\t0\n");
+    write_text(work / "b.spikes", "0.002\t0\n");
+    refused(
+        {"overlay", (work / "a.spikes").string(), (work / "b.spikes").string(), "--columns", "1"},
+        work / "out.png", "--columns 1 chooses columns of .dat trace files: spike files have none");
+}
+
+TEST_CASE("plot board asks for the board an image names when it is not found", "[cli][plot]") {
+    scratch work("sf_test_plot");
+    const fs::path board = work / "custom.xml";
+    std::string text = sf_test::read_file(fs::path(SF_EXAMPLES_DIR) / "../boards/spinn5.xml");
+    const std::size_t name = text.find("name=\"spinn5\"");
+    REQUIRE(name != std::string::npos);
+    text.replace(name, 13, "name=\"custom\"");
+    write_text(board, text);
+    const fs::path model = fs::path(SF_EXAMPLES_DIR) / "balanced_network/LEMS_balanced_network.xml";
+    const fs::path image = work / "net.sfimg";
+    const auto [status, output] =
+        run_to_end(SPIKEFORGE_BINARY,
+                   {"map", model.string(), "--board", board.string(), "-o", image.string()});
+    INFO(output);
+    REQUIRE(status == 0);
+    refused({"board", image.string()}, work / "out.png",
+            image.string() + ": mapped for board 'custom', which is not found here (give its "
+                             "description with --board FILE)");
+    const auto [drawn, said] =
+        run_to_end(SPIKEFORGE_BINARY, {"plot", "board", image.string(), "--board", board.string(),
+                                       "-o", (work / "out.png").string()});
+    INFO(said);
+    CHECK(drawn == 0);
+    CHECK(fs::exists(work / "out.png"));
+}
+
 TEST_CASE("plot board refuses a bad image or an unknown board", "[cli][plot]") {
     scratch work("sf_test_plot");
     const fs::path image = work / "net.sfimg";

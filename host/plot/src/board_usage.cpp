@@ -1,6 +1,7 @@
 #include <map>
 
 #include <sf/firmware/image.hpp>
+#include <sf/mapper/board_error.hpp>
 #include <sf/mapper/board_loader.hpp>
 #include <sf/mapper/image_file.hpp>
 #include <sf/mapper/routing.hpp>
@@ -135,8 +136,17 @@ board_usage read_board_usage(const std::filesystem::path& image, const std::stri
         throw plot_error(e.what());
     }
     const std::string name = image.string();
-    const std::string board_name = board.empty() ? board_named_in(words, name) : board;
-    return usage_on_board(words, name, mapper::find_board(board_name));
+    if (!board.empty()) {
+        return usage_on_board(words, name, mapper::find_board(board));
+    }
+    const std::string own = board_named_in(words, name);
+    try {
+        return usage_on_board(words, name, mapper::find_board(own));
+    } catch (const mapper::board_error& e) {
+        throw plot_error(
+            name + ": mapped for board '" + own +
+            "', which is not found here (give its description with --board FILE): " + e.what());
+    }
 }
 
 } // namespace sf::plot
