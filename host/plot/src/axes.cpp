@@ -24,17 +24,36 @@ double tick_step(range r, double wanted) {
     return 10 * power;
 }
 
+// The multiples of step inside the range; none when the step is lost in the values' precision.
+std::vector<double> tick_values(range r, double step) {
+    std::vector<double> values;
+    const double first = std::ceil(r.low / step) * step;
+    for (int i = 0; i <= 50; ++i) {
+        const double v = first + i * step;
+        if (!(v <= r.high + step * 1e-9) || (i > 0 && v == values.back())) {
+            break;
+        }
+        values.push_back(v);
+    }
+    return values;
+}
+
 std::string number_text(double value, double step) {
     char text[32];
     const int decimals = step >= 1 ? 0 : static_cast<int>(std::ceil(-std::log10(step) - 1e-9));
-    std::snprintf(text, sizeof text, "%.*f", std::min(decimals, 9),
-                  std::abs(value) < step * 1e-6 ? 0.0 : value);
+    const double shown = std::abs(value) < step * 1e-6 ? 0.0 : value;
+    if (std::abs(shown) >= 1e7 || decimals > 6) {
+        // Too long in fixed notation for a tick.
+        std::snprintf(text, sizeof text, "%.6g", shown);
+    } else {
+        std::snprintf(text, sizeof text, "%.*f", decimals, shown);
+    }
     return text;
 }
 
 void draw_x_ticks(cairo_t* cr, const axes& a) {
     const double step = tick_step(a.x, 8);
-    for (double v = std::ceil(a.x.low / step) * step; v <= a.x.high + step * 1e-9; v += step) {
+    for (const double v : tick_values(a.x, step)) {
         const double px = a.page_x(v);
         cairo_move_to(cr, px, a.top + a.height);
         cairo_line_to(cr, px, a.top + a.height + tick_length);
@@ -46,7 +65,7 @@ void draw_x_ticks(cairo_t* cr, const axes& a) {
 void draw_y_ticks(cairo_t* cr, const axes& a, const std::vector<std::string>& rows) {
     if (rows.empty()) {
         const double step = tick_step(a.y, 6);
-        for (double v = std::ceil(a.y.low / step) * step; v <= a.y.high + step * 1e-9; v += step) {
+        for (const double v : tick_values(a.y, step)) {
             const double py = a.page_y(v);
             cairo_move_to(cr, a.left - tick_length, py);
             cairo_line_to(cr, a.left, py);
