@@ -56,7 +56,7 @@ bool is_trace_file(const std::string& file) { return fs::path(file).extension() 
 void draw_overlay(const plot_arguments& args, const fs::path& out, const plot::time_window& w) {
     const bool traces = is_trace_file(args.inputs[0]);
     if (traces != is_trace_file(args.inputs[1])) {
-        throw plot::plot_error("plot overlay: " + args.inputs[0] + " and " + args.inputs[1] +
+        throw plot::plot_error(args.inputs[0] + " and " + args.inputs[1] +
                                " are not the same kind (expected two .dat trace files or two "
                                "spike files)");
     }
