@@ -22,6 +22,7 @@
 #include "emulator_link.hpp"
 #include "fixed_backend.hpp"
 #include "image_commands.hpp"
+#include "plot_command.hpp"
 #include "serve_command.hpp"
 
 namespace {
@@ -321,12 +322,16 @@ struct commands {
     sf::cli::serve_options serve_args;
     CLI::App* serve = nullptr;
 
+    sf::cli::plot_arguments plot_args;
+    CLI::App* plot = nullptr;
+
     void add_to(CLI::App& app) {
         add_model_commands(app);
         add_simulate(app);
         add_compile(app);
         add_image_commands(app);
         add_serve(app);
+        plot = sf::cli::add_plot_command(app, plot_args);
     }
 
     void add_serve(CLI::App& app) {
@@ -494,6 +499,9 @@ struct commands {
         }
         if (serve->parsed()) {
             return sf::cli::serve_command(serve_args);
+        }
+        if (plot->parsed()) {
+            return sf::cli::plot_command(plot_args);
         }
         if (run->parsed()) {
             sf::cli::image_job job = job_of(run_args, run_includes);
