@@ -8,6 +8,23 @@
 #include "worker_pool.hpp"
 
 namespace sf::emulator {
+namespace {
+
+// Waking the other threads costs tens of microseconds, more on a busy machine: a half step with
+// less work than this stays on the caller's thread. Where the work is done never changes what it
+// computes, only how fast.
+constexpr std::uint64_t side_by_side_instructions = 65536; // the neuron programs of a step
+constexpr std::uint64_t side_by_side_words = 16384;        // the synaptic words of a step's rows
+
+std::uint64_t instructions_of(const std::vector<std::unique_ptr<neuron_core>>& cores) {
+    std::uint64_t total = 0;
+    for (const auto& core : cores) {
+        total += core->counters().instructions;
+    }
+    return total;
+}
+
+} // namespace
 
 lockstep_board::lockstep_board(std::vector<std::unique_ptr<neuron_core>> cores,
                                spike_router& router, std::size_t threads)
@@ -66,11 +83,22 @@ void lockstep_board::compute_cores() {
     injected_.end_step();
 }
 
-// Each core steps into a spike list of its own, listed in core order afterwards.
+// Each core steps into a spike list of its own, listed in core order afterwards. Whether the
+// threads are woken follows the instructions the last step took.
 void lockstep_board::compute_side_by_side() {
-    pool_->for_each_index(cores_.size(), [this](std::size_t c) {
+    const auto each = [this](std::size_t c) {
         spiked_count_[c] = cores_[c]->step(spiked_[c].data(), spiked_[c].size());
-    });
+    };
+    if (last_instructions_ >= side_by_side_instructions) {
+        pool_->for_each_index(cores_.size(), each);
+    } else {
+        for (std::size_t c = 0; c < cores_.size(); ++c) {
+            each(c);
+        }
+    }
+    const std::uint64_t instructions = instructions_of(cores_);
+    last_instructions_ = instructions - instructions_before_;
+    instructions_before_ = instructions;
 }
 
 void lockstep_board::deliver_rows() {
@@ -86,16 +114,20 @@ void lockstep_board::deliver_rows() {
 }
 
 void lockstep_board::deliver_queued_rows() {
-    if (queued_count_ == 0) {
-        return;
-    }
-    pool_->for_each_index(cores_.size(), [this](std::size_t c) {
+    const auto each = [this](std::size_t c) {
         for (const queued_row& r : queued_[c]) {
             cores_[c]->deliver(r.words, r.count);
         }
         queued_[c].clear();
-    });
-    queued_count_ = 0;
+    };
+    if (queued_words_ >= side_by_side_words) {
+        pool_->for_each_index(cores_.size(), each);
+    } else {
+        for (std::size_t c = 0; c < cores_.size(); ++c) {
+            each(c);
+        }
+    }
+    queued_words_ = 0;
 }
 
 void lockstep_board::deliver_row(std::size_t core, const firmware::synaptic_row& row) {
@@ -104,7 +136,7 @@ void lockstep_board::deliver_row(std::size_t core, const firmware::synaptic_row&
         held_.hold(step_ + row.hold, {core, row.words, row.count});
     } else if (pool_) {
         queued_[core].push_back({row.words, row.count});
-        ++queued_count_;
+        queued_words_ += row.count;
     } else {
         cores_[core]->deliver(row.words, row.count);
     }

@@ -38,9 +38,10 @@ class worker_pool;
 //
 // On more than one thread the cores compute side by side, and the rows go out in two halves: the
 // router runs on the caller's thread as on one, but each row is queued for its core instead of
-// delivered; then the cores take their queues side by side. A core gets its rows in the order one
-// thread gives them (the order saturating sums depend on), and no core's work touches another's,
-// so spikes, state words and counters are the same whatever the number of threads.
+// delivered; then the cores take their queues side by side. (A half step with little work stays
+// on the caller's thread: waking the others would cost more than it saves.) A core gets its rows in
+// the order one thread gives them (the order saturating sums depend on), and no core's work touches
+// another's, so spikes, state words and counters are the same whatever the number of threads.
 class lockstep_board final : public board_stepper, private row_sink {
 public:
     // `router` belongs to the caller and outlives the board. `threads` (at least 1, at most one per
@@ -84,11 +85,13 @@ private:
 
     std::vector<std::unique_ptr<neuron_core>> cores_;
     spike_router& router_;
-    std::unique_ptr<worker_pool> pool_;              // null on one thread
-    std::vector<std::vector<std::uint16_t>> spiked_; // per core, on more than one thread
-    std::vector<std::size_t> spiked_count_;          // per core, on more than one thread
-    std::vector<std::vector<queued_row>> queued_;    // per core, on more than one thread
-    std::size_t queued_count_ = 0;
+    std::unique_ptr<worker_pool> pool_;                   // null on one thread
+    std::vector<std::vector<std::uint16_t>> spiked_;      // per core, on more than one thread
+    std::vector<std::size_t> spiked_count_;               // per core, on more than one thread
+    std::vector<std::vector<queued_row>> queued_;         // per core, on more than one thread
+    std::uint64_t queued_words_ = 0;                      // in the queues
+    std::uint64_t last_instructions_ = ~std::uint64_t{0}; // of the last step; unknown at first
+    std::uint64_t instructions_before_ = 0;               // the cores' total before this step
     held_rows held_;
     std::vector<spike> spikes_;
     injected_spikes injected_;
