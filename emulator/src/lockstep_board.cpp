@@ -10,12 +10,6 @@
 namespace sf::emulator {
 namespace {
 
-// Waking the other threads costs tens of microseconds, more on a busy machine: a half step with
-// less work than this stays on the caller's thread. Where the work is done never changes what it
-// computes, only how fast.
-constexpr std::uint64_t side_by_side_instructions = 65536; // the neuron programs of a step
-constexpr std::uint64_t side_by_side_words = 16384;        // the synaptic words of a step's rows
-
 std::uint64_t instructions_of(const std::vector<std::unique_ptr<neuron_core>>& cores) {
     std::uint64_t total = 0;
     for (const auto& core : cores) {
@@ -27,8 +21,9 @@ std::uint64_t instructions_of(const std::vector<std::unique_ptr<neuron_core>>& c
 } // namespace
 
 lockstep_board::lockstep_board(std::vector<std::unique_ptr<neuron_core>> cores,
-                               spike_router& router, std::size_t threads)
-    : cores_(std::move(cores)), router_(router), buffer_(firmware::max_neurons) {
+                               spike_router& router, std::size_t threads,
+                               side_by_side_limits limits)
+    : cores_(std::move(cores)), router_(router), limits_(limits), buffer_(firmware::max_neurons) {
     SF_ASSERT(threads >= 1);
     const std::size_t used = std::min(threads, std::max<std::size_t>(cores_.size(), 1));
     if (used > 1) {
@@ -89,8 +84,9 @@ void lockstep_board::compute_side_by_side() {
     const auto each = [this](std::size_t c) {
         spiked_count_[c] = cores_[c]->step(spiked_[c].data(), spiked_[c].size());
     };
-    if (last_instructions_ >= side_by_side_instructions) {
+    if (last_instructions_ >= limits_.instructions) {
         pool_->for_each_index(cores_.size(), each);
+        ++side_by_side_halves_;
     } else {
         for (std::size_t c = 0; c < cores_.size(); ++c) {
             each(c);
@@ -120,8 +116,9 @@ void lockstep_board::deliver_queued_rows() {
         }
         queued_[c].clear();
     };
-    if (queued_words_ >= side_by_side_words) {
+    if (queued_words_ >= limits_.words) {
         pool_->for_each_index(cores_.size(), each);
+        ++side_by_side_halves_;
     } else {
         for (std::size_t c = 0; c < cores_.size(); ++c) {
             each(c);
@@ -151,10 +148,11 @@ board_counters lockstep_board::counters() const {
     return total;
 }
 
-board_maker lockstep_board_maker(std::size_t threads) {
-    return [threads](board_parts& parts, std::string&) -> std::unique_ptr<board_stepper> {
+board_maker lockstep_board_maker(std::size_t threads, side_by_side_limits limits) {
+    return [threads, limits](board_parts& parts, std::string&) -> std::unique_ptr<board_stepper> {
         SF_ASSERT(parts.network != nullptr);
-        return std::make_unique<lockstep_board>(std::move(parts.cores), *parts.network, threads);
+        return std::make_unique<lockstep_board>(std::move(parts.cores), *parts.network, threads,
+                                                limits);
     };
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include <sf/emulator/lockstep_board.hpp>
 #include <sf/lems/model.hpp>
 #include <sf/lems/recordings.hpp>
 #include <sf/mapper/board.hpp>
@@ -19,6 +20,7 @@ struct fixed_run_options {
     std::filesystem::path output_dir;
     mapper::quantise_options quantise;
     std::size_t threads = 1; // that step the cores (lockstep_board): the results are the same
+    emulator::side_by_side_limits side_by_side; // when the threads are woken
 };
 
 struct fixed_run_summary {

@@ -21,6 +21,7 @@
 namespace {
 
 using namespace sf::emulator::test;
+using sf::emulator::always_side_by_side;
 using sf::emulator::functional_emulator;
 using sf::emulator::lockstep_board_maker;
 namespace mapper = sf::mapper;
@@ -104,9 +105,10 @@ void expect_same_run(const functional_emulator& one, const functional_emulator& 
 // (every step when 0), with a spike of some core injected now and then; compared after every step.
 // Returns the image's spikes.
 std::uint64_t expect_same_on(const std::vector<std::uint32_t>& words, std::size_t threads,
-                             std::uint64_t most_steps = 0) {
+                             std::uint64_t most_steps = 0,
+                             sf::emulator::side_by_side_limits limits = always_side_by_side) {
     functional_emulator one(words.data(), words.size(), lockstep_board_maker(1));
-    functional_emulator many(words.data(), words.size(), lockstep_board_maker(threads));
+    functional_emulator many(words.data(), words.size(), lockstep_board_maker(threads, limits));
     INFO(one.problem());
     REQUIRE(one.ready());
     REQUIRE(many.ready());
@@ -131,6 +133,9 @@ std::uint64_t expect_same_on(const std::vector<std::uint32_t>& words, std::size_
         expect_same_cores(one, many);
     }
     expect_same_run(one, many);
+    if (board->threads() > 1 && limits.instructions == 0) {
+        CHECK(board->side_by_side_halves() >= steps); // every step's cores, and its rows if any
+    }
     return one.counters().cores.spikes;
 }
 
@@ -159,6 +164,9 @@ TEST_CASE("lockstep threads: the bundled example steps the same on 1, 2, 3 and 7
     }
     SECTION("on small cores over many chips") {
         CHECK(expect_same_on_every_count(image_of(model, inline_board(4, 4, "mesh", 2, 8))) > 0);
+    }
+    SECTION("with the threads woken only for half steps with much work") {
+        CHECK(expect_same_on(image_of(model, inline_board(4, 4, "mesh", 2, 8)), 2, 0, {}) > 0);
     }
 }
 
@@ -231,6 +239,7 @@ TEST_CASE("lockstep threads: the fixed backend records the same on 1, 2, 3 and 7
     for (const std::size_t threads : thread_counts) {
         INFO(threads << " threads");
         options.threads = threads;
+        options.side_by_side = always_side_by_side;
         const sf::cli::fixed_run_summary many = sf::cli::run_fixed(model, machine, options);
         CHECK(many.threads == std::min(threads, many.cores));
         expect_same_summary(one, many);
@@ -245,6 +254,10 @@ TEST_CASE("lockstep threads: no more threads than cores", "[emulator][functional
     const auto* board = dynamic_cast<const sf::emulator::lockstep_board*>(e.board());
     REQUIRE(board != nullptr);
     CHECK(board->threads() == e.core_count());
+    e.run(20);
+    // The example's steps are too small to wake the other threads for, but for the first: its
+    // work is not known before.
+    CHECK(board->side_by_side_halves() == 1);
     functional_emulator plain(words.data(), words.size());
     REQUIRE(plain.ready());
     const auto* one = dynamic_cast<const sf::emulator::lockstep_board*>(plain.board());

@@ -32,6 +32,17 @@ public:
 
 class worker_pool;
 
+// How much work a half step of a lockstep_board on several threads must hold for the other threads
+// to be woken for it: waking them costs tens of microseconds, more on a busy machine, so a half
+// step with less stays on the caller's thread. Where the work is done never changes what it
+// computes, only how fast.
+struct side_by_side_limits {
+    std::uint64_t instructions = 65536; // the neuron programs of the last step, all cores together
+    std::uint64_t words = 16384;        // the synaptic words of the step's rows
+};
+// Every half step side by side, however little it holds (what tests use to exercise the threads).
+constexpr side_by_side_limits always_side_by_side{0, 0};
+
 // A board's cores stepping in lockstep, untimed: in each time step every core computes, then the
 // rows whose hold ends are delivered, then every spike of the step travels through the router to
 // its rows, all before the next step.
@@ -49,7 +60,7 @@ public:
     // thread may step (kernel cores are; the Verilated RTL cores stay on the thread that made them,
     // whose Verilator state they use).
     lockstep_board(std::vector<std::unique_ptr<neuron_core>> cores, spike_router& router,
-                   std::size_t threads = 1);
+                   std::size_t threads = 1, side_by_side_limits limits = {});
     ~lockstep_board() override;
     lockstep_board(const lockstep_board&) = delete;
     lockstep_board& operator=(const lockstep_board&) = delete;
@@ -69,6 +80,8 @@ public:
     board_counters counters() const override;
     // The threads that step the cores.
     std::size_t threads() const;
+    // The half steps (the cores' computing, the rows' delivery) that woke the other threads.
+    std::uint64_t side_by_side_halves() const { return side_by_side_halves_; }
 
 private:
     // A row queued for its core while the router runs.
@@ -85,7 +98,8 @@ private:
 
     std::vector<std::unique_ptr<neuron_core>> cores_;
     spike_router& router_;
-    std::unique_ptr<worker_pool> pool_;                   // null on one thread
+    std::unique_ptr<worker_pool> pool_; // null on one thread
+    side_by_side_limits limits_;
     std::vector<std::vector<std::uint16_t>> spiked_;      // per core, on more than one thread
     std::vector<std::size_t> spiked_count_;               // per core, on more than one thread
     std::vector<std::vector<queued_row>> queued_;         // per core, on more than one thread
@@ -97,12 +111,13 @@ private:
     injected_spikes injected_;
     std::vector<std::uint16_t> buffer_;
     std::uint64_t step_ = 0;
+    std::uint64_t side_by_side_halves_ = 0;
     double update_seconds_ = 0.0;
     double delivery_seconds_ = 0.0;
 };
 
 // Builds a lockstep_board of an image's cores and chips on `threads` threads (what
 // functional_emulator builds when given no maker is the same on one).
-board_maker lockstep_board_maker(std::size_t threads);
+board_maker lockstep_board_maker(std::size_t threads, side_by_side_limits limits = {});
 
 } // namespace sf::emulator
