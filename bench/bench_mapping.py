@@ -135,46 +135,90 @@ def bench_mapping_networks(opts, bench_map, results):
     log()
 
 
-def bench_emulator_speed(opts, sf, bench_map, scratch, results, generate_cuba):
-    bio = 0.1 if opts.quick else 1.0
-    log(f'== (e) functional emulator: CUBA ({bio:g} s) and the microcircuit, synaptic events per second and '
-        'time per biological second (1 host thread)')
-    rows = []
-    path, _ = generate_cuba(scratch, bio)
-    outdir = os.path.join(scratch, 'cuba_functional_out')
+def run_cuba_functional(opts, sf, path, scratch, threads):
+    """CUBA's model mapped on the fly and run on the functional emulator on `threads` threads."""
+    outdir = os.path.join(scratch, f'cuba_functional_out_{threads}')
     os.makedirs(outdir, exist_ok=True)
-    r = timed([sf, 'run', path, '--board', 'spinn5', '-o', outdir], timeout=opts.sim_timeout,
-              mem_limit_bytes=opts.mem_limit_gib * GIB)
-    m = re.search(r'functional emulator: (\d+) steps, .*?, (\d+) spikes, (\d+) synaptic events, (\S+) s', r['stdout'])
-    cuba = dict(wall_s=r['wall_s'], rc=r['rc'])
+    r = timed([sf, 'run', path, '--board', 'spinn5', '-o', outdir, '--threads', str(threads)],
+              timeout=opts.sim_timeout, mem_limit_bytes=opts.mem_limit_gib * GIB)
+    m = re.search(r'functional emulator: (\d+) steps, .*?, (\d+) spikes, (\d+) synaptic events, (\S+) s '
+                  r'on (\d+) threads?', r['stdout'])
+    cuba = dict(wall_s=r['wall_s'], rc=r['rc'], threads_asked=threads)
     if m:
         steps, spikes, events, run_s = int(m.group(1)), int(m.group(2)), int(m.group(3)), float(m.group(4))
-        cuba.update(steps=steps, spikes=spikes, events=events, run_s=run_s, bio_s=steps * 1e-4)
+        cuba.update(steps=steps, spikes=spikes, events=events, run_s=run_s, bio_s=steps * 1e-4,
+                    threads=int(m.group(5)))
         packets = re.search(r'routers: (\d+) packets', r['stdout'])
         cuba['packets'] = int(packets.group(1)) if packets else None
-        rows.append(['CUBA (4000 cells, 16 spinn5 cores)', f'{steps * 1e-4:g} s', str(spikes), str(events),
-                     str(cuba['packets']) if packets else '—', f'{fmt_s(run_s)} s', f'{events / run_s / 1e6:.3g} M' if run_s > 0 else '—',
-                     f'{run_s / (steps * 1e-4):.3g}'])
     else:
         cuba['note'] = f'failed (exit {r["rc"]}): {r["program_stderr"][-300:]}'
-        rows.append(['CUBA', '—', '—', '—', '—', cuba['note'], '—', '—'])
+    return cuba, outdir
+
+
+def cuba_row(cuba):
+    if 'run_s' not in cuba:
+        return ['CUBA', str(cuba['threads_asked']), '—', '—', '—', '—', cuba['note'], '—', '—', '—']
+    steps, events, run_s = cuba['steps'], cuba['events'], cuba['run_s']
+    return ['CUBA (4000 cells, 16 spinn5 cores)', str(cuba['threads']), f'{steps * 1e-4:g} s',
+            str(cuba['spikes']), str(events), str(cuba['packets']) if cuba['packets'] is not None else '—',
+            f'{fmt_s(run_s)} s', f'{fmt_s(cuba["wall_s"])} s',
+            f'{events / run_s / 1e6:.3g} M' if run_s > 0 else '—', f'{run_s / (steps * 1e-4):.3g}']
+
+
+def microcircuit_row(mc, scale, threads):
+    if 'run_s' not in mc:
+        return [f'microcircuit x {scale}', str(threads), '—', '—', '—', '—', mc.get('note', 'failed'), '—', '—',
+                '—']
+    return [f'microcircuit x {scale} ({mc["cores"]} spinn5 cores)', str(threads), f'{mc["run_bio_s"]:g} s',
+            str(mc['spikes']), str(mc['synaptic_events']), str(mc['packets']), f'{fmt_s(mc["run_s"])} s',
+            f'{fmt_s(mc["wall_s"])} s',
+            f'{mc["synaptic_events"] / mc["run_s"] / 1e6:.3g} M' if mc['run_s'] > 0 else '—',
+            f'{mc["run_s"] / mc["run_bio_s"]:.3g}']
+
+
+def same_files(a, b):
+    names = sorted(os.listdir(a))
+    if names != sorted(os.listdir(b)):
+        return False
+    for n in names:
+        with open(os.path.join(a, n), 'rb') as x, open(os.path.join(b, n), 'rb') as y:
+            if x.read() != y.read():
+                return False
+    return True
+
+
+def bench_emulator_speed(opts, sf, bench_map, scratch, results, generate_cuba):
+    bio = 0.1 if opts.quick else 1.0
+    every = max(1, os.cpu_count() or 1)
+    counts = [1] if every == 1 else [1, every]
+    log(f'== (e) functional emulator: CUBA ({bio:g} s) and the microcircuit, synaptic events per second and '
+        f'time per biological second, on 1 host thread and on all {every} (--threads)')
+    rows = []
+    path, _ = generate_cuba(scratch, bio)
+    folders = {}
+    for threads in counts:
+        cuba, folders[threads] = run_cuba_functional(opts, sf, path, scratch, threads)
+        results[f'emulator_cuba_threads_{threads}'] = cuba
+        if threads == 1:
+            results['emulator_cuba'] = cuba
+        rows.append(cuba_row(cuba))
+    if len(counts) > 1:
+        results['emulator_cuba_same_files'] = same_files(folders[1], folders[every])
+        log(f'   CUBA on {every} threads wrote the files of 1 thread byte for byte: '
+            f'{"yes" if results["emulator_cuba_same_files"] else "NO"}')
     os.remove(path)
-    results['emulator_cuba'] = cuba
     run_ms = '20' if opts.quick else '100'
     scale = '0.05' if opts.quick else '1'
-    mc = run_ours(opts, bench_map, ['microcircuit', '--scale', scale], extra=['--run-ms', run_ms])
-    results['emulator_microcircuit'] = mc
-    if 'run_s' in mc:
-        rows.append([f'microcircuit x {scale} ({mc["cores"]} spinn5 cores)', f'{mc["run_bio_s"]:g} s',
-                     str(mc['spikes']), str(mc['synaptic_events']), str(mc['packets']), f'{fmt_s(mc["run_s"])} s',
-                     f'{mc["synaptic_events"] / mc["run_s"] / 1e6:.3g} M' if mc['run_s'] > 0 else '—',
-                     f'{mc["run_s"] / mc["run_bio_s"]:.3g}'])
-    else:
-        rows.append([f'microcircuit x {scale}', '—', '—', '—', '—', mc.get('note', 'failed'), '—', '—'])
+    for threads in counts:
+        mc = run_ours(opts, bench_map, ['microcircuit', '--scale', scale],
+                      extra=['--run-ms', run_ms, '--threads', str(threads)])
+        results[f'emulator_microcircuit_threads_{threads}'] = mc
+        if threads == 1:
+            results['emulator_microcircuit'] = mc
+        rows.append(microcircuit_row(mc, scale, threads))
     results['emulator_table'] = table(
-        ['network', 'biological time', 'spikes', 'synaptic events', 'packets through routers', 'emulator run',
-         'synaptic events / s',
-         'run time / biological time'], rows)
+        ['network', 'threads', 'biological time', 'spikes', 'synaptic events', 'packets through routers',
+         'emulator run', 'process wall (with mapping)', 'synaptic events / s', 'run time / biological time'], rows)
     log()
     log(results['emulator_table'])
     log()

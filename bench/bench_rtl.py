@@ -106,7 +106,7 @@ def bench_rtl(opts, sf, scratch, results, generate_cuba):
     # Each run's files against the run it stands in for: the RTL target against the functional
     # emulator, RTL cores in the timed model against the timed model's kernels (late rows in an
     # overloaded step make the timed model's values its own).
-    runs = [('functional emulator', 'functional', ['--target', 'functional'], None),
+    runs = [('functional emulator', 'functional', ['--target', 'functional', '--threads', '1'], None),
             ('timed model, kernels', 'systemc', ['--target', 'systemc'], None),
             ('timed model, core 0 as RTL', 'systemc_rtl1', ['--target', 'systemc', '--rtl-cores', '0'],
              'systemc'),

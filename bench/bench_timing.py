@@ -38,7 +38,7 @@ def run_pair(opts, sf, image, scratch, label, board_args=()):
         shutil.rmtree(folder, ignore_errors=True)
         os.makedirs(folder)
         folders[target] = folder
-        extra = list(board_args) + ['--real-time-check'] if target == 'systemc' else []
+        extra = list(board_args) + ['--real-time-check'] if target == 'systemc' else ['--threads', '1']
         r = timed([sf, 'run', image, '--target', target, '-o', folder] + extra,
                   timeout=opts.sim_timeout, mem_limit_bytes=opts.mem_limit_gib * GIB)
         res = dict(wall_s=r['wall_s'], peak_rss_kib=r['peak_rss_kib'], rc=r['rc'])

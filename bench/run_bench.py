@@ -333,7 +333,7 @@ def run_kernel_cuba(opts, sf, scratch, bio, network, board):
     if os.path.exists(spikes_file):
         os.remove(spikes_file)
     log(f'   spikeforge simulate --backend fixed --board {board} {os.path.relpath(path)} ...')
-    r = timed([sf, 'simulate', '--backend', 'fixed', '--board', board, path, '-o', outdir],
+    r = timed([sf, 'simulate', '--backend', 'fixed', '--board', board, path, '-o', outdir, '--threads', '1'],
               timeout=opts.sim_timeout, mem_limit_bytes=opts.mem_limit_gib * GIB)
     res.update(wall_s=r['wall_s'], peak_rss_kib=r['peak_rss_kib'], rc=r['rc'], timed_out=r['timed_out'])
     s = parse_fixed_summary(r['stdout'])

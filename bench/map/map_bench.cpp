@@ -3,7 +3,8 @@
 // `RESULT {json}` for bench/run_bench.py.
 //
 //   sf_bench_map random|distance|microcircuit [--neurons N] [--in-degree K] [--sigma S]
-//                [--scale S] [--board NAME] [--seed S] [-o FILE] [--run-ms MS] [--keep]
+//                [--scale S] [--board NAME] [--seed S] [-o FILE] [--run-ms MS] [--threads N]
+//                [--keep]
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -42,6 +43,7 @@ struct options {
     std::string board = "spinn5";
     std::string output;
     double run_ms = 0.0;
+    std::size_t threads = 1; // that step the cores of the run
     bool keep = false;
 };
 
@@ -50,7 +52,8 @@ struct options {
         stderr,
         "sf_bench_map: %s\nusage: sf_bench_map random|distance|microcircuit [--neurons N] "
         "[--in-degree K] "
-        "[--sigma S] [--scale S] [--board NAME] [--seed S] [-o FILE] [--run-ms MS] [--keep]\n",
+        "[--sigma S] [--scale S] [--board NAME] [--seed S] [-o FILE] [--run-ms MS] [--threads N] "
+        "[--keep]\n",
         problem.c_str());
     std::exit(2);
 }
@@ -85,6 +88,11 @@ options parse(int argc, char** argv) {
             o.output = value();
         } else if (a == "--run-ms") {
             o.run_ms = std::stod(value());
+        } else if (a == "--threads") {
+            o.threads = std::stoul(value());
+            if (o.threads < 1) {
+                usage("--threads takes 1 or more");
+            }
         } else if (a == "--keep") {
             o.keep = true;
         } else {
@@ -157,7 +165,8 @@ int main(int argc, char** argv) {
 
         if (o.run_ms > 0.0) {
             mapped = {};
-            sf::emulator::functional_emulator e(words.data(), words.size());
+            sf::emulator::functional_emulator e(words.data(), words.size(),
+                                                sf::emulator::lockstep_board_maker(o.threads));
             if (!e.ready()) {
                 throw std::runtime_error("the functional emulator refused the image: " +
                                          e.problem());
@@ -169,7 +178,8 @@ int main(int argc, char** argv) {
             const auto c = e.counters();
             json << ",\"run_bio_s\":"
                  << static_cast<double>(std::min<std::uint64_t>(steps, e.steps())) * built.net.dt
-                 << ",\"run_s\":" << run_s << ",\"spikes\":" << c.cores.spikes
+                 << ",\"run_s\":" << run_s << ",\"threads\":" << o.threads
+                 << ",\"spikes\":" << c.cores.spikes
                  << ",\"synaptic_events\":" << c.cores.delivered_words
                  << ",\"packets\":" << c.routers.packets
                  << ",\"saturations\":" << c.cores.saturations

@@ -1,13 +1,42 @@
+#include <algorithm>
 #include <chrono>
 
+#include <sf/emulator/chip_network.hpp>
 #include <sf/emulator/lockstep_board.hpp>
 #include <sf/firmware/assert.hpp>
 
+#include "worker_pool.hpp"
+
 namespace sf::emulator {
+namespace {
+
+std::uint64_t instructions_of(const std::vector<std::unique_ptr<neuron_core>>& cores) {
+    std::uint64_t total = 0;
+    for (const auto& core : cores) {
+        total += core->counters().instructions;
+    }
+    return total;
+}
+
+} // namespace
 
 lockstep_board::lockstep_board(std::vector<std::unique_ptr<neuron_core>> cores,
-                               spike_router& router)
-    : cores_(std::move(cores)), router_(router), buffer_(firmware::max_neurons) {}
+                               spike_router& router, std::size_t threads,
+                               side_by_side_limits limits)
+    : cores_(std::move(cores)), router_(router), limits_(limits), buffer_(firmware::max_neurons) {
+    SF_ASSERT(threads >= 1);
+    const std::size_t used = std::min(threads, std::max<std::size_t>(cores_.size(), 1));
+    if (used > 1) {
+        pool_ = std::make_unique<worker_pool>(used);
+        spiked_.assign(cores_.size(), std::vector<std::uint16_t>(firmware::max_neurons));
+        spiked_count_.assign(cores_.size(), 0);
+        queued_.resize(cores_.size());
+    }
+}
+
+lockstep_board::~lockstep_board() = default;
+
+std::size_t lockstep_board::threads() const { return pool_ ? pool_->threads() : 1; }
 
 void lockstep_board::step() {
     using clock = std::chrono::steady_clock;
@@ -15,11 +44,7 @@ void lockstep_board::step() {
     ++step_;
     compute_cores();
     const auto updated = clock::now();
-    held_.release(step_,
-                  [this](const held_rows::row& r) { cores_[r.core]->deliver(r.words, r.count); });
-    for (const spike& s : spikes_) {
-        router_.send(s.core, s.neuron, *this);
-    }
+    deliver_rows();
     const auto delivered = clock::now();
     update_seconds_ += std::chrono::duration<double>(updated - started).count();
     delivery_seconds_ += std::chrono::duration<double>(delivered - updated).count();
@@ -33,22 +58,84 @@ void lockstep_board::inject(const spike& s) {
 void lockstep_board::compute_cores() {
     spikes_.clear();
     injected_.start_step();
+    if (pool_) {
+        compute_side_by_side();
+    }
     for (std::size_t c = 0; c < cores_.size(); ++c) {
-        const std::size_t count = cores_[c]->step(buffer_.data(), buffer_.size());
+        const std::uint16_t* spiked = buffer_.data();
+        std::size_t count = 0;
+        if (pool_) {
+            spiked = spiked_[c].data();
+            count = spiked_count_[c];
+        } else {
+            count = cores_[c]->step(buffer_.data(), buffer_.size());
+        }
         for (std::size_t k = 0; k < count; ++k) {
-            spikes_.push_back({static_cast<std::uint32_t>(c), buffer_[k]});
+            spikes_.push_back({static_cast<std::uint32_t>(c), spiked[k]});
         }
         injected_.take(c, [this](const spike& s) { spikes_.push_back(s); });
     }
     injected_.end_step();
 }
 
+// Each core steps into a spike list of its own, listed in core order afterwards. Whether the
+// threads are woken follows the instructions the last step took.
+void lockstep_board::compute_side_by_side() {
+    const auto each = [this](std::size_t c) {
+        spiked_count_[c] = cores_[c]->step(spiked_[c].data(), spiked_[c].size());
+    };
+    if (last_instructions_ >= limits_.instructions) {
+        pool_->for_each_index(cores_.size(), each);
+        ++side_by_side_halves_;
+    } else {
+        for (std::size_t c = 0; c < cores_.size(); ++c) {
+            each(c);
+        }
+    }
+    const std::uint64_t instructions = instructions_of(cores_);
+    last_instructions_ = instructions - instructions_before_;
+    instructions_before_ = instructions;
+}
+
+void lockstep_board::deliver_rows() {
+    held_.release(step_, [this](const held_rows::row& r) {
+        deliver_row(r.core, firmware::synaptic_row{0, r.words, r.count});
+    });
+    for (const spike& s : spikes_) {
+        router_.send(s.core, s.neuron, *this);
+    }
+    if (pool_) {
+        deliver_queued_rows();
+    }
+}
+
+void lockstep_board::deliver_queued_rows() {
+    const auto each = [this](std::size_t c) {
+        for (const queued_row& r : queued_[c]) {
+            cores_[c]->deliver(r.words, r.count);
+        }
+        queued_[c].clear();
+    };
+    if (queued_words_ >= limits_.words) {
+        pool_->for_each_index(cores_.size(), each);
+        ++side_by_side_halves_;
+    } else {
+        for (std::size_t c = 0; c < cores_.size(); ++c) {
+            each(c);
+        }
+    }
+    queued_words_ = 0;
+}
+
 void lockstep_board::deliver_row(std::size_t core, const firmware::synaptic_row& row) {
     SF_ASSERT(core < cores_.size());
-    if (row.hold == 0) {
-        cores_[core]->deliver(row.words, row.count);
-    } else {
+    if (row.hold != 0) {
         held_.hold(step_ + row.hold, {core, row.words, row.count});
+    } else if (pool_) {
+        queued_[core].push_back({row.words, row.count});
+        queued_words_ += row.count;
+    } else {
+        cores_[core]->deliver(row.words, row.count);
     }
 }
 
@@ -59,6 +146,14 @@ board_counters lockstep_board::counters() const {
     total.update_seconds = update_seconds_;
     total.delivery_seconds = delivery_seconds_;
     return total;
+}
+
+board_maker lockstep_board_maker(std::size_t threads, side_by_side_limits limits) {
+    return [threads, limits](board_parts& parts, std::string&) -> std::unique_ptr<board_stepper> {
+        SF_ASSERT(parts.network != nullptr);
+        return std::make_unique<lockstep_board>(std::move(parts.cores), *parts.network, threads,
+                                                limits);
+    };
 }
 
 } // namespace sf::emulator

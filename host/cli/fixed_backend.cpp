@@ -294,6 +294,7 @@ void summarise(const emulator::lockstep_board& board, const lems::ir::network& n
                const placement& where, fixed_run_summary& summary) {
     const emulator::board_counters counters = board.counters();
     summary.cores = board.core_count();
+    summary.threads = board.threads();
     summary.neurons = where.neurons;
     summary.spikes = counters.cores.spikes;
     summary.synaptic_events = counters.cores.delivered_words;
@@ -346,7 +347,8 @@ fixed_run_summary run_fixed(const lems::model& model, const mapper::board& board
     placement where;
     std::vector<core_source> sources = split_into_cores(net, compiled, board, where);
     const std::unique_ptr<emulator::fan_out> wiring = wire(net, compiled, where);
-    emulator::lockstep_board cores(start_cores(sources), *wiring);
+    emulator::lockstep_board cores(start_cores(sources), *wiring, options.threads,
+                                   options.side_by_side);
     recorders recording(net, compiled, where);
     summary.compile_seconds = std::chrono::duration<double>(clock::now() - compile_start).count();
 

@@ -1,10 +1,12 @@
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
 
+#include <sf/emulator/lockstep_board.hpp>
 #include <sf/lems/model.hpp>
 #include <sf/lems/recordings.hpp>
 #include <sf/mapper/board.hpp>
@@ -17,6 +19,8 @@ namespace sf::cli {
 struct fixed_run_options {
     std::filesystem::path output_dir;
     mapper::quantise_options quantise;
+    std::size_t threads = 1; // that step the cores (lockstep_board): the results are the same
+    emulator::side_by_side_limits side_by_side; // when the threads are woken
 };
 
 struct fixed_run_summary {
@@ -24,6 +28,7 @@ struct fixed_run_summary {
     std::int64_t steps = 0;
     double dt = 0.0;
     std::size_t cores = 0;
+    std::size_t threads = 1; // that stepped them
     std::size_t neurons = 0;
     std::uint64_t spikes = 0;
     std::uint64_t synaptic_events = 0; // synaptic words delivered into ring buffers

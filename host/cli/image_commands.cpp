@@ -78,10 +78,12 @@ std::vector<std::string> split_signals(const std::string& list);
 void print_run(const emulator::functional_emulator& board, const std::string& name,
                const char* executor, double seconds, const std::vector<fs::path>& written) {
     const emulator::functional_counters c = board.counters();
+    const auto* lockstep = dynamic_cast<const emulator::lockstep_board*>(board.board());
+    const std::size_t threads = lockstep != nullptr ? lockstep->threads() : 1;
     std::cout << "ran " << name << " on the " << executor << ": " << board.steps() << " steps, "
               << board.core_count() << " cores on " << board.chip_count() << " chips, "
               << c.cores.spikes << " spikes, " << c.cores.delivered_words << " synaptic events, "
-              << seconds << " s\n"
+              << seconds << " s on " << threads << (threads == 1 ? " thread\n" : " threads\n")
               << "routers: " << c.routers.packets << " packets, " << c.routers.routed
               << " by an entry, " << c.routers.default_routed << " by default route, "
               << c.routers.dropped << " dropped, " << c.routers.lost
@@ -103,10 +105,11 @@ void print_run(const emulator::functional_emulator& board, const std::string& na
 }
 
 // What steps the cores: the timed model for the systemc target, the Verilated board for the rtl
-// target, the kernels in lockstep otherwise.
-emulator::board_maker maker_of(const timed_run* timed, timed_target_made& made) {
+// target, the kernels in lockstep on `threads` otherwise.
+emulator::board_maker maker_of(const timed_run* timed, std::size_t threads,
+                               timed_target_made& made) {
     if (timed == nullptr) {
-        return {}; // untimed, in lockstep
+        return emulator::lockstep_board_maker(threads);
     }
     timed_target_options options;
     options.board = timed->board;
@@ -123,10 +126,10 @@ emulator::board_maker maker_of(const timed_run* timed, timed_target_made& made) 
 }
 
 int run_emulator(const std::vector<std::uint32_t>& words, const std::string& name,
-                 const fs::path& out_dir, const timed_run* timed = nullptr) {
+                 const fs::path& out_dir, const timed_run* timed, std::size_t threads) {
     using clock = std::chrono::steady_clock;
     timed_target_made made;
-    emulator::functional_emulator board(words.data(), words.size(), maker_of(timed, made));
+    emulator::functional_emulator board(words.data(), words.size(), maker_of(timed, threads, made));
     if (!board.ready()) {
         std::cerr << "spikeforge run: " << name << ": " << board.problem() << "\n";
         return exit_bad_input;
@@ -183,6 +186,25 @@ std::vector<std::string> split_signals(const std::string& list) {
         from = comma + 1;
     }
     return names;
+}
+
+// --threads steps the functional target's cores in this process: the other targets and a board
+// by URL run as they are made to.
+std::string check_threads(const std::string& target, const std::string& url,
+                          const thread_count& threads) {
+    if (!threads.given || threads.threads == 1) {
+        return {};
+    }
+    if (!url.empty()) {
+        return "--threads chooses how many threads step the cores in this process: it does not go "
+               "with --url";
+    }
+    if (target != "functional") {
+        return "--target " + target + " runs on one thread: --threads " +
+               std::to_string(threads.threads) +
+               " is for --target functional (give --threads 1 or leave it out)";
+    }
+    return {};
 }
 
 // What is wrong with the run's options for `target`; empty when nothing.
@@ -276,7 +298,8 @@ int inspect_command(const std::string& image_file) {
 }
 
 int run_command(const std::string& input, const std::string& target, const std::string& out_dir,
-                const image_job& job, remote_run_options remote, const timed_run_options& timed) {
+                const image_job& job, remote_run_options remote, const timed_run_options& timed,
+                const thread_count& threads) {
     const bool wants_board = !remote.live_inputs.empty() || !remote.live_outputs.empty() ||
                              remote.realtime || remote.take_over;
     if (remote.url.empty() && wants_board) {
@@ -285,7 +308,10 @@ int run_command(const std::string& input, const std::string& target, const std::
                      "emu://functional, emu://systemc, emu://rtl)\n";
         return exit_bad_input;
     }
-    const std::string wrong = check_target_options(input, target, job, remote.url, timed);
+    std::string wrong = check_target_options(input, target, job, remote.url, timed);
+    if (wrong.empty()) {
+        wrong = check_threads(target, remote.url, threads);
+    }
     if (!wrong.empty()) {
         std::cerr << "spikeforge run: " << wrong << "\n";
         return exit_bad_input;
@@ -304,13 +330,14 @@ int run_command(const std::string& input, const std::string& target, const std::
     const timed_run* how = target == "functional" ? nullptr : &board_run;
     if (is_image(input)) {
         return run_emulator(mapper::load_image(input), input,
-                            out_dir.empty() ? fs::path(".") : fs::path(out_dir), how);
+                            out_dir.empty() ? fs::path(".") : fs::path(out_dir), how,
+                            threads.threads);
     }
     // A model: mapped on the fly, its outputs beside it unless -o says otherwise.
     const mapper::mapped_network mapped = map_model(input, job);
     const fs::path folder = out_dir.empty() ? fs::path(input).parent_path() : fs::path(out_dir);
     return run_emulator(mapper::encode_image(mapped), input,
-                        folder.empty() ? fs::path(".") : folder, how);
+                        folder.empty() ? fs::path(".") : folder, how, threads.threads);
 }
 
 } // namespace sf::cli

@@ -7,6 +7,7 @@
 #include <sf/mapper/map_network.hpp>
 
 #include "remote_run.hpp"
+#include "thread_count.hpp"
 
 // The board-image commands of `spikeforge`: map a model to an image, inspect an image, run an
 // image (or a model mapped on the fly) on the functional emulator, on the timed board model or on
@@ -33,9 +34,10 @@ struct timed_run_options {
 };
 
 // Runs on `target` in this process, or, when `remote.url` is set, on the board or server it
-// names (the rest of `remote` says what to exchange live).
+// names (the rest of `remote` says what to exchange live). The functional target steps its cores
+// on `threads`; the others run on one and refuse more given on the command line.
 int run_command(const std::string& input, const std::string& target, const std::string& out_dir,
                 const image_job& job, remote_run_options remote = {},
-                const timed_run_options& timed = {});
+                const timed_run_options& timed = {}, const thread_count& threads = {});
 
 } // namespace sf::cli

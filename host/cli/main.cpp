@@ -24,6 +24,7 @@
 #include "image_commands.hpp"
 #include "plot_command.hpp"
 #include "serve_command.hpp"
+#include "thread_count.hpp"
 
 namespace {
 
@@ -166,11 +167,12 @@ struct compile_arguments {
 };
 
 int run_fixed(const sf::lems::model& model, const std::string& out_dir,
-              const compile_arguments& compile) {
+              const compile_arguments& compile, std::size_t threads) {
     const sf::mapper::board board = sf::mapper::find_board(compile.board);
     sf::cli::fixed_run_options options;
     options.output_dir = out_dir;
     options.quantise = compile.options();
+    options.threads = threads;
     const sf::cli::fixed_run_summary s = sf::cli::run_fixed(model, board, options);
     const auto written = sf::lems::write_recordings(s.traces, s.events);
     for (const auto& group : s.report.groups) {
@@ -188,8 +190,9 @@ int run_fixed(const sf::lems::model& model, const std::string& out_dir,
               << " synaptic events\n"
               << "compile " << s.compile_seconds << " s, run " << s.run_seconds
               << " s (neuron updates " << s.update_seconds << " s, spike delivery "
-              << s.delivery_seconds << " s)\n"
-              << "saturated results " << s.saturations << ", input overflows " << s.input_overflows
+              << s.delivery_seconds << " s) on " << s.threads
+              << (s.threads == 1 ? " thread\n" : " threads\n") << "saturated results "
+              << s.saturations << ", input overflows " << s.input_overflows
               << ", dropped synaptic words " << s.dropped_words << ", program faults "
               << s.program_faults << ", words held for long delays " << s.held_words << "\n";
     for (const auto& line : s.trouble) {
@@ -204,12 +207,32 @@ int run_fixed(const sf::lems::model& model, const std::string& out_dir,
     return s.program_faults > 0 ? exit_failed : exit_ok;
 }
 
+// What is wrong with simulate's --threads for `backend`; empty when nothing.
+std::string check_simulate_threads(const std::string& text, bool given, const std::string& backend,
+                                   sf::cli::thread_count& threads) {
+    const std::string wrong = sf::cli::read_thread_count(text, given, threads);
+    if (!wrong.empty() || backend == "fixed" || !threads.given || threads.threads == 1) {
+        return wrong;
+    }
+    return "--backend " + backend + " runs on one thread: --threads " +
+           std::to_string(threads.threads) +
+           " is for --backend fixed (give --threads 1 or leave it out)";
+}
+
 int run_simulate(const model_arguments& args, const std::string& out_dir,
                  const std::string& backend, bool reference_order, const std::string& native,
-                 const compile_arguments& compile) {
+                 const compile_arguments& compile, const std::string& threads_text,
+                 bool threads_given) {
     if (backend != "float" && backend != "fixed") {
         std::cerr << "spikeforge simulate: unknown backend '" << backend
                   << "' (available: float, fixed)\n";
+        return exit_bad_input;
+    }
+    sf::cli::thread_count threads;
+    const std::string wrong_threads =
+        check_simulate_threads(threads_text, threads_given, backend, threads);
+    if (!wrong_threads.empty()) {
+        std::cerr << "spikeforge simulate: " << wrong_threads << "\n";
         return exit_bad_input;
     }
     sf::lems::diagnostics problems;
@@ -219,7 +242,7 @@ int run_simulate(const model_arguments& args, const std::string& out_dir,
         return exit_bad_input;
     }
     if (backend == "fixed") {
-        return run_fixed(model, out_dir, compile);
+        return run_fixed(model, out_dir, compile, threads.threads);
     }
     sf::lems::simulation_options options;
     options.output_dir = out_dir;
@@ -294,6 +317,7 @@ struct commands {
     compile_arguments simulate_compile;
     bool reference_order = false;
     std::string native = "auto";
+    std::string simulate_threads;
     CLI::App* simulate = nullptr;
 
     model_arguments compile_model;
@@ -317,6 +341,7 @@ struct commands {
     sf::cli::timed_run_options run_timed;
     compile_arguments run_args;
     model_arguments run_includes;
+    std::string run_threads;
     CLI::App* run = nullptr;
 
     sf::cli::serve_options serve_args;
@@ -403,6 +428,10 @@ struct commands {
                 "is long enough; always; never")
             ->check(CLI::IsMember({"auto", "always", "never"}))
             ->capture_default_str();
+        simulate->add_option("--threads", simulate_threads,
+                             "with --backend fixed: threads that step the cores, the results the "
+                             "same on any number (default: this machine's hardware threads, " +
+                                 std::to_string(sf::cli::machine_threads()) + ")");
         simulate->add_flag("--reference-order", reference_order,
                            "advance instances one at a time in the reference simulator's order and "
                            "keep every synapse separate (same results, slower)");
@@ -436,6 +465,10 @@ struct commands {
         run->add_option("-o,--out", run_out,
                         "folder for output files (default: the current folder for an image, "
                         "beside the LEMS file for a model)");
+        run->add_option("--threads", run_threads,
+                        "with --target functional: threads that step the cores, the results the "
+                        "same on any number (default: this machine's hardware threads, " +
+                            std::to_string(sf::cli::machine_threads()) + ")");
         run_args.add_to(*run);
         run_includes.add_search_options_to(*run);
         add_remote_options(*run);
@@ -486,7 +519,8 @@ struct commands {
         }
         if (simulate->parsed()) {
             return run_simulate(simulate_args, out_dir, backend, reference_order, native,
-                                simulate_compile);
+                                simulate_compile, simulate_threads,
+                                simulate->count("--threads") > 0);
         }
         if (compile->parsed()) {
             return run_compile(compile_model, compile_args, asm_dir);
@@ -506,7 +540,15 @@ struct commands {
         if (run->parsed()) {
             sf::cli::image_job job = job_of(run_args, run_includes);
             job.board_given = run->count("--board") > 0;
-            return sf::cli::run_command(run_input, run_target, run_out, job, run_remote, run_timed);
+            sf::cli::thread_count threads;
+            const std::string wrong =
+                sf::cli::read_thread_count(run_threads, run->count("--threads") > 0, threads);
+            if (!wrong.empty()) {
+                std::cerr << "spikeforge run: " << wrong << "\n";
+                return exit_bad_input;
+            }
+            return sf::cli::run_command(run_input, run_target, run_out, job, run_remote, run_timed,
+                                        threads);
         }
         return exit_bad_input;
     }

@@ -53,6 +53,23 @@ inline sf::lems::model conformance_model(const std::string& example) {
     return sf::lems::load_model({file});
 }
 
+// The examples of the corpus that map onto a board (gap junctions and analog synapses do not).
+inline std::vector<const char*> mappable_examples() {
+    return {"LEMS_NML2_Ex0_IaF",
+            "LEMS_NML2_Ex2_Izh",
+            "LEMS_NML2_Ex8_AdEx",
+            "LEMS_NML2_Ex9_FN",
+            "LEMS_NML2_Ex11_STDP",
+            "LEMS_NML2_Ex12_Net2",
+            "LEMS_NML2_Ex13_Instances",
+            "LEMS_NML2_Ex14_PyNN",
+            "LEMS_NML2_Ex16_Inputs",
+            "LEMS_NML2_Ex21_CurrentBasedSynapses",
+            "LEMS_NML2_Ex22_PinskyRinzelCA3",
+            "LEMS_NML2_Ex23_Spiketimes",
+            "LEMS_NML2_Ex27_MultiSynapses"};
+}
+
 // A model's board image on `machine`, mapped with the tests' quick options.
 inline std::vector<std::uint32_t> image_of(const sf::lems::model& model,
                                            const sf::mapper::board& machine) {

@@ -84,14 +84,8 @@ void run_image_in_lockstep(const std::vector<std::uint32_t>& words, std::uint64_
 
 TEST_CASE("rtl core: conformance examples run in lockstep with the kernel", "[rtl][emulator]") {
     using namespace sf::emulator::test;
-    // Every example of the corpus that maps onto a board (gap junctions and analog synapses do
-    // not), for its first 200 steps.
-    for (const char* example :
-         {"LEMS_NML2_Ex0_IaF", "LEMS_NML2_Ex2_Izh", "LEMS_NML2_Ex8_AdEx", "LEMS_NML2_Ex9_FN",
-          "LEMS_NML2_Ex11_STDP", "LEMS_NML2_Ex12_Net2", "LEMS_NML2_Ex13_Instances",
-          "LEMS_NML2_Ex14_PyNN", "LEMS_NML2_Ex16_Inputs", "LEMS_NML2_Ex21_CurrentBasedSynapses",
-          "LEMS_NML2_Ex22_PinskyRinzelCA3", "LEMS_NML2_Ex23_Spiketimes",
-          "LEMS_NML2_Ex27_MultiSynapses"}) {
+    // Every example of the corpus that maps onto a board, for its first 200 steps.
+    for (const char* example : mappable_examples()) {
         SECTION(example) {
             run_image_in_lockstep(
                 image_of(conformance_model(example), sf::mapper::find_board("spinn5")), 200);

@@ -30,13 +30,40 @@ public:
     virtual void send(std::size_t core, std::uint32_t neuron, row_sink& rows) = 0;
 };
 
+class worker_pool;
+
+// How much work a half step of a lockstep_board on several threads must hold for the other threads
+// to be woken for it: waking them costs tens of microseconds, more on a busy machine, so a half
+// step with less stays on the caller's thread. Where the work is done never changes what it
+// computes, only how fast.
+struct side_by_side_limits {
+    std::uint64_t instructions = 65536; // the neuron programs of the last step, all cores together
+    std::uint64_t words = 16384;        // the synaptic words of the step's rows
+};
+// Every half step side by side, however little it holds (what tests use to exercise the threads).
+constexpr side_by_side_limits always_side_by_side{0, 0};
+
 // A board's cores stepping in lockstep, untimed: in each time step every core computes, then the
 // rows whose hold ends are delivered, then every spike of the step travels through the router to
 // its rows, all before the next step.
+//
+// On more than one thread the cores compute side by side, and the rows go out in two halves: the
+// router runs on the caller's thread as on one, but each row is queued for its core instead of
+// delivered; then the cores take their queues side by side. (A half step with little work stays
+// on the caller's thread: waking the others would cost more than it saves.) A core gets its rows in
+// the order one thread gives them (the order saturating sums depend on), and no core's work touches
+// another's, so spikes, state words and counters are the same whatever the number of threads.
 class lockstep_board final : public board_stepper, private row_sink {
 public:
-    // `router` belongs to the caller and outlives the board.
-    lockstep_board(std::vector<std::unique_ptr<neuron_core>> cores, spike_router& router);
+    // `router` belongs to the caller and outlives the board. `threads` (at least 1, at most one per
+    // core used) step the cores; on more than one, each core must be an object of its own that any
+    // thread may step (kernel cores are; the Verilated RTL cores stay on the thread that made them,
+    // whose Verilator state they use).
+    lockstep_board(std::vector<std::unique_ptr<neuron_core>> cores, spike_router& router,
+                   std::size_t threads = 1, side_by_side_limits limits = {});
+    ~lockstep_board() override;
+    lockstep_board(const lockstep_board&) = delete;
+    lockstep_board& operator=(const lockstep_board&) = delete;
 
     void step() override;
     // Adds a spike of `s.neuron` of core `s.core` to the next step, as if the core had made it: it
@@ -51,20 +78,46 @@ public:
     std::size_t core_count() const override { return cores_.size(); }
     const neuron_core& core(std::size_t c) const override { return *cores_[c]; }
     board_counters counters() const override;
+    // The threads that step the cores.
+    std::size_t threads() const;
+    // The half steps (the cores' computing, the rows' delivery) that woke the other threads.
+    std::uint64_t side_by_side_halves() const { return side_by_side_halves_; }
 
 private:
+    // A row queued for its core while the router runs.
+    struct queued_row {
+        const std::uint32_t* words = nullptr;
+        std::uint32_t count = 0;
+    };
+
     void deliver_row(std::size_t core, const firmware::synaptic_row& row) override;
     void compute_cores();
+    void compute_side_by_side();
+    void deliver_rows();
+    void deliver_queued_rows();
 
     std::vector<std::unique_ptr<neuron_core>> cores_;
     spike_router& router_;
+    std::unique_ptr<worker_pool> pool_; // null on one thread
+    side_by_side_limits limits_;
+    std::vector<std::vector<std::uint16_t>> spiked_;      // per core, on more than one thread
+    std::vector<std::size_t> spiked_count_;               // per core, on more than one thread
+    std::vector<std::vector<queued_row>> queued_;         // per core, on more than one thread
+    std::uint64_t queued_words_ = 0;                      // in the queues
+    std::uint64_t last_instructions_ = ~std::uint64_t{0}; // of the last step; unknown at first
+    std::uint64_t instructions_before_ = 0;               // the cores' total before this step
     held_rows held_;
     std::vector<spike> spikes_;
     injected_spikes injected_;
     std::vector<std::uint16_t> buffer_;
     std::uint64_t step_ = 0;
+    std::uint64_t side_by_side_halves_ = 0;
     double update_seconds_ = 0.0;
     double delivery_seconds_ = 0.0;
 };
+
+// Builds a lockstep_board of an image's cores and chips on `threads` threads (what
+// functional_emulator builds when given no maker is the same on one).
+board_maker lockstep_board_maker(std::size_t threads, side_by_side_limits limits = {});
 
 } // namespace sf::emulator
