@@ -38,7 +38,8 @@ memory_cells() {
 
 # The memories' bits in a yosys dump.
 memory_bits() {
-    awk '$2 == "\\SIZE" { size = $3 } $2 == "\\WIDTH" { bits += size * $3 }
+    awk '$1 == "cell" && $2 == "$mem_v2" { inside = 1 }
+        $2 == "\\SIZE" { size = $3 } $2 == "\\WIDTH" && inside { bits += size * $3; inside = 0 }
         END { print bits + 0 }' "$1"
 }
 
@@ -88,7 +89,11 @@ synth_design() {
     if [ "$memories" = required ] && [ "$found" -eq 0 ]; then
         fail "$name infers no memory: its storage became flip-flops"
     fi
-    local stat="$out/$name.synth.stat"
+    # The whole design's figures: yosys lists each module, then (with submodules) the hierarchy's
+    # total, in an order that follows the modules' names.
+    local stat="$out/$name.synth.total"
+    awk '/=== design hierarchy ===/ { text = "" } { text = text $0 "\n" }
+        END { printf "%s", text }' "$out/$name.synth.stat" >"$stat"
     echo "$name ($top${params:+ $params}): no latches"
     echo "  memories: $found, $bits bits:$(memory_cells "$out/$name.memories")"
     [ "$memories" = required ] || echo "    $memories"
