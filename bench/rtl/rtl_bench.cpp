@@ -2,7 +2,7 @@
 // stepped alone, then a chip's worth (16 cores of the image, reused if it has fewer) stepped one
 // after another on one thread. Prints `RESULT {json}` lines for bench/run_bench.py.
 //
-//   sf_bench_rtl IMAGE [--steps N]
+//   sf_bench_rtl IMAGE [--steps N] [--repeats R]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -38,8 +38,19 @@ std::vector<image::core_view> core_sections(const std::vector<std::uint32_t>& wo
     return cores;
 }
 
-// Steps every core `steps` times, one core after another within a step; prints the cycles run.
-void measure(const char* what, const std::vector<image::core_view>& sections, unsigned steps) {
+std::uint64_t total_cycles(const std::vector<std::unique_ptr<sf::emulator::rtl_core>>& cores) {
+    std::uint64_t cycles = 0;
+    for (const auto& core : cores) {
+        cycles += core->cycles();
+    }
+    return cycles;
+}
+
+// Steps every core `steps` times, one core after another within a step, `repeats` times over;
+// prints the median run's cycles per second (a shared machine's other work only slows a run, so
+// the median of several says more than one) with the slowest and the fastest beside it.
+void measure(const char* what, const std::vector<image::core_view>& sections, unsigned steps,
+             unsigned repeats) {
     std::vector<std::unique_ptr<sf::emulator::rtl_core>> cores;
     std::uint64_t neurons = 0;
     for (const image::core_view& section : sections) {
@@ -50,39 +61,44 @@ void measure(const char* what, const std::vector<image::core_view>& sections, un
         neurons += section.neurons;
     }
     std::vector<std::uint16_t> spiked(256);
-    std::uint64_t before = 0;
-    for (const auto& core : cores) {
-        before += core->cycles();
-    }
-    const auto started = clock_type::now();
-    for (unsigned s = 0; s < steps; ++s) {
-        for (const auto& core : cores) {
-            core->step(spiked.data(), spiked.size());
+    std::vector<double> rates;
+    std::uint64_t cycles = 0;
+    double seconds = 0.0;
+    for (unsigned r = 0; r < repeats; ++r) {
+        const std::uint64_t before = total_cycles(cores);
+        const auto started = clock_type::now();
+        for (unsigned s = 0; s < steps; ++s) {
+            for (const auto& core : cores) {
+                core->step(spiked.data(), spiked.size());
+            }
         }
+        seconds = std::chrono::duration<double>(clock_type::now() - started).count();
+        cycles = total_cycles(cores) - before;
+        rates.push_back(static_cast<double>(cycles) / seconds);
     }
-    const double seconds = std::chrono::duration<double>(clock_type::now() - started).count();
-    std::uint64_t after = 0;
-    for (const auto& core : cores) {
-        after += core->cycles();
-    }
-    const auto cycles = static_cast<double>(after - before);
+    std::sort(rates.begin(), rates.end());
     std::printf("RESULT {\"what\": \"%s\", \"cores\": %zu, \"neurons\": %llu, \"steps\": %u, "
-                "\"cycles\": %.0f, \"wall_s\": %.4f, \"cycles_per_s\": %.4g}\n",
-                what, cores.size(), static_cast<unsigned long long>(neurons), steps, cycles,
-                seconds, cycles / seconds);
+                "\"repeats\": %u, \"cycles\": %llu, \"wall_s\": %.4f, \"cycles_per_s\": %.4g, "
+                "\"slowest_cycles_per_s\": %.4g, \"fastest_cycles_per_s\": %.4g}\n",
+                what, cores.size(), static_cast<unsigned long long>(neurons), steps, repeats,
+                static_cast<unsigned long long>(cycles), seconds, rates[rates.size() / 2],
+                rates.front(), rates.back());
 }
 
 } // namespace
 
 int main(int argc, char** argv) {
     if (argc < 2) {
-        std::fprintf(stderr, "usage: sf_bench_rtl IMAGE [--steps N]\n");
+        std::fprintf(stderr, "usage: sf_bench_rtl IMAGE [--steps N] [--repeats R]\n");
         return 2;
     }
     unsigned steps = 100;
+    unsigned repeats = 5;
     for (int a = 2; a + 1 < argc; a += 2) {
         if (std::string(argv[a]) == "--steps") {
             steps = static_cast<unsigned>(std::strtoul(argv[a + 1], nullptr, 10));
+        } else if (std::string(argv[a]) == "--repeats") {
+            repeats = std::max(1u, static_cast<unsigned>(std::strtoul(argv[a + 1], nullptr, 10)));
         }
     }
     try {
@@ -97,12 +113,12 @@ int main(int argc, char** argv) {
         const auto busiest =
             std::max_element(all.begin(), all.end(),
                              [](const auto& a, const auto& b) { return a.neurons < b.neurons; });
-        measure("one core", {*busiest}, steps);
+        measure("one core", {*busiest}, steps, repeats);
         std::vector<image::core_view> chip;
         for (std::size_t k = 0; k < chip_cores; ++k) {
             chip.push_back(all[k % all.size()]);
         }
-        measure("chip of 16 cores", chip, steps);
+        measure("chip of 16 cores", chip, steps, repeats);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "sf_bench_rtl: %s\n", e.what());
         return 1;
