@@ -19,6 +19,10 @@ module sf_core_decode (
     output logic [15:0] late_writes, // bit r: a mul, lut or rand writing r two cycles after issue
     output logic [ 2:0] status       // sf_isa_pkg::DECODE_*
 );
+  // Nothing inside the decoder is traced: the decode stage's fields are traced where the core
+  // keeps them, and the load port's copy leaves its fields unconnected, which traced would be
+  // worked out in every cycle.
+  /* verilator tracing_off */
   // Which fields an opcode uses, as isa::info's operand forms.
   logic uses_rd, uses_ra, uses_rb, uses_index, writes_predicate, selects;
   logic [10:0] max_index;
@@ -126,4 +130,5 @@ module sf_core_decode (
     if (op == sf_isa_pkg::OP_LI) reads = 16'd0;
   end
 
+  /* verilator tracing_on */
 endmodule
