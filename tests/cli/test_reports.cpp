@@ -12,7 +12,8 @@
 #include "run_support.hpp"
 
 namespace fs = std::filesystem;
-using nlohmann::json;
+// Ordered, so that the test sees the keys in the file's order.
+using json = nlohmann::ordered_json;
 using sf_test::run_to_end;
 
 namespace {
@@ -86,7 +87,9 @@ TEST_CASE("reports: map --report holds the mapping the text report prints", "[cl
                Catch::Contains(
                    "  all chips: " + std::to_string(r["routing"]["entries_before"].get<int>()) +
                    " -> " + std::to_string(r["routing"]["entries"].get<int>()) + " entries\n"));
-    REQUIRE(r["populations"].size() == 2);
+    // The example's two populations, each split by its parameters into two compiled groups.
+    REQUIRE(r["populations"].size() == 4);
+    std::size_t cores_of_populations = 0;
     for (const json& p : r["populations"]) {
         CHECK_THAT(
             text, Catch::Contains("  " + p["label"].get<std::string>() + " (" +
@@ -96,8 +99,10 @@ TEST_CASE("reports: map --report holds the mapping the text report prints", "[cl
                                   std::to_string(p["table_words"].get<int>()) + " table words, " +
                                   std::to_string(p["warnings"].size()) + " warnings\n"));
         CHECK_FALSE(p["cores"].empty());
+        cores_of_populations += p["cores"].size();
         CHECK_FALSE(p["variables"].empty());
     }
+    CHECK(cores_of_populations == cores_used);
     CHECK(r["image"]["file"] == image.string());
     CHECK(r["image"]["bytes"] == fs::file_size(image));
 }
@@ -168,9 +173,9 @@ TEST_CASE("reports: compile --report holds each population's program and quantis
     const json r = read_json(report_file);
     CHECK(r["schema"] == "spikeforge-compile-report/1");
     CHECK_THAT(text, Catch::StartsWith("board " + r["board"].get<std::string>() + ", "));
-    REQUIRE(r["programs"].size() == 2);
-    REQUIRE(r["populations"].size() == 2);
-    for (std::size_t k = 0; k < 2; ++k) {
+    REQUIRE(r["programs"].size() == 4);
+    REQUIRE(r["populations"].size() == 4);
+    for (std::size_t k = 0; k < 4; ++k) {
         const json& program = r["programs"][k];
         const json& population = r["populations"][k];
         CHECK(program["population"] == population["label"]);
@@ -182,7 +187,7 @@ TEST_CASE("reports: compile --report holds each population's program and quantis
                                          " neurons"));
         CHECK(fs::is_regular_file(program["assembly_file"].get<std::string>()));
     }
-    CHECK(wrote_lines(text).size() == 2);
+    CHECK(wrote_lines(text).size() == 4);
 }
 
 TEST_CASE("reports: a report that cannot be written is refused before any work",
