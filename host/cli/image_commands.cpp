@@ -12,7 +12,10 @@
 #include <sf/mapper/image_file.hpp>
 
 #include "image_commands.hpp"
+#include "json_report_file.hpp"
+#include "map_report.hpp"
 #include "rtl_target.hpp"
+#include "run_report.hpp"
 #include "timed_target.hpp"
 
 namespace sf::cli {
@@ -76,10 +79,9 @@ std::vector<std::string> split_signals(const std::string& list);
 
 // The run's counters and the files it wrote; what was lost is also a warning.
 void print_run(const emulator::functional_emulator& board, const std::string& name,
-               const char* executor, double seconds, const std::vector<fs::path>& written) {
+               const char* executor, double seconds, std::size_t threads,
+               const std::vector<fs::path>& written) {
     const emulator::functional_counters c = board.counters();
-    const auto* lockstep = dynamic_cast<const emulator::lockstep_board*>(board.board());
-    const std::size_t threads = lockstep != nullptr ? lockstep->threads() : 1;
     std::cout << "ran " << name << " on the " << executor << ": " << board.steps() << " steps, "
               << board.core_count() << " cores on " << board.chip_count() << " chips, "
               << c.cores.spikes << " spikes, " << c.cores.delivered_words << " synaptic events, "
@@ -104,6 +106,20 @@ void print_run(const emulator::functional_emulator& board, const std::string& na
     }
 }
 
+// The recordings of the run, written into `out_dir`: the files written.
+std::vector<fs::path> write_outputs(const emulator::functional_emulator& board,
+                                    const fs::path& out_dir) {
+    std::vector<lems::recorded_trace> traces;
+    for (const auto& t : board.traces()) {
+        traces.push_back({out_dir / t.path, t.columns, t.rows});
+    }
+    std::vector<lems::recorded_events> events;
+    for (const auto& e : board.events()) {
+        events.push_back({out_dir / e.path, e.id_first, e.events});
+    }
+    return lems::write_recordings(traces, events);
+}
+
 // What steps the cores: the timed model for the systemc target, the Verilated board for the rtl
 // target, the kernels in lockstep on `threads` otherwise.
 emulator::board_maker maker_of(const timed_run* timed, std::size_t threads,
@@ -125,8 +141,20 @@ emulator::board_maker maker_of(const timed_run* timed, std::size_t threads,
     return timed_target_maker(std::move(options), &made);
 }
 
+// The run's JSON report, when one is asked for: exit_bad_input when it cannot be written.
+int write_run_report(const emulator::functional_emulator& board, const run_facts& facts,
+                     const std::string& report_file, int status) {
+    const std::string wrong = json_report_file(report_file).write(run_report_json(board, facts));
+    if (!wrong.empty()) {
+        std::cerr << "spikeforge run: " << wrong << "\n";
+        return exit_bad_input;
+    }
+    return status;
+}
+
 int run_emulator(const std::vector<std::uint32_t>& words, const std::string& name,
-                 const fs::path& out_dir, const timed_run* timed, std::size_t threads) {
+                 const fs::path& out_dir, const timed_run* timed, std::size_t threads,
+                 const std::string& report_file) {
     using clock = std::chrono::steady_clock;
     timed_target_made made;
     emulator::functional_emulator board(words.data(), words.size(), maker_of(timed, threads, made));
@@ -148,29 +176,28 @@ int run_emulator(const std::vector<std::uint32_t>& words, const std::string& nam
     }
     const auto started = clock::now();
     board.run(board.steps());
-    const double seconds = std::chrono::duration<double>(clock::now() - started).count();
-    std::vector<lems::recorded_trace> traces;
-    for (const auto& t : board.traces()) {
-        traces.push_back({out_dir / t.path, t.columns, t.rows});
-    }
-    std::vector<lems::recorded_events> events;
-    for (const auto& e : board.events()) {
-        events.push_back({out_dir / e.path, e.id_first, e.events});
-    }
-    const auto written = lems::write_recordings(traces, events);
+    run_facts facts;
+    facts.input = name;
+    facts.target = timed_model ? "systemc" : timed != nullptr ? "rtl" : "functional";
+    facts.seconds = std::chrono::duration<double>(clock::now() - started).count();
+    const auto* lockstep = dynamic_cast<const emulator::lockstep_board*>(board.board());
+    facts.threads = lockstep != nullptr ? lockstep->threads() : 1;
+    facts.written = write_outputs(board, out_dir);
     print_run(board, name,
               timed_model        ? "timed board model"
               : timed != nullptr ? "Verilated RTL"
                                  : "functional emulator",
-              seconds, written);
+              facts.seconds, facts.threads, facts.written);
     if (timed_model) {
-        const emulator::timing_report report = made.board->report();
-        emulator::write_report(std::cout, report);
+        facts.timing = made.board->report();
+        emulator::write_report(std::cout, *facts.timing);
         if (timed->options.real_time_check) {
-            std::cout << made.board_name << ": " << emulator::real_time_verdict(report) << "\n";
+            facts.real_time_verdict = emulator::real_time_verdict(*facts.timing);
+            std::cout << made.board_name << ": " << facts.real_time_verdict << "\n";
         }
     }
-    return board.counters().cores.program_faults > 0 ? exit_failed : exit_ok;
+    const int status = board.counters().cores.program_faults > 0 ? exit_failed : exit_ok;
+    return write_run_report(board, facts, report_file, status);
 }
 
 std::vector<std::string> split_signals(const std::string& list) {
@@ -236,15 +263,43 @@ std::string check_target_options(const std::string& input, const std::string& ta
     return {};
 }
 
+// What stops --report: a run that is not in this process, one that runs nothing, or a path that
+// cannot be written; empty when nothing (or no report is asked for).
+std::string check_report(const std::string& report_file, const std::string& url,
+                         const timed_run_options& timed) {
+    if (report_file.empty()) {
+        return {};
+    }
+    if (!url.empty()) {
+        return "--report writes the counters of a run in this process: it does not go with --url";
+    }
+    if (timed.trace_signals == "list") {
+        return "--trace-signals list prints the signal names and runs nothing: it does not go "
+               "with --report";
+    }
+    return json_report_file(report_file).problem();
+}
+
 } // namespace
 
 int map_command(const std::string& model_file, const std::string& image_file,
                 const image_job& job) {
+    const json_report_file report(job.report_file);
+    if (const std::string wrong = report.problem(); !wrong.empty()) {
+        std::cerr << "spikeforge map: " << wrong << "\n";
+        return exit_bad_input;
+    }
     const mapper::mapped_network mapped = map_model(model_file, job);
     const std::vector<std::uint32_t> words = mapper::encode_image(mapped);
     mapper::save_image(image_file, words);
     std::cout << mapped.summary() << "wrote " << image_file << " (" << words.size() * 4
               << " bytes)\n";
+    if (const std::string wrong =
+            report.write(map_report_json(mapped, image_file, words.size() * 4));
+        !wrong.empty()) {
+        std::cerr << "spikeforge map: " << wrong << "\n";
+        return exit_bad_input;
+    }
     return exit_ok;
 }
 
@@ -312,6 +367,9 @@ int run_command(const std::string& input, const std::string& target, const std::
     if (wrong.empty()) {
         wrong = check_threads(target, remote.url, threads);
     }
+    if (wrong.empty()) {
+        wrong = check_report(job.report_file, remote.url, timed);
+    }
     if (!wrong.empty()) {
         std::cerr << "spikeforge run: " << wrong << "\n";
         return exit_bad_input;
@@ -331,13 +389,14 @@ int run_command(const std::string& input, const std::string& target, const std::
     if (is_image(input)) {
         return run_emulator(mapper::load_image(input), input,
                             out_dir.empty() ? fs::path(".") : fs::path(out_dir), how,
-                            threads.threads);
+                            threads.threads, job.report_file);
     }
     // A model: mapped on the fly, its outputs beside it unless -o says otherwise.
     const mapper::mapped_network mapped = map_model(input, job);
     const fs::path folder = out_dir.empty() ? fs::path(input).parent_path() : fs::path(out_dir);
     return run_emulator(mapper::encode_image(mapped), input,
-                        folder.empty() ? fs::path(".") : folder, how, threads.threads);
+                        folder.empty() ? fs::path(".") : folder, how, threads.threads,
+                        job.report_file);
 }
 
 } // namespace sf::cli

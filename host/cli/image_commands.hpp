@@ -19,6 +19,7 @@ struct image_job {
     bool builtin_core_types = true;
     std::string board = "spinn5";
     bool board_given = false; // --board was on the command line, not the default
+    std::string report_file;  // --report: the JSON report to write (docs/reports.md), or empty
     mapper::map_options options;
 };
 

@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,9 +21,11 @@
 #include <sf/mapper/image_file.hpp>
 #include <sf/mapper/quantise.hpp>
 
+#include "compile_report.hpp"
 #include "emulator_link.hpp"
 #include "fixed_backend.hpp"
 #include "image_commands.hpp"
+#include "json_report_file.hpp"
 #include "plot_command.hpp"
 #include "serve_command.hpp"
 #include "thread_count.hpp"
@@ -263,8 +267,42 @@ int run_simulate(const model_arguments& args, const std::string& out_dir,
     return exit_ok;
 }
 
+// Each population's program as assembly in `asm_dir`: the file written per group index, or
+// nullopt when one cannot be written (said on the standard error).
+std::optional<std::map<int, fs::path>> write_assembly(const sf::lems::ir::network& net,
+                                                      const sf::mapper::compiled_network& compiled,
+                                                      const std::string& asm_dir) {
+    std::map<int, fs::path> written;
+    std::error_code ec;
+    fs::create_directories(asm_dir, ec);
+    for (const auto& group : compiled.groups) {
+        const auto& g = net.groups[static_cast<std::size_t>(group.group)];
+        std::string name = g.label;
+        for (char& c : name) {
+            if (c == '[' || c == ']' || c == '.' || c == '/') {
+                c = '_';
+            }
+        }
+        const fs::path path = fs::path(asm_dir) / (name + ".s");
+        std::ofstream out(path);
+        out << "; " + g.label + " (" + g.component + ")\n" + group.assembly;
+        if (!out) {
+            std::cerr << "spikeforge compile: cannot write " << path.string() << "\n";
+            return std::nullopt;
+        }
+        std::cout << "wrote " << path.string() << "\n";
+        written[group.group] = path;
+    }
+    return written;
+}
+
 int run_compile(const model_arguments& args, const compile_arguments& compile,
-                const std::string& asm_dir) {
+                const std::string& asm_dir, const std::string& report_file) {
+    const sf::cli::json_report_file report(report_file);
+    if (const std::string wrong = report.problem(); !wrong.empty()) {
+        std::cerr << "spikeforge compile: " << wrong << "\n";
+        return exit_bad_input;
+    }
     sf::lems::diagnostics problems;
     const sf::lems::model model = sf::lems::load_model(args.paths(), args.options(), problems);
     if (!problems.empty()) {
@@ -276,30 +314,19 @@ int run_compile(const model_arguments& args, const compile_arguments& compile,
     const sf::mapper::compiled_network compiled =
         sf::mapper::quantise(net, board, compile.options());
     std::cout << compiled.report.text();
+    std::map<int, fs::path> assembly;
     if (!asm_dir.empty()) {
-        std::vector<std::pair<fs::path, std::string>> files;
-        for (const auto& group : compiled.groups) {
-            const auto& g = net.groups[static_cast<std::size_t>(group.group)];
-            std::string name = g.label;
-            for (char& c : name) {
-                if (c == '[' || c == ']' || c == '.' || c == '/') {
-                    c = '_';
-                }
-            }
-            files.emplace_back(fs::path(asm_dir) / (name + ".s"),
-                               "; " + g.label + " (" + g.component + ")\n" + group.assembly);
+        auto written = write_assembly(net, compiled, asm_dir);
+        if (!written) {
+            return exit_failed;
         }
-        std::error_code ec;
-        fs::create_directories(asm_dir, ec);
-        for (const auto& [path, text] : files) {
-            std::ofstream out(path);
-            out << text;
-            if (!out) {
-                std::cerr << "spikeforge compile: cannot write " << path.string() << "\n";
-                return exit_failed;
-            }
-            std::cout << "wrote " << path.string() << "\n";
-        }
+        assembly = std::move(*written);
+    }
+    if (const std::string wrong =
+            report.write(sf::cli::compile_report_json(net, compiled, assembly));
+        !wrong.empty()) {
+        std::cerr << "spikeforge compile: " << wrong << "\n";
+        return exit_bad_input;
     }
     return exit_ok;
 }
@@ -323,11 +350,13 @@ struct commands {
     model_arguments compile_model;
     compile_arguments compile_args;
     std::string asm_dir;
+    std::string compile_report;
     CLI::App* compile = nullptr;
 
     std::string map_model;
     std::string map_output;
     compile_arguments map_args;
+    std::string map_report;
     model_arguments map_includes;
     CLI::App* map = nullptr;
 
@@ -342,6 +371,7 @@ struct commands {
     compile_arguments run_args;
     model_arguments run_includes;
     std::string run_threads;
+    std::string run_report;
     CLI::App* run = nullptr;
 
     sf::cli::serve_options serve_args;
@@ -390,6 +420,11 @@ struct commands {
             ->capture_default_str();
     }
 
+    static void add_report_option(CLI::App& command, std::string& file, const std::string& what) {
+        command.add_option("--report", file,
+                           "also write " + what + " to this JSON file (docs/reports.md)");
+    }
+
     void add_model_commands(CLI::App& app) {
         validate = app.add_subcommand("validate", "check models and report every problem found");
         validate_args.add_to(*validate, true);
@@ -406,6 +441,7 @@ struct commands {
         compile_args.add_to(*compile);
         compile->add_option("--asm", asm_dir,
                             "folder to write each population's core program to, as assembly");
+        add_report_option(*compile, compile_report, "the quantisation report");
     }
 
     void add_simulate(CLI::App& app) {
@@ -444,6 +480,7 @@ struct commands {
             ->check(CLI::ExistingFile);
         map->add_option("-o,--out", map_output, "the board image to write")->required();
         map_args.add_to(*map);
+        add_report_option(*map, map_report, "how the model was mapped");
         map_includes.add_search_options_to(*map);
 
         inspect = app.add_subcommand("inspect", "check a board image and summarise what it holds");
@@ -470,6 +507,7 @@ struct commands {
                         "same on any number (default: this machine's hardware threads, " +
                             std::to_string(sf::cli::machine_threads()) + ")");
         run_args.add_to(*run);
+        add_report_option(*run, run_report, "the run's counters and the files it wrote");
         run_includes.add_search_options_to(*run);
         add_remote_options(*run);
         add_timed_options(*run);
@@ -523,10 +561,12 @@ struct commands {
                                 simulate->count("--threads") > 0);
         }
         if (compile->parsed()) {
-            return run_compile(compile_model, compile_args, asm_dir);
+            return run_compile(compile_model, compile_args, asm_dir, compile_report);
         }
         if (map->parsed()) {
-            return sf::cli::map_command(map_model, map_output, job_of(map_args, map_includes));
+            sf::cli::image_job job = job_of(map_args, map_includes);
+            job.report_file = map_report;
+            return sf::cli::map_command(map_model, map_output, job);
         }
         if (inspect->parsed()) {
             return sf::cli::inspect_command(inspect_image);
@@ -540,6 +580,7 @@ struct commands {
         if (run->parsed()) {
             sf::cli::image_job job = job_of(run_args, run_includes);
             job.board_given = run->count("--board") > 0;
+            job.report_file = run_report;
             sf::cli::thread_count threads;
             const std::string wrong =
                 sf::cli::read_thread_count(run_threads, run->count("--threads") > 0, threads);

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include <sf/emulator/functional.hpp>
+#include <sf/emulator/timed_board.hpp>
+
+// `spikeforge run --report`: the run's counters and the files it wrote, as JSON
+// (docs/reports.md, spikeforge-run-report/1); the facts of the text report.
+namespace sf::cli {
+
+inline constexpr const char* run_report_schema = "spikeforge-run-report/1";
+
+// What the run was, beside what the emulator counted.
+struct run_facts {
+    std::string input;  // the image or model run
+    std::string target; // functional, systemc or rtl
+    std::size_t threads = 1;
+    double seconds = 0.0; // wall-clock time of the run, without loading and writing
+    std::vector<std::filesystem::path> written;
+    std::optional<emulator::timing_report> timing; // the systemc target's
+    std::string real_time_verdict;                 // with --real-time-check
+};
+
+nlohmann::ordered_json run_report_json(const emulator::functional_emulator& board,
+                                       const run_facts& run);
+
+} // namespace sf::cli
