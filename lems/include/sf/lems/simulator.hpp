@@ -22,6 +22,13 @@ struct simulation_options {
     // results): automatic compiles when the run is long enough to repay the compilation.
     enum class native_code { automatic, always, never };
     native_code native = native_code::automatic;
+    // How the time of each step is kept, for the `time` a model reads, event due times and the
+    // recorded time column. accumulated: a running sum t += dt, as the reference simulator keeps
+    // it, so a period of a whole number of steps ends on a rounding tie that falls either way
+    // from one occurrence to the next. steps: step number x dt, one product per step, so such a
+    // tie is decided as exact arithmetic decides it, as a neuron core counting steps does.
+    enum class time_keeping { accumulated, steps };
+    time_keeping time = time_keeping::accumulated;
 };
 
 struct simulation_summary {
