@@ -174,8 +174,8 @@ private:
         }
         times_.resize(static_cast<std::size_t>(steps_) + 1);
         for (std::size_t k = 1; k < times_.size(); ++k) {
-            times_[k] = options_.step_times ? static_cast<double>(k) * net_.dt
-                                            : times_[k - 1] + net_.dt;
+            times_[k] =
+                options_.step_times ? static_cast<double>(k) * net_.dt : times_[k - 1] + net_.dt;
         }
     }
 

@@ -139,9 +139,8 @@ TEST_CASE("simulate --time: a bad choice, or accumulated with the fixed backend,
     const fs::path model = write_model(work);
     const fs::path out = work / "out";
     SECTION("an unknown choice") {
-        const auto [status, output] =
-            run_to_end(spikeforge, {"simulate", model.string(), "-o", out.string(), "--time",
-                                    "sometimes"});
+        const auto [status, output] = run_to_end(
+            spikeforge, {"simulate", model.string(), "-o", out.string(), "--time", "sometimes"});
         INFO(output);
         CHECK(status == 2);
         CHECK_THAT(output, Catch::Contains("--time"));

@@ -131,8 +131,7 @@ TEST_CASE("time keeping: the recorded time column follows the chosen rule",
     for (std::size_t k = 0; k < counted.trace.size(); ++k) {
         INFO("row " << k);
         REQUIRE(std::stof(summed.trace[k][0]) == static_cast<float>(t));
-        REQUIRE(std::stof(counted.trace[k][0]) ==
-                static_cast<float>(static_cast<double>(k) * dt));
+        REQUIRE(std::stof(counted.trace[k][0]) == static_cast<float>(static_cast<double>(k) * dt));
         differing += summed.trace[k][0] != counted.trace[k][0] ? 1 : 0;
         t += dt;
     }
