@@ -11,7 +11,9 @@
 #include <string>
 #include <vector>
 
+#include <sf/lems/flatten.hpp>
 #include <sf/lems/loader.hpp>
+#include <sf/lems/network_run.hpp>
 #include <sf/lems/simulator.hpp>
 
 #include "test_support.hpp"
@@ -136,4 +138,38 @@ TEST_CASE("time keeping: the recorded time column follows the chosen rule",
         t += dt;
     }
     CHECK(differing > 0);
+}
+
+TEST_CASE("time keeping: the network IR run keeps time the same two ways",
+          "[lems][network_ir][time]") {
+    temp_folder dir;
+    const sf::lems::model m = load_clean(dir.write("cell.xml", refractory_model));
+    const auto accumulated = simulation_options::time_keeping::accumulated;
+    const auto steps = simulation_options::time_keeping::steps;
+    const run_output summed = run_model(m, dir.path() / "accumulated", &accumulated);
+    const run_output counted = run_model(m, dir.path() / "steps", &steps);
+    REQUIRE(summed.spike_steps != counted.spike_steps);
+
+    sf::lems::flatten_options flat;
+    flat.output_dir = dir.path() / "ir";
+    const sf::lems::ir::network net = sf::lems::flatten(m, flat);
+    for (const bool step_times : {false, true}) {
+        INFO("step_times " << step_times);
+        sf::lems::ir::run_options options;
+        options.reference_timing = true;
+        options.step_times = step_times;
+        const sf::lems::ir::run_result result = sf::lems::ir::run(net, options);
+        REQUIRE(result.events.size() == 1);
+        std::vector<std::int64_t> spike_steps;
+        for (const auto& [time, id] : result.events.front().events) {
+            spike_steps.push_back(std::llround(time / dt));
+        }
+        CHECK(spike_steps == (step_times ? counted : summed).spike_steps);
+        REQUIRE(result.traces.size() == 1);
+        const std::vector<float>& rows = result.traces.front().rows;
+        REQUIRE(rows.size() == 2 * 30001);
+        const float last =
+            step_times ? static_cast<float>(30000 * dt) : std::stof(summed.trace.back()[0]);
+        CHECK(rows[2 * 30000] == last);
+    }
 }
