@@ -159,3 +159,10 @@ TEST_CASE("simulate --time: a bad choice, or accumulated with the fixed backend,
     }
     CHECK(outputs_in(out).empty());
 }
+
+TEST_CASE("simulate --help describes --time", "[cli][simulate][time][help]") {
+    const auto [status, output] = run_to_end(spikeforge, {"simulate", "--help"});
+    CHECK(status == 0);
+    CHECK_THAT(output, Catch::Contains("--time"));
+    CHECK_THAT(output, Catch::Contains("step number x dt"));
+}
