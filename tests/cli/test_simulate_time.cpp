@@ -118,19 +118,17 @@ TEST_CASE("simulate --time steps: the fixed backend records times as step x dt",
     std::istringstream summed(read_file(work / "summed" / "v.dat"));
     std::string counted_line;
     std::string summed_line;
+    // Written as 32-bit floats, the two columns rarely differ; each is checked against its rule.
     double t = 0.0;
     std::int64_t k = 0;
-    std::int64_t differing = 0;
     while (std::getline(counted, counted_line) && std::getline(summed, summed_line)) {
         INFO("row " << k);
         CHECK(std::stof(counted_line) == static_cast<float>(static_cast<double>(k) * dt));
         CHECK(std::stof(summed_line) == static_cast<float>(t));
-        differing += std::stof(counted_line) != std::stof(summed_line) ? 1 : 0;
         t += dt;
         ++k;
     }
     CHECK(k == 30001);
-    CHECK(differing > 0);
 }
 
 TEST_CASE("simulate --time: a bad choice, or accumulated with the fixed backend, is refused",
