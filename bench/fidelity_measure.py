@@ -25,6 +25,11 @@ Metrics (every number is measured in the run that writes the results):
   spikes  per EventSelection: reference count, our count, and the error of spike times over paired
           spikes in time steps (pairs from an alignment that leaves a spike unpaired rather than
           pair it with one more than half the train's shortest interval away).
+  two references  the share of reference spikes that the fixed run has within one step, against
+          the first reference (jLEMS, whose time is a running sum of dt; for the user-defined
+          example the float simulator, which keeps time the same way) and against the float
+          simulator keeping time as step x dt (`--time steps`, as the cores count steps); and the
+          share of the first's spikes that the second has within one step.
   stochastic sources (Poisson generators): their counts against rate x duration, in standard
           deviations of the count (sqrt(rate x duration) for a Poisson process).
   CUBA    population rate error (%), excitatory and inhibitory rates, Pearson correlation of the
@@ -290,6 +295,7 @@ def compare_trains(ours, ref, dt):
     return dict(ref=len(ref), ours=len(ours), diff=len(ours) - len(ref), paired=len(pairs),
                 max_err=max(errors) if errors else None,
                 mean_err=sum(errors) / len(errors) if errors else None,
+                within_one=sum(1 for e in errors if e <= 1.0 + 1e-6),
                 offsets=sorted({round((a - b) / dt) for a, b in pairs if abs(a - b) > 0.5 * dt}),
                 first_off=next((b for a, b in pairs if abs(a - b) > 0.5 * dt), None),
                 ref_steps=[round(x / dt) for x in ref], our_steps=[round(x / dt) for x in ours])
@@ -391,15 +397,17 @@ def run(cmd, timeout=1800):
                 stderr=err if isinstance(err, str) else err.decode(), wall_s=time.monotonic() - start)
 
 
-def simulate(sf, model, outdir, backend, integrator='euler'):
-    """Runs one simulation; returns dict(ok, message, files {name: path}, dt, steps, counters,
-    summary lines, warnings, wall_s)."""
+def simulate(sf, model, outdir, backend, integrator='euler', time=None):
+    """Runs one simulation (`time`: the --time choice, else the default); returns dict(ok, message,
+    files {name: path}, dt, steps, counters, summary lines, warnings, wall_s)."""
     if os.path.isdir(outdir):
         shutil.rmtree(outdir)
     os.makedirs(outdir)
     cmd = [sf, 'simulate', model, '-o', outdir]
     if backend == 'fixed':
         cmd += ['--backend', 'fixed', '--board', BOARD, '--integrator', integrator]
+    if time:
+        cmd += ['--time', time]
     r = run(cmd)
     res = dict(ok=r['rc'] == 0, wall_s=r['wall_s'], files={}, rc=r['rc'], command=cmd)
     errors = [l for l in r['stderr'].splitlines() if l.strip() and not l.startswith('warning: ')]
@@ -509,6 +517,30 @@ def manifest_classes(corpus):
     return classes
 
 
+def within_one_step(trains):
+    """(spikes within one step of their reference spike, reference spikes) over the deterministic
+    trains, each counted once."""
+    rows = [t for t in trains if not t['duplicate'] and not t['random']]
+    return sum(t['within_one'] for t in rows), sum(t['ref'] for t in rows)
+
+
+def against_step_time(sf, model, outdir, fixed, info, reference_of):
+    """The float simulator keeping time as step x dt (`--time steps`) as a second reference: the
+    fixed run against the first reference (whose time is a running sum of dt) and against this one,
+    and this one against the first, as (within one step, spikes) pairs. What the fixed backend
+    changes against the second is quantisation; what the second changes against the first is the
+    first's rounding of time."""
+    steps_run = simulate(sf, model, outdir, 'float', time='steps')
+    if not steps_run['ok']:
+        return dict(ok=False, message=steps_run['message'])
+    fixed_vs_steps = compare_outputs(fixed, lambda name: steps_run['files'].get(name), info)
+    steps_vs_reference = compare_outputs(steps_run, reference_of, info)
+    return dict(ok=True, fixed_vs_reference=within_one_step(fixed['trains']),
+                fixed_vs_steps=within_one_step(fixed_vs_steps['trains']),
+                steps_vs_reference=within_one_step(steps_vs_reference['trains']),
+                wall_s=steps_run['wall_s'])
+
+
 def run_corpus(sf, corpus, scratch, only=None):
     classes = manifest_classes(corpus)
     results = []
@@ -533,6 +565,9 @@ def run_corpus(sf, corpus, scratch, only=None):
         entry['exact_notes'] = re.findall(r'^    \S.*: (exact for .*|forward Euler.*)$', compiled['stdout'], re.M)
         r = entry['runs']['euler']
         if r['ok']:
+            log(f'   {short}: float, --time steps ...')
+            entry['step_time'] = against_step_time(sf, model, os.path.join(scratch, 'steps', example), r, info,
+                                                   lambda name: reference_for(corpus, example, name))
             recorded = {c['quantity'] for c in r['traces']}
             probe = probe_random_inputs(sf, model, info, recorded, os.path.join(scratch, 'probe', example), r,
                                         corpus, example)
@@ -562,6 +597,11 @@ def run_user_defined(sf, scratch):
         elif r['ok']:
             r['ok'], r['message'] = False, 'the float run failed: ' + flt['message']
         entry['runs'][integrator] = r
+    r = entry['runs']['euler']
+    if r['ok'] and flt['ok']:
+        log('   user-defined example: float, --time steps ...')
+        entry['step_time'] = against_step_time(sf, USER_DEFINED, os.path.join(scratch, 'user_defined', 'steps'), r,
+                                               info, lambda name: flt['files'].get(name))
     compiled = run([sf, 'compile', USER_DEFINED, '--board', BOARD, '--integrator', 'exact'])
     entry['exact_notes'] = re.findall(r'^    \S.*: (exact for .*|forward Euler.*)$', compiled['stdout'], re.M)
     return entry

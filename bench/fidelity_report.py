@@ -589,6 +589,40 @@ def run_summaries(entries, cuba):
     return out
 
 
+def share_text(pair):
+    within, total = pair
+    return f'{within}/{total} ({100.0 * within / total:.1f} %)' if total else '—'
+
+
+def two_references(entries, user):
+    """Spikes within one step of each reference: the first keeps time as a running sum of dt, the
+    second (`--time steps`) as step x dt, as the cores do."""
+    out = ['## Spike timing against both references (forward Euler)', '',
+           'The reference simulator keeps time as a running sum of dt, so a period of a whole number of '
+           'steps (a refractory period, a spike source\'s interval) ends on a rounding tie that the sum '
+           'decides one way or the other from one occurrence to the next; the cores count steps. '
+           '`spikeforge simulate --time steps` keeps time as step number x dt instead. Per example, the '
+           'share of reference spikes (deterministic trains, each counted once) that the other run has '
+           'within one step: the fixed backend against the first reference (jLEMS; for the user-defined '
+           'model the float simulator, which keeps time the same way), the fixed backend against '
+           '`--time steps` (what quantisation changes), and `--time steps` against the first reference '
+           '(what the reference\'s rounding of time changes).', '']
+    rows = []
+    for e in entries + ([user] if user else []):
+        st = e.get('step_time')
+        if st is None:
+            continue
+        if not st['ok']:
+            rows.append([e['short'], 'fails: ' + st['message'], '', ''])
+            continue
+        rows.append([e['short'], share_text(st['fixed_vs_reference']), share_text(st['fixed_vs_steps']),
+                     share_text(st['steps_vs_reference'])])
+    out.append(table(['example', 'fixed vs first reference', 'fixed vs `--time steps`',
+                      '`--time steps` vs first reference'], rows))
+    out.append('')
+    return out
+
+
 def write_document(path, intro, data):
     mi, entries, user, cuba = data['machine'], data['corpus'], data['user'], data['cuba']
     L = [intro.rstrip('\n'), '', MARKER, '']
@@ -617,6 +651,7 @@ def write_document(path, intro, data):
                    [[e['short'], e['kind']] + summary_row(e['short'], e['runs']['euler'])[1:] for e in entries]))
     L.append('')
     L += not_point(entries)
+    L += two_references(entries, user)
     notes = [n for e in entries for n in e.get('exact_notes', [])]
     L.append('## Corpus examples, `--integrator exact`')
     L.append('')

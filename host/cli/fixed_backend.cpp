@@ -356,7 +356,8 @@ fixed_run_summary run_fixed(const lems::model& model, const mapper::board& board
     double t = 0.0;
     recording.record_state(t, cores);
     for (std::int64_t step = 1; step <= net.steps; ++step) {
-        t += net.dt; // accumulated, as the reference simulator does
+        // Accumulated, as the reference simulator records it, unless asked for step x dt.
+        t = options.step_times ? static_cast<double>(step) * net.dt : t + net.dt;
         cores.step();
         recording.record_spikes(t, cores, where);
         recording.record_state(t, cores);

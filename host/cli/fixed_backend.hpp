@@ -21,6 +21,9 @@ struct fixed_run_options {
     mapper::quantise_options quantise;
     std::size_t threads = 1; // that step the cores (lockstep_board): the results are the same
     emulator::side_by_side_limits side_by_side; // when the threads are woken
+    // Recorded times as step number x dt, the time the cores keep, instead of the accumulated
+    // sum of dt that the float simulator records by default (the spikes are the same).
+    bool step_times = false;
 };
 
 struct fixed_run_summary {

@@ -171,12 +171,13 @@ struct compile_arguments {
 };
 
 int run_fixed(const sf::lems::model& model, const std::string& out_dir,
-              const compile_arguments& compile, std::size_t threads) {
+              const compile_arguments& compile, std::size_t threads, bool step_times) {
     const sf::mapper::board board = sf::mapper::find_board(compile.board);
     sf::cli::fixed_run_options options;
     options.output_dir = out_dir;
     options.quantise = compile.options();
     options.threads = threads;
+    options.step_times = step_times;
     const sf::cli::fixed_run_summary s = sf::cli::run_fixed(model, board, options);
     const auto written = sf::lems::write_recordings(s.traces, s.events);
     for (const auto& group : s.report.groups) {
@@ -223,22 +224,46 @@ std::string check_simulate_threads(const std::string& text, bool given, const st
            " is for --backend fixed (give --threads 1 or leave it out)";
 }
 
+// What simulate was asked for beyond the model, its output folder and the compile options.
+struct simulate_choices {
+    std::string backend = "float";
+    bool reference_order = false;
+    std::string native = "auto";
+    std::string threads_text;
+    bool threads_given = false;
+    std::string time = "accumulated";
+    bool time_given = false;
+};
+
+// What is wrong with simulate's --time for the backend; empty when nothing.
+std::string check_simulate_time(const simulate_choices& choices) {
+    if (choices.backend == "fixed" && choices.time_given && choices.time == "accumulated") {
+        return "--backend fixed counts whole steps on its cores and cannot keep time as an "
+               "accumulated sum of dt: --time accumulated is for --backend float (give --time "
+               "steps or leave it out)";
+    }
+    return {};
+}
+
 int run_simulate(const model_arguments& args, const std::string& out_dir,
-                 const std::string& backend, bool reference_order, const std::string& native,
-                 const compile_arguments& compile, const std::string& threads_text,
-                 bool threads_given) {
+                 const compile_arguments& compile, const simulate_choices& choices) {
+    const std::string& backend = choices.backend;
     if (backend != "float" && backend != "fixed") {
         std::cerr << "spikeforge simulate: unknown backend '" << backend
                   << "' (available: float, fixed)\n";
         return exit_bad_input;
     }
     sf::cli::thread_count threads;
-    const std::string wrong_threads =
-        check_simulate_threads(threads_text, threads_given, backend, threads);
-    if (!wrong_threads.empty()) {
-        std::cerr << "spikeforge simulate: " << wrong_threads << "\n";
+    std::string wrong =
+        check_simulate_threads(choices.threads_text, choices.threads_given, backend, threads);
+    if (wrong.empty()) {
+        wrong = check_simulate_time(choices);
+    }
+    if (!wrong.empty()) {
+        std::cerr << "spikeforge simulate: " << wrong << "\n";
         return exit_bad_input;
     }
+    const bool step_times = choices.time == "steps";
     sf::lems::diagnostics problems;
     const sf::lems::model model = sf::lems::load_model(args.paths(), args.options(), problems);
     if (!problems.empty()) {
@@ -246,14 +271,17 @@ int run_simulate(const model_arguments& args, const std::string& out_dir,
         return exit_bad_input;
     }
     if (backend == "fixed") {
-        return run_fixed(model, out_dir, compile, threads.threads);
+        return run_fixed(model, out_dir, compile, threads.threads, step_times);
     }
-    sf::lems::simulation_options options;
+    using sf::lems::simulation_options;
+    simulation_options options;
     options.output_dir = out_dir;
-    options.reference_order = reference_order;
-    options.native = native == "always"  ? sf::lems::simulation_options::native_code::always
-                     : native == "never" ? sf::lems::simulation_options::native_code::never
-                                         : sf::lems::simulation_options::native_code::automatic;
+    options.reference_order = choices.reference_order;
+    options.native = choices.native == "always"  ? simulation_options::native_code::always
+                     : choices.native == "never" ? simulation_options::native_code::never
+                                                 : simulation_options::native_code::automatic;
+    options.time = step_times ? simulation_options::time_keeping::steps
+                              : simulation_options::time_keeping::accumulated;
     const sf::lems::simulation_summary summary = sf::lems::simulate(model, options);
     std::cout << "simulation " << summary.simulation_id << " of " << summary.target_id << ": "
               << summary.steps << " steps of " << summary.step * 1e3 << " ms, " << summary.instances
@@ -340,11 +368,8 @@ struct commands {
 
     model_arguments simulate_args;
     std::string out_dir;
-    std::string backend = "float";
     compile_arguments simulate_compile;
-    bool reference_order = false;
-    std::string native = "auto";
-    std::string simulate_threads;
+    simulate_choices simulate_with;
     CLI::App* simulate = nullptr;
 
     model_arguments compile_model;
@@ -452,25 +477,32 @@ struct commands {
                              "folder for output files (default: beside the LEMS file)");
         simulate
             ->add_option(
-                "--backend", backend,
+                "--backend", simulate_with.backend,
                 "float: double-precision reference simulator; fixed: quantised for --board's "
                 "neuron cores and run by the firmware kernel")
             ->capture_default_str();
         simulate_compile.add_to(*simulate);
         simulate
             ->add_option(
-                "--native-code", native,
+                "--native-code", simulate_with.native,
                 "auto: compile population groups with the system C++ compiler when the run "
                 "is long enough; always; never")
             ->check(CLI::IsMember({"auto", "always", "never"}))
             ->capture_default_str();
-        simulate->add_option("--threads", simulate_threads,
+        simulate->add_option("--threads", simulate_with.threads_text,
                              "with --backend fixed: threads that step the cores, the results the "
                              "same on any number (default: this machine's hardware threads, " +
                                  std::to_string(sf::cli::machine_threads()) + ")");
-        simulate->add_flag("--reference-order", reference_order,
+        simulate->add_flag("--reference-order", simulate_with.reference_order,
                            "advance instances one at a time in the reference simulator's order and "
                            "keep every synapse separate (same results, slower)");
+        simulate
+            ->add_option("--time", simulate_with.time,
+                         "accumulated: time is a running sum of dt, as the reference simulator "
+                         "keeps it; steps: time is step number x dt, as the fixed backend's cores "
+                         "count it (the only choice with --backend fixed)")
+            ->check(CLI::IsMember({"accumulated", "steps"}))
+            ->capture_default_str();
     }
 
     void add_image_commands(CLI::App& app) {
@@ -556,9 +588,10 @@ struct commands {
             return run_info(info_args);
         }
         if (simulate->parsed()) {
-            return run_simulate(simulate_args, out_dir, backend, reference_order, native,
-                                simulate_compile, simulate_threads,
-                                simulate->count("--threads") > 0);
+            simulate_choices choices = simulate_with;
+            choices.threads_given = simulate->count("--threads") > 0;
+            choices.time_given = simulate->count("--time") > 0;
+            return run_simulate(simulate_args, out_dir, simulate_compile, choices);
         }
         if (compile->parsed()) {
             return run_compile(compile_model, compile_args, asm_dir, compile_report);

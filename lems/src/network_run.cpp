@@ -115,7 +115,8 @@ public:
         double work = 0.0;
         record_row(t_);
         for (std::int64_t step = 1; step <= steps_; ++step) {
-            t_ += net_.dt; // accumulated, as the reference simulator does
+            // Accumulated, as the reference simulator does, unless asked for step x dt.
+            t_ = options_.step_times ? static_cast<double>(step) * net_.dt : t_ + net_.dt;
             take_inputs(step);
             for (std::size_t g = 0; g < groups_; ++g) {
                 for (std::size_t n = 0; n < net_.groups[g].members.size(); ++n) {
@@ -166,14 +167,15 @@ private:
         }
     }
 
-    // Accumulated step end times, for the reference timing.
+    // Step end times (accumulated unless step_times), for the reference timing.
     void accumulate_times() {
         if (!options_.reference_timing) {
             return;
         }
         times_.resize(static_cast<std::size_t>(steps_) + 1);
         for (std::size_t k = 1; k < times_.size(); ++k) {
-            times_[k] = times_[k - 1] + net_.dt;
+            times_[k] =
+                options_.step_times ? static_cast<double>(k) * net_.dt : times_[k - 1] + net_.dt;
         }
     }
 

@@ -145,10 +145,14 @@ std::string choose_execution(engine::runtime& rt, const simulation_options& opti
 
 // The step loop: every step advanced, then every trace sampled (the initial state included).
 void run_steps(engine::executor& exec, double dt, std::int64_t steps,
-               std::vector<data_file>& data_files) {
+               simulation_options::time_keeping time, std::vector<data_file>& data_files) {
     exec.initialize();
+    const bool by_steps = time == simulation_options::time_keeping::steps;
     double t = 0.0;
     for (std::int64_t istep = 0; istep <= steps; ++istep) {
+        if (by_steps) {
+            t = static_cast<double>(istep) * dt;
+        }
         if (istep > 0) {
             exec.step(t);
         }
@@ -158,7 +162,7 @@ void run_steps(engine::executor& exec, double dt, std::int64_t steps,
                 file.rows.push_back(static_cast<float>(column.source.get()));
             }
         }
-        t += dt; // accumulated, not n*dt, as the reference simulator does
+        t += dt; // accumulated, not n*dt, as the reference simulator does (unless by_steps)
     }
 }
 
@@ -196,7 +200,7 @@ simulation_summary simulate(const model& m, const simulation_options& options) {
     summary.build_seconds = std::chrono::duration<double>(clock::now() - build_start).count();
 
     const auto run_start = clock::now();
-    run_steps(exec, plan.step, steps, out.data_files);
+    run_steps(exec, plan.step, steps, options.time, out.data_files);
     summary.run_seconds = std::chrono::duration<double>(clock::now() - run_start).count();
     summary.events_sent = exec.counters().events_sent;
     summary.events_delivered = exec.counters().events_delivered;

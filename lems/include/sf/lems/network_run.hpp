@@ -58,6 +58,10 @@ struct run_options {
     // one step). random() then continues the reference simulator's stream. For checking the
     // flattening against the reference.
     bool reference_timing = false;
+    // The time of step k is k x dt (as a core counts steps) instead of the accumulated sum of
+    // dt the reference simulator keeps; for `time` in expressions, recorded times and, with
+    // reference_timing, when delayed events fall due.
+    bool step_times = false;
     bool ranges = false;
     bool record = true;     // collect the network's traces and spikes
     std::uint64_t seed = 1; // for random(), unless reference_timing

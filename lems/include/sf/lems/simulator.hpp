@@ -22,6 +22,14 @@ struct simulation_options {
     // results): automatic compiles when the run is long enough to repay the compilation.
     enum class native_code { automatic, always, never };
     native_code native = native_code::automatic;
+    // How the time of each step is kept, for the `time` a model reads, event due times and the
+    // recorded time column. accumulated: a running sum t += dt, as the reference simulator keeps
+    // it, so a period of a whole number of steps ends on a rounding tie that the sum's growing
+    // error decides one way or the other from one occurrence to the next. steps: step number x dt,
+    // one product per step that carries no error from earlier steps, so such a period comes out
+    // the same each time (up to the rounding of that product), as on a core that counts steps.
+    enum class time_keeping { accumulated, steps };
+    time_keeping time = time_keeping::accumulated;
 };
 
 struct simulation_summary {
