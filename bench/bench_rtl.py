@@ -30,16 +30,19 @@ def result_lines(text):
 
 def probe(opts, cores, cycles):
     """The peer: Verilator's trivial LIF probe with `cores` cores, built and run here. It is copied
-    into the scratch folder first: its build finds its testbench only when its objects are made
-    beneath its own folder."""
+    into the scratch folder first, and its testbench into the folder its objects are made in: the
+    makefile Verilator writes looks for the testbench there."""
     source = os.path.join(opts.peers_dir, 'verilator-probe')
     if not os.path.exists(os.path.join(source, 'build_run.sh')):
         return None, f'probe not found at {source}'
-    copy = os.path.join(opts.scratch, 'verilator-probe')
+    copy = os.path.abspath(os.path.join(opts.scratch, 'verilator-probe'))
     shutil.rmtree(copy, ignore_errors=True)
     shutil.copytree(source, copy)
     for name in os.listdir(copy):
         os.chmod(os.path.join(copy, name), 0o755)
+    objects = os.path.join(copy, f'obj_c{cores}_t1')
+    os.makedirs(objects, exist_ok=True)
+    shutil.copy(os.path.join(copy, 'tb_main.cpp'), objects)
     r = subprocess.run(['bash', os.path.join(copy, 'build_run.sh'), str(cores), '1', str(cycles)],
                        capture_output=True, text=True, env=dict(os.environ, PROBE_OUT=copy))
     if r.returncode != 0:
