@@ -6,7 +6,6 @@
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -24,42 +23,20 @@ namespace {
 const std::string spikeforge = SPIKEFORGE_BINARY;
 
 // One iafRefCell under a constant current, refractory for exactly 250 steps of 0.01 ms.
-const std::string refractory_model = R"(<Lems>
-    <Target component="sim"/>
-    <Include file="Cells.xml"/>
-    <Include file="Networks.xml"/>
-    <Include file="Simulation.xml"/>
-    <iafRefCell id="cell" C="1nF" thresh="-50mV" reset="-70mV" refract="2.5ms"
-            leakConductance="10nS" leakReversal="-70mV"/>
-    <pulseGenerator id="drive" delay="0ms" duration="1000ms" amplitude="1.4nA"/>
-    <network id="net">
-        <population id="pop" component="cell" size="1"/>
-        <explicitInput target="pop[0]" input="drive"/>
-    </network>
-    <Simulation id="sim" length="300ms" step="0.01ms" target="net">
-        <OutputFile id="volts" fileName="v.dat">
-            <OutputColumn id="v" quantity="pop[0]/v"/>
-        </OutputFile>
-        <EventOutputFile id="spikes" fileName="spikes.dat" format="TIME_ID">
-            <EventSelection id="0" select="pop[0]" eventPort="spike"/>
-        </EventOutputFile>
-    </Simulation>
-</Lems>
-)";
+const fs::path refractory_model =
+    fs::path(SF_EXAMPLES_DIR) / "refractory_ties" / "LEMS_whole_step_refractory.xml";
 
 constexpr double dt = 0.01e-3;
 
-fs::path write_model(const scratch& work) {
-    const fs::path file = work / "cell.xml";
-    std::ofstream(file) << refractory_model;
-    REQUIRE(fs::exists(file));
-    return file;
+const fs::path& model_file() {
+    REQUIRE(fs::exists(refractory_model));
+    return refractory_model;
 }
 
 // Runs simulate on the model into work/`name` with `extra` options; the step of every spike.
 std::vector<std::int64_t> spike_steps(const scratch& work, const std::string& name,
                                       const std::vector<std::string>& extra) {
-    std::vector<std::string> arguments{"simulate", write_model(work).string(), "-o",
+    std::vector<std::string> arguments{"simulate", model_file().string(), "-o",
                                        (work / name).string()};
     arguments.insert(arguments.end(), extra.begin(), extra.end());
     const auto [status, output] = run_to_end(spikeforge, arguments);
@@ -134,7 +111,7 @@ TEST_CASE("simulate --time steps: the fixed backend records times as step x dt",
 TEST_CASE("simulate --time: a bad choice, or accumulated with the fixed backend, is refused",
           "[cli][simulate][time]") {
     scratch work("sf_test_time");
-    const fs::path model = write_model(work);
+    const fs::path model = model_file();
     const fs::path out = work / "out";
     SECTION("an unknown choice") {
         const auto [status, output] = run_to_end(

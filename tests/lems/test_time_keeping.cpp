@@ -29,27 +29,8 @@ struct temp_folder : sf::lems::test::temp_folder {
 };
 
 // One iafRefCell under a constant current, refractory for exactly 250 steps of 0.01 ms.
-const std::string refractory_model = R"(<Lems>
-    <Target component="sim"/>
-    <Include file="NeuroML2CoreTypes.xml"/>
-    <Include file="Simulation.xml"/>
-    <iafRefCell id="cell" C="1nF" thresh="-50mV" reset="-70mV" refract="2.5ms"
-            leakConductance="10nS" leakReversal="-70mV"/>
-    <pulseGenerator id="drive" delay="0ms" duration="1000ms" amplitude="1.4nA"/>
-    <network id="net">
-        <population id="pop" component="cell" size="1"/>
-        <explicitInput target="pop[0]" input="drive"/>
-    </network>
-    <Simulation id="sim" length="300ms" step="0.01ms" target="net">
-        <OutputFile id="volts" fileName="v.dat">
-            <OutputColumn id="v" quantity="pop[0]/v"/>
-        </OutputFile>
-        <EventOutputFile id="spikes" fileName="spikes.dat" format="TIME_ID">
-            <EventSelection id="0" select="pop[0]" eventPort="spike"/>
-        </EventOutputFile>
-    </Simulation>
-</Lems>
-)";
+const fs::path refractory_model =
+    fs::path(SF_EXAMPLES_DIR) / "refractory_ties" / "LEMS_whole_step_refractory.xml";
 
 constexpr double dt = 0.01e-3;
 
@@ -83,17 +64,26 @@ run_output run_model(const sf::lems::model& m, const fs::path& out,
     return result;
 }
 
+// The model run both ways into `dir`: time as a running sum, and as step number x dt.
+struct both_ways {
+    run_output summed;
+    run_output counted;
+};
+
+both_ways run_both_ways(const sf::lems::model& m, const fs::path& dir) {
+    const auto accumulated = simulation_options::time_keeping::accumulated;
+    const auto steps = simulation_options::time_keeping::steps;
+    return {run_model(m, dir / "accumulated", &accumulated), run_model(m, dir / "steps", &steps)};
+}
+
 } // namespace
 
 TEST_CASE("time keeping: a whole-step refractory period drifts with accumulated time only",
           "[lems][simulator][time]") {
     temp_folder dir;
-    const sf::lems::model m = load_clean(dir.write("cell.xml", refractory_model));
-    const auto accumulated = simulation_options::time_keeping::accumulated;
-    const auto steps = simulation_options::time_keeping::steps;
+    const sf::lems::model m = load_clean(refractory_model);
     const run_output by_default = run_model(m, dir.path() / "default", nullptr);
-    const run_output summed = run_model(m, dir.path() / "accumulated", &accumulated);
-    const run_output counted = run_model(m, dir.path() / "steps", &steps);
+    const auto [summed, counted] = run_both_ways(m, dir.path());
 
     // The default is the running sum, file for file.
     CHECK(by_default.trace == summed.trace);
@@ -121,11 +111,8 @@ TEST_CASE("time keeping: a whole-step refractory period drifts with accumulated 
 TEST_CASE("time keeping: the recorded time column follows the chosen rule",
           "[lems][simulator][time]") {
     temp_folder dir;
-    const sf::lems::model m = load_clean(dir.write("cell.xml", refractory_model));
-    const auto accumulated = simulation_options::time_keeping::accumulated;
-    const auto steps = simulation_options::time_keeping::steps;
-    const run_output summed = run_model(m, dir.path() / "accumulated", &accumulated);
-    const run_output counted = run_model(m, dir.path() / "steps", &steps);
+    const sf::lems::model m = load_clean(refractory_model);
+    const auto [summed, counted] = run_both_ways(m, dir.path());
     REQUIRE(summed.trace.size() == 30001);
     REQUIRE(counted.trace.size() == 30001);
     // Written as 32-bit floats, the two columns rarely differ; each is checked against its rule.
@@ -141,11 +128,8 @@ TEST_CASE("time keeping: the recorded time column follows the chosen rule",
 TEST_CASE("time keeping: the network IR run keeps time the same two ways",
           "[lems][network_ir][time]") {
     temp_folder dir;
-    const sf::lems::model m = load_clean(dir.write("cell.xml", refractory_model));
-    const auto accumulated = simulation_options::time_keeping::accumulated;
-    const auto steps = simulation_options::time_keeping::steps;
-    const run_output summed = run_model(m, dir.path() / "accumulated", &accumulated);
-    const run_output counted = run_model(m, dir.path() / "steps", &steps);
+    const sf::lems::model m = load_clean(refractory_model);
+    const auto [summed, counted] = run_both_ways(m, dir.path());
     REQUIRE(summed.spike_steps != counted.spike_steps);
 
     sf::lems::flatten_options flat;
