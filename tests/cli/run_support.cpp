@@ -31,6 +31,13 @@ std::string read_file(const fs::path& file) {
     return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
+void write_text(const fs::path& file, const std::string& text) {
+    std::ofstream out(file, std::ios::binary);
+    out << text;
+    INFO(file.string());
+    REQUIRE(out.good());
+}
+
 std::pair<int, std::string> run_to_end(const std::string& program,
                                        const std::vector<std::string>& arguments, double seconds) {
     server_process p(program, arguments, false);

@@ -26,6 +26,9 @@ private:
 // A file's bytes; the test fails when it cannot be read.
 std::string read_file(const std::filesystem::path& file);
 
+// Writes `text` to `file` as it is; the test fails when it cannot be written.
+void write_text(const std::filesystem::path& file, const std::string& text);
+
 // Runs a program to its end (at most `seconds`) and returns its exit status and what it printed
 // on its standard output and error.
 std::pair<int, std::string> run_to_end(const std::string& program,

@@ -1,7 +1,5 @@
 // `spikeforge plot` draws every figure from files the tests write, and the board picture from the
 // bundled example's image; the pictures are read back and must hold a drawing.
-#include <fstream>
-
 #include <catch2/catch.hpp>
 
 #include "plot_picture.hpp"
@@ -13,12 +11,7 @@ namespace fs = std::filesystem;
 using sf_test::read_png;
 using sf_test::run_to_end;
 using sf_test::scratch;
-
-void write_text(const fs::path& file, const std::string& text) {
-    std::ofstream out(file, std::ios::binary);
-    out << text;
-    REQUIRE(out.good());
-}
+using sf_test::write_text;
 
 // Runs `spikeforge plot ...` and requires success.
 void plot(const std::vector<std::string>& arguments) {

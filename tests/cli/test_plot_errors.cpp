@@ -1,7 +1,5 @@
 // Every way `spikeforge plot` refuses its input: exit status 2, a message naming the file (and
 // line) or option and what was expected, and no picture (or temporary) left behind.
-#include <fstream>
-
 #include <catch2/catch.hpp>
 
 #include "run_support.hpp"
@@ -11,12 +9,7 @@ namespace {
 namespace fs = std::filesystem;
 using sf_test::run_to_end;
 using sf_test::scratch;
-
-void write_text(const fs::path& file, const std::string& text) {
-    std::ofstream out(file, std::ios::binary);
-    out << text;
-    REQUIRE(out.good());
-}
+using sf_test::write_text;
 
 // Runs `spikeforge plot ...` writing `out`, and requires the refusal `expected` with nothing
 // written.
