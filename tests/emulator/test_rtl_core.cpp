@@ -6,6 +6,7 @@
 #include <memory>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <catch2/catch.hpp>
@@ -411,6 +412,35 @@ TEST_CASE("rtl core: a damaged section is refused before it runs, by the kernel 
         std::uint16_t spikes[2] = {};
         CHECK(core.step(spikes, 2) == 0);
         CHECK(core.counters().steps == 0);
+    }
+    SECTION("every way a word fails to decode, with the kernel's reason") {
+        const auto word = [](opcode code, std::uint32_t rd, std::uint32_t ra, std::uint32_t rb,
+                             std::uint32_t low) {
+            return std::uint32_t{static_cast<std::uint8_t>(code)} << 23 | rd << 19 | ra << 15 |
+                   rb << 11 | low;
+        };
+        const std::pair<std::uint32_t, isa::decode_status> cases[] = {
+            {word(opcode::nop, 1, 0, 0, 0), isa::decode_status::unused_field_set},
+            {word(opcode::add, 1, 2, 3, 5), isa::decode_status::unused_field_set},
+            {word(opcode::sel, 1, 2, 3, 4), isa::decode_status::unused_field_set},
+            {word(opcode::lds, 1, 0, 0, 2047), isa::decode_status::index_out_of_range},
+            {word(opcode::shl, 1, 2, 0, 32), isa::decode_status::index_out_of_range},
+            {word(opcode::cmpgt, 0, 1, 2, 0), isa::decode_status::writes_p0},
+            {word(opcode::sel, 1, 2, 3, 0), isa::decode_status::writes_p0},
+        };
+        for (const auto& [bad, reason] : cases) {
+            INFO("word 0x" << std::hex << bad);
+            isa::instruction decoded;
+            REQUIRE(isa::decode(bad, decoded) == reason);
+            section_data s = section_of({op(opcode::nop), op(opcode::nop)}, 2, 1);
+            s.program[1] = bad;
+            rtl_core core(s.view());
+            CHECK(core.status() == sf::firmware::init_status::bad_instruction);
+            CHECK(core.refusal().load_error);
+            CHECK(core.refusal().load_code == 1);
+            CHECK(core.refusal().load_index == 1);
+            CHECK(core.refusal().decode_status == static_cast<unsigned>(reason));
+        }
     }
     SECTION("a table descriptor outside the limits") {
         section_data s = section_of({op(opcode::lut, 1, 1, 0, 0)}, 2, 1);
