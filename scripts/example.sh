@@ -3,7 +3,7 @@
 # image on the functional emulator, and simulates the network in double precision for comparison.
 # Recordings go to build/example-output/board and build/example-output/float, the image to
 # build/example-output/net.sfimg; pictures of the board run's spikes, of both runs' spikes
-# together and of the board's use go beside it.
+# together and of the board's use go beside it, and it ends with the two runs compared at a glance.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/build.sh
@@ -20,3 +20,5 @@ build/release/host/cli/spikeforge plot raster "$out/board/balanced.spikes" -o "$
 build/release/host/cli/spikeforge plot overlay "$out/float/balanced.spikes" "$out/board/balanced.spikes" \
     -o "$out/raster-float-vs-board.png"
 build/release/host/cli/spikeforge plot board "$out/net.sfimg" -o "$out/board.png"
+build/release/host/cli/spikeforge compare "$out/float/balanced.spikes" "$out/board/balanced.spikes" \
+    --dt 0.025ms

@@ -26,6 +26,7 @@
 #include "fixed_backend.hpp"
 #include "image_commands.hpp"
 #include "json_report_file.hpp"
+#include "compare_command.hpp"
 #include "plot_command.hpp"
 #include "serve_command.hpp"
 #include "thread_count.hpp"
@@ -405,6 +406,9 @@ struct commands {
     sf::cli::plot_arguments plot_args;
     CLI::App* plot = nullptr;
 
+    sf::cli::compare_arguments compare_args;
+    CLI::App* compare = nullptr;
+
     void add_to(CLI::App& app) {
         add_model_commands(app);
         add_simulate(app);
@@ -412,6 +416,7 @@ struct commands {
         add_image_commands(app);
         add_serve(app);
         plot = sf::cli::add_plot_command(app, plot_args);
+        compare = sf::cli::add_compare_command(app, compare_args);
     }
 
     void add_serve(CLI::App& app) {
@@ -609,6 +614,9 @@ struct commands {
         }
         if (plot->parsed()) {
             return sf::cli::plot_command(plot_args);
+        }
+        if (compare->parsed()) {
+            return sf::cli::compare_command(compare_args);
         }
         if (run->parsed()) {
             sf::cli::image_job job = job_of(run_args, run_includes);
