@@ -6,11 +6,11 @@
 # coverage report), and a short libFuzzer run of every fuzz target.
 #
 # A function over the length limit fails the run; SF_LONG_FUNCTIONS_FATAL=0 makes it a warning.
-# SF_FUZZ_SECONDS sets each fuzz target's run (default 10; longer runs by hand find more).
+# SF_FUZZ_SECONDS sets each fuzz target's run (default 6; longer runs by hand find more).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs="$(nproc)"
-fuzz_seconds="${SF_FUZZ_SECONDS:-10}"
+fuzz_seconds="${SF_FUZZ_SECONDS:-6}"
 long_functions_fatal="${SF_LONG_FUNCTIONS_FATAL:-1}"
 
 # Each phase's wall time, printed as it ends, so that the suite's time stays in view.
@@ -56,11 +56,15 @@ cmake -S . -B build/sanitize -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 cmake --build build/sanitize -j"$jobs"
 phase_done "sanitizer build"
 rm -rf build/sanitize/rtl-coverage
-# The four end-to-end runs of whole images on the RTL (run --target rtl, --rtl-cores, serve
-# --target rtl) take minutes under the sanitizers and check nothing the Release run of them and the
-# sanitized [rtl] tests of the harness do not: they are left to the Release run.
-SF_RTL_COVERAGE_DIR="$PWD/build/sanitize/rtl-coverage" \
-    ctest --test-dir build/sanitize --output-on-failure -j"$jobs" -E "target rtl:|rtl-cores:"
+# Left to the Release run, which runs them in full: the four end-to-end runs of whole images on
+# the RTL (run --target rtl, --rtl-cores, serve --target rtl), which take minutes under the
+# sanitizers and check nothing the sanitized [rtl] tests of the harness do not, and the whole
+# conformance set through the network IR runner, whose code the other network IR tests run here.
+# The RTL's random programs run 150 here (400 in the Release run): enough for every coverage bin
+# many times over.
+SF_RTL_COVERAGE_DIR="$PWD/build/sanitize/rtl-coverage" SF_RTL_PROGRAMS=150 \
+    ctest --test-dir build/sanitize --output-on-failure -j"$jobs" \
+    -E "target rtl:|rtl-cores:|network IR: conformance examples run as flattened neurons"
 scripts/rtl_coverage.sh --report-only build/sanitize
 phase_done "sanitizer tests and RTL coverage"
 
