@@ -21,12 +21,12 @@
 #include <sf/mapper/image_file.hpp>
 #include <sf/mapper/quantise.hpp>
 
+#include "compare_command.hpp"
 #include "compile_report.hpp"
 #include "emulator_link.hpp"
 #include "fixed_backend.hpp"
 #include "image_commands.hpp"
 #include "json_report_file.hpp"
-#include "compare_command.hpp"
 #include "plot_command.hpp"
 #include "serve_command.hpp"
 #include "thread_count.hpp"
