@@ -95,6 +95,9 @@ json populations_json(const mapper::mapped_network& mapped) {
         json entry = population_json(groups[g]);
         entry["mapped_label"] = mapped.group_labels[static_cast<std::size_t>(group)];
         entry["cores"] = cores;
+        const auto& split = mapped.parts.splits[static_cast<std::size_t>(group)];
+        entry["neurons_per_core"] = split.per_core;
+        entry["bound_by"] = mapper::to_string(split.bound);
         list.push_back(entry);
     }
     return list;

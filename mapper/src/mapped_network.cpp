@@ -16,6 +16,19 @@ std::string number(double x) {
     return text;
 }
 
+// "40 neurons on 1 core (up to 255 a core: neurons per core)"; a group the synaptic memory
+// split further says so beside the share the other limits allow.
+std::string split_summary(const group_split& split, int neurons) {
+    std::string t = std::to_string(neurons) + " neurons on " + std::to_string(split.slices) +
+                    (split.slices == 1 ? " core" : " cores");
+    if (split.bound == core_bound::synaptic_memory) {
+        return t + " (the synaptic memory halves its slices; without it " +
+               std::to_string(split.per_core) + " a core)";
+    }
+    return t + " (up to " + std::to_string(split.per_core) + " a core: " + to_string(split.bound) +
+           ")";
+}
+
 } // namespace
 
 std::string mapped_network::summary() const {
@@ -38,6 +51,11 @@ std::string mapped_network::summary() const {
              std::to_string(c.first) + ".." + std::to_string(c.first + c.count - 1) + ", " +
              std::to_string(load.synapses) + " synapses, " + std::to_string(load.synaptic_bytes) +
              " bytes\n";
+    }
+    t += "\npopulations (neurons on cores: what bounds a core's share):\n";
+    for (std::size_t g = 0; g < parts.splits.size() && g < group_labels.size(); ++g) {
+        t += "  " + group_labels[g] + ": " +
+             split_summary(parts.splits[g], static_cast<int>(parts.slice_of[g].size())) + "\n";
     }
     t += "\nrouting tables (chip: entries before -> after compression, limit):\n";
     std::size_t before = 0;

@@ -108,6 +108,9 @@ void slice_by_state(const lems::ir::network& net, const compiled_network& compil
                                      " state words; a core holds " +
                                      std::to_string(core.state_memory_words));
         }
+        parts.splits.push_back(
+            {by_state, 0,
+             by_state < most_neurons ? core_bound::state_memory : core_bound::neurons});
         parts.slice_of.emplace_back(static_cast<std::size_t>(neurons), -1);
         for (int first = 0; first < neurons; first += by_state) {
             const int count = std::min(by_state, neurons - first);
@@ -140,6 +143,7 @@ bool halve_oversized(const lems::ir::network& net, std::uint64_t budget, matrix_
                                      std::to_string(budget));
         }
         const int half = s.count / 2;
+        parts.splits[static_cast<std::size_t>(s.group)].bound = core_bound::synaptic_memory;
         next.push_back({s.group, s.first, half});
         next.push_back({s.group, s.first + half, s.count - half});
         split = true;
@@ -157,6 +161,15 @@ bool halve_oversized(const lems::ir::network& net, std::uint64_t budget, matrix_
 }
 
 } // namespace
+
+const char* to_string(core_bound bound) {
+    switch (bound) {
+    case core_bound::neurons: return "neurons per core";
+    case core_bound::state_memory: return "state memory";
+    case core_bound::synaptic_memory: return "synaptic memory";
+    }
+    return "?";
+}
 
 int ring_slots(const core_limits& core) {
     int slots = 1;
@@ -189,6 +202,7 @@ partition_result partition(const lems::ir::network& net, const compiled_network&
     parts.synaptic_bytes.clear();
     for (const slice& s : parts.slices) {
         parts.synaptic_bytes.push_back(sizes.bytes(s));
+        ++parts.splits[static_cast<std::size_t>(s.group)].slices;
     }
     return parts;
 }

@@ -87,10 +87,18 @@ TEST_CASE("reports: map --report holds the mapping the text report prints", "[cl
                Catch::Contains(
                    "  all chips: " + std::to_string(r["routing"]["entries_before"].get<int>()) +
                    " -> " + std::to_string(r["routing"]["entries"].get<int>()) + " entries\n"));
-    // The example's two populations, each split by its parameters into two compiled groups.
-    REQUIRE(r["populations"].size() == 4);
+    // The example's two populations, each one compiled group.
+    REQUIRE(r["populations"].size() == 2);
     std::size_t cores_of_populations = 0;
     for (const json& p : r["populations"]) {
+        // The example's populations each fill one core.
+        CHECK(p["bound_by"] == "neurons per core");
+        CHECK(p["cores"].size() == 1);
+        CHECK_THAT(text, Catch::Contains("  " + p["mapped_label"].get<std::string>() + ": " +
+                                         std::to_string(p["neurons"].get<int>()) +
+                                         " neurons on 1 core (up to " +
+                                         std::to_string(p["neurons_per_core"].get<int>()) +
+                                         " a core: neurons per core)\n"));
         CHECK_THAT(
             text, Catch::Contains("  " + p["label"].get<std::string>() + " (" +
                                   p["component"].get<std::string>() + "): " +
@@ -173,9 +181,9 @@ TEST_CASE("reports: compile --report holds each population's program and quantis
     const json r = read_json(report_file);
     CHECK(r["schema"] == "spikeforge-compile-report/1");
     CHECK_THAT(text, Catch::StartsWith("board " + r["board"].get<std::string>() + ", "));
-    REQUIRE(r["programs"].size() == 4);
-    REQUIRE(r["populations"].size() == 4);
-    for (std::size_t k = 0; k < 4; ++k) {
+    REQUIRE(r["programs"].size() == 2);
+    REQUIRE(r["populations"].size() == 2);
+    for (std::size_t k = 0; k < 2; ++k) {
         const json& program = r["programs"][k];
         const json& population = r["populations"][k];
         CHECK(program["population"] == population["label"]);
@@ -187,7 +195,7 @@ TEST_CASE("reports: compile --report holds each population's program and quantis
                                          " neurons"));
         CHECK(fs::is_regular_file(program["assembly_file"].get<std::string>()));
     }
-    CHECK(wrote_lines(text).size() == 4);
+    CHECK(wrote_lines(text).size() == 2);
 }
 
 TEST_CASE("reports: a report that cannot be written is refused before any work",

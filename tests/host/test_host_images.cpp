@@ -131,9 +131,16 @@ TEST_CASE("host: recording paths stay inside the output folder", "[host][recordi
 TEST_CASE("host: an image's populations give each cell its routing key", "[host][populations]") {
     using namespace sf::mapper::test;
     temp_folder dir("sf_host_pops");
-    const auto mapped = map_text(dir, small_model, inline_board(2, 2, "mesh", 4, 2));
+    // pre[1] alone is driven by a pulse generator, so it is compiled apart from pre[0] and pre[2]
+    // and the population spans two groups.
+    std::string model = small_model;
+    model.replace(model.find("    </network>"), 0,
+                  "        <explicitInput target=\"pre[1]\" input=\"pulse\"/>\n");
+    model.replace(model.find("    <network id"), 0,
+                  "    <pulseGenerator id=\"pulse\" delay=\"1ms\" duration=\"2ms\" "
+                  "amplitude=\"0.1nA\"/>\n");
+    const auto mapped = map_text(dir, model, inline_board(2, 2, "mesh", 4, 2));
     const std::vector<std::uint32_t> words = sf::mapper::encode_image(mapped);
-    // pre[1] receives nothing and is compiled alone: its group's label lists the other two.
     CHECK(std::count(mapped.group_labels.begin(), mapped.group_labels.end(), "pre[0,2]") == 1);
     const auto pops = sf::host::image_populations::read(words);
     CHECK(pops.dt() == Approx(1e-4));

@@ -149,6 +149,11 @@ TEST_CASE("partition: slices hold at most a core's neurons, in neuron order",
     const mapper::partition_result parts = mapper::partition(m.net, m.compiled, machine.core);
     check_cover(m.net, parts);
     CHECK(slices_of_group(parts, m.cells) == ranges{{0, 3}, {3, 3}, {6, 3}, {9, 1}});
+    const mapper::group_split& split = parts.splits[static_cast<std::size_t>(m.cells)];
+    CHECK(split.per_core == 3);
+    CHECK(split.slices == 4); // ceil(10 / 3)
+    CHECK(split.bound == mapper::core_bound::neurons);
+    CHECK(std::string(mapper::to_string(split.bound)) == "neurons per core");
     SECTION("more neurons than 256 are still cut at 256") {
         mapper::core_limits core = machine.core;
         core.neurons = 1000;
@@ -179,6 +184,11 @@ TEST_CASE("partition: the state words of a slice fit the core's state memory",
         const mapper::partition_result parts = mapper::partition(m.net, m.compiled, machine.core);
         check_cover(m.net, parts);
         CHECK(slices_of_group(parts, m.cells) == ranges{{0, 2}, {2, 2}, {4, 2}, {6, 2}, {8, 2}});
+        const mapper::group_split& split = parts.splits[static_cast<std::size_t>(m.cells)];
+        CHECK(split.per_core == 2);
+        CHECK(split.slices == 5);
+        CHECK(split.bound == mapper::core_bound::state_memory);
+        CHECK(std::string(mapper::to_string(split.bound)) == "state memory");
     }
     SECTION("room for exactly three cells") {
         const mapper::board machine = board_with(256, 3 * words, 1000000);
@@ -221,6 +231,7 @@ TEST_CASE("partition: a slice's synaptic matrix fits the core's synaptic memory"
     SECTION("room for all eight") {
         const mapper::partition_result parts = split(36 + 4 * 8);
         CHECK(slices_of_group(parts, m.cells) == ranges{{0, 8}});
+        CHECK(parts.splits[static_cast<std::size_t>(m.cells)].bound == mapper::core_bound::neurons);
         CHECK(parts.synaptic_bytes[parts.slice_of[static_cast<std::size_t>(m.cells)][0]] == 68);
     }
     SECTION("room for four: halved once") {
@@ -231,6 +242,11 @@ TEST_CASE("partition: a slice's synaptic matrix fits the core's synaptic memory"
     SECTION("room for three: halved twice") {
         const mapper::partition_result parts = split(36 + 4 * 3);
         CHECK(slices_of_group(parts, m.cells) == ranges{{0, 2}, {2, 2}, {4, 2}, {6, 2}});
+        const mapper::group_split& halved = parts.splits[static_cast<std::size_t>(m.cells)];
+        CHECK(halved.per_core == 256);
+        CHECK(halved.slices == 4); // more than ceil(8 / 256): the synaptic memory says why
+        CHECK(halved.bound == mapper::core_bound::synaptic_memory);
+        CHECK(std::string(mapper::to_string(halved.bound)) == "synaptic memory");
     }
     SECTION("room for one") {
         const mapper::partition_result parts = split(40);

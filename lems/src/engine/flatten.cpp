@@ -1136,7 +1136,8 @@ std::uint64_t random_state_after_initialising(engine::runtime& rt,
 ir::network flatten(const model& m, const flatten_options& options) {
     const engine::simulation_plan plan = engine::plan_simulation(m, options.simulation_id);
     const component& sim = *plan.simulation;
-    engine::runtime rt = engine::build_runtime(*plan.target, engine::recorded_paths(sim), true);
+    engine::runtime rt = engine::build_runtime(*plan.target, engine::recorded_paths(sim), true,
+                                               options.align_populations);
     const std::uint64_t random_state = random_state_after_initialising(rt, plan);
     const runtime_index index(rt);
 

@@ -566,10 +566,6 @@ std::vector<instance*> instance_graph::resolve(instance* from, const std::string
     return current;
 }
 
-namespace {
-
-// Attachment sets from which the type's dynamics select one value (no reduce): merging them would
-// hide that the selection finds several.
 std::set<std::string> roles_selected_without_reduce(const component_type& type) {
     std::set<std::string> roles;
     if (!type.dynamics) {
@@ -582,8 +578,6 @@ std::set<std::string> roles_selected_without_reduce(const component_type& type) 
     }
     return roles;
 }
-
-} // namespace
 
 std::size_t instance_graph::merge_superposing(const std::set<const instance*>& observed) {
     // Each attachment learns which connection created it; one that any other connection also

@@ -49,6 +49,10 @@ struct pending_connection {
     double override_value = 0.0;
 };
 
+// Attachment sets from which the type's dynamics select one value (no reduce): merging or
+// reordering them would change what the selection finds.
+std::set<std::string> roles_selected_without_reduce(const component_type& type);
+
 // Every instance under `inst` in the order the reference simulator advances them: children, then
 // attachments, then the instance itself; appended to `out`.
 void postorder(instance* inst, std::vector<instance*>& out);
@@ -75,6 +79,15 @@ public:
     // instance per cell, set and component, so that a cell with a thousand identical linear
     // synapses integrates one. Instances in `observed` (recorded by an output) are kept apart.
     std::size_t merge_superposing(const std::set<const instance*>& observed);
+
+    // Gives every cell of a population the same superposing synapses in one order, so that cells
+    // differing only in which of them receive connections have one structure (and share one
+    // program on a neuron core). A synapse a cell lacks is attached at rest: it superposes, so it
+    // starts at zero, moves only on events and then contributes nothing. A population is left as
+    // it is when anything under it is in `observed`, when a cell has two synapses of one set and
+    // component, or when its type selects from a set without reducing. Call after
+    // merge_superposing; returns the synapses attached.
+    std::size_t align_populations(const std::set<const instance*>& observed);
 
     // Every instance, parents before children.
     std::vector<instance*> preorder() const;
@@ -105,6 +118,7 @@ private:
     std::string text_or_literal(const instance* inst, const std::string& name) const;
     double parameter_or_zero(const instance* inst, const std::string& name) const;
     std::vector<instance*> step(instance* from, const std::string& segment) const;
+    std::size_t align_population(const std::vector<instance*>& members);
 
     std::deque<instance> storage_;
     instance* root_ = nullptr;

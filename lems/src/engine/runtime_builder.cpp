@@ -453,7 +453,7 @@ int port_or_default(const kind& k, const std::string& name, bool input) {
 } // namespace
 
 runtime build_runtime(const component& target, const std::vector<std::string>& observed,
-                      bool optimise) {
+                      bool optimise, bool align_populations) {
     runtime rt;
     rt.graph = std::make_unique<instance_graph>(target);
     std::set<const instance*> kept_apart;
@@ -464,6 +464,9 @@ runtime build_runtime(const component& target, const std::vector<std::string>& o
     }
     if (optimise) {
         rt.graph->merge_superposing(kept_apart);
+        if (align_populations) {
+            rt.graph->align_populations(kept_apart);
+        }
     }
     const instance_graph& graph = *rt.graph;
 

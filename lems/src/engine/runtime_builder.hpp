@@ -25,9 +25,11 @@ struct runtime {
 // cell unless a path in `observed` (quantities and event sources that are recorded, relative to
 // the target) reaches them. Throws parse_error naming the component for structural problems
 // (dangling paths, unknown ports, indices out of range).
-// With `optimise` false every member advances alone and no synapse is merged.
+// With `optimise` false every member advances alone and no synapse is merged. With
+// `align_populations` (and `optimise`), the cells of each population are given the same synapses
+// (instance_graph::align_populations), as one program for a whole population needs.
 runtime build_runtime(const component& target, const std::vector<std::string>& observed = {},
-                      bool optimise = true);
+                      bool optimise = true, bool align_populations = false);
 
 // Where getVariable(name) reads for a member, following exposures, variables, then parents.
 std::optional<value_source> variable_source(instance* inst, const std::string& name);

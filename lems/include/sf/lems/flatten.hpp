@@ -14,6 +14,10 @@ struct flatten_options {
     // Folder that output file names are relative to; empty means the folder of the file that
     // defines the Simulation.
     std::filesystem::path output_dir;
+    // Cells of a population that differ only in which superposing synapses receive connections
+    // get them all (those without connections at rest, contributing nothing), so that the
+    // population forms one group. Off, every structure is a group of its own.
+    bool align_populations = true;
 };
 
 // Builds the simulation's instance tree as the float simulator does (synapses that superpose

@@ -20,10 +20,25 @@ struct slice {
     int count = 0;
 };
 
+// What bounds how many of a group's neurons share a core: the core's neurons, the state memory
+// (its words over the words one neuron takes), or the synaptic memory (its slices halved until
+// their matrices fit).
+enum class core_bound { neurons, state_memory, synaptic_memory };
+const char* to_string(core_bound bound);
+
+// How a group was split: into ceil(neurons / per_core) slices when bound by the core's neurons
+// or its state memory, into more when the synaptic memory halved some.
+struct group_split {
+    int per_core = 0; // neurons a core holds by its neurons and state memory
+    int slices = 0;
+    core_bound bound = core_bound::neurons;
+};
+
 struct partition_result {
     std::vector<slice> slices;                 // group by group, in neuron order
     std::vector<std::vector<int>> slice_of;    // per group, per neuron: its slice
     std::vector<std::uint64_t> synaptic_bytes; // per slice: what its synaptic matrix takes
+    std::vector<group_split> splits;           // per group
 };
 
 // The ring-buffer slots of the board's cores: the largest power of two within the board's delay
