@@ -535,8 +535,12 @@ def against_step_time(sf, model, outdir, fixed, info, reference_of):
         return dict(ok=False, message=steps_run['message'])
     fixed_vs_steps = compare_outputs(fixed, lambda name: steps_run['files'].get(name), info)
     steps_vs_reference = compare_outputs(steps_run, reference_of, info)
+    populations = info.summary()['populations']
+    regular = [t for t in fixed_vs_steps['trains']
+               if 'chaos' not in (populations.get(re.split(r'[\[/]', t['select'])[0], '') or '').lower()]
     return dict(ok=True, fixed_vs_reference=within_one_step(fixed['trains']),
                 fixed_vs_steps=within_one_step(fixed_vs_steps['trains']),
+                fixed_vs_steps_regular=within_one_step(regular),
                 steps_vs_reference=within_one_step(steps_vs_reference['trains']),
                 wall_s=steps_run['wall_s'])
 
