@@ -608,12 +608,9 @@ def two_references(entries, user):
            '`--time steps` (what quantisation changes; then again without the cells whose parameters make '
            'them chaotic, Ex8\'s third cell, which (c) above judges against its chaos ceiling instead), and '
            '`--time steps` against the first reference (what the reference\'s rounding of time changes).', '',
-           'What is left against `--time steps` outside chaos is the tie itself: `--time steps` computes '
-           '`t > lastSpikeTime + refract` in double precision, where j dt + refract and (j + m) dt differ by '
-           'a rounding error even when refract is exactly m steps, and the cores compare fixed-point words '
-           'in which the time and the period are rounded separately. Each side decides the tie one way or '
-           'the other from one spike to the next, as the reference does (Ex0\'s iafRefCell: one step per '
-           'period either way).', '']
+           '`--time steps` decides a tie of whole steps as exact arithmetic does (values within a rounding '
+           'error compare as equal) and the cores compare the steps since a time stamp (docs/quantiser.md), so '
+           'a refractory period of a whole number of steps lasts as long on both.', '']
     rows = []
     for e in entries + ([user] if user else []):
         st = e.get('step_time')

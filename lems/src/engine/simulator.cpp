@@ -7,6 +7,7 @@
 #include "executor.hpp"
 #include "runtime_builder.hpp"
 #include "simulation_plan.hpp"
+#include "tied_comparisons.hpp"
 
 namespace sf::lems {
 namespace fs = std::filesystem;
@@ -175,6 +176,9 @@ simulation_summary simulate(const model& m, const simulation_options& options) {
     const component& sim = *plan.simulation;
     engine::runtime rt =
         engine::build_runtime(*plan.target, engine::recorded_paths(sim), !options.reference_order);
+    if (options.time == simulation_options::time_keeping::steps) {
+        engine::tie_comparisons(rt.kinds);
+    }
     recordings out = plan_recordings(rt, engine::plan_outputs(sim, options.output_dir));
 
     simulation_summary summary;

@@ -609,6 +609,9 @@ private:
         int ra = 0;
         int rb = 0;
         op kind = x.kind;
+        if (compare_stamp(x, kind, ra, rb)) {
+            return comparison_result(kind, ra, rb);
+        }
         if (time_left || time_right) {
             kind = compare_step(x, time_left, ra, rb);
         } else {
@@ -637,6 +640,84 @@ private:
             return op::less;
         }
         return kind;
+    }
+
+    // A variable that only ever holds a time the step reached (lastSpikeTime = t, starting at 0):
+    // a whole number of steps, which 1/dt turns back into that number exactly when 1/dt is a
+    // whole number (the stamp's rounding is far below half a step).
+    bool is_time_stamp(int variable) const {
+        const lems::ir::variable& v = group_.variables[static_cast<std::size_t>(variable)];
+        const double per_second = 1.0 / in_.dt;
+        if (v.kind != lems::ir::storage::state || v.dim != lems::dimension::of(0, 0, 1, 0) ||
+            std::fabs(per_second - std::round(per_second)) > 1e-6 ||
+            std::any_of(v.initial.begin(), v.initial.end(), [](double x) { return x != 0.0; })) {
+            return false;
+        }
+        bool assigned = false;
+        for (const auto& s : *in_.step) {
+            if (s.kind != lems::ir::statement_kind::emit && s.target == variable) {
+                if (s.kind != lems::ir::statement_kind::assign ||
+                    s.value.at(s.value.root()).kind != op::time) {
+                    return false;
+                }
+                assigned = true;
+            }
+        }
+        return assigned;
+    }
+
+    // t against a time stamp plus a constant (t > lastSpikeTime + refract) on step numbers: k - j
+    // against c / dt, decided as exact arithmetic decides it. A refractory period of a whole
+    // number of steps ends on a tie there, which rounding the two times and the constant would
+    // decide one way or the other from spike to spike. Sets `kind` to the comparison of ra (the
+    // step) with rb (the stamp's step plus the offset); false when the comparison is not of this
+    // form.
+    bool compare_stamp(const node& x, op& kind, int& ra, int& rb) {
+        const bool time_left = at(x.a).kind == op::time;
+        if (!time_left && at(x.b).kind != op::time) {
+            return false;
+        }
+        const node& sum = at(time_left ? x.b : x.a);
+        if (sum.kind != op::add) {
+            return false;
+        }
+        const bool stamp_first = at(sum.a).kind == op::variable;
+        const node& stamp = at(stamp_first ? sum.a : sum.b);
+        const node& offset = at(stamp_first ? sum.b : sum.a);
+        if (stamp.kind != op::variable || offset.kind != op::constant ||
+            !is_time_stamp(stamp.variable)) {
+            return false;
+        }
+        const step_offset steps = steps_of(offset.value, in_.dt);
+        switch (time_left ? x.kind : mirrored(x.kind)) {
+        case op::greater:
+            kind = op::greater_equal;
+            return stamp_step(stamp.variable, steps.after, ra, rb);
+        case op::greater_equal:
+            kind = op::greater_equal;
+            return stamp_step(stamp.variable, steps.from, ra, rb);
+        case op::less: kind = op::less; return stamp_step(stamp.variable, steps.from, ra, rb);
+        case op::less_equal:
+            kind = op::less;
+            return stamp_step(stamp.variable, steps.after, ra, rb);
+        default: return false;
+        }
+    }
+
+    // ra = the step number, rb = the stamp's step plus `offset`.
+    bool stamp_step(int stamp, std::int64_t offset, int& ra, int& rb) {
+        ra = take();
+        code_.rd_only(isa::opcode::ldt, ra);
+        rb = take();
+        code_.rd_index(isa::opcode::lds, rb, slot_of(stamp));
+        multiply_constant(rb, in_.variable_format[static_cast<std::size_t>(stamp)],
+                          std::round(1.0 / in_.dt), fixed_format{0}, "1/dt");
+        const int ro = take();
+        load_word(ro, static_cast<std::int32_t>(
+                          std::clamp<std::int64_t>(offset, INT32_MIN / 2, INT32_MAX / 2)));
+        code_.three(isa::opcode::add, rb, rb, ro);
+        give(ro);
+        return true;
     }
 
     // Both operands in one format; a constant operand is made in the other operand's format

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cmath>
 
 #include "time_steps.hpp"
@@ -50,6 +51,17 @@ std::int64_t first_step(op kind, double c, double dt, std::int64_t steps) {
         t += dt;
     }
     return steps + 2;
+}
+
+step_offset steps_of(double c, double dt) {
+    const double steps = c / dt;
+    const double whole = std::round(steps);
+    if (std::fabs(steps - whole) <= 1e-9 * std::max(1.0, std::fabs(steps))) {
+        const auto n = static_cast<std::int64_t>(whole);
+        return {n + 1, n};
+    }
+    const auto n = static_cast<std::int64_t>(std::ceil(steps));
+    return {n, n};
 }
 
 } // namespace sf::mapper::detail

@@ -26,8 +26,10 @@ struct simulation_options {
     // recorded time column. accumulated: a running sum t += dt, as the reference simulator keeps
     // it, so a period of a whole number of steps ends on a rounding tie that the sum's growing
     // error decides one way or the other from one occurrence to the next. steps: step number x dt,
-    // one product per step that carries no error from earlier steps, so such a period comes out
-    // the same each time (up to the rounding of that product), as on a core that counts steps.
+    // one product per step that carries no error from earlier steps, and comparisons of values
+    // within 1e-12 of their size decided as ties (j dt + refract against (j + m) dt for a refract
+    // of m steps differ only by the rounding of the decimal dt), so such a period comes out the
+    // same each time, as exact arithmetic and a core that counts steps make it.
     enum class time_keeping { accumulated, steps };
     time_keeping time = time_keeping::accumulated;
 };
