@@ -85,7 +85,8 @@ public:
     // program on a neuron core). A synapse a cell lacks is attached at rest: it superposes, so it
     // starts at zero, moves only on events and then contributes nothing. A population is left as
     // it is when anything under it is in `observed`, when a cell has two synapses of one set and
-    // component, or when its type selects from a set without reducing. Call after
+    // component, or when its type selects from a set without reducing; cells that differ in
+    // other attachments (inputs of their own) are aligned only with the cells like them. Call after
     // merge_superposing; returns the synapses attached.
     std::size_t align_populations(const std::set<const instance*>& observed);
 

@@ -92,6 +92,29 @@ cells_with_observed_attachments(const std::set<const instance*>& observed) {
     return cells;
 }
 
+// The population's cells by the attachments that cannot be aligned (an input of its own
+// component, a synapse that does not superpose): cells that differ there run different programs
+// whatever their synapses, so each such set is aligned on its own.
+std::vector<std::vector<instance*>> alike_cells(const std::vector<instance*>& members) {
+    alignable_test alignable(members.front()->type());
+    std::map<std::vector<synapse_key>, std::size_t> set_of;
+    std::vector<std::vector<instance*>> sets;
+    for (instance* cell : members) {
+        std::vector<synapse_key> fixed_part;
+        for (const instance* attached : cell->attachments) {
+            if (!alignable(*attached)) {
+                fixed_part.push_back(key_of(*attached));
+            }
+        }
+        const auto [it, added] = set_of.emplace(std::move(fixed_part), sets.size());
+        if (added) {
+            sets.emplace_back();
+        }
+        sets[it->second].push_back(cell);
+    }
+    return sets;
+}
+
 } // namespace
 
 std::size_t instance_graph::align_populations(const std::set<const instance*>& observed) {
@@ -103,7 +126,11 @@ std::size_t instance_graph::align_populations(const std::set<const instance*>& o
                         [&](const instance* cell) { return recorded.count(cell) != 0; })) {
             continue;
         }
-        attached += align_population(inst->multi);
+        for (const std::vector<instance*>& alike : alike_cells(inst->multi)) {
+            if (alike.size() >= 2) {
+                attached += align_population(alike);
+            }
+        }
     }
     return attached;
 }
