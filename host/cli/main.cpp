@@ -28,6 +28,8 @@
 #include "image_commands.hpp"
 #include "json_report_file.hpp"
 #include "plot_command.hpp"
+#include "rank_launch.hpp"
+#include "rank_session.hpp"
 #include "serve_command.hpp"
 #include "thread_count.hpp"
 
@@ -629,10 +631,30 @@ struct commands {
                 std::cerr << "spikeforge run: " << wrong << "\n";
                 return exit_bad_input;
             }
-            return sf::cli::run_command(run_input, run_target, run_out, job, run_remote, run_timed,
-                                        threads);
+            return run_image(job, threads);
         }
         return exit_bad_input;
+    }
+
+    // In one process, or as one rank of several when mpirun started this one.
+    int run_image(const sf::cli::image_job& job, sf::cli::thread_count threads) const {
+        const sf::cli::rank_launch launch = sf::cli::launch_from_environment();
+        switch (sf::cli::mode_of(launch, sf::cli::built_with_mpi())) {
+        case sf::cli::rank_mode::refused:
+            std::cerr << "spikeforge run: " << sf::cli::without_mpi_problem(launch) << "\n";
+            return exit_bad_input;
+        case sf::cli::rank_mode::mpi:
+            if (!threads.given) {
+                threads.threads = sf::cli::threads_per_rank(sf::cli::machine_threads(), launch);
+            }
+            return sf::cli::run_as_rank([&](sf::emulator::spike_exchange& ranks) {
+                return sf::cli::run_command(run_input, run_target, run_out, job, run_remote,
+                                            run_timed, threads, &ranks);
+            });
+        case sf::cli::rank_mode::one_process: break;
+        }
+        return sf::cli::run_command(run_input, run_target, run_out, job, run_remote, run_timed,
+                                    threads);
     }
 
     static sf::cli::image_job job_of(const compile_arguments& c, const model_arguments& m) {

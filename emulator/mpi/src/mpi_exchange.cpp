@@ -1,0 +1,71 @@
+#include <numeric>
+
+#include <mpi.h>
+
+#include <sf/emulator/mpi_exchange.hpp>
+#include <sf/firmware/assert.hpp>
+
+namespace sf::emulator {
+
+static_assert(sizeof(spike) == 2 * sizeof(std::uint32_t), "a spike travels as two words");
+
+// The command line is spikeforge's own: MPI needs none of it.
+mpi_session::mpi_session() { MPI_Init(nullptr, nullptr); }
+
+mpi_session::~mpi_session() {
+    int finalized = 0;
+    MPI_Finalized(&finalized);
+    if (finalized == 0) {
+        MPI_Finalize();
+    }
+}
+
+mpi_exchange::mpi_exchange() {
+    int rank = 0;
+    int ranks = 1;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &ranks);
+    rank_ = static_cast<std::size_t>(rank);
+    ranks_ = static_cast<std::size_t>(ranks);
+    counts_.resize(ranks_);
+    offsets_.resize(ranks_);
+}
+
+// First how many each rank has, then the records themselves, as bytes.
+void mpi_exchange::exchange(const std::vector<spike>& local, std::vector<spike>& all) {
+    const int bytes = static_cast<int>(local.size() * sizeof(spike));
+    MPI_Allgather(&bytes, 1, MPI_INT, counts_.data(), 1, MPI_INT, MPI_COMM_WORLD);
+    std::exclusive_scan(counts_.begin(), counts_.end(), offsets_.begin(), 0);
+    const int total = offsets_.back() + counts_.back();
+    all.resize(static_cast<std::size_t>(total) / sizeof(spike));
+    MPI_Allgatherv(local.data(), bytes, MPI_BYTE, all.data(), counts_.data(), offsets_.data(),
+                   MPI_BYTE, MPI_COMM_WORLD);
+}
+
+void mpi_exchange::sum(std::vector<std::uint64_t>& values) {
+    MPI_Allreduce(MPI_IN_PLACE, values.data(), static_cast<int>(values.size()), MPI_UINT64_T,
+                  MPI_SUM, MPI_COMM_WORLD);
+}
+
+std::vector<std::vector<std::uint32_t>>
+mpi_exchange::gather(const std::vector<std::uint32_t>& local) {
+    const int count = static_cast<int>(local.size());
+    std::vector<int> counts(ranks_);
+    MPI_Gather(&count, 1, MPI_INT, counts.data(), 1, MPI_INT, 0, MPI_COMM_WORLD);
+    std::vector<int> offsets(ranks_, 0);
+    std::exclusive_scan(counts.begin(), counts.end(), offsets.begin(), 0);
+    std::vector<std::uint32_t> words(
+        rank_ == 0 ? static_cast<std::size_t>(offsets.back() + counts.back()) : 0);
+    MPI_Gatherv(local.data(), count, MPI_UINT32_T, words.data(), counts.data(), offsets.data(),
+                MPI_UINT32_T, 0, MPI_COMM_WORLD);
+    std::vector<std::vector<std::uint32_t>> all;
+    if (rank_ == 0) {
+        for (std::size_t r = 0; r < ranks_; ++r) {
+            const auto from = words.begin() + offsets[r];
+            all.emplace_back(from, from + counts[r]);
+        }
+    }
+    return all;
+}
+
+} // namespace sf::emulator
