@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <numeric>
 
 #include <mpi.h>
@@ -31,15 +32,30 @@ mpi_exchange::mpi_exchange() {
     offsets_.resize(ranks_);
 }
 
-// First how many each rank has, then the records themselves, as bytes.
 void mpi_exchange::exchange(const std::vector<spike>& local, std::vector<spike>& all) {
-    const int bytes = static_cast<int>(local.size() * sizeof(spike));
-    MPI_Allgather(&bytes, 1, MPI_INT, counts_.data(), 1, MPI_INT, MPI_COMM_WORLD);
+    block mine;
+    mine.count = static_cast<std::uint32_t>(local.size());
+    std::copy_n(local.begin(), std::min(local.size(), block_spikes), mine.first);
+    blocks_.resize(ranks_);
+    MPI_Allgather(&mine, sizeof(block), MPI_BYTE, blocks_.data(), sizeof(block), MPI_BYTE,
+                  MPI_COMM_WORLD);
+    all.clear();
+    bool overflow = false;
+    for (const block& b : blocks_) {
+        overflow = overflow || b.count > block_spikes;
+        all.insert(all.end(), b.first, b.first + std::min<std::size_t>(b.count, block_spikes));
+    }
+    if (!overflow) {
+        return;
+    }
+    // Every rank knows every count now: the records again, all of them.
+    for (std::size_t r = 0; r < ranks_; ++r) {
+        counts_[r] = static_cast<int>(blocks_[r].count * sizeof(spike));
+    }
     std::exclusive_scan(counts_.begin(), counts_.end(), offsets_.begin(), 0);
-    const int total = offsets_.back() + counts_.back();
-    all.resize(static_cast<std::size_t>(total) / sizeof(spike));
-    MPI_Allgatherv(local.data(), bytes, MPI_BYTE, all.data(), counts_.data(), offsets_.data(),
-                   MPI_BYTE, MPI_COMM_WORLD);
+    all.resize(static_cast<std::size_t>(offsets_.back() + counts_.back()) / sizeof(spike));
+    MPI_Allgatherv(local.data(), counts_[rank_], MPI_BYTE, all.data(), counts_.data(),
+                   offsets_.data(), MPI_BYTE, MPI_COMM_WORLD);
 }
 
 void mpi_exchange::sum(std::vector<std::uint64_t>& values) {
