@@ -528,7 +528,9 @@ struct commands {
             ->check(CLI::ExistingFile);
 
         run = app.add_subcommand("run",
-                                 "run a board image, or a model mapped onto a board on the fly");
+                                 "run a board image, or a model mapped onto a board on the fly "
+                                 "(started as `mpirun -np N spikeforge run`, the functional "
+                                 "target's chips are spread over N processes)");
         run->add_option("input", run_input, "board image (.sfimg) or LEMS file")
             ->required()
             ->check(CLI::ExistingFile);
@@ -544,7 +546,8 @@ struct commands {
         run->add_option("--threads", run_threads,
                         "with --target functional: threads that step the cores, the results the "
                         "same on any number (default: this machine's hardware threads, " +
-                            std::to_string(sf::cli::machine_threads()) + ")");
+                            std::to_string(sf::cli::machine_threads()) +
+                            "; under mpirun, shared among the ranks on this machine)");
         run_args.add_to(*run);
         add_report_option(*run, run_report, "the run's counters and the files it wrote");
         run_includes.add_search_options_to(*run);
