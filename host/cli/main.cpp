@@ -29,7 +29,7 @@
 #include "json_report_file.hpp"
 #include "plot_command.hpp"
 #include "rank_launch.hpp"
-#include "rank_session.hpp"
+#include "rank_runtime.hpp"
 #include "serve_command.hpp"
 #include "thread_count.hpp"
 

@@ -79,7 +79,7 @@ std::string check_sum_and_gather(mpi_exchange& ranks) {
 } // namespace
 
 int main() {
-    sf::emulator::mpi_session session;
+    sf::emulator::mpi_environment mpi;
     mpi_exchange ranks;
     std::string wrong = check_exchange(ranks);
     if (wrong.empty()) {

@@ -11,9 +11,9 @@ namespace sf::emulator {
 static_assert(sizeof(spike) == 2 * sizeof(std::uint32_t), "a spike travels as two words");
 
 // The command line is spikeforge's own: MPI needs none of it.
-mpi_session::mpi_session() { MPI_Init(nullptr, nullptr); }
+mpi_environment::mpi_environment() { MPI_Init(nullptr, nullptr); }
 
-mpi_session::~mpi_session() {
+mpi_environment::~mpi_environment() {
     int finalized = 0;
     MPI_Finalized(&finalized);
     if (finalized == 0) {

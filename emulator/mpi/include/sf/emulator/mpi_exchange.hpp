@@ -10,12 +10,12 @@ namespace sf::emulator {
 
 // MPI started for the life of the object (MPI_Init), and finished however the object goes
 // (MPI_Finalize). Only one may exist in a process.
-class mpi_session {
+class mpi_environment {
 public:
-    mpi_session();
-    ~mpi_session();
-    mpi_session(const mpi_session&) = delete;
-    mpi_session& operator=(const mpi_session&) = delete;
+    mpi_environment();
+    ~mpi_environment();
+    mpi_environment(const mpi_environment&) = delete;
+    mpi_environment& operator=(const mpi_environment&) = delete;
 };
 
 // The ranks of MPI_COMM_WORLD exchanging spikes: every step each rank's spikes go to all as
@@ -25,7 +25,7 @@ public:
 // record).
 class mpi_exchange final : public spike_exchange {
 public:
-    // Needs a live mpi_session.
+    // Needs a live mpi_environment.
     mpi_exchange();
 
     std::size_t rank() const override { return rank_; }

@@ -1,6 +1,6 @@
 #include <sf/firmware/assert.hpp>
 
-#include "rank_session.hpp"
+#include "rank_runtime.hpp"
 
 namespace sf::cli {
 
