@@ -14,3 +14,17 @@ find_package(verilator REQUIRED)
 if(SF_TESTS)
     find_package(Catch2 2 REQUIRED)
 endif()
+# MPI spreads a run's chips over processes (`mpirun -np N spikeforge run`); without it spikeforge
+# runs in one process and says how to get MPI when mpirun starts it.
+find_package(MPI COMPONENTS CXX QUIET)
+if(MPI_CXX_FOUND)
+    set(SF_MPI_DEFAULT ON)
+else()
+    set(SF_MPI_DEFAULT OFF)
+endif()
+option(SF_MPI "Run a board image's chips over MPI ranks (needs an MPI with C++ bindings)"
+    ${SF_MPI_DEFAULT})
+if(SF_MPI AND NOT MPI_CXX_FOUND)
+    message(FATAL_ERROR "SF_MPI is on but no MPI was found: install libopenmpi-dev and "
+        "openmpi-bin, or configure with -DSF_MPI=OFF")
+endif()

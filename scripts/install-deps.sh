@@ -6,7 +6,7 @@ packages=(
     cmake ninja-build g++ pkg-config make
     libpugixml-dev catch2 libcli11-dev zlib1g-dev
     verilator yosys libsystemc-dev libboost-dev libusb-1.0-0-dev umockdev libumockdev-dev
-    libcairo2-dev libfontconfig-dev nlohmann-json3-dev
+    libcairo2-dev libfontconfig-dev nlohmann-json3-dev libopenmpi-dev openmpi-bin
     clang libclang-rt-14-dev clang-format-14 gcc-arm-none-eabi libstdc++-arm-none-eabi-dev
 )
 

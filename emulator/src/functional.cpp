@@ -1,6 +1,9 @@
 #include <sf/emulator/functional.hpp>
 #include <sf/emulator/kernel_core.hpp>
+#include <sf/emulator/spike_exchange.hpp>
 #include <sf/firmware/assert.hpp>
+
+#include "remote_core.hpp"
 
 namespace sf::emulator {
 namespace image = firmware::image;
@@ -30,6 +33,17 @@ functional_emulator::functional_emulator(const std::uint32_t* words, std::size_t
 functional_emulator::functional_emulator(const std::uint32_t* words, std::size_t count,
                                          board_maker make_board)
     : make_board_(std::move(make_board)) {
+    open(words, count);
+}
+
+functional_emulator::functional_emulator(const std::uint32_t* words, std::size_t count,
+                                         board_maker make_board, spike_exchange& ranks)
+    : make_board_(std::move(make_board)), ranks_(&ranks) {
+    SF_ASSERT(ranks.ranks() > 1);
+    open(words, count);
+}
+
+void functional_emulator::open(const std::uint32_t* words, std::size_t count) {
     const image::check_result checked = image::check_image(words, count);
     if (!checked) {
         problem_ = describe(checked);
@@ -68,6 +82,10 @@ void functional_emulator::load(const std::uint32_t* words, std::size_t count) {
             break;
         }
         case image::section_kind::recording:
+            start_cores();
+            if (!problem_.empty()) {
+                break;
+            }
             recording = true;
             load_traces(c);
             if (problem_.empty()) {
@@ -76,6 +94,9 @@ void functional_emulator::load(const std::uint32_t* words, std::size_t count) {
             break;
         case image::section_kind::report: break;
         }
+    }
+    if (problem_.empty() && !started_) {
+        start_cores();
     }
     if (!problem_.empty()) {
         return;
@@ -86,10 +107,12 @@ void functional_emulator::load(const std::uint32_t* words, std::size_t count) {
     }
     network_->mark_dead_links(machine);
     if (!make_board_) {
-        board_ = std::make_unique<lockstep_board>(std::move(cores_), *network_);
+        board_ = std::make_unique<lockstep_board>(
+            std::move(cores_), *network_, 1, side_by_side_limits{}, board_share{ranks_, local_});
         return;
     }
-    board_parts parts{std::move(cores_), network_.get(), machine, std::move(core_sections_)};
+    board_parts parts{std::move(cores_),         network_.get(), machine,
+                      std::move(core_sections_), ranks_,         local_};
     board_ = make_board_(parts, problem_);
     SF_ASSERT(board_ != nullptr || !problem_.empty());
 }
@@ -99,13 +122,6 @@ void functional_emulator::load_core(const image::core_view& view, std::uint32_t 
     if (!problem_.empty()) {
         return;
     }
-    auto core = std::make_unique<kernel_core>(view);
-    if (core->status() != firmware::init_status::ok) {
-        problem_ = "core " + std::to_string(index) +
-                   " refuses its configuration: " + firmware::describe(core->status());
-        return;
-    }
-    cores_.push_back(std::move(core));
     core_sections_.push_back(view);
     neurons_.push_back(view.neurons);
     senders_.push_back({view.key, view.mask, view.neurons, view.sends != 0});
@@ -126,7 +142,7 @@ void functional_emulator::load_traces(image::cursor& c) {
             col.slot = c.word("slot");
             col.unit = c.real("unit");
             if (col.core != image::constant_column &&
-                (col.core >= cores_.size() || col.neuron >= neurons_[col.core] ||
+                (col.core >= neurons_.size() || col.neuron >= neurons_[col.core] ||
                  col.slot >= state_words_[col.core])) {
                 problem_ = "a trace column reads state word " + std::to_string(col.slot) +
                            " of neuron " + std::to_string(col.neuron) + " of core " +
@@ -142,8 +158,8 @@ void functional_emulator::load_traces(image::cursor& c) {
 }
 
 void functional_emulator::load_event_files(image::cursor& c) {
-    listeners_.resize(cores_.size());
-    for (std::size_t k = 0; k < cores_.size(); ++k) {
+    listeners_.resize(neurons_.size());
+    for (std::size_t k = 0; k < neurons_.size(); ++k) {
         listeners_[k].resize(neurons_[k]);
     }
     const std::uint32_t event_files = c.word("event files");
@@ -156,7 +172,7 @@ void functional_emulator::load_event_files(image::cursor& c) {
             const std::uint32_t core = c.word("core");
             const std::uint32_t neuron = c.word("neuron");
             std::string id = next_text(c);
-            if (core >= cores_.size() || neuron >= neurons_[core]) {
+            if (core >= neurons_.size() || neuron >= neurons_[core]) {
                 problem_ = "an event selection names neuron " + std::to_string(neuron) +
                            " of core " + std::to_string(core) + ", which the image has not";
                 return;
@@ -241,7 +257,7 @@ functional_counters functional_emulator::counters() const {
     total.routers = network_->routers();
     total.unmatched_keys = network_->unmatched_keys();
     total.looped = network_->looped();
-    total.held_rows = board.held_rows;
+    total.held_rows = gathered_ ? gathered_held_rows_ : board.held_rows;
     return total;
 }
 

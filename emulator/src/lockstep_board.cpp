@@ -3,6 +3,7 @@
 
 #include <sf/emulator/chip_network.hpp>
 #include <sf/emulator/lockstep_board.hpp>
+#include <sf/emulator/spike_exchange.hpp>
 #include <sf/firmware/assert.hpp>
 
 #include "worker_pool.hpp"
@@ -22,10 +23,16 @@ std::uint64_t instructions_of(const std::vector<std::unique_ptr<neuron_core>>& c
 
 lockstep_board::lockstep_board(std::vector<std::unique_ptr<neuron_core>> cores,
                                spike_router& router, std::size_t threads,
-                               side_by_side_limits limits)
-    : cores_(std::move(cores)), router_(router), limits_(limits), buffer_(firmware::max_neurons) {
+                               side_by_side_limits limits, board_share share)
+    : cores_(std::move(cores)), router_(router), limits_(limits), buffer_(firmware::max_neurons),
+      share_(std::move(share)) {
     SF_ASSERT(threads >= 1);
-    const std::size_t used = std::min(threads, std::max<std::size_t>(cores_.size(), 1));
+    SF_ASSERT(share_.local.empty() || share_.local.size() == cores_.size());
+    const std::size_t locals =
+        share_.local.empty()
+            ? cores_.size()
+            : static_cast<std::size_t>(std::count(share_.local.begin(), share_.local.end(), true));
+    const std::size_t used = std::min(threads, std::max<std::size_t>(locals, 1));
     if (used > 1) {
         pool_ = std::make_unique<worker_pool>(used);
         spiked_.assign(cores_.size(), std::vector<std::uint16_t>(firmware::max_neurons));
@@ -50,9 +57,12 @@ void lockstep_board::step() {
     delivery_seconds_ += std::chrono::duration<double>(delivered - updated).count();
 }
 
+// A spike of another rank's core is injected there, and reaches this rank in the exchange.
 void lockstep_board::inject(const spike& s) {
     SF_ASSERT(s.core < cores_.size());
-    injected_.add(s);
+    if (local(s.core)) {
+        injected_.add(s);
+    }
 }
 
 void lockstep_board::compute_cores() {
@@ -64,6 +74,9 @@ void lockstep_board::compute_cores() {
     for (std::size_t c = 0; c < cores_.size(); ++c) {
         const std::uint16_t* spiked = buffer_.data();
         std::size_t count = 0;
+        if (!local(c)) {
+            continue;
+        }
         if (pool_) {
             spiked = spiked_[c].data();
             count = spiked_count_[c];
@@ -76,13 +89,28 @@ void lockstep_board::compute_cores() {
         injected_.take(c, [this](const spike& s) { spikes_.push_back(s); });
     }
     injected_.end_step();
+    if (share_.ranks != nullptr) {
+        exchange_spikes();
+    }
+}
+
+// Every rank's spikes, in core order as one process lists them: a core's spikes all come from
+// the one rank that steps it, in their order there.
+void lockstep_board::exchange_spikes() {
+    share_.ranks->exchange(spikes_, all_spikes_);
+    const auto by_core = [](const spike& a, const spike& b) { return a.core < b.core; };
+    if (!std::is_sorted(all_spikes_.begin(), all_spikes_.end(), by_core)) {
+        std::stable_sort(all_spikes_.begin(), all_spikes_.end(), by_core);
+    }
+    spikes_.swap(all_spikes_);
+    exchanged_.exchanged += spikes_.size();
 }
 
 // Each core steps into a spike list of its own, listed in core order afterwards. Whether the
 // threads are woken follows the instructions the last step took.
 void lockstep_board::compute_side_by_side() {
     const auto each = [this](std::size_t c) {
-        spiked_count_[c] = cores_[c]->step(spiked_[c].data(), spiked_[c].size());
+        spiked_count_[c] = local(c) ? cores_[c]->step(spiked_[c].data(), spiked_[c].size()) : 0;
     };
     if (last_instructions_ >= limits_.instructions) {
         pool_->for_each_index(cores_.size(), each);
@@ -101,11 +129,28 @@ void lockstep_board::deliver_rows() {
     held_.release(step_, [this](const held_rows::row& r) {
         deliver_row(r.core, firmware::synaptic_row{0, r.words, r.count});
     });
-    for (const spike& s : spikes_) {
-        router_.send(s.core, s.neuron, *this);
-    }
+    route_spikes();
     if (pool_) {
         deliver_queued_rows();
+    }
+}
+
+// On a rank, every spike is routed, but only the rows of the rank's cores are kept; a spike of
+// its own cores whose rows all stay is counted as kept.
+void lockstep_board::route_spikes() {
+    if (share_.ranks == nullptr) {
+        for (const spike& s : spikes_) {
+            router_.send(s.core, s.neuron, *this);
+        }
+        return;
+    }
+    for (const spike& s : spikes_) {
+        crossed_ = false;
+        router_.send(s.core, s.neuron, *this);
+        if (local(s.core)) {
+            ++exchanged_.sent;
+            exchanged_.kept += crossed_ ? 0 : 1;
+        }
     }
 }
 
@@ -129,7 +174,9 @@ void lockstep_board::deliver_queued_rows() {
 
 void lockstep_board::deliver_row(std::size_t core, const firmware::synaptic_row& row) {
     SF_ASSERT(core < cores_.size());
-    if (row.hold != 0) {
+    if (!local(core)) {
+        crossed_ = true;
+    } else if (row.hold != 0) {
         held_.hold(step_ + row.hold, {core, row.words, row.count});
     } else if (pool_) {
         queued_[core].push_back({row.words, row.count});
@@ -152,7 +199,8 @@ board_maker lockstep_board_maker(std::size_t threads, side_by_side_limits limits
     return [threads, limits](board_parts& parts, std::string&) -> std::unique_ptr<board_stepper> {
         SF_ASSERT(parts.network != nullptr);
         return std::make_unique<lockstep_board>(std::move(parts.cores), *parts.network, threads,
-                                                limits);
+                                                limits,
+                                                board_share{parts.ranks, parts.local_cores});
     };
 }
 

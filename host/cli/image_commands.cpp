@@ -14,7 +14,9 @@
 #include "image_commands.hpp"
 #include "json_report_file.hpp"
 #include "map_report.hpp"
+#include "rank_run.hpp"
 #include "rtl_target.hpp"
+#include "run_output.hpp"
 #include "run_report.hpp"
 #include "timed_target.hpp"
 
@@ -77,49 +79,6 @@ struct timed_run {
 
 std::vector<std::string> split_signals(const std::string& list);
 
-// The run's counters and the files it wrote; what was lost is also a warning.
-void print_run(const emulator::functional_emulator& board, const std::string& name,
-               const char* executor, double seconds, std::size_t threads,
-               const std::vector<fs::path>& written) {
-    const emulator::functional_counters c = board.counters();
-    std::cout << "ran " << name << " on the " << executor << ": " << board.steps() << " steps, "
-              << board.core_count() << " cores on " << board.chip_count() << " chips, "
-              << c.cores.spikes << " spikes, " << c.cores.delivered_words << " synaptic events, "
-              << seconds << " s on " << threads << (threads == 1 ? " thread\n" : " threads\n")
-              << "routers: " << c.routers.packets << " packets, " << c.routers.routed
-              << " by an entry, " << c.routers.default_routed << " by default route, "
-              << c.routers.dropped << " dropped, " << c.routers.lost
-              << " lost on dead links or missing chips, " << c.routers.delivered
-              << " delivered to cores; " << c.unmatched_keys << " keys no master table took, "
-              << c.looped << " looped, " << c.held_rows << " rows held for long delays\n"
-              << "cores: saturated results " << c.cores.saturations << ", input overflows "
-              << c.cores.input_overflows << ", dropped synaptic words " << c.cores.dropped_words
-              << ", program faults " << c.cores.program_faults << "\n";
-    for (const auto& file : written) {
-        std::cout << "wrote " << file.string() << "\n";
-    }
-    const bool lost =
-        c.routers.dropped + c.routers.lost + c.unmatched_keys + c.looped + c.cores.dropped_words >
-        0;
-    if (lost) {
-        std::cerr << "warning: packets or synaptic words were lost (counted above)\n";
-    }
-}
-
-// The recordings of the run, written into `out_dir`: the files written.
-std::vector<fs::path> write_outputs(const emulator::functional_emulator& board,
-                                    const fs::path& out_dir) {
-    std::vector<lems::recorded_trace> traces;
-    for (const auto& t : board.traces()) {
-        traces.push_back({out_dir / t.path, t.columns, t.rows});
-    }
-    std::vector<lems::recorded_events> events;
-    for (const auto& e : board.events()) {
-        events.push_back({out_dir / e.path, e.id_first, e.events});
-    }
-    return lems::write_recordings(traces, events);
-}
-
 // What steps the cores: the timed model for the systemc target, the Verilated board for the rtl
 // target, the kernels in lockstep on `threads` otherwise.
 emulator::board_maker maker_of(const timed_run* timed, std::size_t threads,
@@ -139,17 +98,6 @@ emulator::board_maker maker_of(const timed_run* timed, std::size_t threads,
         options.trace_signals = split_signals(timed->options.trace_signals);
     }
     return timed_target_maker(std::move(options), &made);
-}
-
-// The run's JSON report, when one is asked for: exit_bad_input when it cannot be written.
-int write_run_report(const emulator::functional_emulator& board, const run_facts& facts,
-                     const std::string& report_file, int status) {
-    const std::string wrong = json_report_file(report_file).write(run_report_json(board, facts));
-    if (!wrong.empty()) {
-        std::cerr << "spikeforge run: " << wrong << "\n";
-        return exit_bad_input;
-    }
-    return status;
 }
 
 int run_emulator(const std::vector<std::uint32_t>& words, const std::string& name,
@@ -354,7 +302,14 @@ int inspect_command(const std::string& image_file) {
 
 int run_command(const std::string& input, const std::string& target, const std::string& out_dir,
                 const image_job& job, remote_run_options remote, const timed_run_options& timed,
-                const thread_count& threads) {
+                const thread_count& threads, emulator::spike_exchange* ranks) {
+    if (ranks != nullptr && (target != "functional" || !remote.url.empty())) {
+        std::cerr << "spikeforge run: runs over MPI ranks (mpirun -np N) are for the functional "
+                     "target; "
+                  << (remote.url.empty() ? "--target " + target : std::string("--url"))
+                  << " runs in one process: start it without mpirun\n";
+        return exit_bad_input;
+    }
     const bool wants_board = !remote.live_inputs.empty() || !remote.live_outputs.empty() ||
                              remote.realtime || remote.take_over;
     if (remote.url.empty() && wants_board) {
@@ -386,17 +341,20 @@ int run_command(const std::string& input, const std::string& target, const std::
     }
     const timed_run board_run{timed, job.board_given ? job.board : std::string(), target == "rtl"};
     const timed_run* how = target == "functional" ? nullptr : &board_run;
+    std::vector<std::uint32_t> words;
+    fs::path folder = out_dir;
     if (is_image(input)) {
-        return run_emulator(mapper::load_image(input), input,
-                            out_dir.empty() ? fs::path(".") : fs::path(out_dir), how,
-                            threads.threads, job.report_file);
+        words = mapper::load_image(input);
+    } else {
+        // A model: mapped on the fly, its outputs beside it unless -o says otherwise.
+        words = mapper::encode_image(map_model(input, job));
+        folder = out_dir.empty() ? fs::path(input).parent_path() : fs::path(out_dir);
     }
-    // A model: mapped on the fly, its outputs beside it unless -o says otherwise.
-    const mapper::mapped_network mapped = map_model(input, job);
-    const fs::path folder = out_dir.empty() ? fs::path(input).parent_path() : fs::path(out_dir);
-    return run_emulator(mapper::encode_image(mapped), input,
-                        folder.empty() ? fs::path(".") : folder, how, threads.threads,
-                        job.report_file);
+    folder = folder.empty() ? fs::path(".") : folder;
+    if (ranks != nullptr) {
+        return run_on_ranks(words, input, folder, threads.threads, job.report_file, *ranks);
+    }
+    return run_emulator(words, input, folder, how, threads.threads, job.report_file);
 }
 
 } // namespace sf::cli

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include <sf/emulator/spike_exchange.hpp>
 #include <sf/lems/loader.hpp>
 #include <sf/mapper/map_network.hpp>
 
@@ -36,9 +37,11 @@ struct timed_run_options {
 
 // Runs on `target` in this process, or, when `remote.url` is set, on the board or server it
 // names (the rest of `remote` says what to exchange live). The functional target steps its cores
-// on `threads`; the others run on one and refuse more given on the command line.
+// on `threads`; the others run on one and refuse more given on the command line. With `ranks`,
+// this process is one rank of a functional run spread over several (rank_run.hpp).
 int run_command(const std::string& input, const std::string& target, const std::string& out_dir,
                 const image_job& job, remote_run_options remote = {},
-                const timed_run_options& timed = {}, const thread_count& threads = {});
+                const timed_run_options& timed = {}, const thread_count& threads = {},
+                emulator::spike_exchange* ranks = nullptr);
 
 } // namespace sf::cli

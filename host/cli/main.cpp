@@ -28,6 +28,8 @@
 #include "image_commands.hpp"
 #include "json_report_file.hpp"
 #include "plot_command.hpp"
+#include "rank_launch.hpp"
+#include "rank_runtime.hpp"
 #include "serve_command.hpp"
 #include "thread_count.hpp"
 
@@ -526,7 +528,9 @@ struct commands {
             ->check(CLI::ExistingFile);
 
         run = app.add_subcommand("run",
-                                 "run a board image, or a model mapped onto a board on the fly");
+                                 "run a board image, or a model mapped onto a board on the fly "
+                                 "(started as `mpirun -np N spikeforge run`, the functional "
+                                 "target's chips are spread over N processes)");
         run->add_option("input", run_input, "board image (.sfimg) or LEMS file")
             ->required()
             ->check(CLI::ExistingFile);
@@ -542,7 +546,8 @@ struct commands {
         run->add_option("--threads", run_threads,
                         "with --target functional: threads that step the cores, the results the "
                         "same on any number (default: this machine's hardware threads, " +
-                            std::to_string(sf::cli::machine_threads()) + ")");
+                            std::to_string(sf::cli::machine_threads()) +
+                            "; under mpirun, shared among the ranks on this machine)");
         run_args.add_to(*run);
         add_report_option(*run, run_report, "the run's counters and the files it wrote");
         run_includes.add_search_options_to(*run);
@@ -629,10 +634,30 @@ struct commands {
                 std::cerr << "spikeforge run: " << wrong << "\n";
                 return exit_bad_input;
             }
-            return sf::cli::run_command(run_input, run_target, run_out, job, run_remote, run_timed,
-                                        threads);
+            return run_image(job, threads);
         }
         return exit_bad_input;
+    }
+
+    // In one process, or as one rank of several when mpirun started this one.
+    int run_image(const sf::cli::image_job& job, sf::cli::thread_count threads) const {
+        const sf::cli::rank_launch launch = sf::cli::launch_from_environment();
+        switch (sf::cli::mode_of(launch, sf::cli::built_with_mpi())) {
+        case sf::cli::rank_mode::refused:
+            std::cerr << "spikeforge run: " << sf::cli::without_mpi_problem(launch) << "\n";
+            return exit_bad_input;
+        case sf::cli::rank_mode::mpi:
+            if (!threads.given) {
+                threads.threads = sf::cli::threads_per_rank(sf::cli::machine_threads(), launch);
+            }
+            return sf::cli::run_as_rank([&](sf::emulator::spike_exchange& ranks) {
+                return sf::cli::run_command(run_input, run_target, run_out, job, run_remote,
+                                            run_timed, threads, &ranks);
+            });
+        case sf::cli::rank_mode::one_process: break;
+        }
+        return sf::cli::run_command(run_input, run_target, run_out, job, run_remote, run_timed,
+                                    threads);
     }
 
     static sf::cli::image_job job_of(const compile_arguments& c, const model_arguments& m) {

@@ -77,6 +77,15 @@ json timing_json(const emulator::timing_report& t, const std::string& verdict) {
     return timing;
 }
 
+json ranks_json(const rank_facts& r) {
+    return {{"ranks", r.ranks},
+            {"chips_per_rank", r.chips},
+            {"cores_per_rank", r.cores},
+            {"spikes_exchanged_per_step", r.spikes_per_step},
+            {"bytes_exchanged_per_step", r.bytes_per_step},
+            {"spikes_kept_in_rank_percent", r.kept_percent}};
+}
+
 } // namespace
 
 json run_report_json(const emulator::functional_emulator& board, const run_facts& run) {
@@ -99,6 +108,7 @@ json run_report_json(const emulator::functional_emulator& board, const run_facts
             {"held_rows", c.held_rows},
             {"first_fault", fault_json(board)},
             {"timing", run.timing ? timing_json(*run.timing, run.real_time_verdict) : json()},
+            {"mpi", run.ranks ? ranks_json(*run.ranks) : json()},
             {"files_written", files}};
 }
 

@@ -17,6 +17,16 @@ namespace sf::cli {
 
 inline constexpr const char* run_report_schema = "spikeforge-run-report/1";
 
+// How a run spread over MPI ranks shared the board out (the JSON report's "mpi").
+struct rank_facts {
+    std::size_t ranks = 1;
+    std::vector<std::size_t> chips; // per rank
+    std::vector<std::size_t> cores; // per rank
+    double spikes_per_step = 0.0;   // exchanged: every rank's spikes, a mean over the steps
+    double bytes_per_step = 0.0;    // the records those spikes took
+    double kept_percent = 100.0;    // of the spikes, those whose every row stayed on their rank
+};
+
 // What the run was, beside what the emulator counted.
 struct run_facts {
     std::string input;  // the image or model run
@@ -26,6 +36,7 @@ struct run_facts {
     std::vector<std::filesystem::path> written;
     std::optional<emulator::timing_report> timing; // the systemc target's
     std::string real_time_verdict;                 // with --real-time-check
+    std::optional<rank_facts> ranks;               // a run over MPI ranks
 };
 
 nlohmann::ordered_json run_report_json(const emulator::functional_emulator& board,

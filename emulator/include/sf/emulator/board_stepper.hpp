@@ -15,6 +15,7 @@
 namespace sf::emulator {
 
 class chip_network;
+class spike_exchange;
 
 struct spike {
     std::uint32_t core = 0;
@@ -84,6 +85,10 @@ struct board_parts {
     chip_network* network = nullptr;
     firmware::image::machine_view machine;
     std::vector<firmware::image::core_view> core_sections;
+    // When the board is shared among ranks: how they exchange spikes, and per core whether this
+    // rank steps it (the others are stand-ins). Null and empty when one process steps every core.
+    spike_exchange* ranks = nullptr;
+    std::vector<bool> local_cores;
 };
 
 // Builds the stepper of an image; null with `problem` set when this executor cannot run it.

@@ -8,6 +8,7 @@
 
 #include <sf/emulator/board_stepper.hpp>
 #include <sf/emulator/chip_network.hpp>
+#include <sf/emulator/chip_partition.hpp>
 #include <sf/emulator/lockstep_board.hpp>
 #include <sf/firmware/image.hpp>
 #include <sf/firmware/kernel.hpp>
@@ -41,6 +42,9 @@ struct recorded_events {
     std::vector<std::pair<double, std::string>> events;
 };
 
+class remote_core;
+class spike_exchange;
+
 class functional_emulator {
 public:
     // Starts every core of an image. When the image is refused (check_image) or a core refuses its
@@ -48,6 +52,12 @@ public:
     functional_emulator(const std::uint32_t* words, std::size_t count);
     // The same, with the cores stepped by what `make_board` builds (lockstep when empty).
     functional_emulator(const std::uint32_t* words, std::size_t count, board_maker make_board);
+    // One rank's part of a run spread over `ranks` (more than one): the image's chips are shared
+    // out (partition_chips by the cores they use), this rank starts and steps only the cores of
+    // its own chips, and the board (lockstep_board_maker's) exchanges every step's spikes. Every
+    // rank must make the same calls; after gather_ranks() the counters are the whole board's.
+    functional_emulator(const std::uint32_t* words, std::size_t count, board_maker make_board,
+                        spike_exchange& ranks);
     ~functional_emulator();
     functional_emulator(const functional_emulator&) = delete;
     functional_emulator& operator=(const functional_emulator&) = delete;
@@ -90,6 +100,15 @@ public:
     // The first program fault of any core: the core's number and the report.
     std::pair<std::size_t, firmware::fault_report> first_fault() const;
 
+    // Spread over ranks: the chips each rank runs (empty on one process), and whether this rank
+    // steps core `c`.
+    const chip_partition& partition() const { return partition_; }
+    bool local(std::size_t c) const { return local_.empty() || local_[c]; }
+    // Collective, after the run: every core's counters and fault and the held rows reach every
+    // rank, and rank 0's recorded traces get the columns of the other ranks' cores. Nothing on
+    // one process.
+    void gather_ranks();
+
 private:
     struct column {
         std::uint32_t core = firmware::image::constant_column;
@@ -106,11 +125,16 @@ private:
     // Per core, per neuron: the event files and ids its spikes go to.
     using listener_list = std::vector<std::pair<std::size_t, std::string>>;
 
+    void open(const std::uint32_t* words, std::size_t count);
     void load(const std::uint32_t* words, std::size_t count);
     void load_core(const firmware::image::core_view& view, std::uint32_t index);
     void load_traces(firmware::image::cursor& c);
     void load_event_files(firmware::image::cursor& c);
+    void start_cores();
+    void share_chips();
     void record();
+    void gather_core_results();
+    void gather_traces();
 
     std::unique_ptr<chip_network> network_;
     std::vector<std::unique_ptr<neuron_core>> cores_;       // until the board takes them
@@ -129,6 +153,13 @@ private:
     std::vector<std::vector<listener_list>> listeners_;
     std::vector<std::uint32_t> image_; // the image, kept: the cores' rows point into it
     std::string problem_;
+    spike_exchange* ranks_ = nullptr;  // spread over ranks when set
+    chip_partition partition_;         // when spread over ranks
+    std::vector<bool> local_;          // per core, when spread over ranks
+    std::vector<remote_core*> remote_; // per core: its stand-in, or null (board owns)
+    bool started_ = false;
+    std::uint64_t gathered_held_rows_ = 0; // every rank's, after gather_ranks()
+    bool gathered_ = false;
 };
 
 } // namespace sf::emulator

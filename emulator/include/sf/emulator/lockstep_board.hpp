@@ -31,6 +31,22 @@ public:
 };
 
 class worker_pool;
+class spike_exchange;
+
+// The share of a board one rank steps when the board's chips are spread over ranks: the rank
+// steps and feeds only its `local` cores, exchanges each step's spikes with the other ranks, and
+// routes all of them (the routers are the same on every rank), keeping the rows of its own cores.
+struct board_share {
+    spike_exchange* ranks = nullptr; // null: one process steps every core
+    std::vector<bool> local;         // per core; empty when every core is local
+};
+
+// What a rank's exchange carried, for the run report.
+struct exchange_counters {
+    std::uint64_t exchanged = 0; // spikes of every rank, summed over the steps
+    std::uint64_t sent = 0;      // spikes of this rank's cores routed
+    std::uint64_t kept = 0;      // of those, spikes whose every row went to this rank's cores
+};
 
 // How much work a half step of a lockstep_board on several threads must hold for the other threads
 // to be woken for it: waking them costs tens of microseconds, more on a busy machine, so a half
@@ -59,8 +75,10 @@ public:
     // core used) step the cores; on more than one, each core must be an object of its own that any
     // thread may step (kernel cores are; the Verilated RTL cores stay on the thread that made them,
     // whose Verilator state they use).
+    // With a `share`, the board is one rank's part of a board spread over ranks.
     lockstep_board(std::vector<std::unique_ptr<neuron_core>> cores, spike_router& router,
-                   std::size_t threads = 1, side_by_side_limits limits = {});
+                   std::size_t threads = 1, side_by_side_limits limits = {},
+                   board_share share = {});
     ~lockstep_board() override;
     lockstep_board(const lockstep_board&) = delete;
     lockstep_board& operator=(const lockstep_board&) = delete;
@@ -82,6 +100,8 @@ public:
     std::size_t threads() const;
     // The half steps (the cores' computing, the rows' delivery) that woke the other threads.
     std::uint64_t side_by_side_halves() const { return side_by_side_halves_; }
+    // What the exchange with the other ranks carried (all zero on one process).
+    const exchange_counters& exchanged() const { return exchanged_; }
 
 private:
     // A row queued for its core while the router runs.
@@ -95,6 +115,9 @@ private:
     void compute_side_by_side();
     void deliver_rows();
     void deliver_queued_rows();
+    void exchange_spikes();
+    void route_spikes();
+    bool local(std::size_t core) const { return share_.local.empty() || share_.local[core]; }
 
     std::vector<std::unique_ptr<neuron_core>> cores_;
     spike_router& router_;
@@ -114,6 +137,10 @@ private:
     std::uint64_t side_by_side_halves_ = 0;
     double update_seconds_ = 0.0;
     double delivery_seconds_ = 0.0;
+    board_share share_;
+    std::vector<spike> all_spikes_; // every rank's, from the exchange
+    exchange_counters exchanged_;
+    bool crossed_ = false; // a row of the spike being routed went to another rank's core
 };
 
 // Builds a lockstep_board of an image's cores and chips on `threads` threads (what
