@@ -39,10 +39,12 @@ lems::model load(const std::string& file, const image_job& job) {
 
 // The model mapped, its output paths relative to the Simulation's own folder.
 mapper::mapped_network map_model(const std::string& file, const image_job& job) {
+    lems::report_progress(job.options.progress, "reading");
     const lems::model model = load(file, job);
     const mapper::board machine = mapper::find_board(job.board);
     lems::flatten_options flat;
     flat.output_dir = ".";
+    lems::report_progress(job.options.progress, "flattening");
     return mapper::map_network(lems::flatten(model, flat), machine, job.options);
 }
 
@@ -154,7 +156,7 @@ int write_run_report(const emulator::functional_emulator& board, const run_facts
 
 int run_emulator(const std::vector<std::uint32_t>& words, const std::string& name,
                  const fs::path& out_dir, const timed_run* timed, std::size_t threads,
-                 const std::string& report_file) {
+                 const std::string& report_file, const lems::progress_callback& progress) {
     using clock = std::chrono::steady_clock;
     timed_target_made made;
     emulator::functional_emulator board(words.data(), words.size(), maker_of(timed, threads, made));
@@ -175,7 +177,10 @@ int run_emulator(const std::vector<std::uint32_t>& words, const std::string& nam
         }
     }
     const auto started = clock::now();
-    board.run(board.steps());
+    board.run(board.steps(), [&](std::uint64_t done, std::uint64_t total) {
+        lems::report_progress(progress, "running", done, total, "steps");
+    });
+    lems::report_finished(progress);
     run_facts facts;
     facts.input = name;
     facts.target = timed_model ? "systemc" : timed != nullptr ? "rtl" : "functional";
@@ -290,8 +295,10 @@ int map_command(const std::string& model_file, const std::string& image_file,
         return exit_bad_input;
     }
     const mapper::mapped_network mapped = map_model(model_file, job);
+    lems::report_progress(job.options.progress, "writing");
     const std::vector<std::uint32_t> words = mapper::encode_image(mapped);
     mapper::save_image(image_file, words);
+    lems::report_finished(job.options.progress);
     std::cout << mapped.summary() << "wrote " << image_file << " (" << words.size() * 4
               << " bytes)\n";
     if (const std::string wrong =
@@ -389,14 +396,14 @@ int run_command(const std::string& input, const std::string& target, const std::
     if (is_image(input)) {
         return run_emulator(mapper::load_image(input), input,
                             out_dir.empty() ? fs::path(".") : fs::path(out_dir), how,
-                            threads.threads, job.report_file);
+                            threads.threads, job.report_file, job.options.progress);
     }
     // A model: mapped on the fly, its outputs beside it unless -o says otherwise.
     const mapper::mapped_network mapped = map_model(input, job);
     const fs::path folder = out_dir.empty() ? fs::path(input).parent_path() : fs::path(out_dir);
     return run_emulator(mapper::encode_image(mapped), input,
                         folder.empty() ? fs::path(".") : folder, how, threads.threads,
-                        job.report_file);
+                        job.report_file, job.options.progress);
 }
 
 } // namespace sf::cli

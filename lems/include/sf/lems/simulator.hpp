@@ -6,6 +6,7 @@
 #include <vector>
 
 #include <sf/lems/model.hpp>
+#include <sf/lems/progress.hpp>
 
 namespace sf::lems {
 
@@ -30,6 +31,8 @@ struct simulation_options {
     // the same each time (up to the rounding of that product), as on a core that counts steps.
     enum class time_keeping { accumulated, steps };
     time_keeping time = time_keeping::accumulated;
+    // Told of building and of the steps run, every progress_interval_steps.
+    progress_callback progress;
 };
 
 struct simulation_summary {
