@@ -386,6 +386,7 @@ int run_command(const std::string& input, const std::string& target, const std::
         remote.out_dir = out_dir.empty() ? "." : out_dir;
         if (!is_image(input)) {
             remote.image_words = mapper::encode_image(map_model(input, job));
+            lems::report_finished(job.options.progress);
             const fs::path beside = fs::path(input).parent_path();
             remote.out_dir = !out_dir.empty() ? out_dir : beside.empty() ? "." : beside.string();
         }
@@ -400,6 +401,7 @@ int run_command(const std::string& input, const std::string& target, const std::
     }
     // A model: mapped on the fly, its outputs beside it unless -o says otherwise.
     const mapper::mapped_network mapped = map_model(input, job);
+    lems::report_finished(job.options.progress);
     const fs::path folder = out_dir.empty() ? fs::path(input).parent_path() : fs::path(out_dir);
     return run_emulator(mapper::encode_image(mapped), input,
                         folder.empty() ? fs::path(".") : folder, how, threads.threads,

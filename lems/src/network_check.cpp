@@ -108,6 +108,10 @@ private:
         problems_.add(parse_error{c.where, c.chain(), message});
     }
 
+    std::string network_name() const {
+        return network_.id.empty() ? "the network" : "network " + network_.id;
+    }
+
     std::string population_list() const {
         std::string list;
         for (const std::string& id : population_order_) {
@@ -124,7 +128,7 @@ private:
         }
         const auto it = populations_.find(*name);
         if (it == populations_.end()) {
-            report(c, member + "=\"" + *name + "\" names no population of network " + network_.id +
+            report(c, member + "=\"" + *name + "\" names no population of " + network_name() +
                           " (" + population_list() + ")");
             return nullptr;
         }
@@ -141,8 +145,8 @@ private:
                 return &info;
             }
         }
-        report(c, member + "=\"" + it->second->id + "\" names no population of network " +
-                      network_.id + " (" + population_list() + ")");
+        report(c, member + "=\"" + it->second->id + "\" names no population of " + network_name() +
+                      " (" + population_list() + ")");
         return nullptr;
     }
 
@@ -181,7 +185,7 @@ private:
                 model_.find_component(path.population) != nullptr) {
                 return;
             }
-            report(c, what + ": network " + network_.id + " has no population " +
+            report(c, what + ": " + network_name() + " has no population " +
                           (path.population.empty() ? "there" : path.population) + " (" +
                           population_list() + ")");
             return;

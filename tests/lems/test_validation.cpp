@@ -424,6 +424,14 @@ TEST_CASE("validation: a network element addressing no population or a cell out 
         chain = "network net > electricalProjection gaps";
         message = "postsynapticPopulation=\"tree\" refers to no component with that id";
     }
+    SECTION("electrical projection naming a component that is not a population") {
+        item = "        <electricalProjection id=\"gaps\" presynapticPopulation=\"iaf\" "
+               "postsynapticPopulation=\"three\"/>\n";
+        reported_at = "<electricalProjection ";
+        chain = "network net > electricalProjection gaps";
+        message = "presynapticPopulation=\"iaf\" names no population of network net (it has two, "
+                  "three)";
+    }
     SECTION("continuous connection by path out of range") {
         item = "        <continuousProjection id=\"graded\" presynapticPopulation=\"two\" "
                "postsynapticPopulation=\"three\">\n"
