@@ -208,8 +208,8 @@ simulation_summary simulate(const model& m, const simulation_options& options) {
 
     const auto run_start = clock::now();
     run_steps(exec, plan.step, steps, options, out.data_files);
-    report_progress(options.progress, "writing");
     summary.run_seconds = std::chrono::duration<double>(clock::now() - run_start).count();
+    report_progress(options.progress, "writing");
     summary.events_sent = exec.counters().events_sent;
     summary.events_delivered = exec.counters().events_delivered;
     summary.member_updates = exec.counters().member_updates;
