@@ -212,7 +212,7 @@ void functional_emulator::record() {
     }
 }
 
-void functional_emulator::run(std::uint64_t steps) {
+void functional_emulator::run(std::uint64_t steps, const step_progress& progress) {
     if (!ready()) {
         return;
     }
@@ -220,6 +220,9 @@ void functional_emulator::run(std::uint64_t steps) {
         record();
     }
     for (std::uint64_t k = 0; k < steps; ++k) {
+        if (progress && k % step_progress_interval == 0) {
+            progress(k, steps);
+        }
         step();
     }
 }

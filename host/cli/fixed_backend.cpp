@@ -336,7 +336,9 @@ fixed_run_summary run_fixed(const lems::model& model, const mapper::board& board
     const auto compile_start = clock::now();
     lems::flatten_options flat;
     flat.output_dir = options.output_dir;
+    lems::report_progress(options.progress, "flattening");
     const lems::ir::network net = lems::flatten(model, flat);
+    lems::report_progress(options.progress, "quantising");
     mapper::compiled_network compiled = mapper::quantise(net, board, options.quantise);
 
     fixed_run_summary summary;
@@ -355,7 +357,12 @@ fixed_run_summary run_fixed(const lems::model& model, const mapper::board& board
     const auto run_start = clock::now();
     double t = 0.0;
     recording.record_state(t, cores);
+    const auto total = static_cast<std::uint64_t>(net.steps);
     for (std::int64_t step = 1; step <= net.steps; ++step) {
+        if (static_cast<std::uint64_t>(step - 1) % lems::progress_interval_steps == 0) {
+            lems::report_progress(options.progress, "running", static_cast<std::uint64_t>(step - 1),
+                                  total, "steps");
+        }
         // Accumulated, as the reference simulator records it, unless asked for step x dt.
         t = options.step_times ? static_cast<double>(step) * net.dt : t + net.dt;
         cores.step();
@@ -368,6 +375,7 @@ fixed_run_summary run_fixed(const lems::model& model, const mapper::board& board
     summary.report = std::move(compiled.report);
     summary.traces = recording.take_traces();
     summary.events = recording.take_events();
+    lems::report_finished(options.progress);
     return summary;
 }
 

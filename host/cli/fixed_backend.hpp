@@ -8,6 +8,7 @@
 
 #include <sf/emulator/lockstep_board.hpp>
 #include <sf/lems/model.hpp>
+#include <sf/lems/progress.hpp>
 #include <sf/lems/recordings.hpp>
 #include <sf/mapper/board.hpp>
 #include <sf/mapper/quantise.hpp>
@@ -24,6 +25,8 @@ struct fixed_run_options {
     // Recorded times as step number x dt, the time the cores keep, instead of the accumulated
     // sum of dt that the float simulator records by default (the spikes are the same).
     bool step_times = false;
+    // Told of each phase and of the steps run, every lems::progress_interval_steps.
+    lems::progress_callback progress;
 };
 
 struct fixed_run_summary {

@@ -41,10 +41,12 @@ lems::model load(const std::string& file, const image_job& job) {
 
 // The model mapped, its output paths relative to the Simulation's own folder.
 mapper::mapped_network map_model(const std::string& file, const image_job& job) {
+    lems::report_progress(job.options.progress, "reading");
     const lems::model model = load(file, job);
     const mapper::board machine = mapper::find_board(job.board);
     lems::flatten_options flat;
     flat.output_dir = ".";
+    lems::report_progress(job.options.progress, "flattening");
     return mapper::map_network(lems::flatten(model, flat), machine, job.options);
 }
 
@@ -102,7 +104,7 @@ emulator::board_maker maker_of(const timed_run* timed, std::size_t threads,
 
 int run_emulator(const std::vector<std::uint32_t>& words, const std::string& name,
                  const fs::path& out_dir, const timed_run* timed, std::size_t threads,
-                 const std::string& report_file) {
+                 const std::string& report_file, const lems::progress_callback& progress) {
     using clock = std::chrono::steady_clock;
     timed_target_made made;
     emulator::functional_emulator board(words.data(), words.size(), maker_of(timed, threads, made));
@@ -123,7 +125,10 @@ int run_emulator(const std::vector<std::uint32_t>& words, const std::string& nam
         }
     }
     const auto started = clock::now();
-    board.run(board.steps());
+    board.run(board.steps(), [&](std::uint64_t done, std::uint64_t total) {
+        lems::report_progress(progress, "running", done, total, "steps");
+    });
+    lems::report_finished(progress);
     run_facts facts;
     facts.input = name;
     facts.target = timed_model ? "systemc" : timed != nullptr ? "rtl" : "functional";
@@ -238,8 +243,10 @@ int map_command(const std::string& model_file, const std::string& image_file,
         return exit_bad_input;
     }
     const mapper::mapped_network mapped = map_model(model_file, job);
+    lems::report_progress(job.options.progress, "writing");
     const std::vector<std::uint32_t> words = mapper::encode_image(mapped);
     mapper::save_image(image_file, words);
+    lems::report_finished(job.options.progress);
     std::cout << mapped.summary() << "wrote " << image_file << " (" << words.size() * 4
               << " bytes)\n";
     if (const std::string wrong =
@@ -334,6 +341,7 @@ int run_command(const std::string& input, const std::string& target, const std::
         remote.out_dir = out_dir.empty() ? "." : out_dir;
         if (!is_image(input)) {
             remote.image_words = mapper::encode_image(map_model(input, job));
+            lems::report_finished(job.options.progress);
             const fs::path beside = fs::path(input).parent_path();
             remote.out_dir = !out_dir.empty() ? out_dir : beside.empty() ? "." : beside.string();
         }
@@ -348,13 +356,15 @@ int run_command(const std::string& input, const std::string& target, const std::
     } else {
         // A model: mapped on the fly, its outputs beside it unless -o says otherwise.
         words = mapper::encode_image(map_model(input, job));
+        lems::report_finished(job.options.progress);
         folder = out_dir.empty() ? fs::path(input).parent_path() : fs::path(out_dir);
     }
     folder = folder.empty() ? fs::path(".") : folder;
     if (ranks != nullptr) {
         return run_on_ranks(words, input, folder, threads.threads, job.report_file, *ranks);
     }
-    return run_emulator(words, input, folder, how, threads.threads, job.report_file);
+    return run_emulator(words, input, folder, how, threads.threads, job.report_file,
+                        job.options.progress);
 }
 
 } // namespace sf::cli

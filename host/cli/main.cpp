@@ -28,6 +28,7 @@
 #include "image_commands.hpp"
 #include "json_report_file.hpp"
 #include "plot_command.hpp"
+#include "progress_line.hpp"
 #include "rank_launch.hpp"
 #include "rank_runtime.hpp"
 #include "serve_command.hpp"
@@ -174,13 +175,15 @@ struct compile_arguments {
 };
 
 int run_fixed(const sf::lems::model& model, const std::string& out_dir,
-              const compile_arguments& compile, std::size_t threads, bool step_times) {
+              const compile_arguments& compile, std::size_t threads, bool step_times,
+              const sf::lems::progress_callback& progress) {
     const sf::mapper::board board = sf::mapper::find_board(compile.board);
     sf::cli::fixed_run_options options;
     options.output_dir = out_dir;
     options.quantise = compile.options();
     options.threads = threads;
     options.step_times = step_times;
+    options.progress = progress;
     const sf::cli::fixed_run_summary s = sf::cli::run_fixed(model, board, options);
     const auto written = sf::lems::write_recordings(s.traces, s.events);
     for (const auto& group : s.report.groups) {
@@ -236,6 +239,7 @@ struct simulate_choices {
     bool threads_given = false;
     std::string time = "accumulated";
     bool time_given = false;
+    bool quiet = false;
 };
 
 // What is wrong with simulate's --time for the backend; empty when nothing.
@@ -250,6 +254,8 @@ std::string check_simulate_time(const simulate_choices& choices) {
 
 int run_simulate(const model_arguments& args, const std::string& out_dir,
                  const compile_arguments& compile, const simulate_choices& choices) {
+    sf::cli::progress_line progress(std::cerr,
+                                    sf::cli::progress_line::wanted_on_stderr(choices.quiet));
     const std::string& backend = choices.backend;
     if (backend != "float" && backend != "fixed") {
         std::cerr << "spikeforge simulate: unknown backend '" << backend
@@ -268,13 +274,15 @@ int run_simulate(const model_arguments& args, const std::string& out_dir,
     }
     const bool step_times = choices.time == "steps";
     sf::lems::diagnostics problems;
+    sf::lems::report_progress(progress.callback(), "reading");
     const sf::lems::model model = sf::lems::load_model(args.paths(), args.options(), problems);
+    progress.clear();
     if (!problems.empty()) {
         print_problems(problems);
         return exit_bad_input;
     }
     if (backend == "fixed") {
-        return run_fixed(model, out_dir, compile, threads.threads, step_times);
+        return run_fixed(model, out_dir, compile, threads.threads, step_times, progress.callback());
     }
     using sf::lems::simulation_options;
     simulation_options options;
@@ -285,6 +293,7 @@ int run_simulate(const model_arguments& args, const std::string& out_dir,
                                                  : simulation_options::native_code::automatic;
     options.time = step_times ? simulation_options::time_keeping::steps
                               : simulation_options::time_keeping::accumulated;
+    options.progress = progress.callback();
     const sf::lems::simulation_summary summary = sf::lems::simulate(model, options);
     std::cout << "simulation " << summary.simulation_id << " of " << summary.target_id << ": "
               << summary.steps << " steps of " << summary.step * 1e3 << " ms, " << summary.instances
@@ -386,6 +395,7 @@ struct commands {
     compile_arguments map_args;
     std::string map_report;
     model_arguments map_includes;
+    bool map_quiet = false;
     CLI::App* map = nullptr;
 
     std::string inspect_image;
@@ -400,6 +410,7 @@ struct commands {
     model_arguments run_includes;
     std::string run_threads;
     std::string run_report;
+    bool run_quiet = false;
     CLI::App* run = nullptr;
 
     sf::cli::serve_options serve_args;
@@ -510,6 +521,13 @@ struct commands {
                          "count it (the only choice with --backend fixed)")
             ->check(CLI::IsMember({"accumulated", "steps"}))
             ->capture_default_str();
+        add_quiet_flag(*simulate, simulate_with.quiet);
+    }
+
+    static void add_quiet_flag(CLI::App& command, bool& quiet) {
+        command.add_flag("-q,--quiet", quiet,
+                         "no progress line on a terminal (it shows only when standard error is "
+                         "one, and only for jobs longer than half a second)");
     }
 
     void add_image_commands(CLI::App& app) {
@@ -521,6 +539,7 @@ struct commands {
         map_args.add_to(*map);
         add_report_option(*map, map_report, "how the model was mapped");
         map_includes.add_search_options_to(*map);
+        add_quiet_flag(*map, map_quiet);
 
         inspect = app.add_subcommand("inspect", "check a board image and summarise what it holds");
         inspect->add_option("image", inspect_image, "board image (.sfimg)")
@@ -553,6 +572,7 @@ struct commands {
         run_includes.add_search_options_to(*run);
         add_remote_options(*run);
         add_timed_options(*run);
+        add_quiet_flag(*run, run_quiet);
     }
 
     // The systemc target's options; --board (from the mapping options) is the board whose
@@ -609,6 +629,9 @@ struct commands {
         if (map->parsed()) {
             sf::cli::image_job job = job_of(map_args, map_includes);
             job.report_file = map_report;
+            sf::cli::progress_line progress(std::cerr,
+                                            sf::cli::progress_line::wanted_on_stderr(map_quiet));
+            job.options.progress = progress.callback();
             return sf::cli::map_command(map_model, map_output, job);
         }
         if (inspect->parsed()) {
@@ -634,6 +657,9 @@ struct commands {
                 std::cerr << "spikeforge run: " << wrong << "\n";
                 return exit_bad_input;
             }
+            sf::cli::progress_line progress(std::cerr,
+                                            sf::cli::progress_line::wanted_on_stderr(run_quiet));
+            job.options.progress = progress.callback();
             return run_image(job, threads);
         }
         return exit_bad_input;

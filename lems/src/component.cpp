@@ -27,4 +27,24 @@ std::string component::label() const {
     return "<" + element + "> at " + where.str();
 }
 
+std::string component::chain() const {
+    std::vector<const component*> path;
+    for (const component* c = this; c != nullptr; c = c->parent) {
+        path.push_back(c);
+    }
+    std::string text;
+    for (auto it = path.rbegin(); it != path.rend(); ++it) {
+        const component& c = **it;
+        text += (text.empty() ? "" : " > ") + c.element;
+        if (!c.id.empty()) {
+            text += " " + c.id;
+        }
+    }
+    // Without an id, the outermost unnamed element alone would be ambiguous; its line says which.
+    if (id.empty() && parent == nullptr) {
+        text = label();
+    }
+    return text;
+}
+
 } // namespace sf::lems

@@ -8,6 +8,7 @@
 
 #include <sf/lems/loader.hpp>
 
+#include "network_check.hpp"
 #include "resolve.hpp"
 #include "type_reader.hpp"
 #include "xml_source.hpp"
@@ -320,6 +321,7 @@ model load_model(const std::vector<fs::path>& files, const load_options& options
     }
     model result = reader.take();
     resolve_model(result, problems);
+    check_networks(result, problems);
     // Checked here rather than in resolution, which does not know where each <Target> was written.
     for (std::size_t k = 0; k < result.targets.size(); ++k) {
         if (result.find_component(result.targets[k]) == nullptr) {

@@ -603,7 +603,7 @@ private:
                 continue;
             }
             const std::string* text = value_of(decl.number);
-            report(c.where, c.label(),
+            report(c.where, c.chain(),
                    decl.number + "=\"" + (text != nullptr ? *text : std::to_string(count)) +
                        "\" must be a whole number of instances from 0 to " +
                        std::to_string(static_cast<long>(max_instances_per_multi_instantiate)));
@@ -681,7 +681,7 @@ private:
                 }
             }
             if (text == nullptr) {
-                report(c.where, c.label(),
+                report(c.where, c.chain(),
                        "missing parameter '" + p.name + "' (" +
                            (p.dimension_name.empty() ? "none" : p.dimension_name) +
                            ") required by " + type.name);
@@ -690,7 +690,7 @@ private:
             try {
                 const quantity q = model_.units.parse_quantity(*text);
                 if (p.dimension_name != "*" && q.dim != p.dim) {
-                    report(c.where, c.label(),
+                    report(c.where, c.chain(),
                            "parameter " + p.name + "=\"" + *text + "\" has dimension " +
                                q.dim.str() + " but " + type.name + " declares it as " +
                                p.dimension_name + " (" + p.dim.str() + ")");
@@ -698,7 +698,7 @@ private:
                 }
                 c.parameters[p.name] = q.si_value;
             } catch (const expression_error& e) {
-                report(c.where, c.label(), "parameter " + p.name + ": " + e.what());
+                report(c.where, c.chain(), "parameter " + p.name + ": " + e.what());
             }
         }
     }
@@ -710,13 +710,13 @@ private:
                 char* end = nullptr;
                 const long value = std::strtol(text->c_str(), &end, 10);
                 if (end == text->c_str() || *end != '\0' || value < 0) {
-                    report(c.where, c.label(),
+                    report(c.where, c.chain(),
                            "index " + name + "=\"" + *text + "\" is not a non-negative integer");
                 } else {
                     c.parameters[name] = static_cast<double>(value);
                 }
             } else {
-                report(c.where, c.label(), "missing index parameter '" + name + "'");
+                report(c.where, c.chain(), "missing index parameter '" + name + "'");
             }
         }
     }
@@ -728,7 +728,7 @@ private:
                 try {
                     c.properties[p.decl.name] = model_.units.parse_quantity(*text).si_value;
                 } catch (const expression_error& e) {
-                    report(c.where, c.label(), "property " + p.decl.name + ": " + e.what());
+                    report(c.where, c.chain(), "property " + p.decl.name + ": " + e.what());
                 }
             }
         }
@@ -761,7 +761,7 @@ private:
                 for (const auto& r : type.component_references) {
                     known.push_back(r.name);
                 }
-                report(c.where, c.label(),
+                report(c.where, c.chain(),
                        "unknown attribute '" + name + "' (" + type.name + " has: " + join(known) +
                            ")");
             }
@@ -796,14 +796,14 @@ private:
                     target = find_local(c, *id);
                 }
                 if (target == nullptr) {
-                    report(c.where, c.label(),
+                    report(c.where, c.chain(),
                            r.name + "=\"" + *id + "\" refers to no component with that id");
                     return;
                 }
                 if (!r.type.empty() && r.type != "Component" && target->type != nullptr &&
                     !target->type->is_or_extends(r.type)) {
                     // Common in published models and accepted by the reference simulator.
-                    problems_.warn(parse_error{c.where, c.label(),
+                    problems_.warn(parse_error{c.where, c.chain(),
                                                r.name + "=\"" + *id + "\" is of type " +
                                                    target->type->name + ", not " + r.type});
                 }

@@ -1,6 +1,8 @@
 #pragma once
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <optional>
 #include <string>
 
@@ -8,6 +10,8 @@
 
 #include <sf/lems/error.hpp>
 #include <sf/lems/line_index.hpp>
+
+#include "unbalanced_tags.hpp"
 
 namespace sf::lems {
 
@@ -26,6 +30,12 @@ public:
         if (result) {
             return std::nullopt;
         }
+        if (result.status == pugi::status_end_element_mismatch ||
+            result.status == pugi::status_bad_end_element) {
+            if (auto explained = explain_tags(static_cast<std::size_t>(result.offset))) {
+                return explained;
+            }
+        }
         return parse_error{locate(static_cast<std::ptrdiff_t>(result.offset)), "",
                            std::string("malformed XML: ") + result.description()};
     }
@@ -40,6 +50,22 @@ public:
     source_location locate(const pugi::xml_node& node) const { return locate(node.offset_debug()); }
 
 private:
+    // Parsing in place has overwritten parts of the text, so the file is read again.
+    std::optional<parse_error> explain_tags(std::size_t stop) const {
+        std::ifstream in(path_, std::ios::binary);
+        const std::string original{std::istreambuf_iterator<char>(in),
+                                   std::istreambuf_iterator<char>()};
+        if (!in.good() && !in.eof()) {
+            return std::nullopt;
+        }
+        const line_index lines(original);
+        if (auto explained = explain_unbalanced_tags(original, stop, lines)) {
+            return parse_error{source_location{path_.string(), explained->line}, "",
+                               "malformed XML: " + explained->message};
+        }
+        return std::nullopt;
+    }
+
     std::filesystem::path path_;
     std::string text_;
     line_index lines_; // of the text as read, before parsing in place changes it

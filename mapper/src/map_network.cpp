@@ -289,10 +289,13 @@ mapped_network map_network(const lems::ir::network& net, const board& asked,
         m.group_labels.push_back(image_label(g));
     }
     mapping_report& report = m.report;
+    const lems::progress_callback& progress = options.progress;
+    lems::report_progress(progress, "quantising");
     m.compiled =
         timed(report.quantise_seconds, [&] { return quantise(net, asked, options.quantise); });
 
     const int slots = ring_slots(asked.core);
+    lems::report_progress(progress, "partitioning");
     const incoming_synapses incoming = timed(report.partition_seconds, [&] {
         incoming_synapses in = index_incoming(net, m.compiled, slots);
         m.parts = partition(net, m.compiled, in, asked.core);
@@ -302,6 +305,7 @@ mapped_network map_network(const lems::ir::network& net, const board& asked,
     report.board = m.machine.name;
 
     std::vector<slice_traffic> traffic;
+    lems::report_progress(progress, "placing");
     const placement_result placed = timed(report.placement_seconds, [&] {
         traffic = synapses_between_slices(incoming, m.parts);
         return place_slices(m.machine, m.parts, traffic, options.placement);
@@ -309,8 +313,10 @@ mapped_network map_network(const lems::ir::network& net, const board& asked,
     report.placement_cost = placed.cost;
     report.constructive_cost = placed.constructive_cost;
 
+    lems::report_progress(progress, "routing");
     const std::vector<multicast_source> sources =
         timed(report.routing_seconds, [&] { return route(net, placed, traffic, m); });
+    lems::report_progress(progress, "building cores");
     timed(report.matrix_seconds, [&] { build_cores(net, incoming, slots, placed, sources, m); });
     report_use(m);
     locate_recordings(net, m);

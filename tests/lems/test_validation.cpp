@@ -124,7 +124,37 @@ TEST_CASE("validation: malformed XML is reported at the line of the error", "[le
                                  "    </ComponentTyp>\n"
                                  "</Lems>\n";
         const fs::path file = dir.write("model.xml", text);
-        check_problem(only_problem(load(file, self_contained())), file, 4, "", "malformed XML");
+        check_problem(only_problem(load(file, self_contained())), file, 4, "",
+                      "malformed XML: </ComponentTyp> does not match <ComponentType>, opened at "
+                      "line 2");
+    }
+    SECTION("a start tag left open inside an element closed later") {
+        const std::string text =
+            network_model("        <population id=\"four\" component=\"iaf\" size=\"4\">\n"
+                          "        <population id=\"five\" component=\"iaf\" size=\"5\"/>\n");
+        const fs::path file = dir.write("model.xml", text);
+        check_problem(only_problem(load(file, {})), file, line_of(text, "id=\"four\""), "",
+                      "malformed XML: <population> opened here is never closed (the parser "
+                      "found </network> at line " +
+                          std::to_string(line_of(text, "</network>")) + ")");
+    }
+    SECTION("an element still open where the file ends") {
+        const std::string text = "<Lems>\n"
+                                 "    <!-- <Unit> in a comment is no tag -->\n"
+                                 "    <Unit symbol=\"a>b\" dimension=\"none\" power=\"0\"/>\n"
+                                 "    <ComponentType name=\"a\">\n"
+                                 "</Lems>\n";
+        const fs::path file = dir.write("model.xml", text);
+        check_problem(only_problem(load(file, self_contained())), file, 4, "",
+                      "malformed XML: <ComponentType> opened here is never closed (the parser "
+                      "found </Lems> at line 5)");
+    }
+    SECTION("an end tag where nothing is open") {
+        const std::string text = "<Lems/>\n</Lems>\n";
+        const fs::path file = dir.write("model.xml", text);
+        const parse_error p = only_problem(load(file, self_contained()));
+        CHECK(p.where().file == file.string());
+        CHECK_THAT(p.message(), Catch::Contains("malformed XML"));
     }
     SECTION("attribute value without quotes") {
         const std::string text = "<Lems>\n"
@@ -258,68 +288,171 @@ TEST_CASE("validation: a reference to a component that does not exist", "[lems][
                   "component=\"nosuch\" refers to no component with that id");
 }
 
-TEST_CASE("validation: a population or cell index out of range is found when the network is built",
+namespace {
+
+// A projection from population two to three holding one connection with the given cell paths.
+std::string projection_with(const std::string& pre_cell, const std::string& post_cell,
+                            const std::string& pre = "two", const std::string& post = "three",
+                            const std::string& synapse = "syn") {
+    return "        <projection id=\"proj\" presynapticPopulation=\"" + pre +
+           "\" postsynapticPopulation=\"" + post + "\" synapse=\"" + synapse +
+           "\">\n"
+           "            <connectionWD id=\"0\" preCellId=\"" +
+           pre_cell + "\" postCellId=\"" + post_cell +
+           "\" weight=\"1\" delay=\"1ms\"/>\n"
+           "        </projection>\n";
+}
+
+} // namespace
+
+TEST_CASE("validation: a network element addressing no population or a cell out of range",
           "[lems][validation]") {
     temp_folder dir;
     std::string item;
-    std::string offending;
-    std::string reported_at; // the connection or input, not the network or the projection
-    SECTION("explicitInput target") {
+    std::string reported_at; // the element holding the defect, not the network or the projection
+    std::string chain;       // the named elements from the network down
+    std::string message;
+    SECTION("connection post cell index out of range") {
+        item = projection_with("../two[1]", "../three[7]");
+        reported_at = "<connectionWD";
+        chain = "network net > projection proj > connectionWD 0";
+        message = "postCellId \"../three[7]\": cell 7 is out of range: population three "
+                  "(component iaf) has 3 cells, 0..2";
+    }
+    SECTION("connection pre cell index out of range, written as a path through the cell") {
+        item = projection_with("../two/2/iaf", "../three[0]");
+        reported_at = "<connectionWD";
+        chain = "network net > projection proj > connectionWD 0";
+        message = "preCellId \"../two/2/iaf\": cell 2 is out of range: population two "
+                  "(component iaf) has 2 cells, 0..1";
+    }
+    SECTION("connection cell path naming no population") {
+        item = projection_with("../four[0]", "../three[0]");
+        reported_at = "<connectionWD";
+        chain = "network net > projection proj > connectionWD 0";
+        message = "preCellId \"../four[0]\": network net has no population four (it has two, "
+                  "three)";
+    }
+    SECTION("connection cell of another population than its projection's") {
+        item = projection_with("../two[0]", "../two[1]");
+        reported_at = "<connectionWD";
+        chain = "network net > projection proj > connectionWD 0";
+        message = "postCellId \"../two[1]\": a cell of population two, but projection proj's "
+                  "postsynapticPopulation is three";
+    }
+    SECTION("projection postsynapticPopulation naming no population") {
+        item = projection_with("../two[0]", "../three[0]", "two", "thre");
+        reported_at = "<projection";
+        chain = "network net > projection proj";
+        message = "postsynapticPopulation=\"thre\" names no population of network net (it has "
+                  "two, three)";
+    }
+    SECTION("projection presynapticPopulation naming no population") {
+        item = projection_with("../two[0]", "../three[0]", "tow", "three");
+        reported_at = "<projection";
+        chain = "network net > projection proj";
+        message = "presynapticPopulation=\"tow\" names no population of network net";
+    }
+    SECTION("projection synapse naming no component") {
+        item = projection_with("../two[0]", "../three[0]", "two", "three", "nosyn");
+        reported_at = "<projection";
+        chain = "network net > projection proj";
+        message = "synapse=\"nosyn\" refers to no component with that id";
+    }
+    SECTION("explicitInput target out of range") {
         item = "        <explicitInput target=\"two[5]\" input=\"pulse\"/>\n";
-        offending = "two[5]";
         reported_at = "<explicitInput";
+        chain = "network net > explicitInput";
+        message = "target \"two[5]\": cell 5 is out of range: population two (component iaf) "
+                  "has 2 cells, 0..1";
     }
-    SECTION("projection connection") {
-        item = "        <projection id=\"proj\" presynapticPopulation=\"two\" "
-               "postsynapticPopulation=\"three\" "
-               "synapse=\"syn\">\n"
-               "            <connection id=\"0\" preCellId=\"../two[1]\" "
-               "postCellId=\"../three[7]\"/>\n"
-               "        </projection>\n";
-        offending = "../three[7]";
-        reported_at = "<connection";
+    SECTION("explicitInput target naming no population") {
+        item = "        <explicitInput target=\"five[0]\" input=\"pulse\"/>\n";
+        reported_at = "<explicitInput";
+        chain = "network net > explicitInput";
+        message = "target \"five[0]\": network net has no population five";
     }
-    SECTION("unknown population in a connection") {
-        item = "        <projection id=\"proj\" presynapticPopulation=\"two\" "
-               "postsynapticPopulation=\"three\" "
-               "synapse=\"syn\">\n"
-               "            <connection id=\"0\" preCellId=\"../four[0]\" "
-               "postCellId=\"../three[0]\"/>\n"
-               "        </projection>\n";
-        offending = "../four[0]";
-        reported_at = "<connection";
-    }
-    SECTION("inputList input") {
+    SECTION("inputList input target out of range") {
         item = "        <inputList id=\"inputs\" component=\"pulse\" population=\"three\">\n"
                "            <input id=\"0\" target=\"../three[3]/iaf\" destination=\"synapses\"/>\n"
                "        </inputList>\n";
-        offending = "../three[3]/iaf";
         reported_at = "<input ";
+        chain = "network net > inputList inputs > input 0";
+        message = "target \"../three[3]/iaf\": cell 3 is out of range: population three";
     }
-    SECTION("electrical connection by index") {
+    SECTION("inputList input in another population than its list's") {
+        item = "        <inputList id=\"inputs\" component=\"pulse\" population=\"three\">\n"
+               "            <input id=\"0\" target=\"../two[1]/iaf\" destination=\"synapses\"/>\n"
+               "        </inputList>\n";
+        reported_at = "<input ";
+        chain = "network net > inputList inputs > input 0";
+        message = "target \"../two[1]/iaf\": a cell of population two, but input list inputs's "
+                  "population is three";
+    }
+    SECTION("inputList population naming no population") {
+        item = "        <inputList id=\"inputs\" component=\"pulse\" population=\"six\"/>\n";
+        reported_at = "<inputList";
+        chain = "network net > inputList inputs";
+        message = "population=\"six\" names no population of network net";
+    }
+    SECTION("electrical connection by index out of range") {
         item = "        <electricalProjection id=\"gaps\" presynapticPopulation=\"two\" "
                "postsynapticPopulation=\"three\">\n"
                "            <electricalConnection id=\"0\" preCell=\"1\" postCell=\"9\" "
                "synapse=\"gap\"/>\n"
                "        </electricalProjection>\n";
-        offending = "postCell=9 is out of range for population 'three' of size 3";
         reported_at = "<electricalConnection ";
+        chain = "network net > electricalProjection gaps > electricalConnection 0";
+        message = "postCell=9: cell 9 is out of range: population three (component iaf) has 3 "
+                  "cells, 0..2";
+    }
+    SECTION("electrical connection by path in another population") {
+        item = "        <electricalProjection id=\"gaps\" presynapticPopulation=\"two\" "
+               "postsynapticPopulation=\"three\">\n"
+               "            <electricalConnectionInstance id=\"0\" preCell=\"../three[1]\" "
+               "postCell=\"../three[2]\" synapse=\"gap\"/>\n"
+               "        </electricalProjection>\n";
+        reported_at = "<electricalConnectionInstance ";
+        chain = "network net > electricalProjection gaps > electricalConnectionInstance 0";
+        message = "preCell \"../three[1]\": a cell of population three, but electricalProjection "
+                  "gaps's presynapticPopulation is two";
+    }
+    SECTION("electrical projection naming no population") {
+        item = "        <electricalProjection id=\"gaps\" presynapticPopulation=\"two\" "
+               "postsynapticPopulation=\"tree\"/>\n";
+        reported_at = "<electricalProjection ";
+        chain = "network net > electricalProjection gaps";
+        message = "postsynapticPopulation=\"tree\" refers to no component with that id";
+    }
+    SECTION("electrical projection naming a component that is not a population") {
+        item = "        <electricalProjection id=\"gaps\" presynapticPopulation=\"iaf\" "
+               "postsynapticPopulation=\"three\"/>\n";
+        reported_at = "<electricalProjection ";
+        chain = "network net > electricalProjection gaps";
+        message = "presynapticPopulation=\"iaf\" names no population of network net (it has two, "
+                  "three)";
+    }
+    SECTION("continuous connection by path out of range") {
+        item = "        <continuousProjection id=\"graded\" presynapticPopulation=\"two\" "
+               "postsynapticPopulation=\"three\">\n"
+               "            <continuousConnectionInstance id=\"0\" preCell=\"../two[0]\" "
+               "postCell=\"../three[3]\" preComponent=\"gap\" postComponent=\"gap\"/>\n"
+               "        </continuousProjection>\n";
+        reported_at = "<continuousConnectionInstance ";
+        chain = "network net > continuousProjection graded > continuousConnectionInstance 0";
+        message = "postCell \"../three[3]\": cell 3 is out of range: population three";
+    }
+    SECTION("population naming no cell component") {
+        item = "        <population id=\"four\" component=\"nocell\" size=\"4\"/>\n";
+        reported_at = "<population id=\"four\"";
+        chain = "network net > population four";
+        message = "component=\"nocell\" refers to no component with that id";
     }
     const std::string text = network_model(item);
     const fs::path file = dir.write("model.xml", text);
-    diagnostics problems;
-    const sf::lems::model model = sf::lems::load_model({file}, {}, problems);
-    INFO(listing(problems.problems()));
-    REQUIRE(problems.empty());
-    try {
-        sf::lems::check_simulation(model);
-        FAIL("check_simulation accepted " + offending);
-    } catch (const parse_error& e) {
-        INFO(e.what());
-        CHECK(e.where().file == file.string());
-        CHECK(e.where().line == line_of(text, reported_at));
-        CHECK_THAT(e.message(), Catch::Contains(offending));
-    }
+    const parse_error p = only_problem(load(file, {}));
+    check_problem(p, file, line_of(text, reported_at), chain, message);
+    CHECK(p.element() == chain);
 }
 
 TEST_CASE("validation: a population size that is not a count or too large to build",

@@ -62,13 +62,13 @@ instance* instance_graph::create(const component* comp, instance* parent, const 
     int depth = 0;
     for (const instance* up = parent; up != nullptr; up = up->parent) {
         if (++depth > max_depth) {
-            throw parse_error{comp->where, comp->label(),
+            throw parse_error{comp->where, comp->chain(),
                               "the structure nests more than " + std::to_string(max_depth) +
                                   " levels deep; does a component instantiate itself?"};
         }
     }
     if (storage_.size() >= max_instances) {
-        throw parse_error{comp->where, comp->label(),
+        throw parse_error{comp->where, comp->chain(),
                           "the network needs more than " + std::to_string(max_instances) +
                               " instances"};
     }
@@ -97,19 +97,19 @@ instance* instance_graph::create(const component* comp, instance* parent, const 
         } else if (decl.kind == structure_kind::multi_instantiate) {
             if (!decl.component_type.empty()) {
                 throw parse_error{
-                    decl.where, comp->label(),
+                    decl.where, comp->chain(),
                     "MultiInstantiate by componentType is not supported; use component="};
             }
             const component* target = referenced(&inst, decl.component, decl.where);
             const double count = parameter_or_zero(&inst, decl.number);
             if (count < 0 || count != std::floor(count)) {
-                throw parse_error{comp->where, comp->label(),
+                throw parse_error{comp->where, comp->chain(),
                                   decl.number + " must be a non-negative whole number, not " +
                                       std::to_string(count)};
             }
             // Refused before anything is allocated, so that a typo cannot exhaust the machine.
             if (static_cast<double>(storage_.size()) + count > static_cast<double>(max_instances)) {
-                throw parse_error{comp->where, comp->label(),
+                throw parse_error{comp->where, comp->chain(),
                                   "the network needs more than " + std::to_string(max_instances) +
                                       " instances"};
             }
@@ -122,7 +122,7 @@ instance* instance_graph::create(const component* comp, instance* parent, const 
                 const double per_member = static_cast<double>(storage_.size() - before);
                 if (k == 0 && static_cast<double>(storage_.size()) + (count - 1) * per_member >
                                   static_cast<double>(max_instances)) {
-                    throw parse_error{comp->where, comp->label(),
+                    throw parse_error{comp->where, comp->chain(),
                                       "the network needs more than " +
                                           std::to_string(max_instances) + " instances (" +
                                           std::to_string(static_cast<long long>(count)) + " x " +
@@ -158,7 +158,7 @@ const component* instance_graph::referenced(const instance* inst, const std::str
             return it->second;
         }
     }
-    throw parse_error{inst->comp->where, inst->comp->label(),
+    throw parse_error{inst->comp->where, inst->comp->chain(),
                       "needs a component reference '" + member + "' (used by the structure at " +
                           where.str() + ")"};
 }
@@ -200,13 +200,13 @@ instance* instance_graph::attach(const component* comp, instance* target, const 
     const auto& sets = target->type().attachments;
     if (container.empty()) {
         if (sets.empty()) {
-            throw parse_error{where, target->comp->label(),
+            throw parse_error{where, target->comp->chain(),
                               "type " + target->type().name + " has no Attachments to receive " +
                                   comp->type->name};
         }
         container = sets.front().name;
     } else if (target->type().find_attachments(container) == nullptr) {
-        throw parse_error{where, target->comp->label(),
+        throw parse_error{where, target->comp->chain(),
                           "has no attachment set '" + container + "'"};
     }
     instance* created = create(comp, target, container);
@@ -302,7 +302,7 @@ instance* instance_graph::alias(const std::map<std::string, instance*>& aliases,
                                 const component& comp) {
     const auto it = aliases.find(name);
     if (it == aliases.end()) {
-        throw parse_error{decl.where, comp.label(), "no With or ForEach defines '" + name + "'"};
+        throw parse_error{decl.where, comp.chain(), "no With or ForEach defines '" + name + "'"};
     }
     return it->second;
 }
@@ -326,7 +326,7 @@ instance* instance_graph::with_instance(instance* inst, const structure_decl& de
     const auto found = resolve(inst, path, true);
     if (found.size() != 1) {
         const component& comp = *inst->comp;
-        throw parse_error{comp.where, comp.label(),
+        throw parse_error{comp.where, comp.chain(),
                           decl.instance + " \"" + path + "\" " +
                               (found.empty() ? "refers to no cell or component in the network"
                                              : "refers to more than one instance")};
@@ -348,12 +348,12 @@ instance* instance_graph::population_member(instance* inst, const structure_decl
         }
     }
     if (population_instance == nullptr) {
-        throw parse_error{comp.where, comp.label(),
+        throw parse_error{comp.where, comp.chain(),
                           "population '" + population->label() + "' is not in the network"};
     }
     const double index = parameter_or_zero(inst, decl.index);
     if (index < 0 || index >= static_cast<double>(population_instance->multi.size())) {
-        throw parse_error{comp.where, comp.label(),
+        throw parse_error{comp.where, comp.chain(),
                           decl.index + "=" + std::to_string(static_cast<long>(index)) +
                               " is out of range for population '" + population->label() +
                               "' of size " + std::to_string(population_instance->multi.size())};

@@ -130,6 +130,7 @@ std::string choose_execution(engine::runtime& rt, const simulation_options& opti
     if (!compile) {
         return "interpreted";
     }
+    report_progress(options.progress, "compiling kernels");
     const auto compile_start = clock::now();
     try {
         rt.native = engine::native_code::build(rt.schedule, rt.kinds);
@@ -146,11 +147,16 @@ std::string choose_execution(engine::runtime& rt, const simulation_options& opti
 
 // The step loop: every step advanced, then every trace sampled (the initial state included).
 void run_steps(engine::executor& exec, double dt, std::int64_t steps,
-               simulation_options::time_keeping time, std::vector<data_file>& data_files) {
+               const simulation_options& options, std::vector<data_file>& data_files) {
     exec.initialize();
-    const bool by_steps = time == simulation_options::time_keeping::steps;
+    const bool by_steps = options.time == simulation_options::time_keeping::steps;
+    const auto total = static_cast<std::uint64_t>(steps);
     double t = 0.0;
     for (std::int64_t istep = 0; istep <= steps; ++istep) {
+        if (static_cast<std::uint64_t>(istep) % progress_interval_steps == 0) {
+            report_progress(options.progress, "running", static_cast<std::uint64_t>(istep), total,
+                            "steps");
+        }
         if (by_steps) {
             t = static_cast<double>(istep) * dt;
         }
@@ -172,6 +178,7 @@ void run_steps(engine::executor& exec, double dt, std::int64_t steps,
 simulation_summary simulate(const model& m, const simulation_options& options) {
     using clock = std::chrono::steady_clock;
     const auto build_start = clock::now();
+    report_progress(options.progress, "building");
     const engine::simulation_plan plan = engine::plan_simulation(m, options.simulation_id);
     const component& sim = *plan.simulation;
     engine::runtime rt =
@@ -204,8 +211,9 @@ simulation_summary simulate(const model& m, const simulation_options& options) {
     summary.build_seconds = std::chrono::duration<double>(clock::now() - build_start).count();
 
     const auto run_start = clock::now();
-    run_steps(exec, plan.step, steps, options.time, out.data_files);
+    run_steps(exec, plan.step, steps, options, out.data_files);
     summary.run_seconds = std::chrono::duration<double>(clock::now() - run_start).count();
+    report_progress(options.progress, "writing");
     summary.events_sent = exec.counters().events_sent;
     summary.events_delivered = exec.counters().events_delivered;
     summary.member_updates = exec.counters().member_updates;
@@ -215,6 +223,7 @@ simulation_summary simulate(const model& m, const simulation_options& options) {
         traces.push_back({file.path, file.columns.size(), std::move(file.rows)});
     }
     summary.files_written = write_recordings(traces, out.event_files);
+    report_finished(options.progress);
     return summary;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -68,9 +69,13 @@ public:
     double dt() const { return dt_; }
     std::uint64_t steps() const { return steps_; }
 
+    // Told every step_progress_interval steps how many of the run's steps are done.
+    using step_progress = std::function<void(std::uint64_t done, std::uint64_t total)>;
+    static constexpr std::uint64_t step_progress_interval = 256;
+
     // Records the state before the first step (the t = 0 row), then runs `steps` steps, recording
     // after each.
-    void run(std::uint64_t steps);
+    void run(std::uint64_t steps, const step_progress& progress = {});
     // One step: every core, then every packet of its spikes.
     void step();
 

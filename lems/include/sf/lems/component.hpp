@@ -37,6 +37,10 @@ struct component {
     const component* child(const std::string& role_or_id) const;
     // "id" if it has one, else "<element> at file:line".
     std::string label() const;
+    // The elements that hold this one, from the outermost down, each as "element id":
+    // "network net > projection p > connectionWD 1". Errors about an element name it this way,
+    // so that a user can find it among thousands of siblings with the same id.
+    std::string chain() const;
 };
 
 } // namespace sf::lems

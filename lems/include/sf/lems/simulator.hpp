@@ -6,6 +6,7 @@
 #include <vector>
 
 #include <sf/lems/model.hpp>
+#include <sf/lems/progress.hpp>
 
 namespace sf::lems {
 
@@ -32,6 +33,8 @@ struct simulation_options {
     // same each time, as exact arithmetic and a core that counts steps make it.
     enum class time_keeping { accumulated, steps };
     time_keeping time = time_keeping::accumulated;
+    // Told of building and of the steps run, every progress_interval_steps.
+    progress_callback progress;
 };
 
 struct simulation_summary {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <sf/lems/network_ir.hpp>
+#include <sf/lems/progress.hpp>
 #include <sf/mapper/board.hpp>
 #include <sf/mapper/mapped_network.hpp>
 #include <sf/mapper/placement.hpp>
@@ -11,6 +12,8 @@ namespace sf::mapper {
 struct map_options {
     quantise_options quantise;
     placement_options placement;
+    // Told as each phase begins: quantising, partitioning, placing, routing, building cores.
+    lems::progress_callback progress;
 };
 
 // A flattened network on a board: quantised, partitioned into core-sized slices, placed, given
