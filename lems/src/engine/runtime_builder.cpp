@@ -450,24 +450,32 @@ int port_or_default(const kind& k, const std::string& name, bool input) {
     return k.output_port_index(name);
 }
 
+// The instances with merged and aligned synapses, as build_runtime asks for them.
+std::unique_ptr<instance_graph> built_graph(const component& target,
+                                            const std::vector<std::string>& observed, bool optimise,
+                                            bool align_populations) {
+    auto graph = std::make_unique<instance_graph>(target);
+    std::set<const instance*> kept_apart;
+    for (const std::string& path : observed) {
+        for (instance* inst : graph->resolve(graph->root(), path)) {
+            kept_apart.insert(inst);
+        }
+    }
+    if (optimise) {
+        graph->merge_superposing(kept_apart);
+        if (align_populations) {
+            graph->align_populations(kept_apart);
+        }
+    }
+    return graph;
+}
+
 } // namespace
 
 runtime build_runtime(const component& target, const std::vector<std::string>& observed,
                       bool optimise, bool align_populations) {
     runtime rt;
-    rt.graph = std::make_unique<instance_graph>(target);
-    std::set<const instance*> kept_apart;
-    for (const std::string& path : observed) {
-        for (instance* inst : rt.graph->resolve(rt.graph->root(), path)) {
-            kept_apart.insert(inst);
-        }
-    }
-    if (optimise) {
-        rt.graph->merge_superposing(kept_apart);
-        if (align_populations) {
-            rt.graph->align_populations(kept_apart);
-        }
-    }
+    rt.graph = built_graph(target, observed, optimise, align_populations);
     const instance_graph& graph = *rt.graph;
 
     std::map<std::tuple<const component*, const kind*, std::string>, kind*> by_key;
