@@ -18,11 +18,16 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// A file's text without its trailing line breaks.
 std::string read_all(const fs::path& file) {
     std::ifstream in(file);
     std::ostringstream text;
     text << in.rdbuf();
-    return text.str();
+    std::string all = text.str();
+    while (!all.empty() && (all.back() == '\n' || all.back() == '\r')) {
+        all.pop_back();
+    }
+    return all;
 }
 
 // The first word of a command: the program it runs.
@@ -216,6 +221,25 @@ native_outcome attach_native_code(const std::vector<kernel_core*>& cores, native
     outcome.compiled = outcome.native_cores > 0;
     outcome.programs = programs.size();
     return outcome;
+}
+
+board_maker with_native_code(board_maker make, native_choice choice, native_outcome& outcome) {
+    return [make = std::move(make), choice,
+            &outcome](board_parts& parts, std::string& problem) -> std::unique_ptr<board_stepper> {
+        std::vector<kernel_core*> kernels;
+        for (const std::unique_ptr<neuron_core>& core : parts.cores) {
+            if (auto* const k = dynamic_cast<kernel_core*>(core.get()); k != nullptr) {
+                kernels.push_back(k);
+            }
+        }
+        try {
+            outcome = attach_native_code(kernels, choice, parts.machine.steps);
+        } catch (const native_code_error& e) {
+            problem = e.what();
+            return nullptr;
+        }
+        return make(parts, problem);
+    };
 }
 
 } // namespace sf::emulator

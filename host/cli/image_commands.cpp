@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include <sf/emulator/functional.hpp>
+#include <sf/emulator/native_code.hpp>
 #include <sf/firmware/image.hpp>
 #include <sf/lems/flatten.hpp>
 #include <sf/lems/recordings.hpp>
@@ -154,10 +155,18 @@ int write_run_report(const emulator::functional_emulator& board, const run_facts
 
 int run_emulator(const std::vector<std::uint32_t>& words, const std::string& name,
                  const fs::path& out_dir, const timed_run* timed, std::size_t threads,
-                 const std::string& report_file) {
+                 const image_job& job) {
     using clock = std::chrono::steady_clock;
+    const std::string& report_file = job.report_file;
     timed_target_made made;
-    emulator::functional_emulator board(words.data(), words.size(), maker_of(timed, threads, made));
+    emulator::board_maker make = maker_of(timed, threads, made);
+    emulator::native_outcome native;
+    if (timed == nullptr) { // only the functional target's cores are kernels
+        emulator::native_choice choice = emulator::native_choice::automatic;
+        emulator::read_native_choice(job.native_code, choice);
+        make = emulator::with_native_code(std::move(make), choice, native);
+    }
+    emulator::functional_emulator board(words.data(), words.size(), std::move(make));
     if (!board.ready()) {
         std::cerr << "spikeforge run: " << name << ": " << board.problem() << "\n";
         return exit_bad_input;
@@ -183,6 +192,10 @@ int run_emulator(const std::vector<std::uint32_t>& words, const std::string& nam
     const auto* lockstep = dynamic_cast<const emulator::lockstep_board*>(board.board());
     facts.threads = lockstep != nullptr ? lockstep->threads() : 1;
     facts.written = write_outputs(board, out_dir);
+    if (timed == nullptr) {
+        facts.native_code = native;
+        std::cout << "neuron programs: " << native.describe() << "\n";
+    }
     print_run(board, name,
               timed_model        ? "timed board model"
               : timed != nullptr ? "Verilated RTL"
@@ -370,6 +383,12 @@ int run_command(const std::string& input, const std::string& target, const std::
     if (wrong.empty()) {
         wrong = check_report(job.report_file, remote.url, timed);
     }
+    if (wrong.empty() && job.native_code == "always" &&
+        (target != "functional" || !remote.url.empty())) {
+        wrong = "--native-code always compiles the functional target's neuron programs in this "
+                "process: it does not go with " +
+                (remote.url.empty() ? "--target " + target : std::string("--url"));
+    }
     if (!wrong.empty()) {
         std::cerr << "spikeforge run: " << wrong << "\n";
         return exit_bad_input;
@@ -389,14 +408,13 @@ int run_command(const std::string& input, const std::string& target, const std::
     if (is_image(input)) {
         return run_emulator(mapper::load_image(input), input,
                             out_dir.empty() ? fs::path(".") : fs::path(out_dir), how,
-                            threads.threads, job.report_file);
+                            threads.threads, job);
     }
     // A model: mapped on the fly, its outputs beside it unless -o says otherwise.
     const mapper::mapped_network mapped = map_model(input, job);
     const fs::path folder = out_dir.empty() ? fs::path(input).parent_path() : fs::path(out_dir);
     return run_emulator(mapper::encode_image(mapped), input,
-                        folder.empty() ? fs::path(".") : folder, how, threads.threads,
-                        job.report_file);
+                        folder.empty() ? fs::path(".") : folder, how, threads.threads, job);
 }
 
 } // namespace sf::cli

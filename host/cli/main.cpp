@@ -10,6 +10,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <sf/emulator/native_code.hpp>
 #include <sf/firmware/assert.hpp>
 #include <sf/lems/flatten.hpp>
 #include <sf/lems/loader.hpp>
@@ -172,13 +173,15 @@ struct compile_arguments {
 };
 
 int run_fixed(const sf::lems::model& model, const std::string& out_dir,
-              const compile_arguments& compile, std::size_t threads, bool step_times) {
+              const compile_arguments& compile, std::size_t threads, bool step_times,
+              sf::emulator::native_choice native) {
     const sf::mapper::board board = sf::mapper::find_board(compile.board);
     sf::cli::fixed_run_options options;
     options.output_dir = out_dir;
     options.quantise = compile.options();
     options.threads = threads;
     options.step_times = step_times;
+    options.native = native;
     const sf::cli::fixed_run_summary s = sf::cli::run_fixed(model, board, options);
     const auto written = sf::lems::write_recordings(s.traces, s.events);
     for (const auto& group : s.report.groups) {
@@ -197,8 +200,9 @@ int run_fixed(const sf::lems::model& model, const std::string& out_dir,
               << "compile " << s.compile_seconds << " s, run " << s.run_seconds
               << " s (neuron updates " << s.update_seconds << " s, spike delivery "
               << s.delivery_seconds << " s) on " << s.threads
-              << (s.threads == 1 ? " thread\n" : " threads\n") << "saturated results "
-              << s.saturations << ", input overflows " << s.input_overflows
+              << (s.threads == 1 ? " thread\n" : " threads\n")
+              << "neuron programs: " << s.native_code.describe() << "\n"
+              << "saturated results " << s.saturations << ", input overflows " << s.input_overflows
               << ", dropped synaptic words " << s.dropped_words << ", program faults "
               << s.program_faults << ", words held for long delays " << s.held_words << "\n";
     for (const auto& line : s.trouble) {
@@ -272,7 +276,9 @@ int run_simulate(const model_arguments& args, const std::string& out_dir,
         return exit_bad_input;
     }
     if (backend == "fixed") {
-        return run_fixed(model, out_dir, compile, threads.threads, step_times);
+        sf::emulator::native_choice native = sf::emulator::native_choice::automatic;
+        sf::emulator::read_native_choice(choices.native, native);
+        return run_fixed(model, out_dir, compile, threads.threads, step_times, native);
     }
     using sf::lems::simulation_options;
     simulation_options options;
@@ -398,6 +404,7 @@ struct commands {
     model_arguments run_includes;
     std::string run_threads;
     std::string run_report;
+    std::string run_native = "auto";
     CLI::App* run = nullptr;
 
     sf::cli::serve_options serve_args;
@@ -490,8 +497,9 @@ struct commands {
         simulate
             ->add_option(
                 "--native-code", simulate_with.native,
-                "auto: compile population groups with the system C++ compiler when the run "
-                "is long enough; always; never")
+                "auto: compile population groups (--backend float) or the cores' neuron "
+                "programs (--backend fixed) with the system C++ compiler when the run is long "
+                "enough; always; never")
             ->check(CLI::IsMember({"auto", "always", "never"}))
             ->capture_default_str();
         simulate->add_option("--threads", simulate_with.threads_text,
@@ -543,6 +551,12 @@ struct commands {
                         "with --target functional: threads that step the cores, the results the "
                         "same on any number (default: this machine's hardware threads, " +
                             std::to_string(sf::cli::machine_threads()) + ")");
+        run->add_option("--native-code", run_native,
+                        "with --target functional: auto: run the cores' neuron programs as machine "
+                        "code from the system C++ compiler when the run is long enough; always; "
+                        "never (the firmware kernel's op loop)")
+            ->check(CLI::IsMember({"auto", "always", "never"}))
+            ->capture_default_str();
         run_args.add_to(*run);
         add_report_option(*run, run_report, "the run's counters and the files it wrote");
         run_includes.add_search_options_to(*run);
@@ -622,6 +636,7 @@ struct commands {
             sf::cli::image_job job = job_of(run_args, run_includes);
             job.board_given = run->count("--board") > 0;
             job.report_file = run_report;
+            job.native_code = run_native;
             sf::cli::thread_count threads;
             const std::string wrong =
                 sf::cli::read_thread_count(run_threads, run->count("--threads") > 0, threads);
@@ -680,6 +695,9 @@ int reporting_errors(Job&& job) {
         return exit_bad_input;
     } catch (const sf::mapper::image_file_error& e) {
         std::cerr << "spikeforge: " << e.what() << "\n";
+        return exit_bad_input;
+    } catch (const sf::emulator::native_code_error& e) {
+        std::cerr << "spikeforge: --native-code always: " << e.what() << "\n";
         return exit_bad_input;
     } catch (const sf::error& e) {
         std::cerr << "spikeforge: " << e.what() << "\n";

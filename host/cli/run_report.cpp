@@ -77,6 +77,20 @@ json timing_json(const emulator::timing_report& t, const std::string& verdict) {
     return timing;
 }
 
+// What ran the neuron programs; null for a target that runs no kernels.
+json native_code_json(const std::optional<emulator::native_outcome>& native) {
+    if (!native) {
+        return nullptr;
+    }
+    return {{"used", native->compiled},
+            {"programs", native->programs},
+            {"native_cores", native->native_cores},
+            {"kernel_cores", native->kernel_cores},
+            {"faulting_cores", native->faulting_cores},
+            {"compile_seconds", native->compile_seconds},
+            {"why_kernel", native->why_kernel}};
+}
+
 } // namespace
 
 json run_report_json(const emulator::functional_emulator& board, const run_facts& run) {
@@ -98,6 +112,7 @@ json run_report_json(const emulator::functional_emulator& board, const run_facts
             {"routers", routers_json(c)},
             {"held_rows", c.held_rows},
             {"first_fault", fault_json(board)},
+            {"native_code", native_code_json(run.native_code)},
             {"timing", run.timing ? timing_json(*run.timing, run.real_time_verdict) : json()},
             {"files_written", files}};
 }

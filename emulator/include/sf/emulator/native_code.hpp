@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include <sf/emulator/board_stepper.hpp>
 #include <sf/emulator/native_program.hpp>
 #include <sf/firmware/native_step.hpp>
 
@@ -75,5 +76,10 @@ constexpr std::uint64_t native_threshold = 400'000'000;
 // kernel, saying why.
 native_outcome attach_native_code(const std::vector<kernel_core*>& cores, native_choice choice,
                                   std::uint64_t steps);
+
+// `make` with native code given first to the kernel cores it is handed, for a run of the image's
+// steps; `outcome` (which must outlive the maker) says what they got. When `choice` is always and
+// compiling fails, the board is not made and the problem quotes the compiler.
+board_maker with_native_code(board_maker make, native_choice choice, native_outcome& outcome);
 
 } // namespace sf::emulator
