@@ -192,15 +192,15 @@ int run_emulator(const std::vector<std::uint32_t>& words, const std::string& nam
     const auto* lockstep = dynamic_cast<const emulator::lockstep_board*>(board.board());
     facts.threads = lockstep != nullptr ? lockstep->threads() : 1;
     facts.written = write_outputs(board, out_dir);
-    if (timed == nullptr) {
-        facts.native_code = native;
-        std::cout << "neuron programs: " << native.describe() << "\n";
-    }
     print_run(board, name,
               timed_model        ? "timed board model"
               : timed != nullptr ? "Verilated RTL"
                                  : "functional emulator",
               facts.seconds, facts.threads, facts.written);
+    if (timed == nullptr) {
+        facts.native_code = native;
+        std::cout << "neuron programs: " << native.describe() << "\n";
+    }
     if (timed_model) {
         facts.timing = made.board->report();
         emulator::write_report(std::cout, *facts.timing);

@@ -121,3 +121,42 @@ TEST_CASE("Native code computes what the kernel computes on random programs", "[
                x.instruction == y.instruction && x.status == y.status));
     }
 }
+
+TEST_CASE("A program that may fault stays on the kernel, which reports its fault as before",
+          "[native]") {
+    namespace isa = sf::firmware::isa;
+    section_data s;
+    s.neurons = 20;
+    s.state_words = 1;
+    s.state.assign(20, 0);
+    s.constants = {7};
+    isa::instruction load_constant{isa::opcode::ldc};
+    load_constant.rd = 1;
+    load_constant.index = 3; // the core has one constant
+    s.program = {sf::emulator::test::word_of(load_constant)};
+    kernel_core plain(s.view());
+    kernel_core faulting(s.view());
+    REQUIRE(faulting.status() == sf::firmware::init_status::ok);
+    REQUIRE(faulting.program().may_fault);
+    const sf::firmware::native_step nothing = [](const sf::firmware::native_frame*) {
+        return std::uint64_t{0};
+    };
+    CHECK_FALSE(faulting.use_native(nothing, nullptr)); // the kernel refuses it
+
+    std::vector<kernel_core*> cores{&faulting};
+    const sf::emulator::native_outcome outcome =
+        sf::emulator::attach_native_code(cores, sf::emulator::native_choice::always, 1000000);
+    CHECK_FALSE(outcome.compiled);
+    CHECK(outcome.kernel_cores == 1);
+    CHECK(outcome.faulting_cores == 1);
+    CHECK(outcome.describe() == "kernel (every core's program may fault)");
+    CHECK_FALSE(faulting.kernel().runs_native());
+
+    std::uint16_t spiked[20] = {};
+    plain.step(spiked, 20);
+    faulting.step(spiked, 20);
+    CHECK(faulting.counters().program_faults == 20);
+    CHECK(faulting.first_fault().happened);
+    CHECK(faulting.first_fault().status == isa::run_status::constant_out_of_range);
+    require_same_counters(plain, faulting);
+}
