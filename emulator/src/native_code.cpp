@@ -128,9 +128,12 @@ native_library::native_library(const std::string& source) {
     // The code runs where it is compiled, so it may use every instruction of this processor; it is
     // integer arithmetic only, so no floating-point setting can change its results.
     const std::string compiler = compiler_command();
-    const std::string command = compiler + " -std=c++17 -O2 -march=native -fno-fast-math -fPIC " +
-                                "-shared -o '" + library.string() + "' '" + cpp.string() + "' > '" +
-                                log.string() + "' 2>&1";
+    const char* flags = std::getenv("SPIKEFORGE_NATIVE_FLAGS"); // to measure other choices
+    const std::string command =
+        compiler + " -std=c++17 " +
+        (flags != nullptr && *flags != '\0' ? flags : "-O2 -march=native -fno-fast-math") +
+        " -fPIC -shared -o '" + library.string() + "' '" + cpp.string() + "' > '" + log.string() +
+        "' 2>&1";
     const int status = std::system(command.c_str());
     if (status == 0) {
         handle_ = dlopen(library.c_str(), RTLD_NOW | RTLD_LOCAL);

@@ -67,9 +67,12 @@ private:
 std::string compiler_command();
 bool compiler_found();
 
-// The kernel instructions a run of `steps` steps issues above which automatic compiles: about
-// what the kernel runs in the half second the compiler takes.
-constexpr std::uint64_t native_threshold = 400'000'000;
+// The kernel instructions a run of `steps` steps issues above which automatic compiles. The
+// kernel already runs each op over all of a core's neurons in vectorised loops, and on the CUBA
+// benchmark the compiled programs ran no faster than it (docs/native-code.md), so automatic
+// compiles only runs long enough (tens of seconds of programs) for a gain of a few percent to repay
+// the compiler's half second to few seconds.
+constexpr std::uint64_t native_threshold = 20'000'000'000;
 
 // Gives `cores` native code as `choice` says for a run of `steps` steps. Throws
 // native_code_error when `choice` is always and compiling fails; automatic falls back to the
