@@ -95,9 +95,15 @@ std::string native_outcome::describe() const {
     return text.str();
 }
 
+// The compiler the float simulator's native code uses comes first, so that one setting serves both.
 std::string compiler_command() {
-    const char* cxx = std::getenv("CXX");
-    return cxx != nullptr && *cxx != '\0' ? std::string(cxx) : std::string("c++");
+    for (const char* variable : {"SPIKEFORGE_CXX", "CXX"}) {
+        const char* cxx = std::getenv(variable);
+        if (cxx != nullptr && *cxx != '\0') {
+            return cxx;
+        }
+    }
+    return "c++";
 }
 
 bool compiler_found() {
@@ -128,7 +134,7 @@ native_library::native_library(const std::string& source) {
     // The code runs where it is compiled, so it may use every instruction of this processor; it is
     // integer arithmetic only, so no floating-point setting can change its results.
     const std::string compiler = compiler_command();
-    const char* flags = std::getenv("SPIKEFORGE_NATIVE_FLAGS"); // to measure other choices
+    const char* flags = std::getenv("SPIKEFORGE_CXXFLAGS");
     const std::string command =
         compiler + " -std=c++17 " +
         (flags != nullptr && *flags != '\0' ? flags : "-O2 -march=native -fno-fast-math") +

@@ -85,7 +85,8 @@ TEST_CASE("--native-code always without a compiler is refused, naming it", "[cli
          {std::vector<std::string>{"run", image.string(), "-o", (work / "out").string()},
           std::vector<std::string>{"simulate", balanced.string(), "--backend", "fixed", "-o",
                                    (work / "out").string()}}) {
-        std::vector<std::string> arguments{"CXX=" + missing, spikeforge};
+        // An empty SPIKEFORGE_CXX is not set: CXX names the compiler.
+        std::vector<std::string> arguments{"SPIKEFORGE_CXX=", "CXX=" + missing, spikeforge};
         arguments.insert(arguments.end(), command.begin(), command.end());
         arguments.insert(arguments.end(), {"--native-code", "always"});
         const auto [status, output] = run_to_end("/usr/bin/env", arguments);

@@ -48,7 +48,8 @@ struct native_outcome {
 // A loaded library of compiled programs; kept alive by every core that runs one of them.
 class native_library {
 public:
-    // Compiles `source` with the system's compiler (CXX, else c++ on PATH) and loads it; throws
+    // Compiles `source` with the system's compiler (compiler_command(); flags -O2 -march=native,
+    // or SPIKEFORGE_CXXFLAGS) and loads it; throws
     // native_code_error naming the compiler and quoting its message when it cannot.
     explicit native_library(const std::string& source);
     ~native_library();
@@ -62,7 +63,8 @@ private:
     void* handle_ = nullptr;
 };
 
-// The compiler a native_library would call: CXX when set, else "c++"; and whether it is there
+// The compiler a native_library would call: SPIKEFORGE_CXX or CXX when set, else "c++"; and
+// whether it is there
 // (an executable file, found on PATH when the name has no slash).
 std::string compiler_command();
 bool compiler_found();
