@@ -6,7 +6,8 @@
   (b) simulation: Vogels-Abbott CUBA (4000 LIF, p = 0.02, dt 0.1 ms) with `spikeforge simulate`,
       beside Brian2 cpp_standalone (the peer script brian2_bench.py) run in the same invocation.
   (c) kernel: the same CUBA network through `spikeforge simulate --backend fixed --board spinn5`
-      (the firmware kernel, every core on one host thread): neuron updates and synaptic events per
+      (the firmware kernel, every core on one host thread), and again with --native-code always
+      (the programs compiled to machine code for the run): neuron updates and synaptic events per
       second beside Brian2 cpp_standalone, in the same invocation.
   (d) mapping: random, distance-dependent and cortical-microcircuit networks up to 0.3 billion
       synapses mapped onto spinn5 (bench_mapping.py), beside Brian2 building the same networks.
@@ -315,9 +316,11 @@ def parse_program_length(report):
     return sum(n * k for n, k in groups) / total, groups
 
 
-def run_kernel_cuba(opts, sf, scratch, bio, network, board):
+def run_kernel_cuba(opts, sf, scratch, bio, network, board, native='never'):
+    """`native`: the --native-code choice (never: the kernel's op loop; always: the programs
+    compiled to machine code for the run)."""
     path, n_syn = network
-    res = dict(bio_s=bio, n_synapses=n_syn, board=board)
+    res = dict(bio_s=bio, n_synapses=n_syn, board=board, native_code=native)
     log(f'   spikeforge compile {os.path.relpath(path)} --board {board} ...')
     r = timed([sf, 'compile', path, '--board', board], timeout=opts.sim_timeout,
               mem_limit_bytes=opts.mem_limit_gib * GIB)
@@ -332,8 +335,9 @@ def run_kernel_cuba(opts, sf, scratch, bio, network, board):
     spikes_file = os.path.join(outdir, 'cuba.spikes')
     if os.path.exists(spikes_file):
         os.remove(spikes_file)
-    log(f'   spikeforge simulate --backend fixed --board {board} {os.path.relpath(path)} ...')
-    r = timed([sf, 'simulate', '--backend', 'fixed', '--board', board, path, '-o', outdir, '--threads', '1'],
+    log(f'   spikeforge simulate --backend fixed --board {board} --native-code {native} {os.path.relpath(path)} ...')
+    r = timed([sf, 'simulate', '--backend', 'fixed', '--board', board, path, '-o', outdir, '--threads', '1',
+               '--native-code', native],
               timeout=opts.sim_timeout, mem_limit_bytes=opts.mem_limit_gib * GIB)
     res.update(wall_s=r['wall_s'], peak_rss_kib=r['peak_rss_kib'], rc=r['rc'], timed_out=r['timed_out'])
     s = parse_fixed_summary(r['stdout'])
@@ -342,6 +346,9 @@ def run_kernel_cuba(opts, sf, scratch, bio, network, board):
                        else f'failed (exit {r["rc"]}): {r["program_stderr"][-300:]}')
         return res
     res.update(s)
+    n = re.search(r'neuron programs: native code \((\d+) programs?, compiled in (\S+) s\)', r['stdout'])
+    if n:
+        res.update(native_programs=int(n.group(1)), native_compile_s=float(n.group(2)))
     if r['rc'] != 0:  # exit 1 after program faults; the figures are still reported
         res['note'] = f'exit {r["rc"]}: {r["program_stderr"][-300:]}'
     elif r['program_stderr']:
@@ -369,6 +376,10 @@ def bench_kernel(opts, sf, scratch, results):
     results['kernel_spikeforge'] = kr
     if 'note' in kr:
         log('   spikeforge (fixed): ' + kr['note'])
+    kn = run_kernel_cuba(opts, sf, scratch, bio, network, board, native='always')
+    results['kernel_native'] = kn
+    if 'note' in kn:
+        log('   spikeforge (fixed, native code): ' + kn['note'])
     # The float backend and Brian2 on the same network: taken from (b) when it ran in this
     # invocation for the same biological time, otherwise run here.
     fl = results.get('cuba_spikeforge')
@@ -413,6 +424,16 @@ def bench_kernel(opts, sf, scratch, results):
         ['loop time (ours: run; Brian2: sim_loop_s)', k('run_s', unit=' s'), b('sim_loop_s', unit=' s')],
         ['  of which neuron updates / spike delivery',
          f'{fmt_s(kr["update_s"])} s / {fmt_s(kr["delivery_s"])} s' if ok else '—', '(not split)'],
+        ['loop time with --native-code always (neuron updates; compiling the programs)',
+         (f'{fmt_s(kn["run_s"])} s ({fmt_s(kn["update_s"])} s; '
+          f'{fmt_s(kn["native_compile_s"]) if "native_compile_s" in kn else "—"} s)') if 'run_s' in kn else '—',
+         b('sim_loop_s', unit=' s')],
+        ['neuron updates / s with native code (over neuron-update time)',
+         mega(kn['neuron_updates'] / kn['update_s']) if kn.get('update_s') else '—',
+         mega(b_updates) if b_updates else '—'],
+        ['same spikes with native code as with the kernel',
+         ('yes' if kn.get('spikes') == kr.get('spikes') and kn.get('spike_file_lines') == kr.get('spike_file_lines')
+          else 'NO') if 'run_s' in kn and ok else '—', ''],
         ['neuron updates / s (ours: over neuron-update time; Brian2: over loop)',
          k('updates_per_s', mega), mega(b_updates) if b_updates else '—'],
         ['synaptic events / s over spike-delivery time (kernel synaptic rate)',

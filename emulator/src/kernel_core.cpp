@@ -10,6 +10,17 @@ kernel_core::kernel_core(const firmware::image::core_view& section) {
     const firmware::core_config config = firmware::config_of(section, tables);
     arena_.assign(std::max<std::size_t>(1, firmware::words_needed(config)), 0);
     status_ = kernel_.init(config, arena_.data(), arena_.size());
+    if (status_ == firmware::init_status::ok) {
+        program_ = program_of(config);
+    }
+}
+
+bool kernel_core::use_native(firmware::native_step code, std::shared_ptr<const void> library) {
+    if (!kernel_.use_native(code)) {
+        return false;
+    }
+    library_ = std::move(library);
+    return true;
 }
 
 std::size_t kernel_core::step(std::uint16_t* spiked, std::size_t capacity) {

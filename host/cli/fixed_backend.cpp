@@ -140,8 +140,12 @@ std::vector<core_source> split_into_cores(const lems::ir::network& net,
 
 // The quantiser sized every core within the kernel's limits: a core that refuses its
 // configuration is a bug, not the user's model.
-std::vector<std::unique_ptr<emulator::neuron_core>> start_cores(std::vector<core_source>& sources) {
+std::vector<std::unique_ptr<emulator::neuron_core>> start_cores(std::vector<core_source>& sources,
+                                                                std::int64_t steps,
+                                                                const fixed_run_options& options,
+                                                                emulator::native_outcome& native) {
     std::vector<std::unique_ptr<emulator::neuron_core>> cores;
+    std::vector<emulator::kernel_core*> kernels;
     for (std::size_t c = 0; c < sources.size(); ++c) {
         auto core = std::make_unique<emulator::kernel_core>(sources[c].view());
         if (core->status() != firmware::init_status::ok) {
@@ -149,8 +153,11 @@ std::vector<std::unique_ptr<emulator::neuron_core>> start_cores(std::vector<core
                                        ") starts: " + firmware::describe(core->status());
             firmware::assertion_failed(__FILE__, __LINE__, broken.c_str());
         }
+        kernels.push_back(core.get());
         cores.push_back(std::move(core));
     }
+    native = emulator::attach_native_code(
+        kernels, options.native, static_cast<std::uint64_t>(std::max<std::int64_t>(0, steps)));
     return cores;
 }
 
@@ -349,8 +356,8 @@ fixed_run_summary run_fixed(const lems::model& model, const mapper::board& board
     placement where;
     std::vector<core_source> sources = split_into_cores(net, compiled, board, where);
     const std::unique_ptr<emulator::fan_out> wiring = wire(net, compiled, where);
-    emulator::lockstep_board cores(start_cores(sources), *wiring, options.threads,
-                                   options.side_by_side);
+    emulator::lockstep_board cores(start_cores(sources, net.steps, options, summary.native_code),
+                                   *wiring, options.threads, options.side_by_side);
     recorders recording(net, compiled, where);
     summary.compile_seconds = std::chrono::duration<double>(clock::now() - compile_start).count();
 

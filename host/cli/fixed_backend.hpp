@@ -7,6 +7,7 @@
 #include <vector>
 
 #include <sf/emulator/lockstep_board.hpp>
+#include <sf/emulator/native_code.hpp>
 #include <sf/lems/model.hpp>
 #include <sf/lems/progress.hpp>
 #include <sf/lems/recordings.hpp>
@@ -27,6 +28,8 @@ struct fixed_run_options {
     bool step_times = false;
     // Told of each phase and of the steps run, every lems::progress_interval_steps.
     lems::progress_callback progress;
+    // Whether the cores run their programs as machine code compiled for the run.
+    emulator::native_choice native = emulator::native_choice::automatic;
 };
 
 struct fixed_run_summary {
@@ -46,7 +49,8 @@ struct fixed_run_summary {
     std::string first_fault; // empty when none
     // Per population with any: "label: N saturated results, M input overflows".
     std::vector<std::string> trouble;
-    double compile_seconds = 0.0;
+    double compile_seconds = 0.0; // including native_code.compile_seconds
+    emulator::native_outcome native_code;
     double run_seconds = 0.0;
     double update_seconds = 0.0;   // of run_seconds: the cores running their programs
     double delivery_seconds = 0.0; // of run_seconds: spikes delivered into ring buffers
@@ -57,7 +61,8 @@ struct fixed_run_summary {
 };
 
 // Flattens, compiles and runs the model's Simulation; output paths are relative to
-// options.output_dir. Throws the errors of flattening and compiling.
+// options.output_dir. Throws the errors of flattening and compiling, and
+// emulator::native_code_error when native code is always wanted and cannot be had.
 fixed_run_summary run_fixed(const lems::model& model, const mapper::board& board,
                             const fixed_run_options& options);
 

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include <sf/emulator/functional.hpp>
+#include <sf/emulator/native_code.hpp>
 #include <sf/firmware/image.hpp>
 #include <sf/lems/flatten.hpp>
 #include <sf/lems/recordings.hpp>
@@ -104,10 +105,19 @@ emulator::board_maker maker_of(const timed_run* timed, std::size_t threads,
 
 int run_emulator(const std::vector<std::uint32_t>& words, const std::string& name,
                  const fs::path& out_dir, const timed_run* timed, std::size_t threads,
-                 const std::string& report_file, const lems::progress_callback& progress) {
+                 const image_job& job) {
     using clock = std::chrono::steady_clock;
+    const std::string& report_file = job.report_file;
+    const lems::progress_callback& progress = job.options.progress;
     timed_target_made made;
-    emulator::functional_emulator board(words.data(), words.size(), maker_of(timed, threads, made));
+    emulator::board_maker make = maker_of(timed, threads, made);
+    emulator::native_outcome native;
+    if (timed == nullptr) { // only the functional target's cores are kernels
+        emulator::native_choice choice = emulator::native_choice::automatic;
+        emulator::read_native_choice(job.native_code, choice);
+        make = emulator::with_native_code(std::move(make), choice, native);
+    }
+    emulator::functional_emulator board(words.data(), words.size(), std::move(make));
     if (!board.ready()) {
         std::cerr << "spikeforge run: " << name << ": " << board.problem() << "\n";
         return exit_bad_input;
@@ -141,6 +151,10 @@ int run_emulator(const std::vector<std::uint32_t>& words, const std::string& nam
               : timed != nullptr ? "Verilated RTL"
                                  : "functional emulator",
               facts.seconds, facts.threads, facts.written);
+    if (timed == nullptr) {
+        facts.native_code = native;
+        std::cout << "neuron programs: " << native.describe() << "\n";
+    }
     if (timed_model) {
         facts.timing = made.board->report();
         emulator::write_report(std::cout, *facts.timing);
@@ -332,6 +346,12 @@ int run_command(const std::string& input, const std::string& target, const std::
     if (wrong.empty()) {
         wrong = check_report(job.report_file, remote.url, timed);
     }
+    if (wrong.empty() && job.native_code == "always" &&
+        (target != "functional" || !remote.url.empty())) {
+        wrong = "--native-code always compiles the functional target's neuron programs in this "
+                "process: it does not go with " +
+                (remote.url.empty() ? "--target " + target : std::string("--url"));
+    }
     if (!wrong.empty()) {
         std::cerr << "spikeforge run: " << wrong << "\n";
         return exit_bad_input;
@@ -363,8 +383,7 @@ int run_command(const std::string& input, const std::string& target, const std::
     if (ranks != nullptr) {
         return run_on_ranks(words, input, folder, threads.threads, job.report_file, *ranks);
     }
-    return run_emulator(words, input, folder, how, threads.threads, job.report_file,
-                        job.options.progress);
+    return run_emulator(words, input, folder, how, threads.threads, job);
 }
 
 } // namespace sf::cli

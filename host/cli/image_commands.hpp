@@ -21,6 +21,7 @@ struct image_job {
     std::string board = "spinn5";
     bool board_given = false; // --board was on the command line, not the default
     std::string report_file;  // --report: the JSON report to write (docs/reports.md), or empty
+    std::string native_code = "auto"; // --native-code: auto, always or never (functional target)
     mapper::map_options options;
 };
 

@@ -10,6 +10,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <sf/emulator/native_code.hpp>
 #include <sf/firmware/assert.hpp>
 #include <sf/lems/flatten.hpp>
 #include <sf/lems/loader.hpp>
@@ -176,7 +177,7 @@ struct compile_arguments {
 
 int run_fixed(const sf::lems::model& model, const std::string& out_dir,
               const compile_arguments& compile, std::size_t threads, bool step_times,
-              const sf::lems::progress_callback& progress) {
+              const sf::lems::progress_callback& progress, sf::emulator::native_choice native) {
     const sf::mapper::board board = sf::mapper::find_board(compile.board);
     sf::cli::fixed_run_options options;
     options.output_dir = out_dir;
@@ -184,6 +185,7 @@ int run_fixed(const sf::lems::model& model, const std::string& out_dir,
     options.threads = threads;
     options.step_times = step_times;
     options.progress = progress;
+    options.native = native;
     const sf::cli::fixed_run_summary s = sf::cli::run_fixed(model, board, options);
     const auto written = sf::lems::write_recordings(s.traces, s.events);
     for (const auto& group : s.report.groups) {
@@ -202,8 +204,9 @@ int run_fixed(const sf::lems::model& model, const std::string& out_dir,
               << "compile " << s.compile_seconds << " s, run " << s.run_seconds
               << " s (neuron updates " << s.update_seconds << " s, spike delivery "
               << s.delivery_seconds << " s) on " << s.threads
-              << (s.threads == 1 ? " thread\n" : " threads\n") << "saturated results "
-              << s.saturations << ", input overflows " << s.input_overflows
+              << (s.threads == 1 ? " thread\n" : " threads\n")
+              << "neuron programs: " << s.native_code.describe() << "\n"
+              << "saturated results " << s.saturations << ", input overflows " << s.input_overflows
               << ", dropped synaptic words " << s.dropped_words << ", program faults "
               << s.program_faults << ", words held for long delays " << s.held_words << "\n";
     for (const auto& line : s.trouble) {
@@ -282,7 +285,10 @@ int run_simulate(const model_arguments& args, const std::string& out_dir,
         return exit_bad_input;
     }
     if (backend == "fixed") {
-        return run_fixed(model, out_dir, compile, threads.threads, step_times, progress.callback());
+        sf::emulator::native_choice native = sf::emulator::native_choice::automatic;
+        sf::emulator::read_native_choice(choices.native, native);
+        return run_fixed(model, out_dir, compile, threads.threads, step_times, progress.callback(),
+                         native);
     }
     using sf::lems::simulation_options;
     simulation_options options;
@@ -411,6 +417,7 @@ struct commands {
     std::string run_threads;
     std::string run_report;
     bool run_quiet = false;
+    std::string run_native = "auto";
     CLI::App* run = nullptr;
 
     sf::cli::serve_options serve_args;
@@ -503,8 +510,9 @@ struct commands {
         simulate
             ->add_option(
                 "--native-code", simulate_with.native,
-                "auto: compile population groups with the system C++ compiler when the run "
-                "is long enough; always; never")
+                "auto: compile population groups (--backend float) or the cores' neuron "
+                "programs (--backend fixed) with the system C++ compiler when the run is long "
+                "enough; always; never")
             ->check(CLI::IsMember({"auto", "always", "never"}))
             ->capture_default_str();
         simulate->add_option("--threads", simulate_with.threads_text,
@@ -567,6 +575,12 @@ struct commands {
                         "same on any number (default: this machine's hardware threads, " +
                             std::to_string(sf::cli::machine_threads()) +
                             "; under mpirun, shared among the ranks on this machine)");
+        run->add_option("--native-code", run_native,
+                        "with --target functional: auto: run the cores' neuron programs as machine "
+                        "code from the system C++ compiler when the run is long enough; always; "
+                        "never (the firmware kernel's op loop)")
+            ->check(CLI::IsMember({"auto", "always", "never"}))
+            ->capture_default_str();
         run_args.add_to(*run);
         add_report_option(*run, run_report, "the run's counters and the files it wrote");
         run_includes.add_search_options_to(*run);
@@ -650,6 +664,7 @@ struct commands {
             sf::cli::image_job job = job_of(run_args, run_includes);
             job.board_given = run->count("--board") > 0;
             job.report_file = run_report;
+            job.native_code = run_native;
             sf::cli::thread_count threads;
             const std::string wrong =
                 sf::cli::read_thread_count(run_threads, run->count("--threads") > 0, threads);
@@ -731,6 +746,9 @@ int reporting_errors(Job&& job) {
         return exit_bad_input;
     } catch (const sf::mapper::image_file_error& e) {
         std::cerr << "spikeforge: " << e.what() << "\n";
+        return exit_bad_input;
+    } catch (const sf::emulator::native_code_error& e) {
+        std::cerr << "spikeforge: --native-code always: " << e.what() << "\n";
         return exit_bad_input;
     } catch (const sf::error& e) {
         std::cerr << "spikeforge: " << e.what() << "\n";

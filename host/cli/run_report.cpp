@@ -86,6 +86,20 @@ json ranks_json(const rank_facts& r) {
             {"spikes_kept_in_rank_percent", r.kept_percent}};
 }
 
+// What ran the neuron programs; null for a target that runs no kernels.
+json native_code_json(const std::optional<emulator::native_outcome>& native) {
+    if (!native) {
+        return nullptr;
+    }
+    return {{"used", native->compiled},
+            {"programs", native->programs},
+            {"native_cores", native->native_cores},
+            {"kernel_cores", native->kernel_cores},
+            {"faulting_cores", native->faulting_cores},
+            {"compile_seconds", native->compile_seconds},
+            {"why_kernel", native->why_kernel}};
+}
+
 } // namespace
 
 json run_report_json(const emulator::functional_emulator& board, const run_facts& run) {
@@ -107,6 +121,7 @@ json run_report_json(const emulator::functional_emulator& board, const run_facts
             {"routers", routers_json(c)},
             {"held_rows", c.held_rows},
             {"first_fault", fault_json(board)},
+            {"native_code", native_code_json(run.native_code)},
             {"timing", run.timing ? timing_json(*run.timing, run.real_time_verdict) : json()},
             {"mpi", run.ranks ? ranks_json(*run.ranks) : json()},
             {"files_written", files}};

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include <sf/emulator/functional.hpp>
+#include <sf/emulator/native_code.hpp>
 #include <sf/emulator/timed_board.hpp>
 
 // `spikeforge run --report`: the run's counters and the files it wrote, as JSON
@@ -37,6 +38,8 @@ struct run_facts {
     std::optional<emulator::timing_report> timing; // the systemc target's
     std::string real_time_verdict;                 // with --real-time-check
     std::optional<rank_facts> ranks;               // a run over MPI ranks
+    // The functional target's neuron programs: native code or the kernel, and why.
+    std::optional<emulator::native_outcome> native_code;
 };
 
 nlohmann::ordered_json run_report_json(const emulator::functional_emulator& board,

@@ -1,8 +1,10 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
+#include <sf/emulator/native_program.hpp>
 #include <sf/emulator/neuron_core.hpp>
 #include <sf/firmware/image_views.hpp>
 #include <sf/firmware/kernel.hpp>
@@ -29,9 +31,17 @@ public:
 
     const firmware::kernel& kernel() const { return kernel_; }
 
+    // The program as the kernel runs it, for compiling to machine code (native_code.hpp).
+    const native_program& program() const { return program_; }
+    // Runs `code` in place of the kernel's op loop, keeping `library` loaded while it does; false
+    // (and nothing changed) when the kernel refuses it (a program that may fault).
+    bool use_native(firmware::native_step code, std::shared_ptr<const void> library);
+
 private:
     std::vector<std::uint32_t> arena_;
     firmware::kernel kernel_;
+    native_program program_;
+    std::shared_ptr<const void> library_;
     firmware::init_status status_ = firmware::init_status::ok;
 };
 

@@ -8,6 +8,7 @@
 #include <sf/firmware/interpreter.hpp>
 #include <sf/firmware/kernel_ops.hpp>
 #include <sf/firmware/lanes.hpp>
+#include <sf/firmware/native_step.hpp>
 #include <sf/firmware/random.hpp>
 #include <sf/firmware/synapse.hpp>
 
@@ -146,6 +147,12 @@ public:
         program_length_ = config.program_length;
         zero_registers_ = program.zero_registers;
         zero_predicates_ = program.zero_predicates;
+        may_fault_ = false;
+        for (std::size_t k = 0; k < op_count_; ++k) {
+            may_fault_ |=
+                detail::unpack(ops_ + detail::op_words * k).kind == detail::op_kind::fault;
+        }
+        native_ = nullptr;
         state_ = values + at.state;
         ring_ = values + at.ring;
         registers_ = values + at.registers;
@@ -219,16 +226,43 @@ public:
             return 0;
         }
         ++step_;
-        std::int32_t* const input = begin_step();
         step_tally tally;
-        for (std::size_t k = 0; k < op_count_; ++k) {
-            execute(detail::unpack(ops_ + detail::op_words * k), input, tally);
+        std::int32_t* input = nullptr;
+        if (native_ != nullptr) {
+            // Registers and predicates live in the native code: nothing to clear, and with no
+            // fault op no neuron is ever stopped.
+            input = ring_slot();
+            const native_frame frame{
+                state_, input, spikes_,      static_cast<std::uint32_t>(neurons_),
+                step_,  seed_, first_neuron_};
+            tally.saturations = native_(&frame);
+        } else {
+            input = begin_step();
+            for (std::size_t k = 0; k < op_count_; ++k) {
+                execute(detail::unpack(ops_ + detail::op_words * k), input, tally);
+            }
         }
         fill(input, slot_words_, 0);
         const std::size_t written = collect_spikes(spiked, capacity, tally);
         finish_step(tally, written);
         return written;
     }
+
+    // Whether some instruction of the program is one the core cannot serve (a fault op): such a
+    // program only runs on the kernel, which stops each neuron that reaches the fault.
+    bool may_fault() const { return may_fault_; }
+
+    // Runs the program through `code` instead of the op loop from the next step on (null: the op
+    // loop again). `code` must compute what the ops compute; it is refused (false) for a program
+    // that may fault or a kernel that is not ready.
+    bool use_native(native_step code) {
+        if (!ready_ || (may_fault_ && code != nullptr)) {
+            return false;
+        }
+        native_ = code;
+        return true;
+    }
+    bool runs_native() const { return native_ != nullptr; }
 
     // The number of the step computed last: 0 before the first step, which is 1.
     std::uint32_t step_number() const { return step_; }
@@ -287,6 +321,10 @@ private:
         if (any_fault_last_step_) {
             fill(alive_, n, -1);
         }
+        return ring_slot();
+    }
+
+    std::int32_t* ring_slot() const {
         return ring_ + (step_ & (static_cast<std::uint32_t>(delay_slots_) - 1)) * slot_words_;
     }
 
@@ -537,6 +575,8 @@ private:
     std::size_t program_length_ = 0;
     std::uint32_t zero_registers_ = 0;
     std::uint32_t zero_predicates_ = 0;
+    bool may_fault_ = false;
+    native_step native_ = nullptr;
     isa::lookup_table tables_[max_tables] = {};
     std::int32_t* state_ = nullptr;
     std::int32_t* ring_ = nullptr;
