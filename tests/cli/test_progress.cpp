@@ -20,14 +20,15 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The balanced example run for 3 s of model time, long enough that the line appears.
+// The balanced example run for 12 s of model time: over a second even on a fast machine, long
+// enough that the line (which waits half a second before it shows) appears.
 fs::path long_model(const sf_test::scratch& work) {
     std::string text = sf_test::read_file(fs::path(SF_EXAMPLES_DIR) /
                                           "balanced_network/LEMS_balanced_network.xml");
     const std::string length = "length=\"500ms\"";
     const auto at = text.find(length);
     REQUIRE(at != std::string::npos);
-    text.replace(at, length.size(), "length=\"3000ms\"");
+    text.replace(at, length.size(), "length=\"12000ms\"");
     const fs::path model = work / "long.xml";
     sf_test::write_text(model, text);
     return model;

@@ -76,7 +76,8 @@ TEST_CASE("simulate --backend fixed --native-code always writes the files of nev
     CHECK(files[0] == files[1]);
 }
 
-TEST_CASE("--native-code always without a compiler is refused, naming it", "[cli][native]") {
+TEST_CASE("run and simulate: --native-code always without a compiler is refused, naming it",
+          "[cli][native]") {
     scratch work;
     const fs::path image =
         sf_test::map_example(work, "balanced_network/LEMS_balanced_network.xml", "net.sfimg");

@@ -24,11 +24,12 @@ ranks() {
     shift
     "$mpirun" --allow-run-as-root --oversubscribe -np "$count" "$spikeforge" "$@"
 }
-# The JSON report without what may differ between runs: wall time, threads, files and "mpi".
+# The JSON report without what may differ between runs: wall time, threads, files, "mpi" and
+# "native_code" (how the programs ran, not what they computed).
 counters() {
     python3 -c 'import json, sys
 r = json.load(open(sys.argv[1]))
-for key in ("wall_seconds", "threads", "files_written", "mpi"):
+for key in ("wall_seconds", "threads", "files_written", "mpi", "native_code"):
     r.pop(key)
 print(json.dumps(r, sort_keys=True))' "$1"
 }
