@@ -6,11 +6,14 @@
 # coverage report), and a short libFuzzer run of every fuzz target.
 #
 # A function over the length limit fails the run; SF_LONG_FUNCTIONS_FATAL=0 makes it a warning.
-# SF_FUZZ_SECONDS sets each fuzz target's run (default 6; longer runs by hand find more).
+# SF_FUZZ_SECONDS sets each fuzz target's run (default 5; longer runs by hand find more).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs="$(nproc)"
-fuzz_seconds="${SF_FUZZ_SECONDS:-6}"
+# Tests wait on the processes, sockets and compilers they start: twice as many as there are cores
+# keep the cores busy.
+test_jobs=$((jobs * 2))
+fuzz_seconds="${SF_FUZZ_SECONDS:-5}"
 long_functions_fatal="${SF_LONG_FUNCTIONS_FATAL:-1}"
 
 # Each phase's wall time, printed as it ends, so that the suite's time stays in view.
@@ -43,7 +46,7 @@ phase_done "firmware cross-compiled"
 
 scripts/build.sh
 phase_done "Release build"
-ctest --test-dir build/release --output-on-failure -j"$jobs"
+ctest --test-dir build/release --output-on-failure -j"$test_jobs"
 phase_done "Release tests"
 
 # -O1 with line tables only: the sanitizers' usual setting, and half the compile time of -O2 -g.
@@ -61,13 +64,15 @@ phase_done "sanitizer build"
 rm -rf build/sanitize/rtl-coverage
 # Left to the Release run, which runs them in full: the four end-to-end runs of whole images on
 # the RTL (run --target rtl, --rtl-cores, serve --target rtl), which take minutes under the
-# sanitizers and check nothing the sanitized [rtl] tests of the harness do not, and the whole
-# conformance set through the network IR runner, whose code the other network IR tests run here.
+# sanitizers and check nothing the sanitized [rtl] tests of the harness do not; the whole
+# conformance set through the network IR runner, whose code the other network IR tests run here;
+# and the conformance set's native programs and population alignment, whose code the random
+# programs and the sparse networks run here.
 # The RTL's random programs run 150 here (400 in the Release run): enough for every coverage bin
 # many times over.
 SF_RTL_COVERAGE_DIR="$PWD/build/sanitize/rtl-coverage" SF_RTL_PROGRAMS=150 \
-    ctest --test-dir build/sanitize --output-on-failure -j"$jobs" \
-    -E "target rtl:|rtl-cores:|network IR: conformance examples run as flattened neurons"
+    ctest --test-dir build/sanitize --output-on-failure -j"$test_jobs" \
+    -E "target rtl:|rtl-cores:|network IR: conformance examples run as flattened neurons|native code records what the kernel records on|population alignment: the conformance examples"
 scripts/rtl_coverage.sh --report-only build/sanitize
 phase_done "sanitizer tests and RTL coverage"
 

@@ -1,9 +1,6 @@
 // The fixed backend's cores with their programs compiled to machine code against the kernel's op
 // loop, on every conformance example the backend runs: the same recordings, value for value, and
 // the same counters.
-#include <algorithm>
-#include <cstdio>
-#include <exception>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -50,43 +47,41 @@ void require_same(const sf::cli::fixed_run_summary& kernel,
     }
 }
 
-} // namespace
-
-TEST_CASE("fixed backend: native code records what the kernel records on the conformance examples",
-          "[conformance][fixed][native]") {
+// One example, kernel against native code.
+void compare_example(const char* example) {
     const auto corpus = sf::conformance::corpus_dir();
     if (!corpus) {
         FAIL(sf::conformance::corpus_missing());
     }
-    std::vector<fs::path> examples;
-    for (const auto& entry : fs::directory_iterator(*corpus / "derived")) {
-        const std::string name = entry.path().filename().string();
-        if (name.size() > 8 && name.substr(name.size() - 8) == ".ref.xml") {
-            examples.push_back(entry.path());
-        }
-    }
-    std::sort(examples.begin(), examples.end());
-    REQUIRE_FALSE(examples.empty());
-    std::size_t compared = 0;
-    for (const fs::path& file : examples) {
-        INFO(file.filename().string());
-        const sf::lems::model model = sf::lems::load_model({file});
-        sf::cli::fixed_run_summary kernel;
-        try {
-            kernel = run_with(model, native_choice::never);
-        } catch (const std::exception& e) {
-            // Models the fixed backend does not map (gap junctions, analog synapses...) are the
-            // fidelity tests' concern, not this one's.
-            WARN(file.filename().string() << " does not run on the cores: " << e.what());
-            continue;
-        }
-        const sf::cli::fixed_run_summary native = run_with(model, native_choice::always);
-        CHECK_FALSE(kernel.native_code.compiled);
-        REQUIRE(native.native_code.compiled);
-        require_same(kernel, native);
-        ++compared;
-    }
-    std::printf("native code: %zu of %zu conformance examples compared\n", compared,
-                examples.size());
-    CHECK(compared >= 7); // at least those the fidelity tests run
+    const fs::path file = *corpus / "derived" / (std::string(example) + ".ref.xml");
+    const sf::lems::model model = sf::lems::load_model({file});
+    const sf::cli::fixed_run_summary kernel = run_with(model, native_choice::never);
+    const sf::cli::fixed_run_summary native = run_with(model, native_choice::always);
+    CHECK_FALSE(kernel.native_code.compiled);
+    REQUIRE(native.native_code.compiled);
+    require_same(kernel, native);
 }
+
+} // namespace
+
+// One test per example (the examples the cores run; gap junctions and analog synapses they do
+// not), so that they run side by side.
+#define SF_NATIVE_EXAMPLE(example)                                                                 \
+    TEST_CASE("fixed backend: native code records what the kernel records on " example,            \
+              "[conformance][fixed][native]") {                                                    \
+        compare_example(example);                                                                  \
+    }
+
+SF_NATIVE_EXAMPLE("LEMS_NML2_Ex0_IaF")
+SF_NATIVE_EXAMPLE("LEMS_NML2_Ex2_Izh")
+SF_NATIVE_EXAMPLE("LEMS_NML2_Ex8_AdEx")
+SF_NATIVE_EXAMPLE("LEMS_NML2_Ex9_FN")
+SF_NATIVE_EXAMPLE("LEMS_NML2_Ex11_STDP")
+SF_NATIVE_EXAMPLE("LEMS_NML2_Ex12_Net2")
+SF_NATIVE_EXAMPLE("LEMS_NML2_Ex13_Instances")
+SF_NATIVE_EXAMPLE("LEMS_NML2_Ex14_PyNN")
+SF_NATIVE_EXAMPLE("LEMS_NML2_Ex16_Inputs")
+SF_NATIVE_EXAMPLE("LEMS_NML2_Ex21_CurrentBasedSynapses")
+SF_NATIVE_EXAMPLE("LEMS_NML2_Ex22_PinskyRinzelCA3")
+SF_NATIVE_EXAMPLE("LEMS_NML2_Ex23_Spiketimes")
+SF_NATIVE_EXAMPLE("LEMS_NML2_Ex27_MultiSynapses")
