@@ -10,9 +10,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 jobs="$(nproc)"
-# Tests wait on the processes, sockets and compilers they start: twice as many as there are cores
-# keep the cores busy.
-test_jobs=$((jobs * 2))
 fuzz_seconds="${SF_FUZZ_SECONDS:-5}"
 long_functions_fatal="${SF_LONG_FUNCTIONS_FATAL:-1}"
 
@@ -46,7 +43,7 @@ phase_done "firmware cross-compiled"
 
 scripts/build.sh
 phase_done "Release build"
-ctest --test-dir build/release --output-on-failure -j"$test_jobs"
+ctest --test-dir build/release --output-on-failure -j"$jobs"
 phase_done "Release tests"
 
 # -O1 with line tables only: the sanitizers' usual setting, and half the compile time of -O2 -g.
@@ -73,7 +70,7 @@ rm -rf build/sanitize/rtl-coverage
 # The RTL's random programs run 150 here (400 in the Release run): enough for every coverage bin
 # many times over.
 SF_RTL_COVERAGE_DIR="$PWD/build/sanitize/rtl-coverage" SF_RTL_PROGRAMS=150 \
-    ctest --test-dir build/sanitize --output-on-failure -j"$test_jobs" \
+    ctest --test-dir build/sanitize --output-on-failure -j"$jobs" \
     -E "target rtl:|rtl-cores:|network IR: conformance examples run as flattened neurons|native code records what the kernel records on|population alignment: the conformance examples|cli: simulate shows a progress line|cli: no progress line|native-code always writes the files of never|without a compiler is refused"
 scripts/rtl_coverage.sh --report-only build/sanitize
 phase_done "sanitizer tests and RTL coverage"
