@@ -56,6 +56,7 @@ from fidelity_common import (BOARD, DEFAULT_CORPUS, DEFAULT_RESULTS, DEFAULT_SPI
 
 GEN = os.path.join(HERE, 'gen_network.py')
 USER_DEFINED = os.path.join(REPO, 'examples', 'user_defined', 'LEMS_eif_user_defined.xml')
+CHAIN = os.path.join(REPO, 'examples', 'refractory_ties', 'LEMS_refractory_chain.xml')
 
 # The corpus examples in the order of the conformance table.
 EXAMPLES = ['Ex0_IaF', 'Ex2_Izh', 'Ex8_AdEx', 'Ex9_FN', 'Ex11_STDP', 'Ex12_Net2', 'Ex13_Instances',
@@ -611,6 +612,38 @@ def run_user_defined(sf, scratch):
     return entry
 
 
+# The chain's runs: label, backend, --time choice.
+CHAIN_RUNS = [('float', 'float', None), ('float, --time steps', 'float', 'steps'), ('fixed', 'fixed', None)]
+
+
+def run_chain(sf, scratch):
+    """A network of refractory cells that is not chaotic (examples/refractory_ties): its refractory
+    periods and synaptic delays all end on whole-step ties. The fixed backend and the float
+    simulator's default (accumulated) time against the float simulator keeping time as steps."""
+    if not os.path.isfile(CHAIN):
+        return None
+    info = model_info(CHAIN)
+    runs = {}
+    for label, backend, keeping in CHAIN_RUNS:
+        log(f'   refractory chain: {label} ...')
+        runs[label] = simulate(sf, CHAIN, os.path.join(scratch, 'chain', re.sub(r'\W+', '_', label)), backend,
+                               time=keeping)
+    entry = dict(example=os.path.relpath(CHAIN, REPO), runs={})
+    steps_run = runs['float, --time steps']
+    for label, r in runs.items():
+        row = dict(ok=r['ok'], message=r.get('message'), counters=r.get('counters'))
+        if r['ok'] and steps_run['ok']:
+            r['length'] = r['steps'] * r['dt']
+            trains = compare_outputs(r, lambda name: steps_run['files'].get(name), info)['trains']
+            rows = [t for t in trains if not t['duplicate']]
+            row.update(spikes=sum(t['ours'] for t in rows), cells=len(rows),
+                       within=within_one_step(trains),
+                       cells_off=sorted(t['select'] for t in rows if t['within_one'] < t['ref'] or t['diff']),
+                       max_err=max((t['max_err'] or 0 for t in rows), default=0))
+        entry['runs'][label] = row
+    return entry
+
+
 def cuba_spikes(path, dt):
     """(step, neuron) of every spike of a CUBA spike file."""
     spikes = []
@@ -635,10 +668,24 @@ def pearson(x, y):
 # float controls tell chaos from error: one with El moved by 1 nV (a few units of the cores' 2^-32 V
 # membrane word), one with other initial potentials (the Simulation's seed; same connections).
 CUBA_RUNS = [('float', 'float', 'euler', None),
+             ('float, --time steps', 'float', 'euler', None),
              ('fixed', 'fixed', 'euler', None),
              ('fixed, exact', 'fixed', 'exact', None),
              ('float, El + 1 nV', 'float', 'euler', ('El="-49mV"', 'El="-49.000001mV"')),
              ('float, other seed', 'float', 'euler', ('target="net" seed="1234"', 'target="net" seed="4321"'))]
+
+
+def cuba_against(r, base, dt):
+    """Run r against run base: rate error, per-neuron rate correlation, neurons with the same
+    count, the first spike in one and not the other, the share of base's spikes r has too."""
+    differ = sorted(r['spikes'] ^ base['spikes'])
+    early = [x for x in base['spikes'] if x[0] * dt < 0.1]
+    return dict(rate_error_pct=100.0 * (r['rate'] - base['rate']) / base['rate'],
+                correlation=pearson(r['counts'], base['counts']),
+                same_count=sum(1 for x, y in zip(r['counts'], base['counts']) if x == y),
+                first_difference=differ[0][0] * dt if differ else None,
+                same_early=sum(1 for x in early if x in r['spikes']) / len(early) if early else None,
+                same_all=len(r['spikes'] & base['spikes']) / len(base['spikes']) if base['spikes'] else None)
 
 
 def run_cuba(sf, scratch, bio=1.0):
@@ -659,7 +706,8 @@ def run_cuba(sf, scratch, bio=1.0):
             with open(model, 'w') as f:
                 f.write(text.replace(change[0], change[1]))
         log(f'   CUBA: {label} ...')
-        r = simulate(sf, model, os.path.join(scratch, 'cuba_' + re.sub(r'\W+', '_', label)), backend, integrator)
+        r = simulate(sf, model, os.path.join(scratch, 'cuba_' + re.sub(r'\W+', '_', label)), backend, integrator,
+                     time='steps' if '--time steps' in label else None)
         if r['ok']:
             spikes = cuba_spikes(r['files']['cuba.spikes'], dt)
             counts = [0] * n
@@ -672,14 +720,10 @@ def run_cuba(sf, scratch, bio=1.0):
     for label, r in res['runs'].items():
         if label == 'float' or not r['ok'] or not base['ok']:
             continue
-        r['rate_error_pct'] = 100.0 * (r['rate'] - base['rate']) / base['rate']
-        r['correlation'] = pearson(r['counts'], base['counts'])
-        r['same_count'] = sum(1 for x, y in zip(r['counts'], base['counts']) if x == y)
-        differ = sorted(r['spikes'] ^ base['spikes'])
-        r['first_difference'] = differ[0][0] * dt if differ else None
-        early = [x for x in base['spikes'] if x[0] * dt < 0.1]
-        r['same_early'] = sum(1 for x in early if x in r['spikes']) / len(early) if early else None
-        r['same_all'] = len(r['spikes'] & base['spikes']) / len(base['spikes']) if base['spikes'] else None
+        r.update(cuba_against(r, base, dt))
+    fixed, steps = res['runs'].get('fixed'), res['runs'].get('float, --time steps')
+    if fixed and steps and fixed['ok'] and steps['ok']:
+        res['fixed_vs_steps'] = cuba_against(fixed, steps, dt)
     compiled = run([sf, 'compile', path, '--board', BOARD, '--integrator', 'exact'])
     res['exact_notes'] = re.findall(r'^    \S.*: (exact for .*|forward Euler.*)$', compiled['stdout'], re.M)
     for r in res['runs'].values():
@@ -700,6 +744,7 @@ def measure(sf, corpus, scratch, only=None, cuba=True, command='bench/fidelity.p
     data = dict(machine=mi, commit=commit, dirty=dirty, command=command)
     data['corpus'] = run_corpus(sf, corpus, scratch, only)
     data['user'] = run_user_defined(sf, scratch)
+    data['chain'] = run_chain(sf, scratch)
     data['cuba'] = run_cuba(sf, scratch) if cuba else None
     data['wall_s'] = time.monotonic() - start
     return data

@@ -346,7 +346,9 @@ fixed_run_summary run_fixed(const lems::model& model, const mapper::board& board
     lems::report_progress(options.progress, "flattening");
     const lems::ir::network net = lems::flatten(model, flat);
     lems::report_progress(options.progress, "quantising");
-    mapper::compiled_network compiled = mapper::quantise(net, board, options.quantise);
+    mapper::quantise_options quantising = options.quantise;
+    quantising.progress = options.progress;
+    mapper::compiled_network compiled = mapper::quantise(net, board, quantising);
 
     fixed_run_summary summary;
     summary.simulation = net.simulation;

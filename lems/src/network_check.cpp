@@ -58,7 +58,9 @@ cell_path parse_cell_path(const std::string& text) {
 
 struct population_info {
     const component* comp = nullptr;
-    std::optional<std::size_t> size; // known for a population with a valid size
+    std::optional<std::size_t> size;       // known for a population with a valid size, or a list
+    bool is_list = false;                  // a populationList: its cells are its <instance>s
+    std::vector<std::size_t> instance_ids; // of a populationList, as written
 };
 
 // One network's populations, and the checks of the elements that address them.
@@ -75,6 +77,9 @@ public:
     }
 
     void run() {
+        for (const std::string& id : population_order_) {
+            check_list_size(populations_.at(id));
+        }
         for (const auto& child : network_.children) {
             const component& item = *child;
             if (is_a(item, "projection")) {
@@ -93,6 +98,9 @@ private:
     static population_info describe(const component& population) {
         population_info info;
         info.comp = &population;
+        if (is_a(population, "populationList")) {
+            return describe_list(info, population);
+        }
         if (!is_a(population, "population")) {
             return info;
         }
@@ -102,6 +110,47 @@ private:
             info.size = static_cast<std::size_t>(size->second);
         }
         return info;
+    }
+
+    // A cell of a list is addressed by its instance id ("pop/7/cell") or its place ("pop[2]").
+    static population_info describe_list(population_info info, const component& list) {
+        info.is_list = true;
+        info.size = 0;
+        for (const auto& child : list.children) {
+            if (is_a(*child, "instance")) {
+                ++*info.size;
+                if (all_digits(child->id)) {
+                    info.instance_ids.push_back(static_cast<std::size_t>(std::stoull(child->id)));
+                }
+            }
+        }
+        return info;
+    }
+
+    // A list's size attribute is only a note, but one that disagrees with the list is a defect.
+    void check_list_size(const population_info& population) {
+        const std::string* size = population.is_list ? text_of(*population.comp, "size") : nullptr;
+        if (size == nullptr || (all_digits(*size) && std::stoull(*size) == *population.size)) {
+            return;
+        }
+        report(*population.comp,
+               "size=\"" + *size + "\" does not match the list: it" + cells_of_list(population));
+    }
+
+    static std::string cells_of_list(const population_info& population) {
+        const std::size_t size = *population.size;
+        if (size == 0) {
+            return " lists no instances";
+        }
+        std::string ids;
+        for (std::size_t k = 0; k < population.instance_ids.size() && k < 8; ++k) {
+            ids += (k == 0 ? "" : ", ") + std::to_string(population.instance_ids[k]);
+        }
+        if (population.instance_ids.size() > 8) {
+            ids += ", …";
+        }
+        return " lists " + std::to_string(size) + (size == 1 ? " instance" : " instances") +
+               (ids.empty() ? "" : " (ids " + ids + ")");
     }
 
     void report(const component& c, const std::string& message) {
@@ -157,16 +206,19 @@ private:
 
     void check_index(const component& c, const std::string& what, std::size_t index,
                      const population_info& population) {
-        if (!population.size || index < *population.size) {
+        const auto& ids = population.instance_ids;
+        if (!population.size || index < *population.size ||
+            std::find(ids.begin(), ids.end(), index) != ids.end()) {
             return;
         }
         const std::size_t size = *population.size;
+        const std::string cells =
+            population.is_list ? cells_of_list(population)
+            : size == 0        ? " has no cells"
+                               : " has " + std::to_string(size) +
+                              (size == 1 ? " cell, 0" : " cells, 0.." + std::to_string(size - 1));
         report(c, what + ": cell " + std::to_string(index) + " is out of range: population " +
-                      population.comp->id + cell_component(population) +
-                      (size == 0 ? " has no cells"
-                                 : " has " + std::to_string(size) +
-                                       (size == 1 ? " cell, 0"
-                                                  : " cells, 0.." + std::to_string(size - 1))));
+                      population.comp->id + cell_component(population) + cells);
     }
 
     // A member holding a cell path; `expected` is the population it must lie in, when known.

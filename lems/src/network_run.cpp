@@ -7,6 +7,8 @@
 
 #include "engine/java_random.hpp"
 #include "engine/lems_functions.hpp"
+#include "engine/tie_tolerance.hpp"
+#include "network_ties.hpp"
 
 namespace sf::lems::ir {
 
@@ -90,6 +92,9 @@ public:
             return options_.reference_timing ? reference_stream_.next_double() : unit_(generator_);
         };
         result_.steps = steps_;
+        if (options.step_times && options.statements == nullptr) {
+            tied_steps_ = tied_steps(net);
+        }
         lay_out_values();
         accumulate_times();
         index_connections();
@@ -124,6 +129,9 @@ public:
                 }
             }
             record_row(t_);
+            if (static_cast<std::uint64_t>(step) % progress_interval_steps == 0) {
+                report_how_far(step, work + per_step);
+            }
             if (options_.max_work > 0.0) {
                 work += per_step;
                 if (step >= options_.min_steps &&
@@ -138,6 +146,24 @@ public:
     }
 
 private:
+    void report_how_far(std::int64_t step, double work) const {
+        if (!options_.progress) {
+            return;
+        }
+        if (options_.max_work <= 0.0) {
+            report_progress(options_.progress, options_.progress_phase,
+                            static_cast<std::uint64_t>(step), static_cast<std::uint64_t>(steps_),
+                            "steps");
+            return;
+        }
+        const double by_work =
+            (work + event_work * static_cast<double>(result_.events_delivered)) / options_.max_work;
+        const double by_steps = static_cast<double>(step) / static_cast<double>(steps_);
+        const double share = std::min(1.0, std::max(by_work, by_steps));
+        report_progress(options_.progress, options_.progress_phase,
+                        static_cast<std::uint64_t>(share * 1000.0), 1000);
+    }
+
     // The work a step costs, for options.max_work: a unit per expression node and statement of
     // every neuron, and event_work units per delivered event (a scattered write).
     static constexpr double event_work = 4.0;
@@ -145,7 +171,10 @@ private:
     using connection_at = std::pair<std::uint32_t, std::uint32_t>; // (projection, index)
 
     const std::vector<statement>& step_of(std::size_t g) const {
-        return options_.statements != nullptr ? (*options_.statements)[g] : net_.groups[g].step;
+        if (options_.statements != nullptr) {
+            return (*options_.statements)[g];
+        }
+        return tied_steps_.empty() ? net_.groups[g].step : tied_steps_[g];
     }
 
     std::int64_t steps_of(double delay) const {
@@ -400,8 +429,12 @@ private:
                   channel] += payload;
     }
 
-    // The first step whose accumulated end time reaches `at_time`, searched from step + delay.
+    // The first step whose end time reaches `at_time` (within the tie tolerance when time is
+    // step x dt), searched from step + delay.
     std::int64_t reference_due(std::int64_t step, std::int64_t delay, double at_time) const {
+        if (options_.step_times) {
+            at_time -= engine::tie_tolerance * 2.0 * std::abs(at_time);
+        }
         std::int64_t due = step + delay;
         const auto known = static_cast<std::int64_t>(times_.size());
         while (due > step + 1 && due - 1 < known &&
@@ -418,6 +451,7 @@ private:
     const run_options& options_;
     const std::size_t groups_;
     const std::vector<projection>& projections_;
+    std::vector<std::vector<statement>> tied_steps_; // with step_times: comparisons tied
     const std::int64_t steps_;
     run_result result_;
 

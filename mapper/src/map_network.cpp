@@ -291,8 +291,11 @@ mapped_network map_network(const lems::ir::network& net, const board& asked,
     mapping_report& report = m.report;
     const lems::progress_callback& progress = options.progress;
     lems::report_progress(progress, "quantising");
-    m.compiled =
-        timed(report.quantise_seconds, [&] { return quantise(net, asked, options.quantise); });
+    quantise_options quantising = options.quantise;
+    if (!quantising.progress) {
+        quantising.progress = progress;
+    }
+    m.compiled = timed(report.quantise_seconds, [&] { return quantise(net, asked, quantising); });
 
     const int slots = ring_slots(asked.core);
     lems::report_progress(progress, "partitioning");

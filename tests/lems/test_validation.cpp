@@ -442,6 +442,27 @@ TEST_CASE("validation: a network element addressing no population or a cell out 
         chain = "network net > continuousProjection graded > continuousConnectionInstance 0";
         message = "postCell \"../three[3]\": cell 3 is out of range: population three";
     }
+    SECTION("connection into a population list, by an instance id it does not list") {
+        item = "        <population id=\"listed\" type=\"populationList\" component=\"iaf\" "
+               "size=\"2\">\n"
+               "            <instance id=\"0\"><location x=\"0\" y=\"0\" z=\"0\"/></instance>\n"
+               "            <instance id=\"1\"><location x=\"1\" y=\"0\" z=\"0\"/></instance>\n"
+               "        </population>\n" +
+               projection_with("../two[0]", "../listed/5/iaf", "two", "listed");
+        reported_at = "<connectionWD";
+        chain = "network net > projection proj > connectionWD 0";
+        message = "postCellId \"../listed/5/iaf\": cell 5 is out of range: population listed "
+                  "(component iaf) lists 2 instances (ids 0, 1)";
+    }
+    SECTION("population list whose size disagrees with its instances") {
+        item = "        <population id=\"listed\" type=\"populationList\" component=\"iaf\" "
+               "size=\"3\">\n"
+               "            <instance id=\"0\"><location x=\"0\" y=\"0\" z=\"0\"/></instance>\n"
+               "        </population>\n";
+        reported_at = "<population id=\"listed\"";
+        chain = "network net > population listed";
+        message = "size=\"3\" does not match the list: it lists 1 instance (ids 0)";
+    }
     SECTION("population naming no cell component") {
         item = "        <population id=\"four\" component=\"nocell\" size=\"4\"/>\n";
         reported_at = "<population id=\"four\"";

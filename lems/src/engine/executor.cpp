@@ -6,6 +6,7 @@
 
 #include "executor.hpp"
 #include "lems_functions.hpp"
+#include "tie_tolerance.hpp"
 
 namespace sf::lems::engine {
 namespace {
@@ -559,8 +560,9 @@ void executor::step(double t) {
         if (!std::is_sorted(due_.begin(), due_.end())) {
             std::sort(due_.begin(), due_.end());
         }
+        const double slack = tied_event_times_ ? tie_tolerance * 2.0 * std::abs(t) : 0.0;
         for (const queued_event& event : due_) {
-            if (event.time <= t) {
+            if (event.time <= t + slack) {
                 deliver(*event.target);
             } else {
                 buckets_[(step_index_ + 1) % buckets_.size()].push_back(event); // a step early

@@ -26,6 +26,10 @@ public:
     executor(runtime& rt, double dt, std::int64_t seed, event_sink sink);
 
     void initialize();
+    // Delivers a delayed event in the step whose time is within tie_tolerance of its due time,
+    // as exact arithmetic would, rather than leaving the tie to the rounding of the sum of a
+    // send time and a delay (for time kept as step number x dt).
+    void tie_event_times() { tied_event_times_ = true; }
     // Advances from the previous step to time t (the end of the step).
     void step(double t);
 
@@ -88,6 +92,7 @@ private:
     java_random random_;
     event_sink sink_;
     double time_ = 0.0; // the event clock: end time of the current step
+    bool tied_event_times_ = false;
     std::uint64_t sequence_ = 0;
     // Delayed events in a ring of buckets, one per step, placed at or before the step they are
     // due in; a bucket is sorted by due time (then sending order) and delivered at its step.

@@ -202,6 +202,9 @@ simulation_summary simulate(const model& m, const simulation_options& options) {
         const recorder_target& target = out.recorders[static_cast<std::size_t>(recorder)];
         out.event_files[target.file].events.emplace_back(time, target.id);
     });
+    if (options.time == simulation_options::time_keeping::steps) {
+        exec.tie_event_times();
+    }
     const auto steps = static_cast<std::int64_t>(std::llround(plan.length / plan.step));
     summary.steps = steps;
     summary.execution = choose_execution(rt, options, steps);

@@ -4,12 +4,9 @@
 #include <vector>
 
 #include "runtime.hpp"
+#include "tie_tolerance.hpp"
 
 namespace sf::lems::engine {
-
-// Values that differ by no more than this share of their magnitudes compare as equal once
-// comparisons are tied (tie_comparisons).
-constexpr double tie_tolerance = 1e-12;
 
 // Rewrites every comparison of every kind's expressions so that values within tie_tolerance of
 // each other compare as equal: a > b becomes a - b > tol (|a| + |b|), a >= b becomes

@@ -3,9 +3,11 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <string_view>
 #include <vector>
 
 #include <sf/lems/network_ir.hpp>
+#include <sf/lems/progress.hpp>
 #include <sf/lems/recordings.hpp>
 
 // The network IR run in double precision with the semantics of the neuron cores it is compiled
@@ -60,7 +62,9 @@ struct run_options {
     bool reference_timing = false;
     // The time of step k is k x dt (as a core counts steps) instead of the accumulated sum of
     // dt the reference simulator keeps; for `time` in expressions, recorded times and, with
-    // reference_timing, when delayed events fall due.
+    // reference_timing, when delayed events fall due. Comparisons and due times are then tied
+    // as the float simulator's `--time steps` ties them (values within a relative 1e-12 of each
+    // other are equal), unless `statements` replaces the groups' own.
     bool step_times = false;
     bool ranges = false;
     bool record = true;     // collect the network's traces and spikes
@@ -73,6 +77,10 @@ struct run_options {
     // Per group, the statements to run in place of the group's own step (the same variables and
     // the same input channel handlers, rewritten), or null for the groups' own.
     const std::vector<std::vector<statement>>* statements = nullptr;
+    // Told every progress_interval_steps steps how far the run has come, as `progress_phase`:
+    // in steps, or in thousandths of the way to max_work or the last step when max_work is set.
+    progress_callback progress;
+    std::string_view progress_phase = "running";
 };
 
 struct run_result {

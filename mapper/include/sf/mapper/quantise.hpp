@@ -5,6 +5,7 @@
 #include <vector>
 
 #include <sf/lems/network_ir.hpp>
+#include <sf/lems/progress.hpp>
 #include <sf/mapper/board.hpp>
 #include <sf/mapper/fixed_format.hpp>
 #include <sf/mapper/quantisation_report.hpp>
@@ -28,6 +29,8 @@ struct quantise_options {
     // Extra bits above the largest value seen: state variables and intermediates.
     int state_headroom_bits = 2;
     int value_headroom_bits = 1;
+    // Told how far the float run that measures the ranges has come.
+    lems::progress_callback progress;
 };
 
 // One lookup table as the core holds it (docs/isa.md): samples y[0 .. 2^log2_intervals] at
