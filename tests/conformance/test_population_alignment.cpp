@@ -167,7 +167,7 @@ TEST_CASE("population alignment: the conformance examples compute the same align
     }
 }
 
-TEST_CASE("population alignment: cells with inputs of their own are not given synapses",
+TEST_CASE("population alignment: inputs that differ in parameters alone share a program",
           "[conformance][alignment]") {
     sf::lems::test::temp_folder dir("sf_alignment_inputs");
     const fs::path file = dir.path() / "inputs.xml";
@@ -179,35 +179,49 @@ TEST_CASE("population alignment: cells with inputs of their own are not given sy
     <iafCell id="cell" C="1nF" thresh="-50mV" reset="-70mV" leakConductance="10nS" leakReversal="-70mV"/>
     <pulseGenerator id="weak" delay="0ms" duration="50ms" amplitude="0.3nA"/>
     <pulseGenerator id="strong" delay="0ms" duration="50ms" amplitude="0.6nA"/>
+    <sineGenerator id="wave" delay="0ms" phase="0" duration="50ms" amplitude="0.6nA" period="10ms"/>
     <expOneSynapse id="syn" gbase="2nS" erev="0mV" tauDecay="2ms"/>
     <network id="net">
-        <population id="pop" component="cell" size="3"/>
+        <population id="pop" component="cell" size="4"/>
         <projection id="p" presynapticPopulation="pop" postsynapticPopulation="pop" synapse="syn">
             <connection id="0" preCellId="../pop[0]" postCellId="../pop[1]"/>
         </projection>
         <explicitInput target="pop[0]" input="weak"/>
         <explicitInput target="pop[1]" input="strong"/>
         <explicitInput target="pop[2]" input="strong"/>
+        <explicitInput target="pop[3]" input="wave"/>
     </network>
     <Simulation id="sim" length="50ms" step="0.1ms" target="net">
         <EventOutputFile id="spikes" fileName="spikes.dat" format="TIME_ID">
             <EventSelection id="0" select="pop[0]" eventPort="spike"/>
+            <EventSelection id="1" select="pop[1]" eventPort="spike"/>
+            <EventSelection id="2" select="pop[2]" eventPort="spike"/>
         </EventOutputFile>
     </Simulation>
 </Lems>
 )";
     const sf::lems::model model = sf::lems::load_model({file});
     const auto aligned = flattened(model, true);
-    // pop[0] has an input of its own: a group alone, without the synapse only pop[1] receives;
-    // pop[1] and pop[2] share their input and so one program, pop[2] with the synapse at rest.
+    // pop[0..2] have pulse generators that differ in amplitude alone: one program, each cell with
+    // the synapse (at rest where nothing connects to it) and its amplitude a per-neuron constant.
+    // pop[3]'s input is of another type: a group alone, not given the synapse.
     REQUIRE(aligned.groups.size() == 2);
     for (const auto& group : aligned.groups) {
+        INFO(group.label);
         const bool has_synapse =
             std::any_of(group.variables.begin(), group.variables.end(),
                         [](const auto& v) { return v.name.find(":syn[") != std::string::npos; });
-        INFO(group.label);
-        CHECK(has_synapse == (group.members.size() == 2));
+        CHECK(has_synapse == (group.members.size() == 3));
+        const auto amplitude = std::find_if(group.variables.begin(), group.variables.end(),
+                                            [](const auto& v) { return v.member == "amplitude"; });
+        if (group.members.size() == 3) {
+            REQUIRE(amplitude != group.variables.end());
+            CHECK(amplitude->kind == sf::lems::ir::storage::neuron_constant);
+            CHECK(amplitude->initial == std::vector<double>{0.3e-9, 0.6e-9, 0.6e-9});
+        } else {
+            CHECK(amplitude == group.variables.end()); // one cell: the program's own constant
+        }
     }
-    CHECK(flattened(model, false).groups.size() == 3);
+    CHECK(flattened(model, false).groups.size() == 4);
     require_same_run(aligned, flattened(model, false));
 }

@@ -1,14 +1,17 @@
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <functional>
 #include <map>
 #include <set>
+#include <tuple>
 
 #include <sf/firmware/assert.hpp>
 #include <sf/lems/flatten.hpp>
 #include <sf/lems/network_run.hpp>
 
 #include "executor.hpp"
+#include "parameter_classes.hpp"
 #include "runtime_builder.hpp"
 #include "simulation_plan.hpp"
 
@@ -152,8 +155,13 @@ struct runtime_index {
     std::map<const instance*, int> neuron_of;    // instance -> index into neurons
     std::map<const instance*, int> position;     // instance -> position in its neuron's order
     std::vector<neuron_tree> neurons;
+    // Per kind id: kinds whose components differ in parameter values alone, in the same role of
+    // parents of one class, share a class (and cells made of them a program).
+    std::vector<int> kind_class;
 
-    explicit runtime_index(const engine::runtime& runtime) : rt(runtime), locator(runtime) {
+    // `by_class`: kinds of one class count as one (see kind_class); otherwise each is its own.
+    runtime_index(const engine::runtime& runtime, bool by_class) : rt(runtime), locator(runtime) {
+        classify_kinds(by_class);
         members.resize(rt.kinds.size());
         for (instance* inst : rt.graph->preorder()) {
             auto& list = members[static_cast<std::size_t>(inst->owner->id)];
@@ -170,6 +178,28 @@ struct runtime_index {
     }
 
 private:
+    void classify_kinds(bool by_class) {
+        if (!by_class) {
+            for (const auto& k : rt.kinds) {
+                kind_class.push_back(k->id);
+            }
+            return;
+        }
+        engine::parameter_classes classes;
+        std::map<std::tuple<const component*, std::string, int>, int> first_of_class;
+        for (const auto& k : rt.kinds) {
+            const int parent_class = k->parent != nullptr ? kind_class.at(k->parent->id) : -1;
+            const auto key =
+                std::make_tuple(classes.representative(k->comp), k->role, parent_class);
+            const auto [it, added] = first_of_class.emplace(key, k->id);
+            const kind& first = *rt.kinds[static_cast<std::size_t>(it->second)];
+            const bool same_layout = first.column_names == k->column_names &&
+                                     first.constant_columns == k->constant_columns;
+            kind_class.push_back(
+                !added && same_layout ? kind_class[static_cast<std::size_t>(first.id)] : k->id);
+        }
+    }
+
     // A neuron is an instance with dynamics none of whose ancestors has dynamics.
     void find_neurons(instance* inst) {
         if (inst->owner->has_dynamics) {
@@ -214,8 +244,10 @@ struct value_ref {
 // Translates the dynamics of one neuron's instances into statements of its group.
 class neuron_translator {
 public:
-    neuron_translator(const runtime_index& index, const neuron_tree& tree, ir::neuron_group& group)
-        : index_(index), tree_(tree), group_(group) {}
+    // `tree` is the group's first cell; `cells` all of them, alike in shape.
+    neuron_translator(const runtime_index& index, const neuron_tree& tree,
+                      std::vector<const neuron_tree*> cells, ir::neuron_group& group)
+        : index_(index), tree_(tree), cells_(std::move(cells)), group_(group) {}
 
     // Statements for the events of a step's input channels, then for every instance in order.
     void translate(const std::vector<std::pair<int, int>>& channels,
@@ -335,7 +367,10 @@ private:
     ir::expr load(int position, int column) {
         const kind& k = owner(position);
         if (k.constant_columns[static_cast<std::size_t>(column)]) {
-            return ir::expr::constant(k.columns[static_cast<std::size_t>(column)].front());
+            const double value = k.columns[static_cast<std::size_t>(column)].front();
+            return same_in_every_cell(position, column, value)
+                       ? ir::expr::constant(value)
+                       : ir::expr::variable(variable_for(position, column));
         }
         if (column == k.time_column) {
             ir::expr e;
@@ -755,8 +790,20 @@ private:
         return true;
     }
 
+    // Whether a constant column holds `value` in every cell of the group: cells whose parts differ
+    // in parameter values alone share the group, and a parameter that differs is a per-neuron
+    // constant instead of the program's.
+    bool same_in_every_cell(int position, int column, double value) const {
+        return std::all_of(cells_.begin(), cells_.end(), [&](const neuron_tree* cell) {
+            const instance* inst = cell->order[static_cast<std::size_t>(position)];
+            return inst->owner->columns[static_cast<std::size_t>(column)]
+                                       [static_cast<std::size_t>(inst->index)] == value;
+        });
+    }
+
     const runtime_index& index_;
     const neuron_tree& tree_;
+    std::vector<const neuron_tree*> cells_;
     ir::neuron_group& group_;
     std::map<std::pair<int, int>, int> columns_;
     std::map<int, int> regimes_;
@@ -775,9 +822,11 @@ std::vector<long long> shape_of(const runtime_index& index, const neuron_tree& t
             return;
         }
         if (place.owner->constant_columns[static_cast<std::size_t>(place.column)]) {
+            // A constant read from elsewhere is folded into the program: its value is shape.
+            long long bits = 0;
+            std::memcpy(&bits, cell, sizeof bits);
             key.push_back(-2);
-            key.push_back(place.owner->id);
-            key.push_back(place.column);
+            key.push_back(bits);
             return;
         }
         const instance* from = index.instance_at(*place.owner, place.member);
@@ -792,7 +841,7 @@ std::vector<long long> shape_of(const runtime_index& index, const neuron_tree& t
     };
     for (const instance* inst : tree.order) {
         const kind& k = *inst->owner;
-        key.push_back(k.id);
+        key.push_back(index.kind_class[static_cast<std::size_t>(k.id)]);
         const auto member = static_cast<std::size_t>(inst->index);
         for (const auto& r : k.requirements) {
             source(r.source[member].cell);
@@ -880,9 +929,11 @@ public:
         // The translators keep the groups they fill: made once net_.groups stops growing.
         translators_.reserve(plans_.size());
         for (std::size_t g = 0; g < plans_.size(); ++g) {
-            const neuron_tree& first =
-                index_.neurons[static_cast<std::size_t>(plans_[g].neurons.front())];
-            translators_.emplace_back(index_, first, net_.groups[g]);
+            std::vector<const neuron_tree*> cells;
+            for (int n : plans_[g].neurons) {
+                cells.push_back(&index_.neurons[static_cast<std::size_t>(n)]);
+            }
+            translators_.emplace_back(index_, *cells.front(), std::move(cells), net_.groups[g]);
             translators_.back().translate(plans_[g].channels, plans_[g].payloads);
         }
     }
@@ -1139,7 +1190,7 @@ ir::network flatten(const model& m, const flatten_options& options) {
     engine::runtime rt = engine::build_runtime(*plan.target, engine::recorded_paths(sim), true,
                                                options.align_populations);
     const std::uint64_t random_state = random_state_after_initialising(rt, plan);
-    const runtime_index index(rt);
+    const runtime_index index(rt, options.align_populations);
 
     ir::network net;
     net.simulation = sim.id;

@@ -7,6 +7,7 @@
 
 #include "instance_graph.hpp"
 #include "linearity.hpp"
+#include "parameter_classes.hpp"
 
 namespace sf::lems::engine {
 namespace {
@@ -94,16 +95,18 @@ cells_with_observed_attachments(const std::set<const instance*>& observed) {
 
 // The population's cells by the attachments that cannot be aligned (an input of its own
 // component, a synapse that does not superpose): cells that differ there run different programs
-// whatever their synapses, so each such set is aligned on its own.
+// whatever their synapses, so each such set is aligned on its own. Components that differ in
+// parameter values alone count as one (they run one program, with per-neuron constants).
 std::vector<std::vector<instance*>> alike_cells(const std::vector<instance*>& members) {
     alignable_test alignable(members.front()->type());
+    parameter_classes classes;
     std::map<std::vector<synapse_key>, std::size_t> set_of;
     std::vector<std::vector<instance*>> sets;
     for (instance* cell : members) {
         std::vector<synapse_key> fixed_part;
         for (const instance* attached : cell->attachments) {
             if (!alignable(*attached)) {
-                fixed_part.push_back(key_of(*attached));
+                fixed_part.emplace_back(attached->role, classes.representative(attached->comp));
             }
         }
         const auto [it, added] = set_of.emplace(std::move(fixed_part), sets.size());

@@ -16,7 +16,9 @@ struct flatten_options {
     std::filesystem::path output_dir;
     // Cells of a population that differ only in which superposing synapses receive connections
     // get them all (those without connections at rest, contributing nothing), so that the
-    // population forms one group. Off, every structure is a group of its own.
+    // population forms one group; and cells whose parts differ in parameter values alone (inputs
+    // of one type with different amplitudes) share a group, the parameters that differ becoming
+    // per-neuron constants. Off, every structure is a group of its own.
     bool align_populations = true;
 };
 
