@@ -135,6 +135,8 @@ TEST_CASE("whole-step ties: a chain of refractory cells with delays matches spik
     const sf::cli::fixed_run_summary fixed =
         sf::cli::run_fixed(model, sf::mapper::find_board("spinn5"), options);
     REQUIRE(fixed.events.size() == 1);
+    // The cells differ in their drives' amplitudes alone: one program, one core for all 30.
+    CHECK(fixed.cores == 1);
     const auto cores = trains_of(fixed.events.front().events, step);
     REQUIRE(cores.size() == reference.size());
     for (const auto& [id, train] : reference) {
