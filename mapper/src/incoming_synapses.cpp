@@ -8,7 +8,7 @@
 namespace sf::mapper {
 
 incoming_synapses index_incoming(const lems::ir::network& net, const compiled_network& compiled,
-                                 int delay_slots) {
+                                 int delay_slots, const lems::progress_callback& progress) {
     incoming_synapses in;
     in.delay_slots = delay_slots;
     std::uint64_t neurons = 0;
@@ -39,7 +39,10 @@ incoming_synapses index_incoming(const lems::ir::network& net, const compiled_ne
     in.hold.resize(total);
 
     std::vector<std::uint64_t> fill(in.first.begin(), in.first.end() - 1);
+    std::uint64_t filed = 0;
     for (const auto& p : net.connections.projections()) {
+        lems::report_progress(progress, "partitioning: indexing connections", filed, total);
+        filed += p.target.size();
         const quantised_projection q(compiled, p);
         const std::uint32_t source_base = in.group_base[static_cast<std::size_t>(p.source_group)];
         const std::uint32_t target_base = in.group_base[static_cast<std::size_t>(p.target_group)];

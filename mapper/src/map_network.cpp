@@ -180,7 +180,7 @@ std::vector<multicast_source> route(const lems::ir::network& net, const placemen
 // Each slice's core: where it is, its neurons, keys and synaptic matrix.
 void build_cores(const lems::ir::network& net, const incoming_synapses& incoming, int slots,
                  const placement_result& placed, const std::vector<multicast_source>& sources,
-                 mapped_network& m) {
+                 mapped_network& m, const lems::progress_callback& progress) {
     std::vector<std::uint32_t> slice_keys;
     std::vector<std::uint32_t> slice_masks;
     for (const multicast_source& s : sources) {
@@ -188,7 +188,7 @@ void build_cores(const lems::ir::network& net, const incoming_synapses& incoming
         slice_masks.push_back(s.keys.mask);
     }
     std::vector<synaptic_matrix> matrices =
-        build_synaptic_matrices(incoming, m.parts, slice_keys, slice_masks);
+        build_synaptic_matrices(incoming, m.parts, slice_keys, slice_masks, progress);
     for (std::size_t s = 0; s < m.parts.slices.size(); ++s) {
         const slice& sl = m.parts.slices[s];
         mapped_core core;
@@ -300,7 +300,7 @@ mapped_network map_network(const lems::ir::network& net, const board& asked,
     const int slots = ring_slots(asked.core);
     lems::report_progress(progress, "partitioning");
     const incoming_synapses incoming = timed(report.partition_seconds, [&] {
-        incoming_synapses in = index_incoming(net, m.compiled, slots);
+        incoming_synapses in = index_incoming(net, m.compiled, slots, progress);
         m.parts = partition(net, m.compiled, in, asked.core);
         return in;
     });
@@ -320,7 +320,8 @@ mapped_network map_network(const lems::ir::network& net, const board& asked,
     const std::vector<multicast_source> sources =
         timed(report.routing_seconds, [&] { return route(net, placed, traffic, m); });
     lems::report_progress(progress, "building cores");
-    timed(report.matrix_seconds, [&] { build_cores(net, incoming, slots, placed, sources, m); });
+    timed(report.matrix_seconds,
+          [&] { build_cores(net, incoming, slots, placed, sources, m, progress); });
     report_use(m);
     locate_recordings(net, m);
     return m;

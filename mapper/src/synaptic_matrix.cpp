@@ -215,14 +215,16 @@ std::uint64_t synaptic_matrix::bytes() const {
     return synaptic_bytes(master.size(), blocks.size(), row_offsets.size(), words.size());
 }
 
-std::vector<synaptic_matrix>
-build_synaptic_matrices(const incoming_synapses& in, const partition_result& parts,
-                        const std::vector<std::uint32_t>& slice_keys,
-                        const std::vector<std::uint32_t>& slice_masks) {
+std::vector<synaptic_matrix> build_synaptic_matrices(const incoming_synapses& in,
+                                                     const partition_result& parts,
+                                                     const std::vector<std::uint32_t>& slice_keys,
+                                                     const std::vector<std::uint32_t>& slice_masks,
+                                                     const lems::progress_callback& progress) {
     matrix_builder builder(in, parts);
     std::vector<synaptic_matrix> matrices;
     matrices.reserve(parts.slices.size());
     for (std::size_t t = 0; t < parts.slices.size(); ++t) {
+        lems::report_progress(progress, "building cores", t, parts.slices.size(), "cores");
         matrices.push_back(builder.build(t, slice_keys, slice_masks));
     }
     return matrices;

@@ -53,22 +53,25 @@ std::vector<std::string> phases_of(const std::vector<seen_report>& seen) {
     return phases;
 }
 
-std::vector<seen_report> counted(const std::vector<seen_report>& seen) {
+// The reports of one phase that count their work.
+std::vector<seen_report> counted(const std::vector<seen_report>& seen, const std::string& phase) {
     std::vector<seen_report> out;
     std::copy_if(seen.begin(), seen.end(), std::back_inserter(out),
-                 [](const seen_report& r) { return r.total > 0; });
+                 [&](const seen_report& r) { return r.total > 0 && r.phase == phase; });
     return out;
 }
+
+const std::string ranges = "quantising: measuring value ranges";
 
 } // namespace
 
 TEST_CASE("map progress: the phases in order, the range run counted in steps when asked for some",
           "[mapper][progress]") {
     const std::vector<seen_report> seen = map_watched(2000);
-    CHECK(phases_of(seen) ==
-          std::vector<std::string>{"quantising", "quantising: measuring value ranges",
-                                   "partitioning", "placing", "routing", "building cores"});
-    const std::vector<seen_report> steps = counted(seen);
+    CHECK(phases_of(seen) == std::vector<std::string>{"quantising", ranges, "partitioning",
+                                                      "partitioning: indexing connections",
+                                                      "placing", "routing", "building cores"});
+    const std::vector<seen_report> steps = counted(seen, ranges);
     REQUIRE(steps.size() == 2000 / sf::lems::progress_interval_steps);
     for (std::size_t k = 0; k < steps.size(); ++k) {
         CHECK(steps[k].unit == "steps");
@@ -79,15 +82,35 @@ TEST_CASE("map progress: the phases in order, the range run counted in steps whe
 
 TEST_CASE("map progress: a range run under its work budget counts thousandths of the way",
           "[mapper][progress]") {
-    const std::vector<seen_report> steps = counted(map_watched(-1));
+    const std::vector<seen_report> steps = counted(map_watched(-1), ranges);
     REQUIRE(!steps.empty());
     std::uint64_t before = 0;
     for (const seen_report& r : steps) {
-        CHECK(r.phase == "quantising: measuring value ranges");
         CHECK(r.unit.empty());
         CHECK(r.total == 1000);
         CHECK(r.done >= before);
         CHECK(r.done <= 1000);
         before = r.done;
+    }
+}
+
+TEST_CASE("map progress: connections indexed and cores built are counted", "[mapper][progress]") {
+    const std::vector<seen_report> seen = map_watched(100);
+    const std::vector<seen_report> indexed = counted(seen, "partitioning: indexing connections");
+    REQUIRE(!indexed.empty());
+    std::uint64_t before = 0;
+    for (const seen_report& r : indexed) {
+        CHECK(r.done >= before);
+        CHECK(r.done < r.total);
+        CHECK(r.total == indexed.front().total);
+        before = r.done;
+    }
+    // The bundled example: exc and inh, one core each.
+    const std::vector<seen_report> cores = counted(seen, "building cores");
+    REQUIRE(cores.size() == 2);
+    for (std::size_t k = 0; k < cores.size(); ++k) {
+        CHECK(cores[k].done == k);
+        CHECK(cores[k].total == 2);
+        CHECK(cores[k].unit == "cores");
     }
 }

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include <sf/lems/network_ir.hpp>
+#include <sf/lems/progress.hpp>
 #include <sf/mapper/quantise.hpp>
 
 // Every connection of a compiled network as the synaptic word it becomes, filed under the neuron
@@ -40,8 +41,9 @@ struct incoming_synapses {
 // ring go into the word; a longer one is a hold of whole rings plus the rest in the word (1 to
 // delay_slots), so that a source slice needs one block of rows per ring of delay. Within a neuron,
 // connections keep the network's order. Throws compile_error naming the target population when
-// a weight, delay or channel does not fit a synaptic word.
+// a weight, delay or channel does not fit a synaptic word. Tells `progress` how many of the
+// network's connections it has filed, as "partitioning: indexing connections".
 incoming_synapses index_incoming(const lems::ir::network& net, const compiled_network& compiled,
-                                 int delay_slots);
+                                 int delay_slots, const lems::progress_callback& progress = {});
 
 } // namespace sf::mapper
