@@ -381,7 +381,8 @@ int run_command(const std::string& input, const std::string& target, const std::
     }
     folder = folder.empty() ? fs::path(".") : folder;
     if (ranks != nullptr) {
-        return run_on_ranks(words, input, folder, threads.threads, job.report_file, *ranks);
+        return run_on_ranks(words, input, folder, threads.threads, job.native_code, job.report_file,
+                            *ranks);
     }
     return run_emulator(words, input, folder, how, threads.threads, job);
 }

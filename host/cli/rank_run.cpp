@@ -7,6 +7,7 @@
 
 #include <sf/emulator/functional.hpp>
 #include <sf/emulator/lockstep_board.hpp>
+#include <sf/emulator/native_code.hpp>
 
 #include "rank_run.hpp"
 #include "run_output.hpp"
@@ -91,6 +92,7 @@ int report_run(const emulator::functional_emulator& board, run_facts& facts,
     print_run(board, facts.input, "functional emulator", facts.seconds, facts.threads,
               facts.written);
     print_share(*facts.ranks);
+    std::cout << "neuron programs (rank 0's cores): " << facts.native_code->describe() << "\n";
     const int status = board.counters().cores.program_faults > 0 ? 1 : 0;
     return write_run_report(board, facts, report_file, status);
 }
@@ -121,11 +123,15 @@ std::string first_problem(emulator::spike_exchange& ranks, const std::string& lo
 }
 
 int run_on_ranks(const std::vector<std::uint32_t>& words, const std::string& name,
-                 const fs::path& out_dir, std::size_t threads, const std::string& report_file,
-                 emulator::spike_exchange& ranks) {
+                 const fs::path& out_dir, std::size_t threads, const std::string& native_code,
+                 const std::string& report_file, emulator::spike_exchange& ranks) {
     using clock = std::chrono::steady_clock;
-    emulator::functional_emulator board(words.data(), words.size(),
-                                        emulator::lockstep_board_maker(threads), ranks);
+    emulator::native_choice choice = emulator::native_choice::automatic;
+    emulator::read_native_choice(native_code, choice);
+    emulator::native_outcome native;
+    emulator::functional_emulator board(
+        words.data(), words.size(),
+        emulator::with_native_code(emulator::lockstep_board_maker(threads), choice, native), ranks);
     std::string problem = board.ready() ? std::string() : name + ": " + board.problem();
     if (problem.empty() && ranks.rank() == 0) {
         problem = check_out_dir(out_dir);
@@ -147,6 +153,7 @@ int run_on_ranks(const std::vector<std::uint32_t>& words, const std::string& nam
     const auto* lockstep = dynamic_cast<const emulator::lockstep_board*>(board.board());
     facts.threads = lockstep != nullptr ? lockstep->threads() : 1;
     facts.ranks = share_facts(board, ranks);
+    facts.native_code = native;
     const int status = ranks.rank() == 0 ? report_run(board, facts, out_dir, report_file) : 0;
     return agreed_status(ranks, status);
 }

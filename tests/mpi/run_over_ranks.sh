@@ -63,7 +63,20 @@ check_runs() {
 m = json.load(open(sys.argv[1]))["mpi"]
 assert m["ranks"] == 3 and sum(m["chips_per_rank"]) == 4 and sum(m["cores_per_rank"]) == 7, m' \
         "$work/np3.json" || fail "3 ranks: the report's mpi section"
-    echo "runs over 1, 2 and 3 ranks write what one process writes"
+    # Native code: each rank compiles its own cores' programs; the files are the kernel's.
+    ranks 2 run "$work/net.sfimg" -o "$work/native" --report "$work/native.json" \
+        --native-code always >"$work/native.txt" 2>"$work/native.err" ||
+        fail "2 ranks with native code: $(cat "$work/native.err")"
+    diff -r "$work/one" "$work/native" || fail "2 ranks with native code wrote other files"
+    [ "$(counters "$work/one.json")" = "$(counters "$work/native.json")" ] ||
+        fail "2 ranks with native code: the report's counters differ"
+    python3 -c 'import json, sys
+n = json.load(open(sys.argv[1]))["native_code"]
+assert n["used"] and n["programs"] >= 1 and n["kernel_cores"] == 0, n' "$work/native.json" ||
+        fail "2 ranks with native code: the report's native_code section"
+    grep -q "^neuron programs (rank 0's cores): native code (" "$work/native.txt" ||
+        fail "2 ranks with native code: no line says so: $(cat "$work/native.txt")"
+    echo "runs over 1, 2 and 3 ranks write what one process writes, with native code too"
 }
 
 # Refused: exit status 2 on every rank, the message once, nothing written.
