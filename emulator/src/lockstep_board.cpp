@@ -37,8 +37,8 @@ lockstep_board::lockstep_board(std::vector<std::unique_ptr<neuron_core>> cores,
         pool_ = std::make_unique<worker_pool>(used);
         spiked_.assign(cores_.size(), std::vector<std::uint16_t>(firmware::max_neurons));
         spiked_count_.assign(cores_.size(), 0);
-        queued_.resize(cores_.size());
     }
+    queued_.resize(cores_.size());
 }
 
 lockstep_board::~lockstep_board() = default;
@@ -130,9 +130,7 @@ void lockstep_board::deliver_rows() {
         deliver_row(r.core, firmware::synaptic_row{0, r.words, r.count});
     });
     route_spikes();
-    if (pool_) {
-        deliver_queued_rows();
-    }
+    deliver_queued_rows();
 }
 
 // On a rank, every spike is routed, but only the rows of the rank's cores are kept; a spike of
@@ -161,7 +159,7 @@ void lockstep_board::deliver_queued_rows() {
         }
         queued_[c].clear();
     };
-    if (queued_words_ >= limits_.words) {
+    if (pool_ && queued_words_ >= limits_.words) {
         pool_->for_each_index(cores_.size(), each);
         ++side_by_side_halves_;
     } else {
@@ -178,11 +176,9 @@ void lockstep_board::deliver_row(std::size_t core, const firmware::synaptic_row&
         crossed_ = true;
     } else if (row.hold != 0) {
         held_.hold(step_ + row.hold, {core, row.words, row.count});
-    } else if (pool_) {
+    } else {
         queued_[core].push_back({row.words, row.count});
         queued_words_ += row.count;
-    } else {
-        cores_[core]->deliver(row.words, row.count);
     }
 }
 

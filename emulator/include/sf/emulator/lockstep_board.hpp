@@ -104,7 +104,9 @@ public:
     const exchange_counters& exchanged() const { return exchanged_; }
 
 private:
-    // A row queued for its core while the router runs.
+    // A row queued for its core while the router runs. Rows are delivered core by core, each
+    // core's in the order the router gave them (so its sums saturate as they would row by row),
+    // on one thread too: a core's ring buffer then stays in the cache while its rows arrive.
     struct queued_row {
         const std::uint32_t* words = nullptr;
         std::uint32_t count = 0;
@@ -125,7 +127,7 @@ private:
     side_by_side_limits limits_;
     std::vector<std::vector<std::uint16_t>> spiked_;      // per core, on more than one thread
     std::vector<std::size_t> spiked_count_;               // per core, on more than one thread
-    std::vector<std::vector<queued_row>> queued_;         // per core, on more than one thread
+    std::vector<std::vector<queued_row>> queued_;         // per core
     std::uint64_t queued_words_ = 0;                      // in the queues
     std::uint64_t last_instructions_ = ~std::uint64_t{0}; // of the last step; unknown at first
     std::uint64_t instructions_before_ = 0;               // the cores' total before this step
