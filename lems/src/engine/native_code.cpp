@@ -34,8 +34,9 @@ native_code::~native_code() {
 }
 
 std::shared_ptr<native_code> native_code::build(const std::vector<schedule_entry>& schedule,
-                                                const std::vector<std::unique_ptr<kind>>& kinds) {
-    const native_source source = write_native_source(schedule, kinds);
+                                                const std::vector<std::unique_ptr<kind>>& kinds,
+                                                const std::vector<const double*>& watched) {
+    const native_source source = write_native_source(schedule, kinds, read_columns(kinds, watched));
     static std::atomic<int> counter{0};
     const fs::path dir =
         fs::temp_directory_path() /

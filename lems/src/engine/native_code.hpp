@@ -37,10 +37,13 @@ public:
     };
 
     // Compiles kernels for every vectorised group of `schedule` (by index) whose expressions all
-    // compile, and the OnEvent handlers that only assign, installing those in their kinds. Throws
-    // sf::lems::simulation_error with the compiler's message when it cannot compile or load them.
+    // compile, and the OnEvent handlers that only assign, installing those in their kinds; the
+    // kernels store only the columns something reads (read_columns, with the `watched` cells the
+    // outputs record). Throws sf::lems::simulation_error with the compiler's message when it
+    // cannot compile or load them.
     static std::shared_ptr<native_code> build(const std::vector<schedule_entry>& schedule,
-                                              const std::vector<std::unique_ptr<kind>>& kinds);
+                                              const std::vector<std::unique_ptr<kind>>& kinds,
+                                              const std::vector<const double*>& watched);
 
     const group_kernels* group(std::size_t schedule_index) const {
         const auto it = groups_.find(schedule_index);

@@ -165,7 +165,7 @@ void declare_columns(std::ostream& out, const kind& k) {
 // or one after the other, as a regime integrates.
 bool write_updates(std::ostream& body, const kind& k,
                    const std::vector<derived_expression>& derived, const std::vector<rate>& rates,
-                   bool rates_together) {
+                   bool rates_together, const std::vector<bool>& read) {
     for (const derived_expression& d : derived) {
         auto value = derived_to_cpp(d, k);
         if (!value) {
@@ -187,7 +187,10 @@ bool write_updates(std::ostream& body, const kind& k,
     }
     if (rates_together) {
         for (std::size_t r = 0; r < rates.size(); ++r) {
-            body << "        " << column_name(rates[r].rate_column) << "[m] = rate" << r << ";\n";
+            if (read[static_cast<std::size_t>(rates[r].rate_column)]) {
+                body << "        " << column_name(rates[r].rate_column) << "[m] = rate" << r
+                     << ";\n";
+            }
         }
         for (std::size_t r = 0; r < rates.size(); ++r) {
             body << "        " << column_name(rates[r].state_column) << "[m] += dt * rate" << r
@@ -360,24 +363,28 @@ std::size_t test_stride(const kind& k) {
 }
 
 // Writes both phases of a group; false when some expression cannot be compiled.
+// Stores of the time, of rates and of exposures' copies that nothing reads (`read`) are left out.
 bool write_group(std::ostream& out, const kind& k, const std::vector<int>& members,
-                 const native_source::group_plan& plan, std::vector<const double*>& slots) {
+                 const native_source::group_plan& plan, std::vector<const double*>& slots,
+                 const std::vector<bool>& read) {
     const std::size_t stride = plan.test_stride;
     consecutive_reads reads(members);
     std::ostringstream main;
-    if (k.time_column >= 0) {
+    if (k.time_column >= 0 && read[static_cast<std::size_t>(k.time_column)]) {
         main << "        " << column_name(k.time_column) << "[m] = now;\n";
     }
     write_requirements(main, k, reads);
     write_paths(main, k, members, reads);
-    if (!write_updates(main, k, k.derived, k.rates, true) ||
+    if (!write_updates(main, k, k.derived, k.rates, true, read) ||
         !write_tests(main, k, k.conditions, -1, stride)) {
         return false;
     }
     if (k.conditions.empty()) {
         for (const auto& [variable, snapshot] : k.exposure_sync) {
-            main << "        " << column_name(snapshot) << "[m] = " << column_name(variable)
-                 << "[m];\n";
+            if (read[static_cast<std::size_t>(snapshot)]) {
+                main << "        " << column_name(snapshot) << "[m] = " << column_name(variable)
+                     << "[m];\n";
+            }
         }
     }
     std::ostringstream regimes;
@@ -387,7 +394,7 @@ bool write_group(std::ostream& out, const kind& k, const std::vector<int>& membe
         for (std::size_t r = 0; r < k.regimes.size(); ++r) {
             const regime_program& regime = k.regimes[r];
             regimes << "        case " << r << ": {\n";
-            if (!write_updates(regimes, k, regime.derived, regime.rates, false) ||
+            if (!write_updates(regimes, k, regime.derived, regime.rates, false, read) ||
                 !write_tests(regimes, k, regime.conditions, static_cast<int>(r), stride)) {
                 return false;
             }
@@ -429,7 +436,8 @@ std::optional<std::string> event_handler_body(const kind& k, int port,
 } // namespace
 
 native_source write_native_source(const std::vector<schedule_entry>& schedule,
-                                  const std::vector<std::unique_ptr<kind>>& kinds) {
+                                  const std::vector<std::unique_ptr<kind>>& kinds,
+                                  const column_reads& read) {
     native_source result;
     std::ostringstream source;
     source << prelude;
@@ -447,7 +455,8 @@ native_source write_native_source(const std::vector<schedule_entry>& schedule,
             plan.regimes = "sf_regimes_" + std::to_string(g);
         }
         std::ostringstream group;
-        if (write_group(group, k, entry.members, plan, plan.slots)) {
+        if (write_group(group, k, entry.members, plan, plan.slots,
+                        read[static_cast<std::size_t>(k.id)])) {
             source << group.str();
             result.groups.push_back(std::move(plan));
         }

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "column_reads.hpp"
 #include "schedule.hpp"
 
 namespace sf::lems::engine {
@@ -50,7 +51,9 @@ struct native_source {
     std::vector<handler_plan> handlers; // OnEvent handlers that only assign
 };
 
+// `read` (read_columns): the columns whose stores the groups may not leave out.
 native_source write_native_source(const std::vector<schedule_entry>& schedule,
-                                  const std::vector<std::unique_ptr<kind>>& kinds);
+                                  const std::vector<std::unique_ptr<kind>>& kinds,
+                                  const column_reads& read);
 
 } // namespace sf::lems::engine

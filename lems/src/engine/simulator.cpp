@@ -115,7 +115,7 @@ recordings plan_recordings(engine::runtime& rt, const engine::output_plan& outpu
 // Compiles the groups' kernels when asked to or when the run is long enough to pay for it;
 // returns how the run executes, for the summary.
 std::string choose_execution(engine::runtime& rt, const simulation_options& options,
-                             std::int64_t steps) {
+                             std::int64_t steps, const recordings& out) {
     using clock = std::chrono::steady_clock;
     double grouped_members = 0.0;
     for (const auto& entry : rt.schedule) {
@@ -133,7 +133,13 @@ std::string choose_execution(engine::runtime& rt, const simulation_options& opti
     report_progress(options.progress, "compiling kernels");
     const auto compile_start = clock::now();
     try {
-        rt.native = engine::native_code::build(rt.schedule, rt.kinds);
+        std::vector<const double*> watched;
+        for (const auto& file : out.data_files) {
+            for (const auto& column : file.columns) {
+                watched.push_back(column.source.cell);
+            }
+        }
+        rt.native = engine::native_code::build(rt.schedule, rt.kinds, watched);
         return "compiled kernels (" +
                std::to_string(std::chrono::duration<double>(clock::now() - compile_start).count()) +
                " s to compile)";
@@ -207,7 +213,7 @@ simulation_summary simulate(const model& m, const simulation_options& options) {
     }
     const auto steps = static_cast<std::int64_t>(std::llround(plan.length / plan.step));
     summary.steps = steps;
-    summary.execution = choose_execution(rt, options, steps);
+    summary.execution = choose_execution(rt, options, steps, out);
     for (auto& file : out.data_files) {
         file.rows.reserve(static_cast<std::size_t>(steps + 1) * (file.columns.size() + 1));
     }
