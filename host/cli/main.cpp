@@ -723,7 +723,7 @@ bool known_command(int argc, char** argv, CLI::App& app) {
         known = known || sub->get_name() == command;
         names += (names.empty() ? "" : ", ") + sub->get_name();
     }
-    if (!known) {
+    if (!known && !sf::cli::quiet_rank(sf::cli::launch_from_environment())) {
         std::cerr << "spikeforge: unknown command '" << command << "' (commands: " << names
                   << ")\n";
     }
@@ -776,7 +776,10 @@ int main(int argc, char** argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        const int code = app.exit(e);
+        // Under mpirun every rank parses the same command line: rank 0 alone says what is wrong.
+        std::ostream silent(nullptr);
+        const bool quiet = sf::cli::quiet_rank(sf::cli::launch_from_environment());
+        const int code = quiet ? app.exit(e, silent, silent) : app.exit(e);
         return code == 0 ? exit_ok : exit_bad_input;
     }
     return reporting_errors([&] { return all.dispatch(); });

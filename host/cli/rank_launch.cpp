@@ -26,6 +26,7 @@ rank_launch launch_of(const std::function<const char*(const char*)>& variable) {
     const std::size_t open_mpi = count_in(variable("OMPI_COMM_WORLD_SIZE"));
     const std::size_t pmi = count_in(variable("PMI_SIZE"));
     launch.ranks = std::max<std::size_t>({open_mpi, pmi, 1});
+    launch.rank = count_in(variable(open_mpi > 0 ? "OMPI_COMM_WORLD_RANK" : "PMI_RANK"));
     launch.local_ranks = std::max<std::size_t>(count_in(variable("OMPI_COMM_WORLD_LOCAL_SIZE")), 1);
     return launch;
 }

@@ -11,6 +11,7 @@ namespace sf::cli {
 
 struct rank_launch {
     std::size_t ranks = 1;       // OMPI_COMM_WORLD_SIZE, or PMI_SIZE
+    std::size_t rank = 0;        // this process's: OMPI_COMM_WORLD_RANK, or PMI_RANK
     std::size_t local_ranks = 1; // the ranks on this machine: OMPI_COMM_WORLD_LOCAL_SIZE
 };
 
@@ -22,6 +23,10 @@ rank_launch launch_from_environment();
 // ranks by a spikeforge built without MPI).
 enum class rank_mode { one_process, mpi, refused };
 rank_mode mode_of(const rank_launch& launch, bool built_with_mpi);
+
+// Whether this process is a rank other than the first: it leaves the messages about the command
+// line, which every rank finds alike, to rank 0.
+inline bool quiet_rank(const rank_launch& launch) { return launch.ranks > 1 && launch.rank > 0; }
 
 // Why a spikeforge built without MPI refuses to run as several ranks, and how to get MPI.
 std::string without_mpi_problem(const rank_launch& launch);

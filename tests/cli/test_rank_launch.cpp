@@ -56,3 +56,17 @@ TEST_CASE("rank launch: the machine's threads are shared among the ranks on it",
     CHECK(sf::cli::threads_per_rank(2, launch_with({{"OMPI_COMM_WORLD_SIZE", "5"},
                                                     {"OMPI_COMM_WORLD_LOCAL_SIZE", "5"}})) == 1);
 }
+
+TEST_CASE("rank launch: ranks other than the first leave command-line messages to rank 0",
+          "[cli][mpi]") {
+    CHECK_FALSE(sf::cli::quiet_rank(launch_with({})));
+    const auto first = launch_with({{"OMPI_COMM_WORLD_SIZE", "2"}, {"OMPI_COMM_WORLD_RANK", "0"}});
+    CHECK(first.rank == 0);
+    CHECK_FALSE(sf::cli::quiet_rank(first));
+    const auto second = launch_with({{"OMPI_COMM_WORLD_SIZE", "2"}, {"OMPI_COMM_WORLD_RANK", "1"}});
+    CHECK(second.rank == 1);
+    CHECK(sf::cli::quiet_rank(second));
+    const auto pmi = launch_with({{"PMI_SIZE", "3"}, {"PMI_RANK", "2"}});
+    CHECK(pmi.rank == 2);
+    CHECK(sf::cli::quiet_rank(pmi));
+}

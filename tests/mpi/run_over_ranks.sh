@@ -103,6 +103,11 @@ check_refusals() {
         2 run "$work/net.sfimg" -o "$work/a-file/out"
     head -c 4000 "$work/net.sfimg" >"$work/broken.sfimg"
     expect_refused "a broken image" "broken.sfimg" 3 run "$work/broken.sfimg" -o "$work/out"
+    # A command line every rank finds wrong: rank 0 alone says so.
+    ranks 2 run "$work/missing.sfimg" >"$work/usage.txt" 2>"$work/usage.err"
+    [ "$?" = 2 ] || fail "a missing image: exit status is not 2: $(cat "$work/usage.err")"
+    [ "$(grep -c "File does not exist" "$work/usage.err")" = 1 ] ||
+        fail "a missing image: the message is not given once: $(cat "$work/usage.err")"
     echo "refusals end every rank with exit status 2, the message given once"
 }
 
