@@ -10,7 +10,7 @@
 #include <sf/lems/loader.hpp>
 #include <sf/mapper/board_loader.hpp>
 
-#include "conformance_corpus.hpp"
+#include "corpus_model.hpp"
 #include "fixed_backend.hpp"
 
 namespace {
@@ -49,12 +49,7 @@ void require_same(const sf::cli::fixed_run_summary& kernel,
 
 // One example, kernel against native code.
 void compare_example(const char* example) {
-    const auto corpus = sf::conformance::corpus_dir();
-    if (!corpus) {
-        FAIL(sf::conformance::corpus_missing());
-    }
-    const fs::path file = *corpus / "derived" / (std::string(example) + ".ref.xml");
-    const sf::lems::model model = sf::lems::load_model({file});
+    const sf::lems::model model = sf::conformance::load_corpus_example(example);
     const sf::cli::fixed_run_summary kernel = run_with(model, native_choice::never);
     const sf::cli::fixed_run_summary native = run_with(model, native_choice::always);
     CHECK_FALSE(kernel.native_code.compiled);

@@ -11,7 +11,7 @@
 #include <sf/lems/simulator.hpp>
 
 #include "../lems/test_support.hpp"
-#include "conformance_corpus.hpp"
+#include "corpus_model.hpp"
 
 namespace {
 
@@ -27,12 +27,7 @@ sf::lems::simulation_summary run_with(const sf::lems::model& model, const fs::pa
 }
 
 void compare_example(const char* example) {
-    const auto corpus = sf::conformance::corpus_dir();
-    if (!corpus) {
-        FAIL(sf::conformance::corpus_missing());
-    }
-    const fs::path file = *corpus / "derived" / (std::string(example) + ".ref.xml");
-    const sf::lems::model model = sf::lems::load_model({file});
+    const sf::lems::model model = sf::conformance::load_corpus_example(example);
     sf::lems::test::temp_folder interpreted_dir("sf_float_interpreted");
     sf::lems::test::temp_folder compiled_dir("sf_float_compiled");
     const auto interpreted = run_with(model, interpreted_dir.path(), native::never);
