@@ -7,11 +7,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <filesystem>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "run_support.hpp"
@@ -60,14 +62,22 @@ std::string run_on_terminal(const std::vector<std::string>& arguments) {
         }
         const ssize_t n = ::read(terminal, buffer, sizeof buffer);
         if (n <= 0) {
-            break; // EIO once the child has gone and closed its side
+            break; // EIO once the child has closed its side, on its way out
         }
         output.append(buffer, static_cast<std::size_t>(n));
     }
+    // The child closes the terminal as it exits, a moment before it can be waited for: it gets
+    // until the deadline (or ten seconds more) to end before it is killed.
     int status = 0;
-    if (::waitpid(child, &status, WNOHANG) == 0) {
-        ::kill(child, SIGKILL);
-        ::waitpid(child, &status, 0);
+    const auto reap_deadline =
+        std::max(deadline, std::chrono::steady_clock::now() + std::chrono::seconds(10));
+    while (::waitpid(child, &status, WNOHANG) == 0) {
+        if (std::chrono::steady_clock::now() > reap_deadline) {
+            ::kill(child, SIGKILL);
+            ::waitpid(child, &status, 0);
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     ::close(terminal);
     INFO(output);

@@ -261,12 +261,14 @@ TEST_CASE("usb board: frames the link drops for want of room are in the host's c
     client.watch({{0, 0}}); // every spike, so that each step sends a spikes_out frame
 
     // A first step times the board; then one request of 29 steps: 29 spikes_out frames and the
-    // ack reach the link before the host reads any; four fit its queue, the rest are dropped, and
-    // the ack comes again on a resend.
+    // ack reach the link, faster than the host reads them; four fit its queue, the rest are
+    // dropped (26 when all arrive before the host reads any; a host that gets to read one or two
+    // in between on a busy machine loses as many fewer), and the ack comes again on a resend.
     const sf::host::run_report run = client.run(30, nullptr, 30);
     CHECK(run.last_step == 30);
     const sf::host::channel_counters link = client.link_counters();
-    CHECK(link.link_frames_lost == 26);
+    CHECK(link.link_frames_lost >= 20);
+    CHECK(link.link_frames_lost <= 26);
     CHECK(link.retransmissions >= 1);
     client.close();
 }
