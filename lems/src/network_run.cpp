@@ -433,7 +433,7 @@ private:
     // step x dt), searched from step + delay.
     std::int64_t reference_due(std::int64_t step, std::int64_t delay, double at_time) const {
         if (options_.step_times) {
-            at_time -= engine::tie_tolerance * 2.0 * std::abs(at_time);
+            at_time -= engine::tie_slack(at_time);
         }
         std::int64_t due = step + delay;
         const auto known = static_cast<std::int64_t>(times_.size());

@@ -560,7 +560,7 @@ void executor::step(double t) {
         if (!std::is_sorted(due_.begin(), due_.end())) {
             std::sort(due_.begin(), due_.end());
         }
-        const double slack = tied_event_times_ ? tie_tolerance * 2.0 * std::abs(t) : 0.0;
+        const double slack = tied_event_times_ ? tie_slack(t) : 0.0;
         for (const queued_event& event : due_) {
             if (event.time <= t + slack) {
                 deliver(*event.target);
