@@ -139,9 +139,7 @@ void chip_network::deliver_to_cores(chip_state& chip, std::uint32_t route, std::
         }
         ++chip.counters.delivered;
         const auto target = static_cast<std::size_t>(core);
-        unmatched_ += firmware::for_each_row(
-            cores_[target].view, key,
-            [&](const firmware::synaptic_row& row) { rows.deliver_row(target, row); });
+        unmatched_ += rows.deliver_packet(target, cores_[target].view, key);
     }
 }
 

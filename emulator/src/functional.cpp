@@ -32,24 +32,33 @@ functional_emulator::functional_emulator(const std::uint32_t* words, std::size_t
 
 functional_emulator::functional_emulator(const std::uint32_t* words, std::size_t count,
                                          board_maker make_board)
-    : make_board_(std::move(make_board)) {
-    open(words, count);
+    : functional_emulator(std::vector<std::uint32_t>(words, words + count), std::move(make_board)) {
 }
 
 functional_emulator::functional_emulator(const std::uint32_t* words, std::size_t count,
                                          board_maker make_board, spike_exchange& ranks)
-    : make_board_(std::move(make_board)), ranks_(&ranks) {
-    SF_ASSERT(ranks.ranks() > 1);
-    open(words, count);
+    : functional_emulator(std::vector<std::uint32_t>(words, words + count), std::move(make_board),
+                          ranks) {}
+
+functional_emulator::functional_emulator(std::vector<std::uint32_t>&& image, board_maker make_board)
+    : make_board_(std::move(make_board)) {
+    open(std::move(image));
 }
 
-void functional_emulator::open(const std::uint32_t* words, std::size_t count) {
-    const image::check_result checked = image::check_image(words, count);
+functional_emulator::functional_emulator(std::vector<std::uint32_t>&& image, board_maker make_board,
+                                         spike_exchange& ranks)
+    : make_board_(std::move(make_board)), ranks_(&ranks) {
+    SF_ASSERT(ranks.ranks() > 1);
+    open(std::move(image));
+}
+
+void functional_emulator::open(std::vector<std::uint32_t>&& image) {
+    const image::check_result checked = image::check_image(image.data(), image.size());
     if (!checked) {
         problem_ = describe(checked);
         return;
     }
-    image_.assign(words, words + count);
+    image_ = std::move(image);
     load(image_.data(), image_.size());
 }
 
@@ -258,7 +267,7 @@ functional_counters functional_emulator::counters() const {
     const board_counters board = board_->counters();
     total.cores = board.cores;
     total.routers = network_->routers();
-    total.unmatched_keys = network_->unmatched_keys();
+    total.unmatched_keys = network_->unmatched_keys() + board.unmatched_keys;
     total.looped = network_->looped();
     total.held_rows = gathered_ ? gathered_held_rows_ : board.held_rows;
     return total;

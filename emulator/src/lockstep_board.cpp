@@ -39,6 +39,9 @@ lockstep_board::lockstep_board(std::vector<std::unique_ptr<neuron_core>> cores,
         spiked_count_.assign(cores_.size(), 0);
     }
     queued_.resize(cores_.size());
+    packets_.resize(cores_.size());
+    unmatched_.assign(cores_.size(), 0);
+    held_.resize(cores_.size());
 }
 
 lockstep_board::~lockstep_board() = default;
@@ -126,9 +129,11 @@ void lockstep_board::compute_side_by_side() {
 }
 
 void lockstep_board::deliver_rows() {
-    held_.release(step_, [this](const held_rows::row& r) {
-        deliver_row(r.core, firmware::synaptic_row{0, r.words, r.count});
-    });
+    for (std::size_t c = 0; c < cores_.size(); ++c) {
+        held_[c].release(step_, [this](const held_rows::row& r) {
+            deliver_row(r.core, firmware::synaptic_row{0, r.words, r.count});
+        });
+    }
     route_spikes();
     deliver_queued_rows();
 }
@@ -154,12 +159,10 @@ void lockstep_board::route_spikes() {
 
 void lockstep_board::deliver_queued_rows() {
     const auto each = [this](std::size_t c) {
-        for (const queued_row& r : queued_[c]) {
-            cores_[c]->deliver(r.words, r.count);
-        }
-        queued_[c].clear();
+        look_up_rows(c);
+        take_rows(c);
     };
-    if (pool_ && queued_words_ >= limits_.words) {
+    if (pool_ && (queued_words_ >= limits_.words || queued_packets_ >= limits_.packets)) {
         pool_->for_each_index(cores_.size(), each);
         ++side_by_side_halves_;
     } else {
@@ -168,6 +171,72 @@ void lockstep_board::deliver_queued_rows() {
         }
     }
     queued_words_ = 0;
+    queued_packets_ = 0;
+}
+
+namespace {
+
+// Fetches where the packet's rows start (the row offsets lie far apart in a large image), without
+// waiting for it.
+void prefetch_row_offsets(const firmware::image::core_view& core, std::uint32_t key) {
+    const std::uint32_t* entry = firmware::master_entry(core, key);
+    if (entry == nullptr) {
+        return;
+    }
+    const std::uint32_t neuron = key & ~entry[1];
+    for (std::uint32_t b = entry[2]; b < entry[2] + entry[3]; ++b) {
+        const std::uint32_t* block = core.block_words + 3 * b;
+        if (neuron < block[1]) {
+            __builtin_prefetch(core.row_offsets + block[2] + neuron);
+        }
+    }
+}
+
+} // namespace
+
+// A core's packets, in the order the router gave them, become rows queued after those already
+// queued (the held rows due now), or rows held for later steps. Each packet's row offsets are
+// fetched a few packets ahead.
+void lockstep_board::look_up_rows(std::size_t core) {
+    constexpr std::size_t ahead = 8;
+    const std::vector<queued_packet>& packets = packets_[core];
+    for (std::size_t k = 0; k < packets.size() && k < ahead; ++k) {
+        prefetch_row_offsets(*packets[k].view, packets[k].key);
+    }
+    for (std::size_t k = 0; k < packets.size(); ++k) {
+        if (k + ahead < packets.size()) {
+            prefetch_row_offsets(*packets[k + ahead].view, packets[k + ahead].key);
+        }
+        const queued_packet& p = packets[k];
+        unmatched_[core] +=
+            firmware::for_each_row(*p.view, p.key, [&](const firmware::synaptic_row& row) {
+                if (row.hold != 0) {
+                    held_[core].hold(step_ + row.hold, {core, row.words, row.count});
+                } else {
+                    queued_[core].push_back({row.words, row.count});
+                }
+            });
+    }
+    packets_[core].clear();
+}
+
+// The rows' words lie far apart in a large image: each row's are fetched a few rows ahead of its
+// delivery, so that the memory's latency overlaps the adding of the rows before it.
+void lockstep_board::take_rows(std::size_t core) {
+    constexpr std::size_t ahead = 8;
+    const std::vector<queued_row>& rows = queued_[core];
+    for (std::size_t r = 0; r < rows.size() && r < ahead; ++r) {
+        __builtin_prefetch(rows[r].words);
+    }
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+        if (r + ahead < rows.size()) {
+            const queued_row& next = rows[r + ahead];
+            __builtin_prefetch(next.words);
+            __builtin_prefetch(next.words + next.count - 1);
+        }
+        cores_[core]->deliver(rows[r].words, rows[r].count);
+    }
+    queued_[core].clear();
 }
 
 void lockstep_board::deliver_row(std::size_t core, const firmware::synaptic_row& row) {
@@ -175,17 +244,34 @@ void lockstep_board::deliver_row(std::size_t core, const firmware::synaptic_row&
     if (!local(core)) {
         crossed_ = true;
     } else if (row.hold != 0) {
-        held_.hold(step_ + row.hold, {core, row.words, row.count});
+        held_[core].hold(step_ + row.hold, {core, row.words, row.count});
     } else {
         queued_[core].push_back({row.words, row.count});
         queued_words_ += row.count;
     }
 }
 
+// On a rank, another rank's core is only asked whether the packet has rows there (the rank that
+// steps the core delivers them).
+std::uint32_t lockstep_board::deliver_packet(std::size_t core,
+                                             const firmware::image::core_view& view,
+                                             std::uint32_t key) {
+    SF_ASSERT(core < cores_.size());
+    if (!local(core)) {
+        return row_sink::deliver_packet(core, view, key);
+    }
+    packets_[core].push_back({&view, key});
+    ++queued_packets_;
+    return 0;
+}
+
 board_counters lockstep_board::counters() const {
     board_counters total = core_counters();
-    total.held_rows = held_.rows_held();
-    total.held_words = held_.words_held();
+    for (std::size_t c = 0; c < cores_.size(); ++c) {
+        total.held_rows += held_[c].rows_held();
+        total.held_words += held_[c].words_held();
+        total.unmatched_keys += unmatched_[c];
+    }
     total.update_seconds = update_seconds_;
     total.delivery_seconds = delivery_seconds_;
     return total;

@@ -103,7 +103,7 @@ emulator::board_maker maker_of(const timed_run* timed, std::size_t threads,
     return timed_target_maker(std::move(options), &made);
 }
 
-int run_emulator(const std::vector<std::uint32_t>& words, const std::string& name,
+int run_emulator(std::vector<std::uint32_t>&& words, const std::string& name,
                  const fs::path& out_dir, const timed_run* timed, std::size_t threads,
                  const image_job& job) {
     using clock = std::chrono::steady_clock;
@@ -117,7 +117,7 @@ int run_emulator(const std::vector<std::uint32_t>& words, const std::string& nam
         emulator::read_native_choice(job.native_code, choice);
         make = emulator::with_native_code(std::move(make), choice, native);
     }
-    emulator::functional_emulator board(words.data(), words.size(), std::move(make));
+    emulator::functional_emulator board(std::move(words), std::move(make));
     if (!board.ready()) {
         std::cerr << "spikeforge run: " << name << ": " << board.problem() << "\n";
         return exit_bad_input;
@@ -381,10 +381,10 @@ int run_command(const std::string& input, const std::string& target, const std::
     }
     folder = folder.empty() ? fs::path(".") : folder;
     if (ranks != nullptr) {
-        return run_on_ranks(words, input, folder, threads.threads, job.native_code, job.report_file,
-                            *ranks);
+        return run_on_ranks(std::move(words), input, folder, threads.threads, job.native_code,
+                            job.report_file, *ranks);
     }
-    return run_emulator(words, input, folder, how, threads.threads, job);
+    return run_emulator(std::move(words), input, folder, how, threads.threads, job);
 }
 
 } // namespace sf::cli

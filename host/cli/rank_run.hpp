@@ -17,7 +17,7 @@ namespace sf::cli {
 // programs compiled to machine code as `native_code` (auto, always, never) says: each rank decides
 // for its own cores and compiles their programs, and the reports give rank 0's outcome. Exit codes
 // as run's: 0 done, 1 a program fault, 2 bad input (found by any rank).
-int run_on_ranks(const std::vector<std::uint32_t>& words, const std::string& name,
+int run_on_ranks(std::vector<std::uint32_t>&& words, const std::string& name,
                  const std::filesystem::path& out_dir, std::size_t threads,
                  const std::string& native_code, const std::string& report_file,
                  emulator::spike_exchange& ranks);

@@ -257,19 +257,44 @@ void save_image(const std::filesystem::path& path, const std::vector<std::uint32
     }
 }
 
+namespace {
+
+void refuse_partial_words(const std::filesystem::path& path, std::uintmax_t bytes) {
+    if (bytes % 4 != 0) {
+        throw image_file_error(path.string() + ": " + std::to_string(bytes) +
+                               " bytes, not a whole number of 32-bit words: not a board image");
+    }
+}
+
+// A pipe or a device: its length is known only once it is read.
+std::vector<std::uint32_t> load_stream(const std::filesystem::path& path, std::ifstream& in) {
+    std::vector<char> bytes{std::istreambuf_iterator<char>(in), {}};
+    refuse_partial_words(path, bytes.size());
+    std::vector<std::uint32_t> words(bytes.size() / 4);
+    if (!bytes.empty()) {
+        std::memcpy(words.data(), bytes.data(), bytes.size());
+    }
+    return words;
+}
+
+} // namespace
+
 std::vector<std::uint32_t> load_image(const std::filesystem::path& path) {
+    namespace fs = std::filesystem;
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         throw image_file_error("cannot read " + path.string());
     }
-    std::vector<char> bytes{std::istreambuf_iterator<char>(in), {}};
-    if (bytes.size() % 4 != 0) {
-        throw image_file_error(path.string() + ": " + std::to_string(bytes.size()) +
-                               " bytes, not a whole number of 32-bit words: not a board image");
+    std::error_code ec;
+    const std::uintmax_t bytes = fs::is_regular_file(path, ec) ? fs::file_size(path, ec) : 0;
+    if (ec || !fs::is_regular_file(path, ec)) {
+        return load_stream(path, in);
     }
-    std::vector<std::uint32_t> words(bytes.size() / 4);
-    if (!bytes.empty()) {
-        std::memcpy(words.data(), bytes.data(), bytes.size());
+    refuse_partial_words(path, bytes);
+    std::vector<std::uint32_t> words(bytes / 4);
+    in.read(reinterpret_cast<char*>(words.data()), static_cast<std::streamsize>(bytes));
+    if (static_cast<std::uintmax_t>(in.gcount()) != bytes) {
+        throw image_file_error("cannot read " + path.string() + ": it changed while being read");
     }
     return words;
 }

@@ -2,7 +2,10 @@
 // a file that is not a whole number of words.
 #include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
+
+#include <sys/stat.h>
 
 #include <catch2/catch.hpp>
 
@@ -50,6 +53,22 @@ TEST_CASE("image_file: save_image and load_image give back the same words",
         mapper::save_image(file, words);
         CHECK(read_text(file).substr(0, 8) == std::string("SFIM\x01\0\0\0", 8));
     }
+}
+
+TEST_CASE("image_file: an image read from a pipe loads as from a file", "[mapper][image_file]") {
+    temp_folder dir("sf_test_image_file");
+    const fs::path pipe = dir.path() / "net.sfimg";
+    REQUIRE(mkfifo(pipe.c_str(), 0600) == 0);
+    const std::vector<std::uint32_t>& words = image_words();
+    // Opening a pipe waits for its other end: the writer is a thread of its own.
+    std::thread writer([&] {
+        std::ofstream out(pipe, std::ios::binary);
+        out.write(reinterpret_cast<const char*>(words.data()),
+                  static_cast<std::streamsize>(words.size() * 4));
+    });
+    const std::vector<std::uint32_t> loaded = mapper::load_image(pipe);
+    writer.join();
+    CHECK(loaded == words);
 }
 
 TEST_CASE("image_file: an empty file loads as no words", "[mapper][image_file]") {

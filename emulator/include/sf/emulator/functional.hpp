@@ -59,6 +59,11 @@ public:
     // rank must make the same calls; after gather_ranks() the counters are the whole board's.
     functional_emulator(const std::uint32_t* words, std::size_t count, board_maker make_board,
                         spike_exchange& ranks);
+    // The same two, keeping `image` itself instead of a copy (a large image then is in memory
+    // once, on the pages it was loaded on).
+    functional_emulator(std::vector<std::uint32_t>&& image, board_maker make_board);
+    functional_emulator(std::vector<std::uint32_t>&& image, board_maker make_board,
+                        spike_exchange& ranks);
     ~functional_emulator();
     functional_emulator(const functional_emulator&) = delete;
     functional_emulator& operator=(const functional_emulator&) = delete;
@@ -130,7 +135,7 @@ private:
     // Per core, per neuron: the event files and ids its spikes go to.
     using listener_list = std::vector<std::pair<std::size_t, std::string>>;
 
-    void open(const std::uint32_t* words, std::size_t count);
+    void open(std::vector<std::uint32_t>&& image);
     void load(const std::uint32_t* words, std::size_t count);
     void load_core(const firmware::image::core_view& view, std::uint32_t index);
     void load_traces(firmware::image::cursor& c);

@@ -17,6 +17,15 @@ namespace sf::emulator {
 class row_sink {
 public:
     virtual void deliver_row(std::size_t core, const firmware::synaptic_row& row) = 0;
+    // A packet that reached `core`, whose master table (in `view`, which outlives the run) turns it
+    // into rows. By default its rows are looked up at once and delivered; returns how many lookups
+    // found nothing (firmware::for_each_row). A sink may look them up later instead, and count
+    // what found nothing itself.
+    virtual std::uint32_t deliver_packet(std::size_t core, const firmware::image::core_view& view,
+                                         std::uint32_t key) {
+        return firmware::for_each_row(
+            view, key, [&](const firmware::synaptic_row& row) { deliver_row(core, row); });
+    }
 
 protected:
     ~row_sink() = default;
@@ -55,17 +64,19 @@ struct exchange_counters {
 struct side_by_side_limits {
     std::uint64_t instructions = 65536; // the neuron programs of the last step, all cores together
     std::uint64_t words = 16384;        // the synaptic words of the step's rows
+    std::uint64_t packets = 1024;       // or the packets whose rows the cores look up
 };
 // Every half step side by side, however little it holds (what tests use to exercise the threads).
-constexpr side_by_side_limits always_side_by_side{0, 0};
+constexpr side_by_side_limits always_side_by_side{0, 0, 0};
 
 // A board's cores stepping in lockstep, untimed: in each time step every core computes, then the
 // rows whose hold ends are delivered, then every spike of the step travels through the router to
 // its rows, all before the next step.
 //
 // On more than one thread the cores compute side by side, and the rows go out in two halves: the
-// router runs on the caller's thread as on one, but each row is queued for its core instead of
-// delivered; then the cores take their queues side by side. (A half step with little work stays
+// router runs on the caller's thread as on one, but each packet a core receives (or each row, from
+// a router that gives rows) is queued for its core; then each core looks up its packets' rows in
+// its master table and takes them, the cores side by side. (A half step with little work stays
 // on the caller's thread: waking the others would cost more than it saves.) A core gets its rows in
 // the order one thread gives them (the order saturating sums depend on), and no core's work touches
 // another's, so spikes, state words and counters are the same whatever the number of threads.
@@ -111,8 +122,17 @@ private:
         const std::uint32_t* words = nullptr;
         std::uint32_t count = 0;
     };
+    // A packet queued for its core, whose rows the core looks up when it takes its queue.
+    struct queued_packet {
+        const firmware::image::core_view* view = nullptr;
+        std::uint32_t key = 0;
+    };
 
     void deliver_row(std::size_t core, const firmware::synaptic_row& row) override;
+    std::uint32_t deliver_packet(std::size_t core, const firmware::image::core_view& view,
+                                 std::uint32_t key) override;
+    void look_up_rows(std::size_t core);
+    void take_rows(std::size_t core);
     void compute_cores();
     void compute_side_by_side();
     void deliver_rows();
@@ -129,9 +149,12 @@ private:
     std::vector<std::size_t> spiked_count_;               // per core, on more than one thread
     std::vector<std::vector<queued_row>> queued_;         // per core
     std::uint64_t queued_words_ = 0;                      // in the queues
+    std::vector<std::vector<queued_packet>> packets_;     // per core
+    std::uint64_t queued_packets_ = 0;                    // in the queues
+    std::vector<std::uint64_t> unmatched_;                // per core: lookups that found nothing
     std::uint64_t last_instructions_ = ~std::uint64_t{0}; // of the last step; unknown at first
     std::uint64_t instructions_before_ = 0;               // the cores' total before this step
-    held_rows held_;
+    std::vector<held_rows> held_;                         // per core
     std::vector<spike> spikes_;
     injected_spikes injected_;
     std::vector<std::uint16_t> buffer_;
