@@ -174,48 +174,18 @@ void lockstep_board::deliver_queued_rows() {
     queued_packets_ = 0;
 }
 
-namespace {
-
-// Fetches where the packet's rows start (the row offsets lie far apart in a large image), without
-// waiting for it.
-void prefetch_row_offsets(const firmware::image::core_view& core, std::uint32_t key) {
-    const std::uint32_t* entry = firmware::master_entry(core, key);
-    if (entry == nullptr) {
-        return;
-    }
-    const std::uint32_t neuron = key & ~entry[1];
-    for (std::uint32_t b = entry[2]; b < entry[2] + entry[3]; ++b) {
-        const std::uint32_t* block = core.block_words + 3 * b;
-        if (neuron < block[1]) {
-            __builtin_prefetch(core.row_offsets + block[2] + neuron);
-        }
-    }
-}
-
-} // namespace
-
 // A core's packets, in the order the router gave them, become rows queued after those already
-// queued (the held rows due now), or rows held for later steps. Each packet's row offsets are
-// fetched a few packets ahead.
+// queued (the held rows due now), or rows held for later steps.
 void lockstep_board::look_up_rows(std::size_t core) {
-    constexpr std::size_t ahead = 8;
-    const std::vector<queued_packet>& packets = packets_[core];
-    for (std::size_t k = 0; k < packets.size() && k < ahead; ++k) {
-        prefetch_row_offsets(*packets[k].view, packets[k].key);
-    }
-    for (std::size_t k = 0; k < packets.size(); ++k) {
-        if (k + ahead < packets.size()) {
-            prefetch_row_offsets(*packets[k + ahead].view, packets[k + ahead].key);
+    const auto take = [&](const firmware::synaptic_row& row) {
+        if (row.hold != 0) {
+            held_[core].hold(step_ + row.hold, {core, row.words, row.count});
+        } else {
+            queued_[core].push_back({row.words, row.count});
         }
-        const queued_packet& p = packets[k];
-        unmatched_[core] +=
-            firmware::for_each_row(*p.view, p.key, [&](const firmware::synaptic_row& row) {
-                if (row.hold != 0) {
-                    held_[core].hold(step_ + row.hold, {core, row.words, row.count});
-                } else {
-                    queued_[core].push_back({row.words, row.count});
-                }
-            });
+    };
+    for (const queued_packet& p : packets_[core]) {
+        unmatched_[core] += firmware::for_each_row(*p.view, p.key, take);
     }
     packets_[core].clear();
 }

@@ -16,9 +16,11 @@ struct synaptic_row {
     std::uint32_t count = 0;
 };
 
-// The master table entry (four words) that takes the packet `key` in a checked core section, or
-// null when none does.
-inline const std::uint32_t* master_entry(const image::core_view& core, std::uint32_t key) {
+// Calls `row(synaptic_row)` for every non-empty row the packet `key` selects in a checked core
+// section. Returns how many lookups found nothing: 1 when no entry matches the key, else the
+// number of the entry's blocks that have no row for the neuron.
+template <class Row>
+std::uint32_t for_each_row(const image::core_view& core, std::uint32_t key, Row&& row) {
     std::uint32_t low = 0;
     std::uint32_t high = core.master_entries;
     while (low < high) {
@@ -30,20 +32,9 @@ inline const std::uint32_t* master_entry(const image::core_view& core, std::uint
         }
     }
     if (low == 0 || (key & core.master[4 * (low - 1) + 1]) != core.master[4 * (low - 1)]) {
-        return nullptr;
-    }
-    return core.master + 4 * (low - 1);
-}
-
-// Calls `row(synaptic_row)` for every non-empty row the packet `key` selects in a checked core
-// section. Returns how many lookups found nothing: 1 when no entry matches the key, else the
-// number of the entry's blocks that have no row for the neuron.
-template <class Row>
-std::uint32_t for_each_row(const image::core_view& core, std::uint32_t key, Row&& row) {
-    const std::uint32_t* entry = master_entry(core, key);
-    if (entry == nullptr) {
         return 1;
     }
+    const std::uint32_t* entry = core.master + 4 * (low - 1);
     const std::uint32_t neuron = key & ~entry[1];
     std::uint32_t unmatched = 0;
     for (std::uint32_t b = entry[2]; b < entry[2] + entry[3]; ++b) {
