@@ -6,6 +6,19 @@
 #include <sf/mapper/incoming_synapses.hpp>
 
 namespace sf::mapper {
+namespace {
+
+[[noreturn]] void throw_too_long(const std::string& population, int delay, int slots) {
+    const std::uint64_t longest =
+        std::uint64_t{incoming_synapses::max_held_rings} * static_cast<std::uint64_t>(slots) +
+        static_cast<std::uint64_t>(slots);
+    throw compile_error(population, "a connection's delay of " + std::to_string(delay) +
+                                        " steps is longer than a core's rows can wait (at most " +
+                                        std::to_string(longest) + " steps with rings of " +
+                                        std::to_string(slots) + " slots)");
+}
+
+} // namespace
 
 incoming_synapses index_incoming(const lems::ir::network& net, const compiled_network& compiled,
                                  int delay_slots, const lems::progress_callback& progress) {
@@ -36,7 +49,7 @@ incoming_synapses index_incoming(const lems::ir::network& net, const compiled_ne
     const std::uint64_t total = in.first.back();
     in.source.resize(total);
     in.word.resize(total);
-    in.hold.resize(total);
+    in.held_rings.resize(total);
 
     std::vector<std::uint64_t> fill(in.first.begin(), in.first.end() - 1);
     std::uint64_t filed = 0;
@@ -49,6 +62,11 @@ incoming_synapses index_incoming(const lems::ir::network& net, const compiled_ne
         for (std::size_t k = 0; k < q.size(); ++k) {
             const ring_split split = split_delay(q.delay_steps(k), delay_slots);
             const int ring_delay = split.ring;
+            const auto rings = static_cast<std::uint32_t>(split.hold / delay_slots);
+            if (rings > incoming_synapses::max_held_rings) {
+                throw_too_long(net.groups[static_cast<std::size_t>(p.target_group)].label,
+                               q.delay_steps(k), delay_slots);
+            }
             firmware::synapse::fields f;
             f.weight = q.weight(k);
             f.delay = static_cast<std::uint32_t>(ring_delay);
@@ -64,7 +82,7 @@ incoming_synapses index_incoming(const lems::ir::network& net, const compiled_ne
             const std::uint64_t at = fill[target_base + p.target[k]]++;
             in.source[at] = source_base + p.source[k];
             in.word[at] = word;
-            in.hold[at] = static_cast<std::uint32_t>(split.hold);
+            in.held_rings[at] = static_cast<std::uint16_t>(rings);
         }
     }
     return in;

@@ -26,8 +26,8 @@ std::uint64_t matrix_bytes(const incoming_synapses& in, const partition_result& 
     std::vector<std::uint32_t> sources;
     for (std::uint64_t e = begin; e < end; ++e) {
         const std::uint32_t source = slice_of_global[in.source[e]];
-        if (in.hold[e] != 0) {
-            held.push_back(static_cast<std::uint64_t>(source) << 32 | in.hold[e]);
+        if (in.hold(e) != 0) {
+            held.push_back(static_cast<std::uint64_t>(source) << 32 | in.hold(e));
             continue;
         }
         if (stamp[source] != mark) {

@@ -96,7 +96,7 @@ public:
         }
         check_targets(t);
         for (std::uint64_t e = begin_; e < end_; ++e) {
-            blocks_.add(where_.slice[in_.source[e]], in_.hold[e]);
+            blocks_.add(where_.slice[in_.source[e]], in_.hold(e));
         }
         const auto& pairs = blocks_.number();
         const std::uint32_t rows = number_rows(pairs);
@@ -140,7 +140,7 @@ private:
         for (std::uint64_t e = begin_; e < end_; ++e) {
             const std::uint32_t source = in_.source[e];
             const std::uint32_t row =
-                row_base_[blocks_.block(where_.slice[source], in_.hold[e])] + where_.local[source];
+                row_base_[blocks_.block(where_.slice[source], in_.hold(e))] + where_.local[source];
             row_of_[e - begin_] = row;
             ++offsets_[row + 1];
         }

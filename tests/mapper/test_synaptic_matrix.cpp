@@ -301,6 +301,32 @@ TEST_CASE("synaptic_matrix: a connection that does not fit a synaptic word is an
                       Catch::StartsWith("a connection does not fit a synaptic word (weight "));
 }
 
+TEST_CASE("synaptic_matrix: a delay longer than rows can wait is an error, the longest fits",
+          "[mapper][synaptic_matrix]") {
+    const mapper::partition_result parts = cut({1, 2}, 2);
+    const keys k = keys_of(parts);
+    constexpr int slots = 16;
+    constexpr int longest = 65535 * slots + slots; // 65 535 whole rings, then a full ring
+    SECTION("the longest") {
+        test_network t({1, 2});
+        t.connect(0, 0, 1, 1, 0, 5, longest);
+        const std::vector<mapper::synaptic_matrix> m = t.matrices(parts, k, slots);
+        REQUIRE(m[1].blocks.size() == 1);
+        CHECK(m[1].blocks[0].hold == 65535u * slots);
+        REQUIRE(m[1].words.size() == 1);
+        CHECK(synapse::delay(m[1].words[0]) == static_cast<std::uint32_t>(slots));
+    }
+    SECTION("a step longer") {
+        test_network t({1, 2});
+        t.connect(0, 0, 1, 1, 0, 5, longest + 1);
+        CHECK_THROWS_AS(t.matrices(parts, k, slots), mapper::compile_error);
+        CHECK_THROWS_WITH(t.matrices(parts, k, slots),
+                          Catch::Contains("a connection's delay of 1048577 steps is longer than a "
+                                          "core's rows can wait (at most 1048576 steps with rings "
+                                          "of 16 slots)"));
+    }
+}
+
 TEST_CASE("synaptic_matrix: the largest values of a synaptic word fit",
           "[mapper][synaptic_matrix]") {
     const mapper::partition_result parts = cut({1, 256}, 256);

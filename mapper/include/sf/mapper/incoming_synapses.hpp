@@ -9,7 +9,7 @@
 
 // Every connection of a compiled network as the synaptic word it becomes, filed under the neuron
 // it reaches: what partitioning measures slices by and what the synaptic matrices are built
-// from, in one pass over the network's connections and 12 bytes per synapse.
+// from, in one pass over the network's connections and 10 bytes per synapse.
 namespace sf::mapper {
 
 // A delay of `delay` steps (at least 1) on cores with a ring of `slots`: whole rings held back
@@ -28,10 +28,17 @@ struct incoming_synapses {
     std::vector<std::uint64_t> first;      // per global neuron + 1: offsets into the arrays below
     std::vector<std::uint32_t> source;     // the source neuron's global number
     std::vector<std::uint32_t> word;       // the synaptic word, its target field 0
-    std::vector<std::uint32_t> hold;       // steps the word waits before its ring delay
+    std::vector<std::uint16_t> held_rings; // whole rings the word waits before its ring delay
     int delay_slots = 1;                   // of the target cores' rings
 
+    // The longest wait a connection may have before its ring delay, in whole rings.
+    static constexpr std::uint32_t max_held_rings = UINT16_MAX;
+
     std::uint64_t size() const { return source.size(); }
+    // Steps connection e waits before its ring delay.
+    std::uint32_t hold(std::uint64_t e) const {
+        return std::uint32_t{held_rings[e]} * static_cast<std::uint32_t>(delay_slots);
+    }
     std::uint32_t global(int group, int neuron) const {
         return group_base[static_cast<std::size_t>(group)] + static_cast<std::uint32_t>(neuron);
     }
@@ -41,7 +48,8 @@ struct incoming_synapses {
 // ring go into the word; a longer one is a hold of whole rings plus the rest in the word (1 to
 // delay_slots), so that a source slice needs one block of rows per ring of delay. Within a neuron,
 // connections keep the network's order. Throws compile_error naming the target population when
-// a weight, delay or channel does not fit a synaptic word. Tells `progress` how many of the
+// a weight, delay or channel does not fit a synaptic word, or a delay is longer than
+// max_held_rings rings and a ring. Tells `progress` how many of the
 // network's connections it has filed, as "partitioning: indexing connections".
 incoming_synapses index_incoming(const lems::ir::network& net, const compiled_network& compiled,
                                  int delay_slots, const lems::progress_callback& progress = {});
