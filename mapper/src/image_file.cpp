@@ -266,7 +266,8 @@ void refuse_partial_words(const std::filesystem::path& path, std::uintmax_t byte
     }
 }
 
-// A pipe or a device: its length is known only once it is read.
+// A pipe, a device or a file whose size is not its length: its length is known only once it is
+// read.
 std::vector<std::uint32_t> load_stream(const std::filesystem::path& path, std::ifstream& in) {
     std::vector<char> bytes{std::istreambuf_iterator<char>(in), {}};
     refuse_partial_words(path, bytes.size());
@@ -287,16 +288,22 @@ std::vector<std::uint32_t> load_image(const std::filesystem::path& path) {
     }
     std::error_code ec;
     const std::uintmax_t bytes = fs::is_regular_file(path, ec) ? fs::file_size(path, ec) : 0;
-    if (ec || !fs::is_regular_file(path, ec)) {
+    if (ec || !fs::is_regular_file(path, ec) || bytes % 4 != 0) {
         return load_stream(path, in);
     }
-    refuse_partial_words(path, bytes);
     std::vector<std::uint32_t> words(bytes / 4);
-    in.read(reinterpret_cast<char*>(words.data()), static_cast<std::streamsize>(bytes));
-    if (static_cast<std::uintmax_t>(in.gcount()) != bytes) {
-        throw image_file_error("cannot read " + path.string() + ": it changed while being read");
+    if (bytes > 0) {
+        in.read(reinterpret_cast<char*>(words.data()), static_cast<std::streamsize>(bytes));
     }
-    return words;
+    if (static_cast<std::uintmax_t>(in.gcount()) == bytes &&
+        in.peek() == std::ifstream::traits_type::eof()) {
+        return words;
+    }
+    // Not the length it said (a file of the system's, or one written to while being read): read
+    // again from the start, to its end.
+    in.clear();
+    in.seekg(0);
+    return load_stream(path, in);
 }
 
 } // namespace sf::mapper

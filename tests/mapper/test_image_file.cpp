@@ -1,6 +1,8 @@
 // Board image files: save_image writes all or nothing, load_image gives back the words and refuses
 // a file that is not a whole number of words.
+#include <cstring>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <thread>
 #include <vector>
@@ -69,6 +71,26 @@ TEST_CASE("image_file: an image read from a pipe loads as from a file", "[mapper
     const std::vector<std::uint32_t> loaded = mapper::load_image(pipe);
     writer.join();
     CHECK(loaded == words);
+}
+
+TEST_CASE("image_file: a file whose size is not its length is read to its end",
+          "[mapper][image_file]") {
+    // The system's files say they are empty and are not.
+    const fs::path file = "/proc/version";
+    REQUIRE(fs::is_regular_file(file));
+    REQUIRE(fs::file_size(file) == 0);
+    std::ifstream in(file, std::ios::binary);
+    const std::string text{std::istreambuf_iterator<char>(in), {}};
+    REQUIRE(!text.empty());
+    if (text.size() % 4 == 0) {
+        std::vector<std::uint32_t> words(text.size() / 4);
+        std::memcpy(words.data(), text.data(), text.size());
+        CHECK(mapper::load_image(file) == words);
+    } else {
+        CHECK_THROWS_WITH(mapper::load_image(file),
+                          file.string() + ": " + std::to_string(text.size()) +
+                              " bytes, not a whole number of 32-bit words: not a board image");
+    }
 }
 
 TEST_CASE("image_file: an empty file loads as no words", "[mapper][image_file]") {
