@@ -26,8 +26,8 @@ struct board_counters {
     firmware::kernel_counters cores; // summed over the cores
     std::uint64_t held_rows = 0;     // rows delivered after a hold
     std::uint64_t held_words = 0;    // their synaptic words
-    std::uint64_t unmatched_keys =
-        0;                         // lookups of the board's own in master tables that found nothing
+    // Lookups the board made itself in its cores' master tables that found nothing.
+    std::uint64_t unmatched_keys = 0;
     double update_seconds = 0.0;   // wall time in the cores' steps (the neuron programs)
     double delivery_seconds = 0.0; // wall time routing spikes and delivering rows
 };

@@ -59,8 +59,8 @@ public:
     // rank must make the same calls; after gather_ranks() the counters are the whole board's.
     functional_emulator(const std::uint32_t* words, std::size_t count, board_maker make_board,
                         spike_exchange& ranks);
-    // The same two, keeping `image` itself instead of a copy (a large image then is in memory
-    // once, on the pages it was loaded on).
+    // The same two, keeping `image` itself instead of a copy, so that a large image is in memory
+    // once.
     functional_emulator(std::vector<std::uint32_t>&& image, board_maker make_board);
     functional_emulator(std::vector<std::uint32_t>&& image, board_maker make_board,
                         spike_exchange& ranks);
