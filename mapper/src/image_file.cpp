@@ -259,18 +259,14 @@ void save_image(const std::filesystem::path& path, const std::vector<std::uint32
 
 namespace {
 
-void refuse_partial_words(const std::filesystem::path& path, std::uintmax_t bytes) {
-    if (bytes % 4 != 0) {
-        throw image_file_error(path.string() + ": " + std::to_string(bytes) +
-                               " bytes, not a whole number of 32-bit words: not a board image");
-    }
-}
-
 // A pipe, a device or a file whose size is not its length: its length is known only once it is
 // read.
 std::vector<std::uint32_t> load_stream(const std::filesystem::path& path, std::ifstream& in) {
     std::vector<char> bytes{std::istreambuf_iterator<char>(in), {}};
-    refuse_partial_words(path, bytes.size());
+    if (bytes.size() % 4 != 0) {
+        throw image_file_error(path.string() + ": " + std::to_string(bytes.size()) +
+                               " bytes, not a whole number of 32-bit words: not a board image");
+    }
     std::vector<std::uint32_t> words(bytes.size() / 4);
     if (!bytes.empty()) {
         std::memcpy(words.data(), bytes.data(), bytes.size());
@@ -287,8 +283,9 @@ std::vector<std::uint32_t> load_image(const std::filesystem::path& path) {
         throw image_file_error("cannot read " + path.string());
     }
     std::error_code ec;
-    const std::uintmax_t bytes = fs::is_regular_file(path, ec) ? fs::file_size(path, ec) : 0;
-    if (ec || !fs::is_regular_file(path, ec) || bytes % 4 != 0) {
+    const bool regular = fs::is_regular_file(path, ec);
+    const std::uintmax_t bytes = regular ? fs::file_size(path, ec) : 0;
+    if (!regular || ec || bytes % 4 != 0) {
         return load_stream(path, in);
     }
     std::vector<std::uint32_t> words(bytes / 4);
