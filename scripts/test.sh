@@ -32,23 +32,32 @@ elif [ "$long_status" -ne 0 ]; then
 fi
 phase_done "format and function lengths"
 
+scripts/install-deps.sh
+phase_done "dependencies"
+
 # The RTL with every Verilator lint warning on: any warning fails. Then synthesised: no latch.
-scripts/check_rtl.sh
-scripts/synth_rtl.sh
-phase_done "RTL lint and synthesis"
+# Both run on one core beside the builds below, their output shown when the Release build is done.
+mkdir -p build
+(scripts/check_rtl.sh && scripts/synth_rtl.sh) >build/rtl-checks.log 2>&1 &
+rtl_checks=$!
 
 # The firmware as a board's Arm core would run it: it must compile freestanding and fit.
 scripts/cross_firmware.sh
 phase_done "firmware cross-compiled"
 
 scripts/build.sh
-phase_done "Release build"
+rtl_status=0
+wait "$rtl_checks" || rtl_status=$?
+cat build/rtl-checks.log
+if [ "$rtl_status" -ne 0 ]; then
+    echo "RTL lint or synthesis failed (status $rtl_status)"
+    exit "$rtl_status"
+fi
+phase_done "Release build, RTL lint and synthesis"
 ctest --test-dir build/release --output-on-failure -j"$jobs"
 phase_done "Release tests"
 
 # -O1 with line tables only: the sanitizers' usual setting, and half the compile time of -O2 -g.
-# The test files' own code at -O0: under the sanitizers -O1 takes three to four times as long to
-# compile them, and what they test is compiled at -O1 in the libraries.
 # The RTL is verilated with coverage here too, so that this run's RTL tests also give the RTL's
 # coverage report without a build of its own. The benchmarks' drivers, built by the Release build
 # already, are left out; so are the fuzz targets' replay drivers (the fuzzing below runs every
@@ -57,7 +66,7 @@ phase_done "Release tests"
 # itself is tested here without MPI).
 cmake -S . -B build/sanitize -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" -DSF_SANITIZE=ON -DSF_RTL_COVERAGE=ON \
-    -DSF_TEST_OPTIMIZATION=-O0 -DSF_BENCH=OFF -DSF_FUZZ_REPLAY=OFF -DSF_MPI=OFF >/dev/null
+    -DSF_BENCH=OFF -DSF_FUZZ_REPLAY=OFF -DSF_MPI=OFF >/dev/null
 cmake --build build/sanitize -j"$jobs"
 phase_done "sanitizer build"
 rm -rf build/sanitize/rtl-coverage
@@ -85,14 +94,21 @@ targets=$(cd tests/fuzz && ls fuzz_*.cpp | sed 's/\.cpp$//')
 # shellcheck disable=SC2086
 cmake --build build/fuzz -j"$jobs" --target $targets
 phase_done "fuzz build"
-for target in $targets; do
-    scratch="build/fuzz/corpus/$target"
+# One target per core at a time, each printing its end when it is done. A finding is written under
+# build/, not into the checkout.
+fuzz_one() {
+    local target=$1 scratch="build/fuzz/corpus/$1" status=0
     mkdir -p "$scratch"
-    echo "fuzzing $target for ${fuzz_seconds}s"
-    # A finding is written under build/, not into the checkout.
     "build/fuzz/tests/fuzz/$target" -max_total_time="$fuzz_seconds" -timeout=10 -rss_limit_mb=4096 \
-        -artifact_prefix="build/fuzz/findings-$target-" \
-        -print_final_stats=1 "$scratch" "tests/fuzz/corpus/$target" 2>&1 | tail -n 12
-done
+        -artifact_prefix="build/fuzz/findings-$target-" -print_final_stats=1 \
+        "$scratch" "tests/fuzz/corpus/$target" >"build/fuzz/$target.log" 2>&1 || status=$?
+    echo "fuzzed $target for ${fuzz_seconds}s: status $status"
+    tail -n 12 "build/fuzz/$target.log"
+    return "$status"
+}
+export -f fuzz_one
+export fuzz_seconds
+# shellcheck disable=SC2086
+printf '%s\n' $targets | xargs -P "$jobs" -I{} bash -c 'fuzz_one "$1"' _ {}
 echo "fuzz: ran $(echo $targets | wc -w) targets for ${fuzz_seconds}s each without a finding"
 phase_done "fuzzing"
