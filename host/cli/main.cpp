@@ -401,6 +401,7 @@ struct commands {
     compile_arguments map_args;
     std::string map_report;
     model_arguments map_includes;
+    std::string map_threads;
     bool map_quiet = false;
     CLI::App* map = nullptr;
 
@@ -544,6 +545,11 @@ struct commands {
             ->required()
             ->check(CLI::ExistingFile);
         map->add_option("-o,--out", map_output, "the board image to write")->required();
+        map->add_option("--threads", map_threads,
+                        "threads that index the connections and build the cores' synaptic "
+                        "matrices, the image the same on any number (default: this machine's "
+                        "hardware threads, " +
+                            std::to_string(sf::cli::machine_threads()) + ")");
         map_args.add_to(*map);
         add_report_option(*map, map_report, "how the model was mapped");
         map_includes.add_search_options_to(*map);
@@ -643,6 +649,14 @@ struct commands {
         if (map->parsed()) {
             sf::cli::image_job job = job_of(map_args, map_includes);
             job.report_file = map_report;
+            sf::cli::thread_count threads;
+            const std::string wrong =
+                sf::cli::read_thread_count(map_threads, map->count("--threads") > 0, threads);
+            if (!wrong.empty()) {
+                std::cerr << "spikeforge map: " << wrong << "\n";
+                return exit_bad_input;
+            }
+            job.options.threads = threads.threads;
             sf::cli::progress_line progress(std::cerr,
                                             sf::cli::progress_line::wanted_on_stderr(map_quiet));
             job.options.progress = progress.callback();
@@ -681,7 +695,7 @@ struct commands {
     }
 
     // In one process, or as one rank of several when mpirun started this one.
-    int run_image(const sf::cli::image_job& job, sf::cli::thread_count threads) const {
+    int run_image(sf::cli::image_job job, sf::cli::thread_count threads) const {
         const sf::cli::rank_launch launch = sf::cli::launch_from_environment();
         switch (sf::cli::mode_of(launch, sf::cli::built_with_mpi())) {
         case sf::cli::rank_mode::refused:
@@ -691,12 +705,14 @@ struct commands {
             if (!threads.given) {
                 threads.threads = sf::cli::threads_per_rank(sf::cli::machine_threads(), launch);
             }
+            job.options.threads = threads.threads;
             return sf::cli::run_as_rank([&](sf::emulator::spike_exchange& ranks) {
                 return sf::cli::run_command(run_input, run_target, run_out, job, run_remote,
                                             run_timed, threads, &ranks);
             });
         case sf::cli::rank_mode::one_process: break;
         }
+        job.options.threads = threads.threads; // a model given is mapped on the run's threads
         return sf::cli::run_command(run_input, run_target, run_out, job, run_remote, run_timed,
                                     threads);
     }

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include <sf/lems/network_run.hpp>
+#include <sf/lems/parallel_items.hpp>
 
 #include "engine/java_random.hpp"
 #include "engine/lems_functions.hpp"
@@ -128,6 +129,7 @@ public:
                     run_statements(g, n, 0, step_of(g).size(), step);
                 }
             }
+            deliver_sent(step);
             record_row(t_);
             if (static_cast<std::uint64_t>(step) % progress_interval_steps == 0) {
                 report_how_far(step, work + per_step);
@@ -214,6 +216,8 @@ private:
         ports_.resize(groups_);
         first_out_.resize(groups_);
         for (std::size_t g = 0; g < groups_; ++g) {
+            group_first_.push_back(total_neurons_);
+            total_neurons_ += net_.groups[g].members.size();
             ports_[g] = std::max<std::size_t>(1, net_.groups[g].outputs.size());
             first_out_[g].assign(net_.groups[g].members.size() * ports_[g] + 1, 0);
         }
@@ -231,10 +235,13 @@ private:
                 }
                 for (std::int64_t d : coded_steps_[p]) {
                     longest_ = std::max(longest_, d + extra);
+                    at_once_ = at_once_ || d == 0;
                 }
             } else {
                 for (std::size_t k = 0; k < pr.size(); ++k) {
-                    longest_ = std::max(longest_, steps_of(pr.delay[k]) + extra);
+                    const std::int64_t d = steps_of(pr.delay[k]);
+                    longest_ = std::max(longest_, d + extra);
+                    at_once_ = at_once_ || d == 0;
                 }
             }
         }
@@ -388,30 +395,99 @@ private:
         }
     }
 
-    // A spike of neuron n of group g on `port`: recorded, and sent along its connections.
+    // A spike of neuron n of group g on `port`: recorded, and sent along its connections, at
+    // once when some arrive within the step, else with the step's other spikes once every neuron
+    // has run.
     void emit(std::size_t g, std::size_t n, std::size_t port, std::int64_t step) {
         ++result_.spikes;
         const std::size_t at = n * ports_[g] + port;
         for (const auto& [file, id] : listeners_[g][at]) {
             result_.events[file].events.emplace_back(t_, *id);
         }
+        if (!at_once_) {
+            sent_.emplace_back(g, at);
+            sent_events_ += first_out_[g][at + 1] - first_out_[g][at];
+            return;
+        }
         for (std::size_t e = first_out_[g][at]; e < first_out_[g][at + 1]; ++e) {
             deliver(out_[g][e], step);
         }
     }
 
+    // The step's spikes along their connections, in the order they were sent: in one pass, or,
+    // when there are many, on several threads, each taking the events of a share of the target
+    // neurons in that order. Every input then sums its events in the same order on any number.
+    void deliver_sent(std::int64_t step) {
+        const std::size_t threads = sent_events_ < options_.events_worth_threads
+                                        ? 1
+                                        : threads_for(options_.threads, total_neurons_);
+        if (threads == 1) {
+            for (const auto& [g, at] : sent_) {
+                for (std::size_t e = first_out_[g][at]; e < first_out_[g][at + 1]; ++e) {
+                    deliver(out_[g][e], step);
+                }
+            }
+        } else {
+            std::vector<std::uint64_t> delivered(threads, 0);
+            for_each_item(threads, threads, [&](std::size_t share, std::size_t) {
+                delivered[share] = deliver_share(share, threads, step);
+            });
+            for (std::uint64_t d : delivered) {
+                result_.events_delivered += d;
+            }
+        }
+        sent_.clear();
+        sent_events_ = 0;
+    }
+
+    // The step's events reaching share `share` of `shares` of the target neurons; returns how
+    // many.
+    std::uint64_t deliver_share(std::size_t share, std::size_t shares, std::int64_t step) {
+        const std::uint64_t first = total_neurons_ * share / shares;
+        const std::uint64_t end = total_neurons_ * (share + 1) / shares;
+        std::uint64_t delivered = 0;
+        for (const auto& [g, at] : sent_) {
+            for (std::size_t e = first_out_[g][at]; e < first_out_[g][at + 1]; ++e) {
+                const auto [p, k] = out_[g][e];
+                const projection& pr = projections_[p];
+                const std::uint64_t target =
+                    group_first_[static_cast<std::size_t>(pr.target_group)] + pr.target[k];
+                if (target >= first && target < end) {
+                    add_to_ring(pr, k, delay_of(pr, p, k), step);
+                    ++delivered;
+                }
+            }
+        }
+        return delivered;
+    }
+
+    std::int64_t delay_of(const projection& pr, std::uint32_t p, std::uint32_t k) const {
+        return pr.delay.coded() ? coded_steps_[p][pr.delay.code(k)] : steps_of(pr.delay[k]);
+    }
+
+    // Event k of projection `pr`, of `delay` steps (1 or more), into its target's ring.
+    void add_to_ring(const projection& pr, std::uint32_t k, std::int64_t delay, std::int64_t step) {
+        const std::int64_t due =
+            options_.reference_timing ? reference_due(step, delay, t_ + pr.delay[k]) : step + delay;
+        const auto tg = static_cast<std::size_t>(pr.target_group);
+        const neuron_group& target_group = net_.groups[tg];
+        const std::size_t target_slot = static_cast<std::size_t>(due) % slots_;
+        ring_[tg][(target_slot * target_group.members.size() + pr.target[k]) *
+                      target_group.inputs.size() +
+                  static_cast<std::size_t>(pr.channel)] += pr.payload[k];
+    }
+
     void deliver(connection_at connection, std::int64_t step) {
         const auto [p, k] = connection;
         const projection& pr = projections_[p];
-        const double payload = pr.payload[k];
-        const std::int64_t delay =
-            pr.delay.coded() ? coded_steps_[p][pr.delay.code(k)] : steps_of(pr.delay[k]);
-        const auto tn = static_cast<std::size_t>(pr.target[k]);
-        const auto channel = static_cast<std::size_t>(pr.channel);
+        const std::int64_t delay = delay_of(pr, p, k);
         ++result_.events_delivered;
-        const auto tg = static_cast<std::size_t>(pr.target_group);
-        const neuron_group& target_group = net_.groups[tg];
         if (delay == 0) {
+            const double payload = pr.payload[k];
+            const auto tn = static_cast<std::size_t>(pr.target[k]);
+            const auto channel = static_cast<std::size_t>(pr.channel);
+            const auto tg = static_cast<std::size_t>(pr.target_group);
+            const neuron_group& target_group = net_.groups[tg];
             // Handled at once: the input holds this event's payload while its handler runs.
             const input_channel& in = target_group.inputs[channel];
             double& input = values_[tg][tn * width_[tg] + static_cast<std::size_t>(in.input)];
@@ -422,11 +498,7 @@ private:
             input = before;
             return;
         }
-        const std::int64_t due =
-            options_.reference_timing ? reference_due(step, delay, t_ + pr.delay[k]) : step + delay;
-        const std::size_t target_slot = static_cast<std::size_t>(due) % slots_;
-        ring_[tg][(target_slot * target_group.members.size() + tn) * target_group.inputs.size() +
-                  channel] += payload;
+        add_to_ring(pr, k, delay, step);
     }
 
     // The first step whose end time reaches `at_time` (within the tie tolerance when time is
@@ -472,6 +544,14 @@ private:
     std::vector<std::vector<double>> ring_; // per group: slot, neuron, channel
     std::vector<std::vector<std::vector<std::pair<std::size_t, const std::string*>>>>
         listeners_; // per group, per neuron*ports+port: (event file, selection id)
+
+    // Events are delivered at once only when some arrive within their step; otherwise the step's
+    // spikes are kept, (group, neuron*ports+port), with the events they send.
+    bool at_once_ = false;
+    std::vector<std::pair<std::size_t, std::size_t>> sent_;
+    std::uint64_t sent_events_ = 0;
+    std::vector<std::uint64_t> group_first_; // per group: global number of its first neuron
+    std::uint64_t total_neurons_ = 0;
 
     std::vector<double> scratch_;
     double t_ = 0.0;

@@ -180,15 +180,15 @@ std::vector<multicast_source> route(const lems::ir::network& net, const placemen
 // Each slice's core: where it is, its neurons, keys and synaptic matrix.
 void build_cores(const lems::ir::network& net, const incoming_synapses& incoming, int slots,
                  const placement_result& placed, const std::vector<multicast_source>& sources,
-                 mapped_network& m, const lems::progress_callback& progress) {
+                 mapped_network& m, const map_options& options) {
     std::vector<std::uint32_t> slice_keys;
     std::vector<std::uint32_t> slice_masks;
     for (const multicast_source& s : sources) {
         slice_keys.push_back(s.keys.key);
         slice_masks.push_back(s.keys.mask);
     }
-    std::vector<synaptic_matrix> matrices =
-        build_synaptic_matrices(incoming, m.parts, slice_keys, slice_masks, progress);
+    std::vector<synaptic_matrix> matrices = build_synaptic_matrices(
+        incoming, m.parts, slice_keys, slice_masks, options.progress, options.threads);
     for (std::size_t s = 0; s < m.parts.slices.size(); ++s) {
         const slice& sl = m.parts.slices[s];
         mapped_core core;
@@ -295,13 +295,14 @@ mapped_network map_network(const lems::ir::network& net, const board& asked,
     if (!quantising.progress) {
         quantising.progress = progress;
     }
+    quantising.threads = options.threads;
     m.compiled = timed(report.quantise_seconds, [&] { return quantise(net, asked, quantising); });
 
     const int slots = ring_slots(asked.core);
     lems::report_progress(progress, "partitioning");
     const incoming_synapses incoming = timed(report.partition_seconds, [&] {
-        incoming_synapses in = index_incoming(net, m.compiled, slots, progress);
-        m.parts = partition(net, m.compiled, in, asked.core);
+        incoming_synapses in = index_incoming(net, m.compiled, slots, progress, options.threads);
+        m.parts = partition(net, m.compiled, in, asked.core, options.threads);
         return in;
     });
     m.machine = machine_for(asked, m.parts.slices.size());
@@ -321,7 +322,7 @@ mapped_network map_network(const lems::ir::network& net, const board& asked,
         timed(report.routing_seconds, [&] { return route(net, placed, traffic, m); });
     lems::report_progress(progress, "building cores");
     timed(report.matrix_seconds,
-          [&] { build_cores(net, incoming, slots, placed, sources, m, progress); });
+          [&] { build_cores(net, incoming, slots, placed, sources, m, options); });
     report_use(m);
     locate_recordings(net, m);
     return m;

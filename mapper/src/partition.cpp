@@ -4,6 +4,7 @@
 #include <vector>
 
 #include <sf/firmware/core_config.hpp>
+#include <sf/lems/parallel_items.hpp>
 #include <sf/mapper/capacity_error.hpp>
 #include <sf/mapper/partition.hpp>
 #include <sf/mapper/synaptic_matrix.hpp>
@@ -11,53 +12,51 @@
 namespace sf::mapper {
 namespace {
 
+// A thread's marks of what it has counted in the matrix being measured: per source slice, and per
+// (source slice, hold number).
+struct counted_marks {
+    std::vector<std::uint32_t> source;
+    std::vector<std::uint32_t> pair;
+};
+
 // What the synaptic matrix of slice `s` takes, given where every source neuron is
-// (slice_of_global). A source slice is counted once where stamp[source] != mark, then marked.
-std::uint64_t matrix_bytes(const incoming_synapses& in, const partition_result& parts,
+// (slice_of_global): a master entry per source slice, a block per (source slice, hold). Each is
+// counted once, where its mark is not yet `mark`.
+std::uint64_t matrix_bytes(const incoming_synapses& in, const hold_numbers& holds,
+                           const partition_result& parts,
                            const std::vector<std::uint32_t>& slice_of_global, const slice& s,
-                           std::vector<std::uint32_t>& stamp, std::uint32_t mark) {
+                           counted_marks& marks, std::uint32_t mark) {
     const std::uint32_t first = in.global(s.group, s.first);
     const std::uint64_t begin = in.first[first];
     const std::uint64_t end = in.first[first + static_cast<std::uint32_t>(s.count)];
+    const std::size_t hold_count = holds.count();
     std::uint64_t entries = 0;
     std::uint64_t blocks = 0;
     std::uint64_t offsets = 0;
-    std::vector<std::uint64_t> held; // (source slice << 32) | hold
-    std::vector<std::uint32_t> sources;
     for (std::uint64_t e = begin; e < end; ++e) {
         const std::uint32_t source = slice_of_global[in.source[e]];
-        if (in.hold(e) != 0) {
-            held.push_back(static_cast<std::uint64_t>(source) << 32 | in.hold(e));
+        std::uint32_t& pair = marks.pair[source * hold_count + holds.of(e)];
+        if (pair == mark) {
             continue;
         }
-        if (stamp[source] != mark) {
-            stamp[source] = mark;
-            sources.push_back(source);
-            ++blocks;
-            offsets += static_cast<std::uint64_t>(parts.slices[source].count) + 1;
-        }
-    }
-    std::sort(held.begin(), held.end());
-    held.erase(std::unique(held.begin(), held.end()), held.end());
-    for (std::uint64_t h : held) {
-        const auto source = static_cast<std::uint32_t>(h >> 32);
+        pair = mark;
         ++blocks;
         offsets += static_cast<std::uint64_t>(parts.slices[source].count) + 1;
-        if (stamp[source] != mark) {
-            stamp[source] = mark;
-            sources.push_back(source);
+        if (marks.source[source] != mark) {
+            marks.source[source] = mark;
+            ++entries;
         }
     }
-    entries = sources.size();
     return synaptic_bytes(entries, blocks, offsets, end - begin);
 }
 
 // Sizes of slices' synaptic matrices as the partition changes: where every source neuron is, and
-// a stamp per source slice so that each is counted once per matrix.
+// per thread the marks of what is counted.
 class matrix_sizes {
 public:
-    matrix_sizes(const incoming_synapses& in, const partition_result& parts)
-        : in_(in), parts_(parts), slice_of_global_(in.first.size() - 1, 0) {
+    matrix_sizes(const incoming_synapses& in, const partition_result& parts, std::size_t threads)
+        : in_(in), holds_(in), parts_(parts), threads_(threads),
+          slice_of_global_(in.first.size() - 1, 0) {
         locate();
     }
 
@@ -71,23 +70,27 @@ public:
         }
     }
 
-    std::uint64_t bytes(const slice& s) {
-        if (stamp_.size() < parts_.slices.size()) {
-            stamp_.resize(parts_.slices.size(), 0);
-        }
-        if (++mark_ == 0) { // wrapped: forget every old mark
-            std::fill(stamp_.begin(), stamp_.end(), 0);
-            mark_ = 1;
-        }
-        return matrix_bytes(in_, parts_, slice_of_global_, s, stamp_, mark_);
+    // The matrix bytes of every slice, slice by slice.
+    std::vector<std::uint64_t> bytes() {
+        const std::size_t slices = parts_.slices.size();
+        const std::size_t threads = lems::threads_for(threads_, slices);
+        std::vector<counted_marks> marks(threads,
+                                         {std::vector<std::uint32_t>(slices, 0),
+                                          std::vector<std::uint32_t>(slices * holds_.count(), 0)});
+        std::vector<std::uint64_t> bytes(slices, 0);
+        lems::for_each_item(slices, threads, [&](std::size_t k, std::size_t worker) {
+            bytes[k] = matrix_bytes(in_, holds_, parts_, slice_of_global_, parts_.slices[k],
+                                    marks[worker], static_cast<std::uint32_t>(k + 1));
+        });
+        return bytes;
     }
 
 private:
     const incoming_synapses& in_;
+    const hold_numbers holds_;
     const partition_result& parts_;
+    const std::size_t threads_;
     std::vector<std::uint32_t> slice_of_global_;
-    std::vector<std::uint32_t> stamp_;
-    std::uint32_t mark_ = 0;
 };
 
 // Slices of every group by neurons and state memory: as many neurons as fit, in order.
@@ -128,8 +131,10 @@ bool halve_oversized(const lems::ir::network& net, std::uint64_t budget, matrix_
                      partition_result& parts) {
     bool split = false;
     std::vector<slice> next;
-    for (const slice& s : parts.slices) {
-        const std::uint64_t bytes = sizes.bytes(s);
+    const std::vector<std::uint64_t> all_bytes = sizes.bytes();
+    for (std::size_t k = 0; k < parts.slices.size(); ++k) {
+        const slice& s = parts.slices[k];
+        const std::uint64_t bytes = all_bytes[k];
         if (bytes <= budget) {
             next.push_back(s);
             continue;
@@ -181,17 +186,19 @@ int ring_slots(const core_limits& core) {
 }
 
 partition_result partition(const lems::ir::network& net, const compiled_network& compiled,
-                           const core_limits& core) {
-    return partition(net, compiled, index_incoming(net, compiled, ring_slots(core)), core);
+                           const core_limits& core, std::size_t threads) {
+    return partition(net, compiled, index_incoming(net, compiled, ring_slots(core), {}, threads),
+                     core, threads);
 }
 
 partition_result partition(const lems::ir::network& net, const compiled_network& compiled,
-                           const incoming_synapses& in, const core_limits& core) {
+                           const incoming_synapses& in, const core_limits& core,
+                           std::size_t threads) {
     partition_result parts;
     // First by neurons and state memory; then slices whose matrix is too large are halved until
     // every one fits (a slice's matrix depends on how its sources are split, so until stable).
     slice_by_state(net, compiled, core, parts);
-    matrix_sizes sizes(in, parts);
+    matrix_sizes sizes(in, parts, threads);
     const auto budget =
         static_cast<std::uint64_t>(std::max<std::int64_t>(0, core.synaptic_memory_bytes));
     for (int round = 0; round < 64; ++round) {
@@ -199,9 +206,8 @@ partition_result partition(const lems::ir::network& net, const compiled_network&
             break;
         }
     }
-    parts.synaptic_bytes.clear();
+    parts.synaptic_bytes = sizes.bytes();
     for (const slice& s : parts.slices) {
-        parts.synaptic_bytes.push_back(sizes.bytes(s));
         ++parts.splits[static_cast<std::size_t>(s.group)].slices;
     }
     return parts;

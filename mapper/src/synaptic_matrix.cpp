@@ -1,9 +1,9 @@
 #include <algorithm>
 #include <limits>
-#include <map>
 #include <string>
 
 #include <sf/firmware/synapse.hpp>
+#include <sf/lems/parallel_items.hpp>
 #include <sf/mapper/capacity_error.hpp>
 #include <sf/mapper/synaptic_matrix.hpp>
 
@@ -33,19 +33,17 @@ slice_map map_slices(const incoming_synapses& in, const partition_result& parts)
     return where;
 }
 
-// Blocks of one target slice: (source slice, hold) pairs, found without a search for the common
-// hold 0 and through a small map for the others.
+// Blocks of one target slice: (source slice, hold) pairs, each with a place in a table of source
+// slices x hold numbers.
 class block_finder {
 public:
-    explicit block_finder(std::size_t slices) : zero_(slices, none) {}
+    block_finder(std::size_t slices, const hold_numbers& holds)
+        : holds_(holds), hold_count_(holds.count()), block_(slices * holds.count(), none) {}
 
-    void add(std::uint32_t source, std::uint32_t hold) {
-        if (hold == 0) {
-            if (zero_[source] == none) {
-                zero_[source] = 0;
-                pairs_.emplace_back(source, 0);
-            }
-        } else if (held_.emplace(std::make_pair(source, hold), 0).second) {
+    void add(std::uint32_t source, std::uint64_t e, std::uint32_t hold) {
+        std::uint32_t& block = block_[source * hold_count_ + holds_.of(e)];
+        if (block == none) {
+            block = 0;
             pairs_.emplace_back(source, hold);
         }
     }
@@ -53,35 +51,37 @@ public:
     const std::vector<std::pair<std::uint32_t, std::uint32_t>>& number() {
         std::sort(pairs_.begin(), pairs_.end());
         for (std::size_t b = 0; b < pairs_.size(); ++b) {
-            const auto [source, hold] = pairs_[b];
-            (hold == 0 ? zero_[source] : held_[pairs_[b]]) = static_cast<std::uint32_t>(b);
+            block_[slot(pairs_[b])] = static_cast<std::uint32_t>(b);
         }
         return pairs_;
     }
-    std::uint32_t block(std::uint32_t source, std::uint32_t hold) const {
-        return hold == 0 ? zero_[source] : held_.at({source, hold});
+    std::uint32_t block(std::uint32_t source, std::uint64_t e) const {
+        return block_[source * hold_count_ + holds_.of(e)];
     }
     void clear() {
-        for (const auto& [source, hold] : pairs_) {
-            if (hold == 0) {
-                zero_[source] = none;
-            }
+        for (const auto& pair : pairs_) {
+            block_[slot(pair)] = none;
         }
         pairs_.clear();
-        held_.clear();
     }
 
 private:
-    std::vector<std::uint32_t> zero_;
-    std::map<std::pair<std::uint32_t, std::uint32_t>, std::uint32_t> held_;
+    std::size_t slot(const std::pair<std::uint32_t, std::uint32_t>& pair) const {
+        return pair.first * hold_count_ + holds_.of_hold(pair.second);
+    }
+
+    const hold_numbers& holds_;
+    const std::size_t hold_count_;
+    std::vector<std::uint32_t> block_; // per (source slice, hold number): its block, or none
     std::vector<std::pair<std::uint32_t, std::uint32_t>> pairs_;
 };
 
-// Builds the matrices slice by slice, reusing its scratch vectors.
+// Builds matrices slice by slice, reusing its scratch vectors: one builder per thread.
 class matrix_builder {
 public:
-    matrix_builder(const incoming_synapses& in, const partition_result& parts)
-        : in_(in), parts_(parts), where_(map_slices(in, parts)), blocks_(parts.slices.size()) {}
+    matrix_builder(const incoming_synapses& in, const partition_result& parts,
+                   const slice_map& where, const hold_numbers& holds)
+        : in_(in), parts_(parts), where_(where), blocks_(parts.slices.size(), holds) {}
 
     // The matrix of target slice t, its sources' spikes sent with the keys and masks given.
     synaptic_matrix build(std::size_t t, const std::vector<std::uint32_t>& slice_keys,
@@ -96,7 +96,7 @@ public:
         }
         check_targets(t);
         for (std::uint64_t e = begin_; e < end_; ++e) {
-            blocks_.add(where_.slice[in_.source[e]], in_.hold(e));
+            blocks_.add(where_.slice[in_.source[e]], e, in_.hold(e));
         }
         const auto& pairs = blocks_.number();
         const std::uint32_t rows = number_rows(pairs);
@@ -140,7 +140,7 @@ private:
         for (std::uint64_t e = begin_; e < end_; ++e) {
             const std::uint32_t source = in_.source[e];
             const std::uint32_t row =
-                row_base_[blocks_.block(where_.slice[source], in_.hold(e))] + where_.local[source];
+                row_base_[blocks_.block(where_.slice[source], e)] + where_.local[source];
             row_of_[e - begin_] = row;
             ++offsets_[row + 1];
         }
@@ -195,7 +195,7 @@ private:
 
     const incoming_synapses& in_;
     const partition_result& parts_;
-    const slice_map where_;
+    const slice_map& where_;
     block_finder blocks_;
     std::uint64_t begin_ = 0; // the target slice's incoming words
     std::uint64_t end_ = 0;
@@ -219,14 +219,23 @@ std::vector<synaptic_matrix> build_synaptic_matrices(const incoming_synapses& in
                                                      const partition_result& parts,
                                                      const std::vector<std::uint32_t>& slice_keys,
                                                      const std::vector<std::uint32_t>& slice_masks,
-                                                     const lems::progress_callback& progress) {
-    matrix_builder builder(in, parts);
-    std::vector<synaptic_matrix> matrices;
-    matrices.reserve(parts.slices.size());
-    for (std::size_t t = 0; t < parts.slices.size(); ++t) {
-        lems::report_progress(progress, "building cores", t, parts.slices.size(), "cores");
-        matrices.push_back(builder.build(t, slice_keys, slice_masks));
-    }
+                                                     const lems::progress_callback& progress,
+                                                     std::size_t threads) {
+    const slice_map where = map_slices(in, parts);
+    const hold_numbers holds(in);
+    const std::size_t slices = parts.slices.size();
+    threads = lems::threads_for(threads, slices);
+    std::vector<matrix_builder> builders(threads, matrix_builder(in, parts, where, holds));
+    std::vector<synaptic_matrix> matrices(slices);
+    lems::report_progress(progress, "building cores", 0, slices, "cores");
+    lems::for_each_item(
+        slices, threads,
+        [&](std::size_t t, std::size_t worker) {
+            matrices[t] = builders[worker].build(t, slice_keys, slice_masks);
+        },
+        [&](std::size_t done) {
+            lems::report_progress(progress, "building cores", done, slices, "cores");
+        });
     return matrices;
 }
 

@@ -166,3 +166,34 @@ TEST_CASE("simulate --threads: a bad count, or more than one for the float backe
                     "--backend fixed (give --threads 1 or leave it out)\n");
     CHECK_FALSE(fs::exists(work / "out"));
 }
+
+TEST_CASE("map --threads: images mapped on 1 and 2 threads run alike; a bad count is refused",
+          "[cli][map][threads]") {
+    scratch work;
+    const std::string board = small_cores_board(work).string();
+    std::vector<std::pair<std::string, std::string>> files[2];
+    for (int k = 0; k < 2; ++k) {
+        const std::string threads = k == 0 ? "1" : "2";
+        const fs::path image = work / ("net" + threads + ".sfimg");
+        const auto [mapped, map_output] = run_with({"map", balanced.string(), "--board", board,
+                                                    "-o", image.string(), "--threads", threads});
+        INFO(map_output);
+        REQUIRE(mapped == 0);
+        const fs::path out = work / ("out" + threads);
+        const auto [status, output] =
+            run_with({"run", image.string(), "-o", out.string(), "--threads", "1"});
+        INFO(output);
+        REQUIRE(status == 0);
+        files[k] = outputs_in(out);
+    }
+    REQUIRE_FALSE(files[0].empty());
+    CHECK(files[1] == files[0]);
+
+    const fs::path refused = work / "refused.sfimg";
+    const auto [status, output] = run_with(
+        {"map", balanced.string(), "--board", board, "-o", refused.string(), "--threads", "0"});
+    CHECK(status == 2);
+    CHECK(output == "spikeforge map: --threads takes a whole number of threads from 1 to 1024, "
+                    "not '0'\n");
+    CHECK_FALSE(fs::exists(refused));
+}

@@ -105,12 +105,17 @@ TEST_CASE("map progress: connections indexed and cores built are counted", "[map
         CHECK(r.total == indexed.front().total);
         before = r.done;
     }
-    // The bundled example: exc and inh, one core each.
+    // The bundled example: exc and inh, one core each. From none built, as the cores are built on
+    // the calling thread (the others' cores counted as they are seen).
     const std::vector<seen_report> cores = counted(seen, "building cores");
-    REQUIRE(cores.size() == 2);
-    for (std::size_t k = 0; k < cores.size(); ++k) {
-        CHECK(cores[k].done == k);
-        CHECK(cores[k].total == 2);
-        CHECK(cores[k].unit == "cores");
+    REQUIRE(!cores.empty());
+    CHECK(cores.front().done == 0);
+    before = 0;
+    for (const seen_report& r : cores) {
+        CHECK(r.done >= before);
+        CHECK(r.done <= 2);
+        CHECK(r.total == 2);
+        CHECK(r.unit == "cores");
+        before = r.done;
     }
 }

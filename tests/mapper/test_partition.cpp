@@ -349,3 +349,48 @@ TEST_CASE("partition: a ring that is not a power of two is budgeted as the matri
         CHECK(m.cores[s].matrix.bytes() <= 44);
     }
 }
+
+TEST_CASE("partition: the slices are the same on any number of threads", "[mapper][partition]") {
+    temp_folder dir("sf_test_partition");
+    const compiled_model m =
+        compile(dir, driven_cells(24, {"0.1ms", "0.9ms", "1.7ms", "3ms", "4ms"}, true),
+                board_with(256, 8192, 1000000));
+    auto same = [](const mapper::partition_result& a, const mapper::partition_result& b) {
+        REQUIRE(a.slices.size() == b.slices.size());
+        for (std::size_t s = 0; s < a.slices.size(); ++s) {
+            CHECK(a.slices[s].group == b.slices[s].group);
+            CHECK(a.slices[s].first == b.slices[s].first);
+            CHECK(a.slices[s].count == b.slices[s].count);
+        }
+        CHECK(a.slice_of == b.slice_of);
+        CHECK(a.synaptic_bytes == b.synaptic_bytes);
+        REQUIRE(a.splits.size() == b.splits.size());
+        for (std::size_t g = 0; g < a.splits.size(); ++g) {
+            CHECK(a.splits[g].per_core == b.splits[g].per_core);
+            CHECK(a.splits[g].slices == b.splits[g].slices);
+            CHECK(a.splits[g].bound == b.splits[g].bound);
+        }
+    };
+    for (const long budget : {120L, 200L, 400L, 1000000L}) {
+        INFO("a synaptic memory of " << budget << " bytes");
+        const mapper::core_limits core = board_with(256, 8192, budget).core;
+        const mapper::partition_result one = mapper::partition(m.net, m.compiled, core, 1);
+        check_cover(m.net, one);
+        for (const std::size_t threads : {2, 3, 7}) {
+            INFO(threads << " threads");
+            same(one, mapper::partition(m.net, m.compiled, core, threads));
+        }
+    }
+    // The smallest budget halves the cells several times over; the largest keeps them whole.
+    CHECK(slices_of_group(mapper::partition(m.net, m.compiled, board_with(256, 8192, 120).core, 2),
+                          m.cells)
+              .size() > 4);
+    SECTION("a neuron alone does not fit: the same error on any number of threads") {
+        const mapper::core_limits core = board_with(256, 8192, 39).core;
+        for (const std::size_t threads : {1, 2, 3}) {
+            INFO(threads << " threads");
+            CHECK_THROWS_WITH(mapper::partition(m.net, m.compiled, core, threads),
+                              Catch::Contains("neuron 0 receives synapses needing"));
+        }
+    }
+}

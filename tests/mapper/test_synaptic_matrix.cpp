@@ -92,6 +92,28 @@ struct test_network {
     }
 };
 
+// Groups of the given sizes with up to 399 connections between random neurons, weights over a
+// synaptic word's range, channels 0 and 1 and delays of 1 to 40 steps.
+test_network random_network(std::mt19937& random, const std::vector<int>& groups) {
+    test_network t(groups);
+    const int connections = static_cast<int>(random() % 400);
+    auto neuron_of = [&](int group) {
+        return static_cast<int>(
+            random() % static_cast<std::uint32_t>(groups[static_cast<std::size_t>(group)]));
+    };
+    for (int c = 0; c < connections; ++c) {
+        const int sg = static_cast<int>(random() % groups.size());
+        const int tg = static_cast<int>(random() % groups.size());
+        const int source = neuron_of(sg);
+        const int target = neuron_of(tg);
+        const auto channel = static_cast<int>(random() % 2);
+        const std::int32_t weight = static_cast<std::int32_t>(random() % 65536) - 32768;
+        const int delay = 1 + static_cast<int>(random() % 40);
+        t.connect(sg, source, tg, target, channel, weight, delay);
+    }
+    return t;
+}
+
 // A word as the matrices hold it: target slice, source key, hold, source neuron's row, word.
 using placed =
     std::tuple<std::uint32_t, std::uint32_t, std::uint32_t, std::uint32_t, std::uint32_t>;
@@ -252,21 +274,8 @@ TEST_CASE("synaptic_matrix: random networks, every connection once where it belo
         const int per_slice = 1 + static_cast<int>(random() % 16);
         const mapper::partition_result parts = cut(groups, per_slice);
         const keys k = keys_of(parts);
-        test_network t(groups);
-        const int connections = static_cast<int>(random() % 400);
-        for (int c = 0; c < connections; ++c) {
-            const int sg = static_cast<int>(random() % groups.size());
-            const int tg = static_cast<int>(random() % groups.size());
-            t.connect(
-                sg,
-                static_cast<int>(random() %
-                                 static_cast<std::uint32_t>(groups[static_cast<std::size_t>(sg)])),
-                tg,
-                static_cast<int>(random() %
-                                 static_cast<std::uint32_t>(groups[static_cast<std::size_t>(tg)])),
-                static_cast<int>(random() % 2), static_cast<std::int32_t>(random() % 65536) - 32768,
-                1 + static_cast<int>(random() % 40));
-        }
+        const test_network t = random_network(random, groups);
+        const auto connections = t.net.connections.size();
         INFO("round " << round << ": " << slots << " slots, " << parts.slices.size() << " slices, "
                       << connections << " connections");
         const std::vector<mapper::synaptic_matrix> m = t.matrices(parts, k, slots);
@@ -338,4 +347,63 @@ TEST_CASE("synaptic_matrix: the largest values of a synaptic word fit",
     CHECK(words_of(m, parts, k) == expected_words(t, parts, k, 16));
     REQUIRE(m[1].blocks.size() == 2);
     CHECK(m[1].blocks[1].hold == 992); // 62 rings of 16, then 8 steps
+}
+
+TEST_CASE("synaptic_matrix: the index and the matrices are the same on any number of threads",
+          "[mapper][synaptic_matrix]") {
+    std::mt19937 random(20261207);
+    for (int round = 0; round < 8; ++round) {
+        const int slots = 1 << (round % 5);
+        const std::vector<int> groups{1 + static_cast<int>(random() % 300),
+                                      1 + static_cast<int>(random() % 30)};
+        const mapper::partition_result parts = cut(groups, 1 + static_cast<int>(random() % 64));
+        const keys k = keys_of(parts);
+        const test_network t = random_network(random, groups);
+        INFO("round " << round << ": " << t.net.connections.size() << " connections");
+        const mapper::incoming_synapses one =
+            mapper::index_incoming(t.net, t.compiled, slots, {}, 1);
+        const std::vector<mapper::synaptic_matrix> serial =
+            mapper::build_synaptic_matrices(one, parts, k.key, k.mask, {}, 1);
+        for (const std::size_t threads : {2, 3, 7}) {
+            INFO(threads << " threads");
+            const mapper::incoming_synapses many =
+                mapper::index_incoming(t.net, t.compiled, slots, {}, threads);
+            CHECK(many.first == one.first);
+            CHECK(many.source == one.source);
+            CHECK(many.word == one.word);
+            CHECK(many.held_rings == one.held_rings);
+            const std::vector<mapper::synaptic_matrix> matrices =
+                mapper::build_synaptic_matrices(many, parts, k.key, k.mask, {}, threads);
+            REQUIRE(matrices.size() == serial.size());
+            for (std::size_t m = 0; m < matrices.size(); ++m) {
+                CHECK(matrices[m].words == serial[m].words);
+                CHECK(matrices[m].row_offsets == serial[m].row_offsets);
+                REQUIRE(matrices[m].blocks.size() == serial[m].blocks.size());
+                for (std::size_t b = 0; b < serial[m].blocks.size(); ++b) {
+                    CHECK(matrices[m].blocks[b].hold == serial[m].blocks[b].hold);
+                    CHECK(matrices[m].blocks[b].first_offset == serial[m].blocks[b].first_offset);
+                }
+                REQUIRE(matrices[m].master.size() == serial[m].master.size());
+                for (std::size_t e = 0; e < serial[m].master.size(); ++e) {
+                    CHECK(matrices[m].master[e].key == serial[m].master[e].key);
+                    CHECK(matrices[m].master[e].first_block == serial[m].master[e].first_block);
+                }
+            }
+        }
+    }
+}
+
+TEST_CASE("synaptic_matrix: of two connections that do not fit, the first is named on any "
+          "number of threads",
+          "[mapper][synaptic_matrix]") {
+    // The first in the network's order reaches the last neuron, the second the first neuron: on
+    // several threads they are filed by different ones.
+    test_network t({2, 300});
+    t.connect(0, 0, 1, 299, 0, 40000, 1);
+    t.connect(0, 1, 1, 0, 0, -40000, 1);
+    for (const std::size_t threads : {1, 2, 3, 7}) {
+        INFO(threads << " threads");
+        CHECK_THROWS_WITH(mapper::index_incoming(t.net, t.compiled, 16, {}, threads),
+                          Catch::Contains("(weight 40000, delay 1, channel 0)"));
+    }
 }

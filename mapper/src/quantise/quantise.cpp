@@ -75,6 +75,7 @@ lems::ir::run_result measure_ranges(const lems::ir::network& net,
     run.statements = &statements;
     run.progress = options.progress;
     run.progress_phase = "quantising: measuring value ranges";
+    run.threads = options.threads;
     if (options.range_steps < 0) {
         run.max_work = range_run_budget; // large networks: their events count too
         run.min_steps = std::min<std::int64_t>(run.steps, 100);

@@ -81,6 +81,11 @@ struct run_options {
     // in steps, or in thousandths of the way to max_work or the last step when max_work is set.
     progress_callback progress;
     std::string_view progress_phase = "running";
+    // Threads that deliver a step's events when there are at least events_worth_threads (0: this
+    // machine's hardware threads); the results are the same on any number. Fewer events cost more
+    // in waking threads than they save.
+    std::size_t threads = 1;
+    std::uint64_t events_worth_threads = 1 << 16;
 };
 
 struct run_result {

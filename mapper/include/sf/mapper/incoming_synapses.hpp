@@ -44,14 +44,37 @@ struct incoming_synapses {
     }
 };
 
+// The distinct holds of an index numbered densely from 0 (no hold), so that a (source slice, hold)
+// pair has a place in a table of slices x count() entries instead of being searched for.
+class hold_numbers {
+public:
+    explicit hold_numbers(const incoming_synapses& in);
+
+    std::size_t count() const { return count_; }
+    // The number of connection e's hold.
+    std::uint32_t of(std::uint64_t e) const { return number_[in_->held_rings[e]]; }
+    // The number of a hold of `hold` steps, one of the index's.
+    std::uint32_t of_hold(std::uint32_t hold) const {
+        return number_[hold / static_cast<std::uint32_t>(in_->delay_slots)];
+    }
+
+private:
+    const incoming_synapses* in_;
+    std::vector<std::uint32_t> number_; // per held ring count
+    std::size_t count_ = 1;
+};
+
 // Indexes every connection of `net` for cores with `delay_slots` ring slots: delays up to the
 // ring go into the word; a longer one is a hold of whole rings plus the rest in the word (1 to
 // delay_slots), so that a source slice needs one block of rows per ring of delay. Within a neuron,
 // connections keep the network's order. Throws compile_error naming the target population when
 // a weight, delay or channel does not fit a synaptic word, or a delay is longer than
 // max_held_rings rings and a ring. Tells `progress` how many of the
-// network's connections it has filed, as "partitioning: indexing connections".
+// network's connections it has filed, as "partitioning: indexing connections". The target
+// neurons are shared out over `threads` (0: this machine's hardware threads); the index, and the
+// error thrown, are the same on any number.
 incoming_synapses index_incoming(const lems::ir::network& net, const compiled_network& compiled,
-                                 int delay_slots, const lems::progress_callback& progress = {});
+                                 int delay_slots, const lems::progress_callback& progress = {},
+                                 std::size_t threads = 0);
 
 } // namespace sf::mapper

@@ -49,12 +49,15 @@ int ring_slots(const core_limits& core);
 // words of all its neurons within `state_memory_words`, synaptic rows within
 // `synaptic_memory_bytes` (synaptic_matrix.hpp says what a matrix takes). Throws capacity_error
 // naming the population when one neuron alone does not fit a core's state or synaptic memory.
+// Slices' matrices are measured on `threads` (0: this machine's hardware threads); the result is
+// the same on any number.
 partition_result partition(const lems::ir::network& net, const compiled_network& compiled,
-                           const core_limits& core);
+                           const core_limits& core, std::size_t threads = 0);
 // The same with the connections already indexed for the core's ring (index_incoming with
 // ring_slots(core)), as the mapper does to index them once.
 partition_result partition(const lems::ir::network& net, const compiled_network& compiled,
-                           const incoming_synapses& in, const core_limits& core);
+                           const incoming_synapses& in, const core_limits& core,
+                           std::size_t threads = 0);
 
 // Synapses from each slice to each other, as placement weighs traffic: one entry per pair of
 // slices with any, by source slice and then target slice.

@@ -31,6 +31,9 @@ struct quantise_options {
     int value_headroom_bits = 1;
     // Told how far the float run that measures the ranges has come.
     lems::progress_callback progress;
+    // Threads that deliver the float run's events (0: this machine's hardware threads); the
+    // ranges, and so the formats, are the same on any number.
+    std::size_t threads = 0;
 };
 
 // One lookup table as the core holds it (docs/isa.md): samples y[0 .. 2^log2_intervals] at

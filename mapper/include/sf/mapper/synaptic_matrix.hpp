@@ -45,11 +45,13 @@ std::uint64_t synaptic_bytes(std::uint64_t master_entries, std::uint64_t blocks,
 // The matrix of every slice: the connections reaching it, grouped by source slice (whose packets
 // carry key | neuron, for the slice's key and mask) and hold, each row's words in ascending order.
 // Throws capacity_error when a target neuron is beyond a synaptic word's target field. Tells
-// `progress` how many slices are done, as "building cores".
+// `progress` how many slices are done, as "building cores". The slices' matrices are built on
+// `threads` (0: this machine's hardware threads), the same on any number.
 std::vector<synaptic_matrix> build_synaptic_matrices(const incoming_synapses& in,
                                                      const partition_result& parts,
                                                      const std::vector<std::uint32_t>& slice_keys,
                                                      const std::vector<std::uint32_t>& slice_masks,
-                                                     const lems::progress_callback& progress = {});
+                                                     const lems::progress_callback& progress = {},
+                                                     std::size_t threads = 0);
 
 } // namespace sf::mapper
