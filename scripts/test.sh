@@ -71,8 +71,9 @@ cmake --build build/sanitize -j"$jobs"
 phase_done "sanitizer build"
 rm -rf build/sanitize/rtl-coverage
 # Left to the Release run, which runs them in full: the four end-to-end runs of whole images on
-# the RTL (run --target rtl, --rtl-cores, serve --target rtl), which take minutes under the
-# sanitizers and check nothing the sanitized [rtl] tests of the harness do not; the whole
+# the RTL (run --target rtl, --rtl-cores, serve --target rtl) and the conformance set on the RTL
+# core, which take minutes under the sanitizers and check nothing the sanitized [rtl] tests of the
+# harness (random networks and programs, the bundled example, the user-defined cell) do not; the whole
 # conformance set through the network IR runner, whose code the other network IR tests run here;
 # the conformance set's native programs (the cores' and the float simulator's) and population
 # alignment, whose code the random programs, the engine-order networks and the sparse networks run
@@ -83,7 +84,7 @@ rm -rf build/sanitize/rtl-coverage
 # many times over.
 SF_RTL_COVERAGE_DIR="$PWD/build/sanitize/rtl-coverage" SF_RTL_PROGRAMS=150 \
     ctest --test-dir build/sanitize --output-on-failure -j"$jobs" \
-    -E "target rtl:|rtl-cores:|network IR: conformance examples run as flattened neurons|native code records what the kernel records on|float kernels compiled write what the interpreter writes|population alignment: the conformance examples|cli: simulate shows a progress line|cli: no progress line|native-code always writes the files of never|without a compiler is refused"
+    -E "target rtl:|rtl-cores:|rtl core: conformance examples|network IR: conformance examples run as flattened neurons|native code records what the kernel records on|float kernels compiled write what the interpreter writes|population alignment: the conformance examples|cli: simulate shows a progress line|cli: no progress line|native-code always writes the files of never|without a compiler is refused"
 scripts/rtl_coverage.sh --report-only build/sanitize
 phase_done "sanitizer tests and RTL coverage"
 

@@ -650,10 +650,7 @@ struct commands {
             sf::cli::image_job job = job_of(map_args, map_includes);
             job.report_file = map_report;
             sf::cli::thread_count threads;
-            const std::string wrong =
-                sf::cli::read_thread_count(map_threads, map->count("--threads") > 0, threads);
-            if (!wrong.empty()) {
-                std::cerr << "spikeforge map: " << wrong << "\n";
+            if (!read_threads("map", map_threads, *map, threads)) {
                 return exit_bad_input;
             }
             job.options.threads = threads.threads;
@@ -680,10 +677,7 @@ struct commands {
             job.report_file = run_report;
             job.native_code = run_native;
             sf::cli::thread_count threads;
-            const std::string wrong =
-                sf::cli::read_thread_count(run_threads, run->count("--threads") > 0, threads);
-            if (!wrong.empty()) {
-                std::cerr << "spikeforge run: " << wrong << "\n";
+            if (!read_threads("run", run_threads, *run, threads)) {
                 return exit_bad_input;
             }
             sf::cli::progress_line progress(std::cerr,
@@ -692,6 +686,17 @@ struct commands {
             return run_image(job, threads);
         }
         return exit_bad_input;
+    }
+
+    // `command`'s --threads into `threads`; false, after saying what is wrong, when it is wrong.
+    static bool read_threads(const std::string& command, const std::string& text,
+                             const CLI::App& app, sf::cli::thread_count& threads) {
+        const std::string wrong =
+            sf::cli::read_thread_count(text, app.count("--threads") > 0, threads);
+        if (!wrong.empty()) {
+            std::cerr << "spikeforge " << command << ": " << wrong << "\n";
+        }
+        return wrong.empty();
     }
 
     // In one process, or as one rank of several when mpirun started this one.
