@@ -52,6 +52,7 @@ TEST_CASE("network IR run: events delivered on several threads change no recordi
         INFO("reference timing " << reference_timing);
         ir::run_options options;
         options.reference_timing = reference_timing;
+        options.steps = 4000; // the first 100 ms
         options.ranges = true;
         options.events_worth_threads = 1; // every step with an event on several threads
         options.threads = 1;

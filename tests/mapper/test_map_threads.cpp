@@ -25,6 +25,7 @@ std::vector<std::uint32_t> image_on(const sf::lems::ir::network& net, const mapp
     const mapper::mapped_network mapped = mapper::map_network(net, machine, options);
     std::vector<std::uint32_t> words = mapper::encode_image(mapped);
     remove_section(words, section_of(words, image::section_kind::report));
+    reseal(words); // the header's length and checksum, which the report's length changes
     return words;
 }
 
