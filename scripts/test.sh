@@ -60,7 +60,8 @@ phase_done "Release tests"
 # -O1 with line tables only: the sanitizers' usual setting, and half the compile time of -O2 -g.
 # Most test executables' own files at -O0, which under the sanitizers compiles them in half the
 # time of -O1; those of the emulator and the conformance set stay at -O1, since their own code
-# compares long runs (at -O0 their tests took 15 % longer, more than the compile time saved).
+# compares long runs (at -O0 the emulator's tests took 12-16 % longer and the conformance set's
+# 38 %, more than the compile time saved).
 # The RTL is verilated with coverage here too, so that this run's RTL tests also give the RTL's
 # coverage report without a build of its own. The benchmarks' drivers, built by the Release build
 # already, are left out; so are the fuzz targets' replay drivers (the fuzzing below runs every
