@@ -127,7 +127,7 @@ filing_error file_share(const lems::ir::network& net, const compiled_network& co
         filed += p.target.size();
         const std::uint32_t source_base = in.group_base[static_cast<std::size_t>(p.source_group)];
         const std::uint32_t target_base = in.group_base[static_cast<std::size_t>(p.target_group)];
-        const std::size_t label = static_cast<std::size_t>(p.target_group);
+        const std::string& population = net.groups[static_cast<std::size_t>(p.target_group)].label;
         const quantised_projection q(compiled, p);
         for (std::size_t k = 0; k < q.size(); ++k) {
             const std::uint32_t target = target_base + p.target[k];
@@ -135,8 +135,8 @@ filing_error file_share(const lems::ir::network& net, const compiled_network& co
                 continue;
             }
             try {
-                file_one(q, k, p.channel, delay_slots, net.groups[label].label, in.held_rings,
-                         in.word, fill[target]);
+                file_one(q, k, p.channel, delay_slots, population, in.held_rings, in.word,
+                         fill[target]);
                 in.source[fill[target]++] = source_base + p.source[k];
             } catch (...) {
                 return {pi, k, std::current_exception()};

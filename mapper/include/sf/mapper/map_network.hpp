@@ -14,8 +14,9 @@ struct map_options {
     placement_options placement;
     // Told as each phase begins: quantising, partitioning, placing, routing, building cores.
     lems::progress_callback progress;
-    // Threads that index the connections, measure the slices and build their matrices (0: this
-    // machine's hardware threads). The mapping is the same on any number.
+    // Threads that deliver the float range run's events, index the connections, measure the
+    // slices and build their matrices (0: this machine's hardware threads); it replaces
+    // quantise.threads. The mapping is the same on any number.
     std::size_t threads = 0;
 };
 
