@@ -267,7 +267,8 @@ functional_counters functional_emulator::counters() const {
     const board_counters board = board_->counters();
     total.cores = board.cores;
     total.routers = network_->routers();
-    total.unmatched_keys = network_->unmatched_keys() + board.unmatched_keys;
+    total.unmatched_keys =
+        network_->unmatched_keys() + (gathered_ ? gathered_unmatched_keys_ : board.unmatched_keys);
     total.looped = network_->looped();
     total.held_rows = gathered_ ? gathered_held_rows_ : board.held_rows;
     return total;

@@ -109,20 +109,23 @@ void functional_emulator::gather_ranks() {
 
 void functional_emulator::gather_core_results() {
     const std::size_t count = board_->core_count();
-    std::vector<std::uint64_t> values(count * core_fields + 1, 0);
+    std::vector<std::uint64_t> values(count * core_fields + 2, 0);
     for (std::size_t c = 0; c < count; ++c) {
         if (local(c)) {
             encode(board_->core(c), &values[c * core_fields]);
         }
     }
-    values.back() = board_->counters().held_rows;
+    const board_counters board = board_->counters();
+    values[count * core_fields] = board.held_rows;
+    values[count * core_fields + 1] = board.unmatched_keys;
     ranks_->sum(values);
     for (std::size_t c = 0; c < count; ++c) {
         if (remote_[c] != nullptr) {
             decode(&values[c * core_fields], *remote_[c]);
         }
     }
-    gathered_held_rows_ = values.back();
+    gathered_held_rows_ = values[count * core_fields];
+    gathered_unmatched_keys_ = values[count * core_fields + 1];
 }
 
 // Every rank recorded the same rows, the columns of cores it does not step as zeros: rank 0

@@ -129,17 +129,12 @@ void lockstep_board::compute_side_by_side() {
 }
 
 void lockstep_board::deliver_rows() {
-    for (std::size_t c = 0; c < cores_.size(); ++c) {
-        held_[c].release(step_, [this](const held_rows::row& r) {
-            deliver_row(r.core, firmware::synaptic_row{0, r.words, r.count});
-        });
-    }
     route_spikes();
     deliver_queued_rows();
 }
 
-// On a rank, every spike is routed, but only the rows of the rank's cores are kept; a spike of
-// its own cores whose rows all stay is counted as kept.
+// On a rank, every spike is routed, but only the packets of the rank's cores are kept; a spike of
+// its own cores whose packets all stay is counted as kept.
 void lockstep_board::route_spikes() {
     if (share_.ranks == nullptr) {
         for (const spike& s : spikes_) {
@@ -159,10 +154,16 @@ void lockstep_board::route_spikes() {
 
 void lockstep_board::deliver_queued_rows() {
     const auto each = [this](std::size_t c) {
+        release_held_rows(c);
         look_up_rows(c);
         take_rows(c);
     };
-    if (pool_ && (queued_words_ >= limits_.words || queued_packets_ >= limits_.packets)) {
+    std::size_t rows_due = 0;
+    for (const held_rows& held : held_) {
+        rows_due += held.rows_due(step_);
+    }
+    if (pool_ &&
+        (queued_words_ >= limits_.words || queued_packets_ + rows_due >= limits_.packets)) {
         pool_->for_each_index(cores_.size(), each);
         ++side_by_side_halves_;
     } else {
@@ -172,6 +173,17 @@ void lockstep_board::deliver_queued_rows() {
     }
     queued_words_ = 0;
     queued_packets_ = 0;
+}
+
+// The rows whose hold ends now go first: they were due before this step's spikes were routed,
+// and come before the rows a router that gives rows has queued in this step.
+void lockstep_board::release_held_rows(std::size_t core) {
+    std::vector<queued_row>& rows = queued_[core];
+    const std::size_t routed = rows.size();
+    held_[core].release(step_, [&rows](const held_rows::row& r) {
+        rows.push_back({r.words, r.count});
+    });
+    std::rotate(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(routed), rows.end());
 }
 
 // A core's packets, in the order the router gave them, become rows queued after those already
@@ -221,14 +233,16 @@ void lockstep_board::deliver_row(std::size_t core, const firmware::synaptic_row&
     }
 }
 
-// On a rank, another rank's core is only asked whether the packet has rows there (the rank that
-// steps the core delivers them).
+// On a rank, a packet that reaches another rank's core crosses to that rank, which looks up its
+// rows and counts the lookups that find nothing: looking them up here too would make every rank
+// do every core's lookups.
 std::uint32_t lockstep_board::deliver_packet(std::size_t core,
                                              const firmware::image::core_view& view,
                                              std::uint32_t key) {
     SF_ASSERT(core < cores_.size());
     if (!local(core)) {
-        return row_sink::deliver_packet(core, view, key);
+        crossed_ = true;
+        return 0;
     }
     packets_[core].push_back({&view, key});
     ++queued_packets_;

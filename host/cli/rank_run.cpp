@@ -77,7 +77,8 @@ void print_share(const rank_facts& f) {
     std::cout << "MPI: " << f.ranks << " ranks; chips per rank " << per_rank(f.chips)
               << "; cores per rank " << per_rank(f.cores) << "; spikes exchanged per step: mean "
               << f.spikes_per_step << " (" << f.bytes_per_step
-              << " bytes); spikes whose rows stay inside their rank: " << f.kept_percent << " %\n";
+              << " bytes); spikes whose packets stay inside their rank: " << f.kept_percent
+              << " %\n";
 }
 
 // Rank 0's part at the end: the files, the text report and the JSON report.

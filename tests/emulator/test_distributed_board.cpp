@@ -233,6 +233,34 @@ TEST_CASE("distributed board: random networks over many chips run over ranks as 
     }
 }
 
+TEST_CASE("distributed board: keys no master table takes are counted by the rank that owns the "
+          "core",
+          "[emulator][distributed]") {
+    temp_folder dir("sf_test_ranks");
+    const sf::lems::model model = load_text(dir, "random.xml", random_network(13, 24, 30));
+    mapper::mapped_network m =
+        mapper::map_network(flatten_here(model), inline_board(4, 4, "mesh", 2, 8), quick_options());
+    // Every packet a chip's table takes also goes to every core of that chip, most of which have
+    // no master entry for its key.
+    for (mapper::routing_table& table : m.tables) {
+        for (const mapper::mapped_core& core : m.cores) {
+            if (core.where.chip == table.chip) {
+                for (mapper::route_entry& entry : table.entries) {
+                    entry.route |= mapper::core_bit(core.where.core);
+                }
+            }
+        }
+    }
+    const std::vector<std::uint32_t> words = mapper::encode_image(m);
+    functional_emulator one(words.data(), words.size());
+    REQUIRE(one.ready());
+    one.run(one.steps());
+    CHECK(one.counters().unmatched_keys > 100);
+    for (const std::size_t ranks : {2u, 3u}) {
+        CHECK(expect_same_over_ranks(words, ranks) > 150);
+    }
+}
+
 TEST_CASE("distributed board: more ranks than chips are refused", "[emulator][distributed]") {
     temp_folder dir("sf_test_ranks");
     const sf::lems::model model = load_text(dir, "random.xml", random_network(13, 24, 30));

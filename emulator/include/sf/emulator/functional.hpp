@@ -168,7 +168,8 @@ private:
     std::vector<bool> local_;          // per core, when spread over ranks
     std::vector<remote_core*> remote_; // per core: its stand-in, or null (board owns)
     bool started_ = false;
-    std::uint64_t gathered_held_rows_ = 0; // every rank's, after gather_ranks()
+    std::uint64_t gathered_held_rows_ = 0;      // every rank's, after gather_ranks()
+    std::uint64_t gathered_unmatched_keys_ = 0; // every rank's cores' lookups, after gather_ranks()
     bool gathered_ = false;
 };
 

@@ -31,6 +31,11 @@ public:
         words_held_ += r.count;
     }
 
+    std::size_t rows_due(std::uint64_t step) const {
+        const auto due = due_.find(step);
+        return due == due_.end() ? 0 : due->second.size();
+    }
+
     // Calls `deliver(row)` for every row due in `step`, in the order they were held.
     template <class Deliver>
     void release(std::uint64_t step, Deliver&& deliver) {

@@ -64,7 +64,8 @@ struct exchange_counters {
 struct side_by_side_limits {
     std::uint64_t instructions = 65536; // the neuron programs of the last step, all cores together
     std::uint64_t words = 16384;        // the synaptic words of the step's rows
-    std::uint64_t packets = 1024;       // or the packets whose rows the cores look up
+    std::uint64_t packets = 1024;       // or the packets whose rows the cores look up and the
+                                        // held rows due
 };
 // Every half step side by side, however little it holds (what tests use to exercise the threads).
 constexpr side_by_side_limits always_side_by_side{0, 0, 0};
@@ -75,11 +76,12 @@ constexpr side_by_side_limits always_side_by_side{0, 0, 0};
 //
 // On more than one thread the cores compute side by side, and the rows go out in two halves: the
 // router runs on the caller's thread as on one, but each packet a core receives (or each row, from
-// a router that gives rows) is queued for its core; then each core looks up its packets' rows in
-// its master table and takes them, the cores side by side. (A half step with little work stays
-// on the caller's thread: waking the others would cost more than it saves.) A core gets its rows in
-// the order one thread gives them (the order saturating sums depend on), and no core's work touches
-// another's, so spikes, state words and counters are the same whatever the number of threads.
+// a router that gives rows) is queued for its core; then each core takes the held rows due now,
+// looks up its packets' rows in its master table and takes those, the cores side by side. (A half
+// step with little work stays on the caller's thread: waking the others would cost more than it
+// saves.) A core gets its rows in the order one thread gives them (the order saturating sums depend
+// on), and no core's work touches another's, so spikes, state words and counters are the same
+// whatever the number of threads.
 class lockstep_board final : public board_stepper, private row_sink {
 public:
     // `router` belongs to the caller and outlives the board. `threads` (at least 1, at most one per
@@ -131,6 +133,7 @@ private:
     void deliver_row(std::size_t core, const firmware::synaptic_row& row) override;
     std::uint32_t deliver_packet(std::size_t core, const firmware::image::core_view& view,
                                  std::uint32_t key) override;
+    void release_held_rows(std::size_t core);
     void look_up_rows(std::size_t core);
     void take_rows(std::size_t core);
     void compute_cores();
@@ -165,7 +168,7 @@ private:
     board_share share_;
     std::vector<spike> all_spikes_; // every rank's, from the exchange
     exchange_counters exchanged_;
-    bool crossed_ = false; // a row of the spike being routed went to another rank's core
+    bool crossed_ = false; // a packet of the spike being routed reached another rank's core
 };
 
 // Builds a lockstep_board of an image's cores and chips on `threads` threads (what
