@@ -76,6 +76,7 @@ lems::ir::run_result measure_ranges(const lems::ir::network& net,
     run.progress = options.progress;
     run.progress_phase = "quantising: measuring value ranges";
     run.threads = options.threads;
+    run.events_worth_threads = options.events_worth_threads;
     if (options.range_steps < 0) {
         run.max_work = range_run_budget; // large networks: their events count too
         run.min_steps = std::min<std::int64_t>(run.steps, 100);

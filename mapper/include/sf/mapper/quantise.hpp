@@ -5,6 +5,7 @@
 #include <vector>
 
 #include <sf/lems/network_ir.hpp>
+#include <sf/lems/network_run.hpp>
 #include <sf/lems/progress.hpp>
 #include <sf/mapper/board.hpp>
 #include <sf/mapper/fixed_format.hpp>
@@ -34,6 +35,8 @@ struct quantise_options {
     // Threads that deliver the float run's events (0: this machine's hardware threads); the
     // ranges, and so the formats, are the same on any number.
     std::size_t threads = 0;
+    // The events a step of that run must deliver for them to be shared out among the threads.
+    std::uint64_t events_worth_threads = lems::ir::run_options{}.events_worth_threads;
 };
 
 // One lookup table as the core holds it (docs/isa.md): samples y[0 .. 2^log2_intervals] at
