@@ -52,14 +52,34 @@ functional_emulator::functional_emulator(std::vector<std::uint32_t>&& image, boa
     open(std::move(image));
 }
 
+functional_emulator::functional_emulator(const std::uint32_t* words, std::size_t count,
+                                         std::shared_ptr<const void> owner, board_maker make_board)
+    : make_board_(std::move(make_board)) {
+    open(words, count, std::move(owner));
+}
+
+functional_emulator::functional_emulator(const std::uint32_t* words, std::size_t count,
+                                         std::shared_ptr<const void> owner, board_maker make_board,
+                                         spike_exchange& ranks)
+    : make_board_(std::move(make_board)), ranks_(&ranks) {
+    SF_ASSERT(ranks.ranks() > 1);
+    open(words, count, std::move(owner));
+}
+
 void functional_emulator::open(std::vector<std::uint32_t>&& image) {
-    const image::check_result checked = image::check_image(image.data(), image.size());
+    const auto held = std::make_shared<const std::vector<std::uint32_t>>(std::move(image));
+    open(held->data(), held->size(), held);
+}
+
+void functional_emulator::open(const std::uint32_t* words, std::size_t count,
+                               std::shared_ptr<const void> owner) {
+    const image::check_result checked = image::check_image(words, count);
     if (!checked) {
         problem_ = describe(checked);
         return;
     }
-    image_ = std::move(image);
-    load(image_.data(), image_.size());
+    image_ = std::move(owner);
+    load(words, count);
 }
 
 functional_emulator::~functional_emulator() = default;

@@ -103,9 +103,8 @@ emulator::board_maker maker_of(const timed_run* timed, std::size_t threads,
     return timed_target_maker(std::move(options), &made);
 }
 
-int run_emulator(std::vector<std::uint32_t>&& words, const std::string& name,
-                 const fs::path& out_dir, const timed_run* timed, std::size_t threads,
-                 const image_job& job) {
+int run_emulator(mapper::image_in_memory&& image, const std::string& name, const fs::path& out_dir,
+                 const timed_run* timed, std::size_t threads, const image_job& job) {
     using clock = std::chrono::steady_clock;
     const std::string& report_file = job.report_file;
     const lems::progress_callback& progress = job.options.progress;
@@ -117,7 +116,8 @@ int run_emulator(std::vector<std::uint32_t>&& words, const std::string& name,
         emulator::read_native_choice(job.native_code, choice);
         make = emulator::with_native_code(std::move(make), choice, native);
     }
-    emulator::functional_emulator board(std::move(words), std::move(make));
+    emulator::functional_emulator board(image.words, image.count, std::move(image.owner),
+                                        std::move(make));
     if (!board.ready()) {
         std::cerr << "spikeforge run: " << name << ": " << board.problem() << "\n";
         return exit_bad_input;
@@ -369,22 +369,22 @@ int run_command(const std::string& input, const std::string& target, const std::
     }
     const timed_run board_run{timed, job.board_given ? job.board : std::string(), target == "rtl"};
     const timed_run* how = target == "functional" ? nullptr : &board_run;
-    std::vector<std::uint32_t> words;
+    mapper::image_in_memory image;
     fs::path folder = out_dir;
     if (is_image(input)) {
-        words = mapper::load_image(input);
+        image = mapper::map_image(input);
     } else {
         // A model: mapped on the fly, its outputs beside it unless -o says otherwise.
-        words = mapper::encode_image(map_model(input, job));
+        image = mapper::hold_image(mapper::encode_image(map_model(input, job)));
         lems::report_finished(job.options.progress);
         folder = out_dir.empty() ? fs::path(input).parent_path() : fs::path(out_dir);
     }
     folder = folder.empty() ? fs::path(".") : folder;
     if (ranks != nullptr) {
-        return run_on_ranks(std::move(words), input, folder, threads.threads, job.native_code,
+        return run_on_ranks(std::move(image), input, folder, threads.threads, job.native_code,
                             job.report_file, *ranks);
     }
-    return run_emulator(std::move(words), input, folder, how, threads.threads, job);
+    return run_emulator(std::move(image), input, folder, how, threads.threads, job);
 }
 
 } // namespace sf::cli

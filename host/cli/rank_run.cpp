@@ -123,15 +123,15 @@ std::string first_problem(emulator::spike_exchange& ranks, const std::string& lo
     return "a problem on another rank";
 }
 
-int run_on_ranks(std::vector<std::uint32_t>&& words, const std::string& name,
-                 const fs::path& out_dir, std::size_t threads, const std::string& native_code,
+int run_on_ranks(mapper::image_in_memory&& image, const std::string& name, const fs::path& out_dir,
+                 std::size_t threads, const std::string& native_code,
                  const std::string& report_file, emulator::spike_exchange& ranks) {
     using clock = std::chrono::steady_clock;
     emulator::native_choice choice = emulator::native_choice::automatic;
     emulator::read_native_choice(native_code, choice);
     emulator::native_outcome native;
     emulator::functional_emulator board(
-        std::move(words),
+        image.words, image.count, std::move(image.owner),
         emulator::with_native_code(emulator::lockstep_board_maker(threads), choice, native), ranks);
     std::string problem = board.ready() ? std::string() : name + ": " + board.problem();
     if (problem.empty() && ranks.rank() == 0) {

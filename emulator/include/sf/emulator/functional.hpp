@@ -64,6 +64,13 @@ public:
     functional_emulator(std::vector<std::uint32_t>&& image, board_maker make_board);
     functional_emulator(std::vector<std::uint32_t>&& image, board_maker make_board,
                         spike_exchange& ranks);
+    // The same two for words that `owner` keeps in memory (a file's mapping, say), kept by the
+    // emulator for its run instead of a copy.
+    functional_emulator(const std::uint32_t* words, std::size_t count,
+                        std::shared_ptr<const void> owner, board_maker make_board);
+    functional_emulator(const std::uint32_t* words, std::size_t count,
+                        std::shared_ptr<const void> owner, board_maker make_board,
+                        spike_exchange& ranks);
     ~functional_emulator();
     functional_emulator(const functional_emulator&) = delete;
     functional_emulator& operator=(const functional_emulator&) = delete;
@@ -136,6 +143,7 @@ private:
     using listener_list = std::vector<std::pair<std::size_t, std::string>>;
 
     void open(std::vector<std::uint32_t>&& image);
+    void open(const std::uint32_t* words, std::size_t count, std::shared_ptr<const void> owner);
     void load(const std::uint32_t* words, std::size_t count);
     void load_core(const firmware::image::core_view& view, std::uint32_t index);
     void load_traces(firmware::image::cursor& c);
@@ -161,7 +169,7 @@ private:
     std::vector<recorded_events> events_;
     std::vector<std::vector<column>> columns_; // per trace
     std::vector<std::vector<listener_list>> listeners_;
-    std::vector<std::uint32_t> image_; // the image, kept: the cores' rows point into it
+    std::shared_ptr<const void> image_; // keeps the image: the cores' rows point into it
     std::string problem_;
     spike_exchange* ranks_ = nullptr;  // spread over ranks when set
     chip_partition partition_;         // when spread over ranks

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -26,5 +27,22 @@ void save_image(const std::filesystem::path& path, const std::vector<std::uint32
 // The words of an image file, unchecked (firmware/image.hpp checks them). Throws image_file_error
 // when the file cannot be read or its length is not a whole number of words.
 std::vector<std::uint32_t> load_image(const std::filesystem::path& path);
+
+// An image's words, read-only, kept in memory for as long as `owner` is.
+struct image_in_memory {
+    const std::uint32_t* words = nullptr;
+    std::size_t count = 0;
+    std::shared_ptr<const void> owner;
+};
+
+// The words of an image file, unchecked, mapped into memory where the file is a regular file: the
+// processes of one machine that open the same file (the ranks of a run) then share one copy, and
+// a page is read from the file when it is first used. Read as load_image reads it otherwise, with
+// its errors. The file must not be changed while it is mapped (save_image replaces a file
+// instead of writing into it).
+image_in_memory map_image(const std::filesystem::path& path);
+
+// Words already in memory, kept by the result.
+image_in_memory hold_image(std::vector<std::uint32_t>&& words);
 
 } // namespace sf::mapper
