@@ -71,15 +71,29 @@ void functional_emulator::open(std::vector<std::uint32_t>&& image) {
     open(held->data(), held->size(), held);
 }
 
+// Over ranks, the cores' checksums and synaptic matrices are checked only for the rank's own
+// cores, once it knows them (check_own_core): a rank need not read the others' matrices at all.
 void functional_emulator::open(const std::uint32_t* words, std::size_t count,
                                std::shared_ptr<const void> owner) {
-    const image::check_result checked = image::check_image(words, count);
+    const image::check_result checked = image::check_image(
+        words, count,
+        ranks_ != nullptr ? image::core_sections::without_matrices : image::core_sections::whole);
     if (!checked) {
         problem_ = describe(checked);
         return;
     }
     image_ = std::move(owner);
+    words_ = words;
     load(words, count);
+}
+
+bool functional_emulator::check_own_core(std::size_t core) {
+    const section_place& place = core_places_[core];
+    const image::check_result checked = image::check_core_section(words_, place.at, place.position);
+    if (!checked) {
+        problem_ = describe(checked);
+    }
+    return static_cast<bool>(checked);
 }
 
 functional_emulator::~functional_emulator() = default;
@@ -89,7 +103,7 @@ void functional_emulator::load(const std::uint32_t* words, std::size_t count) {
     image::section_view s;
     image::machine_view machine;
     bool recording = false;
-    while (problem_.empty() && walk.next(s)) {
+    for (std::uint32_t position = 0; problem_.empty() && walk.next(s); ++position) {
         image::cursor c(s.payload, s.payload + s.length);
         switch (s.kind) {
         case image::section_kind::machine:
@@ -107,6 +121,9 @@ void functional_emulator::load(const std::uint32_t* words, std::size_t count) {
         case image::section_kind::core: {
             image::core_view core;
             image::read_core(c, core);
+            core_places_.push_back(
+                {static_cast<std::size_t>(s.payload - words) - image::section_header_words,
+                 position});
             load_core(core, s.index);
             break;
         }

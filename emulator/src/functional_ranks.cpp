@@ -72,6 +72,9 @@ void functional_emulator::start_cores() {
             cores_.push_back(std::move(stand_in));
             continue;
         }
+        if (ranks_ != nullptr && !check_own_core(c)) {
+            return;
+        }
         auto core = std::make_unique<kernel_core>(core_sections_[c]);
         if (core->status() != firmware::init_status::ok) {
             problem_ = "core " + std::to_string(c) +

@@ -13,6 +13,7 @@
 #include <sf/emulator/chip_partition.hpp>
 #include <sf/emulator/functional.hpp>
 #include <sf/emulator/lockstep_board.hpp>
+#include <sf/firmware/image.hpp>
 
 #include "emulator_support.hpp"
 #include "memory_ranks.hpp"
@@ -259,6 +260,49 @@ TEST_CASE("distributed board: keys no master table takes are counted by the rank
     for (const std::size_t ranks : {2u, 3u}) {
         CHECK(expect_same_over_ranks(words, ranks) > 150);
     }
+}
+
+TEST_CASE("distributed board: a core's section is checked whole by the rank that steps it alone",
+          "[emulator][distributed]") {
+    temp_folder dir("sf_test_ranks");
+    const sf::lems::model model = load_text(dir, "random.xml", random_network(13, 24, 30));
+    std::vector<std::uint32_t> words = image_of(model, inline_board(4, 4, "mesh", 2, 8));
+    // The last word of the last core's section, one of its synaptic words, changed: only its
+    // checksum tells.
+    namespace image = sf::firmware::image;
+    image::sections walk(words.data(), words.size());
+    image::section_view section;
+    std::uint32_t position = 0;
+    std::uint32_t last_core = 0;
+    std::size_t last_word = 0;
+    for (std::uint32_t at = 0; walk.next(section); ++at) {
+        if (section.kind == image::section_kind::core) {
+            position = at;
+            last_core = section.index;
+            last_word =
+                static_cast<std::size_t>(section.payload - words.data()) + section.length - 1;
+        }
+    }
+    words[last_word] ^= 1u;
+    const std::string problem = "the image is refused: a section's checksum does not match in "
+                                "section " +
+                                std::to_string(position) + " (kind 3, index " +
+                                std::to_string(last_core) + ")";
+    functional_emulator one(words.data(), words.size());
+    CHECK_FALSE(one.ready());
+    CHECK_THAT(one.problem(), Catch::StartsWith(problem));
+    memory_hub hub(2);
+    int owners = 0;
+    for (std::size_t r = 0; r < 2; ++r) {
+        INFO("rank " << r);
+        memory_rank rank(hub, r);
+        functional_emulator e(words.data(), words.size(), sf::emulator::lockstep_board_maker(1),
+                              rank);
+        // The rank that steps that core alone reads its matrix, and refuses it as one process does.
+        owners += e.local(last_core) ? 1 : 0;
+        CHECK(e.problem() == (e.local(last_core) ? one.problem() : std::string()));
+    }
+    CHECK(owners == 1);
 }
 
 TEST_CASE("distributed board: more ranks than chips are refused", "[emulator][distributed]") {

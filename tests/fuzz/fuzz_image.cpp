@@ -1,6 +1,7 @@
 // libFuzzer target for board images (docs/image-format.md): any bytes, read as little-endian
 // words, go to check_image; an image it accepts is walked section by section with the firmware's
-// readers, which must read every section exactly, its populations are read as a host reads them,
+// readers, which must read every section exactly (and the check made in parts, as a rank makes it,
+// must agree with the whole check), its populations are read as a host reads them,
 // and it is run for a few steps on the functional emulator. Nothing may crash, read outside the
 // image or loop. Each input is tried twice: as it is, and with its header and section checksums
 // recomputed, so that mutations of the fields reach the range checks and the emulator instead of
@@ -180,8 +181,40 @@ void read_populations(const std::vector<std::uint32_t>& words) {
     }
 }
 
+// The check in two parts, as a rank makes it: the image without the cores' checksums and
+// matrices, then each core's section alone. Together they accept what the whole check accepts.
+void check_in_parts(const std::vector<std::uint32_t>& words, bool accepted) {
+    const image::check_result fields =
+        image::check_image(words.data(), words.size(), image::core_sections::without_matrices);
+    if (accepted && !fields) {
+        fail("the check without matrices refuses an image the whole check accepts");
+    }
+    if (!fields) {
+        return;
+    }
+    bool every_core = true;
+    image::sections all(words.data(), words.size());
+    image::section_view s;
+    for (std::uint32_t position = 0; all.next(s); ++position) {
+        if (s.kind != image::section_kind::core) {
+            continue;
+        }
+        const auto at =
+            static_cast<std::size_t>(s.payload - words.data()) - image::section_header_words;
+        const image::check_result core = image::check_core_section(words.data(), at, position);
+        if (!core && core.offset >= words.size()) {
+            fail("a core section refused past the end of the image");
+        }
+        every_core = every_core && static_cast<bool>(core);
+    }
+    if (every_core != accepted) {
+        fail("the check in parts disagrees with the whole check");
+    }
+}
+
 void exercise(const std::vector<std::uint32_t>& words) {
     const image::check_result checked = image::check_image(words.data(), words.size());
+    check_in_parts(words, static_cast<bool>(checked));
     if (image::describe(checked.what) == nullptr || checked.field == nullptr) {
         fail("a refusal without description");
     }

@@ -150,6 +150,7 @@ private:
     void load_event_files(firmware::image::cursor& c);
     void start_cores();
     void share_chips();
+    bool check_own_core(std::size_t core);
     void record();
     void gather_core_results();
     void gather_traces();
@@ -160,6 +161,14 @@ private:
     std::vector<std::uint32_t> state_words_;                // per core
     std::vector<sender> senders_;                           // per core
     std::vector<firmware::image::core_view> core_sections_; // until the board takes them
+    // Over ranks, where each core's section lies (its header's word offset and its position among
+    // the sections), for the checks of its own cores' sections a rank leaves until it knows them.
+    struct section_place {
+        std::size_t at = 0;
+        std::uint32_t position = 0;
+    };
+    std::vector<section_place> core_places_;
+    const std::uint32_t* words_ = nullptr;
     board_maker make_board_;
     std::unique_ptr<board_stepper> board_;
     double dt_ = 0.0;

@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include <sf/firmware/assert.hpp>
 #include <sf/firmware/image_cursor.hpp>
 #include <sf/firmware/image_format.hpp>
 #include <sf/firmware/image_views.hpp>
@@ -67,8 +68,8 @@ namespace detail {
 
 constexpr bool power_of_two(std::uint32_t n) { return n != 0 && (n & (n - 1)) == 0; }
 
-// Everything a core section's fields must satisfy besides their presence.
-inline void check_core(cursor& c, const core_view& v, const machine_view& m) {
+// Everything a core section's fields must satisfy besides their presence, but its synaptic matrix.
+inline void check_core_fields(cursor& c, const core_view& v, const machine_view& m) {
     const std::uint32_t* f = v.fields;
     if (v.x >= m.width) {
         c.refuse("chip x", f + 0);
@@ -98,11 +99,11 @@ inline void check_core(cursor& c, const core_view& v, const machine_view& m) {
     } else if (v.table_count > max_tables) {
         c.refuse("tables", f + 15);
     }
-    if (!c.ok()) {
-        return;
-    }
-    // The synaptic matrix: every block and offset inside its arrays, offsets non-decreasing,
-    // holds within what a run can wait.
+}
+
+// The synaptic matrix: every block and offset inside its arrays, offsets non-decreasing, holds
+// within what a run can wait.
+inline void check_core_matrix(cursor& c, const core_view& v) {
     for (std::uint32_t e = 0; e < v.master_entries; ++e) {
         const std::uint32_t* entry = v.master + 4 * e;
         if ((entry[0] & ~entry[1]) != 0 || std::uint64_t{entry[2]} + entry[3] > v.blocks) {
@@ -265,8 +266,8 @@ constexpr problem check_order(std::uint32_t position, std::uint32_t kind, std::u
     return index == expected_index ? problem::none : problem::bad_section_index;
 }
 
-// The fields of one section, by its kind.
-inline void check_fields(cursor& c, section_kind kind, section_tally& seen) {
+// The fields of one section, by its kind; a core's synaptic matrix when `matrices`.
+inline void check_fields(cursor& c, section_kind kind, section_tally& seen, bool matrices) {
     switch (kind) {
     case section_kind::machine:
         if (read_machine(c, seen.machine)) {
@@ -284,7 +285,10 @@ inline void check_fields(cursor& c, section_kind kind, section_tally& seen) {
     case section_kind::core: {
         core_view core;
         if (read_core(c, core)) {
-            check_core(c, core, seen.machine);
+            check_core_fields(c, core, seen.machine);
+            if (c.ok() && matrices) {
+                check_core_matrix(c, core);
+            }
         }
         ++seen.cores;
         break;
@@ -299,9 +303,16 @@ inline void check_fields(cursor& c, section_kind kind, section_tally& seen) {
 
 } // namespace detail
 
+// How much of each core section check_image checks: everything, or all but its checksum and
+// synaptic matrix, which a process that steps only some of the cores checks for those alone
+// (check_core_section), so that it need not read the other cores' matrices at all.
+enum class core_sections : std::uint8_t { whole, without_matrices };
+
 // Checks the whole image: header, every section's bounds, kind, order, index and checksum, and
-// every field inside it. The first problem is returned with where it is.
-inline check_result check_image(const std::uint32_t* words, std::size_t count) {
+// every field inside it (core sections as `cores` says). The first problem is returned with where
+// it is.
+inline check_result check_image(const std::uint32_t* words, std::size_t count,
+                                core_sections cores = core_sections::whole) {
     check_result r;
     auto fail = [&](problem what, std::size_t offset) {
         r.what = what;
@@ -330,7 +341,9 @@ inline check_result check_image(const std::uint32_t* words, std::size_t count) {
         if (length > count - payload) {
             return fail(problem::section_past_end, at + 1);
         }
-        if (checksum(words + payload, length) != words[at + 3]) {
+        const bool whole =
+            cores == core_sections::whole || kind != static_cast<std::uint32_t>(section_kind::core);
+        if (whole && checksum(words + payload, length) != words[at + 3]) {
             return fail(problem::bad_section_checksum, at + 3);
         }
         if (const problem p = detail::check_order(s, kind, r.index, seen); p != problem::none) {
@@ -338,7 +351,7 @@ inline check_result check_image(const std::uint32_t* words, std::size_t count) {
         }
         seen.last_kind = kind;
         cursor c(words + payload, words + payload + length);
-        detail::check_fields(c, static_cast<section_kind>(kind), seen);
+        detail::check_fields(c, static_cast<section_kind>(kind), seen, whole);
         if (!c.ok()) {
             r.field = c.failed_field();
             return fail(c.out_of_range() ? problem::bad_field : problem::truncated_field,
@@ -358,6 +371,35 @@ inline check_result check_image(const std::uint32_t* words, std::size_t count) {
     if (sections < 2 || !seen.recording || seen.chips != seen.machine.chips ||
         seen.cores != seen.machine.cores) {
         return fail(problem::bad_section_count, 3);
+    }
+    return r;
+}
+
+// What check_image(..., core_sections::without_matrices) left out of one core section of a
+// checked image: its checksum and its synaptic matrix. `at` is the word offset of the section's
+// header and `section` its position among the sections, for the result.
+inline check_result check_core_section(const std::uint32_t* words, std::size_t at,
+                                       std::uint32_t section) {
+    check_result r;
+    r.section = section;
+    r.kind = words[at];
+    r.index = words[at + 2];
+    const std::size_t payload = at + section_header_words;
+    const std::uint32_t length = words[at + 1];
+    if (checksum(words + payload, length) != words[at + 3]) {
+        r.what = problem::bad_section_checksum;
+        r.offset = at + 3;
+        return r;
+    }
+    cursor c(words + payload, words + payload + length);
+    core_view core;
+    const bool read = read_core(c, core);
+    SF_ASSERT(read); // its fields were checked with the image
+    detail::check_core_matrix(c, core);
+    if (!c.ok()) {
+        r.what = c.out_of_range() ? problem::bad_field : problem::truncated_field;
+        r.field = c.failed_field();
+        r.offset = static_cast<std::size_t>(c.problem_position() - words);
     }
     return r;
 }
