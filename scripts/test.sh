@@ -83,12 +83,15 @@ rm -rf build/sanitize/rtl-coverage
 # alignment, whose code the random programs, the engine-order networks and the sparse networks run
 # here; and the command line's progress-line and native-code runs,
 # which run the whole example to see the same files as the Release run does (the progress line's
-# own tests and the native programs' random tests run here).
+# own tests and the native programs' random tests run here); the float simulator's two longest
+# conformance examples (Ex16's inputs, Ex27's synapses: half a minute each here; the other examples
+# run here), and the bundled example over ranks and the conformance set on threads, whose code the
+# random networks over ranks and the bundled example on threads run here.
 # The RTL's random programs run 150 here (400 in the Release run): enough for every coverage bin
 # many times over.
 SF_RTL_COVERAGE_DIR="$PWD/build/sanitize/rtl-coverage" SF_RTL_PROGRAMS=150 \
     ctest --test-dir build/sanitize --output-on-failure -j"$jobs" \
-    -E "target rtl:|rtl-cores:|rtl core: conformance examples|network IR: conformance examples run as flattened neurons|native code records what the kernel records on|float kernels compiled write what the interpreter writes|population alignment: the conformance examples|the formats are the same with the range run on threads|cli: simulate shows a progress line|cli: no progress line|native-code always writes the files of never|without a compiler is refused"
+    -E "target rtl:|rtl-cores:|rtl core: conformance examples|network IR: conformance examples run as flattened neurons|native code records what the kernel records on|float kernels compiled write what the interpreter writes|population alignment: the conformance examples|the formats are the same with the range run on threads|conformance: LEMS_NML2_Ex16_Inputs|conformance: LEMS_NML2_Ex27_MultiSynapses|the bundled example over 2, 3 and 5 ranks|lockstep threads: conformance examples|cli: simulate shows a progress line|cli: no progress line|native-code always writes the files of never|without a compiler is refused"
 scripts/rtl_coverage.sh --report-only build/sanitize
 phase_done "sanitizer tests and RTL coverage"
 
