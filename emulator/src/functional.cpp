@@ -30,27 +30,31 @@ std::string describe(const image::check_result& checked) {
 functional_emulator::functional_emulator(const std::uint32_t* words, std::size_t count)
     : functional_emulator(words, count, board_maker()) {}
 
+namespace {
+
+// A copy of the words, which the emulator keeps for its run.
+std::shared_ptr<const std::vector<std::uint32_t>> copy_of(const std::uint32_t* words,
+                                                          std::size_t count) {
+    return std::make_shared<const std::vector<std::uint32_t>>(words, words + count);
+}
+
+} // namespace
+
 functional_emulator::functional_emulator(const std::uint32_t* words, std::size_t count,
                                          board_maker make_board)
-    : functional_emulator(std::vector<std::uint32_t>(words, words + count), std::move(make_board)) {
-}
+    : functional_emulator(copy_of(words, count), std::move(make_board)) {}
 
 functional_emulator::functional_emulator(const std::uint32_t* words, std::size_t count,
                                          board_maker make_board, spike_exchange& ranks)
-    : functional_emulator(std::vector<std::uint32_t>(words, words + count), std::move(make_board),
-                          ranks) {}
+    : functional_emulator(copy_of(words, count), std::move(make_board), ranks) {}
 
-functional_emulator::functional_emulator(std::vector<std::uint32_t>&& image, board_maker make_board)
-    : make_board_(std::move(make_board)) {
-    open(std::move(image));
-}
+functional_emulator::functional_emulator(std::shared_ptr<const std::vector<std::uint32_t>> copy,
+                                         board_maker make_board)
+    : functional_emulator(copy->data(), copy->size(), copy, std::move(make_board)) {}
 
-functional_emulator::functional_emulator(std::vector<std::uint32_t>&& image, board_maker make_board,
-                                         spike_exchange& ranks)
-    : make_board_(std::move(make_board)), ranks_(&ranks) {
-    SF_ASSERT(ranks.ranks() > 1);
-    open(std::move(image));
-}
+functional_emulator::functional_emulator(std::shared_ptr<const std::vector<std::uint32_t>> copy,
+                                         board_maker make_board, spike_exchange& ranks)
+    : functional_emulator(copy->data(), copy->size(), copy, std::move(make_board), ranks) {}
 
 functional_emulator::functional_emulator(const std::uint32_t* words, std::size_t count,
                                          std::shared_ptr<const void> owner, board_maker make_board)
@@ -64,11 +68,6 @@ functional_emulator::functional_emulator(const std::uint32_t* words, std::size_t
     : make_board_(std::move(make_board)), ranks_(&ranks) {
     SF_ASSERT(ranks.ranks() > 1);
     open(words, count, std::move(owner));
-}
-
-void functional_emulator::open(std::vector<std::uint32_t>&& image) {
-    const auto held = std::make_shared<const std::vector<std::uint32_t>>(std::move(image));
-    open(held->data(), held->size(), held);
 }
 
 // Over ranks, the cores' checksums and synaptic matrices are checked only for the rank's own
@@ -87,9 +86,13 @@ void functional_emulator::open(const std::uint32_t* words, std::size_t count,
     load(words, count);
 }
 
+// A core's section begins right before its fields; the sections before it are the machine's, the
+// chips' and the cores' before it (check_image has checked that order).
 bool functional_emulator::check_own_core(std::size_t core) {
-    const section_place& place = core_places_[core];
-    const image::check_result checked = image::check_core_section(words_, place.at, place.position);
+    const auto at = static_cast<std::size_t>(core_sections_[core].fields - words_) -
+                    image::section_header_words;
+    const auto position = static_cast<std::uint32_t>(1 + network_->chip_count() + core);
+    const image::check_result checked = image::check_core_section(words_, at, position);
     if (!checked) {
         problem_ = describe(checked);
     }
@@ -103,7 +106,7 @@ void functional_emulator::load(const std::uint32_t* words, std::size_t count) {
     image::section_view s;
     image::machine_view machine;
     bool recording = false;
-    for (std::uint32_t position = 0; problem_.empty() && walk.next(s); ++position) {
+    while (problem_.empty() && walk.next(s)) {
         image::cursor c(s.payload, s.payload + s.length);
         switch (s.kind) {
         case image::section_kind::machine:
@@ -121,9 +124,6 @@ void functional_emulator::load(const std::uint32_t* words, std::size_t count) {
         case image::section_kind::core: {
             image::core_view core;
             image::read_core(c, core);
-            core_places_.push_back(
-                {static_cast<std::size_t>(s.payload - words) - image::section_header_words,
-                 position});
             load_core(core, s.index);
             break;
         }

@@ -59,13 +59,8 @@ public:
     // rank must make the same calls; after gather_ranks() the counters are the whole board's.
     functional_emulator(const std::uint32_t* words, std::size_t count, board_maker make_board,
                         spike_exchange& ranks);
-    // The same two, keeping `image` itself instead of a copy, so that a large image is in memory
-    // once.
-    functional_emulator(std::vector<std::uint32_t>&& image, board_maker make_board);
-    functional_emulator(std::vector<std::uint32_t>&& image, board_maker make_board,
-                        spike_exchange& ranks);
     // The same two for words that `owner` keeps in memory (a file's mapping, say), kept by the
-    // emulator for its run instead of a copy.
+    // emulator for its run instead of a copy, so that a large image is in memory once.
     functional_emulator(const std::uint32_t* words, std::size_t count,
                         std::shared_ptr<const void> owner, board_maker make_board);
     functional_emulator(const std::uint32_t* words, std::size_t count,
@@ -142,7 +137,10 @@ private:
     // Per core, per neuron: the event files and ids its spikes go to.
     using listener_list = std::vector<std::pair<std::size_t, std::string>>;
 
-    void open(std::vector<std::uint32_t>&& image);
+    functional_emulator(std::shared_ptr<const std::vector<std::uint32_t>> copy,
+                        board_maker make_board);
+    functional_emulator(std::shared_ptr<const std::vector<std::uint32_t>> copy,
+                        board_maker make_board, spike_exchange& ranks);
     void open(const std::uint32_t* words, std::size_t count, std::shared_ptr<const void> owner);
     void load(const std::uint32_t* words, std::size_t count);
     void load_core(const firmware::image::core_view& view, std::uint32_t index);
@@ -161,14 +159,7 @@ private:
     std::vector<std::uint32_t> state_words_;                // per core
     std::vector<sender> senders_;                           // per core
     std::vector<firmware::image::core_view> core_sections_; // until the board takes them
-    // Over ranks, where each core's section lies (its header's word offset and its position among
-    // the sections), for the checks of its own cores' sections a rank leaves until it knows them.
-    struct section_place {
-        std::size_t at = 0;
-        std::uint32_t position = 0;
-    };
-    std::vector<section_place> core_places_;
-    const std::uint32_t* words_ = nullptr;
+    const std::uint32_t* words_ = nullptr;                  // the image's, which image_ keeps
     board_maker make_board_;
     std::unique_ptr<board_stepper> board_;
     double dt_ = 0.0;
